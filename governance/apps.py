@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance"
+    verbose_name = _("Gouvernance")
+
+    def ready(self) -> None:
+        from neighbourhoods.models import Invitation
+        from neighbourhoods.services import register_invitation_acceptor
+
+        from .services import accept_committee_seat_invitation
+
+        register_invitation_acceptor(
+            Invitation.Kind.COMMITTEE_SEAT, accept_committee_seat_invitation
+        )

@@ -1,0 +1,68 @@
+"""Reads on tenants, always scoped to the user."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from pic.models import AuditEvent, User
+
+from .models import AdvisorAssignment, Invitation, Membership, Neighbourhood, is_coordination
+
+
+def neighbourhood_list(*, user: User) -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.visible_to(user).prefetch_related(
+        Prefetch(
+            "advisor_assignments",
+            queryset=AdvisorAssignment.objects.active().select_related("advisor"),
+            to_attr="active_assignments",
+        ),
+    )
+
+
+def neighbourhood_get(*, user: User, slug: str) -> Neighbourhood:
+    neighbourhood = (
+        neighbourhood_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.active().select_related("user"),
+                to_attr="active_memberships",
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if neighbourhood is None:
+        raise Http404
+    return neighbourhood
+
+
+def neighbourhoods_of_member(*, user: User) -> QuerySet[Neighbourhood]:
+    """The neighbourhoods the user works for (their own table de quartier)."""
+    return Neighbourhood.objects.filter(
+        memberships__user=user, memberships__ended_at__isnull=True
+    ).distinct()
+
+
+def neighbourhoods_followed(*, user: User) -> QuerySet[Neighbourhood]:
+    """The neighbourhoods an advisor follows."""
+    return Neighbourhood.objects.filter(
+        advisor_assignments__advisor=user, advisor_assignments__ended_at__isnull=True
+    ).distinct()
+
+
+def invitation_list(*, user: User) -> QuerySet[Invitation]:
+    if not is_coordination(user):
+        return Invitation.objects.none()
+    return Invitation.objects.select_related("neighbourhood", "organisation", "invited_by")
+
+
+def audit_event_list(*, user: User, content_type_id: int | None = None,
+                     object_id: str | None = None) -> QuerySet[AuditEvent]:
+    if not is_coordination(user):
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.select_related("actor", "content_type")
+    if content_type_id:
+        events = events.filter(content_type_id=content_type_id)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    return events

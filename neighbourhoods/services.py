@@ -1,0 +1,282 @@
+"""Writes on tenants and access. Access (guardian permissions) changes only here."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from pic.audit import audit
+from pic.models import User
+
+from .models import (
+    ACCESS_PERMISSION,
+    AdvisorAssignment,
+    Invitation,
+    Membership,
+    Neighbourhood,
+    Organisation,
+    StaffRole,
+    is_coordination,
+)
+
+PERM = f"neighbourhoods.{ACCESS_PERMISSION}"
+INVITATION_SALT = "pic.invitation"
+
+
+def ensure_coordination(actor: User | None) -> None:
+    """Coordination staff, or the system itself (actor None: commands and tasks)."""
+    if actor is not None and not is_coordination(actor):
+        raise PermissionDenied(_("Réservé à l'équipe de coordination PIC."))
+
+
+def _forget_cached_roles(user: User) -> None:
+    user.__dict__.pop("_pic_staff_roles", None)
+    user.__dict__.pop("_perm_cache", None)
+    user.__dict__.pop("_user_perm_cache", None)
+
+
+def _sync_access(user: User, neighbourhood: Neighbourhood) -> None:
+    """Grant the access permission while any active membership or assignment gives it."""
+    still_linked = (
+        Membership.objects.active().filter(user=user, neighbourhood=neighbourhood).exists()
+        or AdvisorAssignment.objects.active()
+        .filter(advisor=user, neighbourhood=neighbourhood)
+        .exists()
+    )
+    if still_linked:
+        assign_perm(PERM, user, neighbourhood)
+    else:
+        remove_perm(PERM, user, neighbourhood)
+
+
+@transaction.atomic
+def membership_create(
+    *, user: User, neighbourhood: Neighbourhood, role: str = Membership.Role.MEMBER,
+    actor: User | None,
+) -> Membership:
+    ensure_coordination(actor)
+    membership = Membership.objects.active().filter(user=user, neighbourhood=neighbourhood).first()
+    if membership is not None:
+        if membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+            audit(actor, "membership.role_changed", membership, role=role)
+        return membership
+    membership = Membership.objects.create(user=user, neighbourhood=neighbourhood, role=role)
+    _sync_access(user, neighbourhood)
+    audit(actor, "membership.created", membership, neighbourhood=neighbourhood.slug, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: User | None) -> Membership:
+    ensure_coordination(actor)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.ended_at is not None:
+        return membership
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["ended_at"])
+    _sync_access(membership.user, membership.neighbourhood)
+    _forget_cached_roles(membership.user)
+    audit(actor, "membership.ended", membership, neighbourhood=membership.neighbourhood.slug)
+    return membership
+
+
+@transaction.atomic
+def advisor_assign(*, advisor: User, neighbourhood: Neighbourhood, actor: User | None
+                   ) -> AdvisorAssignment:
+    ensure_coordination(actor)
+    staff_role_grant(user=advisor, role=StaffRole.Role.ADVISOR, actor=actor)
+    assignment = AdvisorAssignment.objects.active().filter(
+        advisor=advisor, neighbourhood=neighbourhood
+    ).first()
+    if assignment is not None:
+        return assignment
+    assignment = AdvisorAssignment.objects.create(advisor=advisor, neighbourhood=neighbourhood)
+    _sync_access(advisor, neighbourhood)
+    audit(actor, "advisor.assigned", assignment, neighbourhood=neighbourhood.slug)
+    return assignment
+
+
+@transaction.atomic
+def advisor_unassign(*, assignment: AdvisorAssignment, actor: User | None) -> AdvisorAssignment:
+    ensure_coordination(actor)
+    assignment = AdvisorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_at is not None:
+        return assignment
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    _sync_access(assignment.advisor, assignment.neighbourhood)
+    audit(actor, "advisor.unassigned", assignment, neighbourhood=assignment.neighbourhood.slug)
+    return assignment
+
+
+@transaction.atomic
+def staff_role_grant(
+    *, user: User, role: str, actor: User | None, organisation: Organisation | None = None
+) -> StaffRole:
+    ensure_coordination(actor)
+    existing = StaffRole.objects.active().filter(user=user, role=role).first()
+    if existing is not None:
+        return existing
+    staff_role = StaffRole.objects.create(user=user, role=role, organisation=organisation)
+    _forget_cached_roles(user)
+    audit(actor, "staff_role.granted", staff_role, role=role)
+    return staff_role
+
+
+@transaction.atomic
+def staff_role_end(*, staff_role: StaffRole, actor: User | None) -> StaffRole:
+    ensure_coordination(actor)
+    staff_role = StaffRole.objects.select_for_update().get(pk=staff_role.pk)
+    if staff_role.ended_at is None:
+        staff_role.ended_at = timezone.now()
+        staff_role.save(update_fields=["ended_at"])
+        _forget_cached_roles(staff_role.user)
+        audit(actor, "staff_role.ended", staff_role, role=staff_role.role)
+    return staff_role
+
+
+# Invitations -----------------------------------------------------------------------------------
+
+# A higher layer registers how to seat someone for its own kind of invitation (e.g. governance
+# for committee seats): acceptor(invitation, user, actor) -> None.
+_ACCEPTORS: dict[str, Callable[[Invitation, User], None]] = {}
+
+
+def register_invitation_acceptor(kind: str, acceptor: Callable[[Invitation, User], None]) -> None:
+    _ACCEPTORS[kind] = acceptor
+
+
+def _accept_builtin(invitation: Invitation, user: User) -> None:
+    kind = Invitation.Kind
+    if invitation.kind in (kind.NEIGHBOURHOOD_COORDINATOR, kind.NEIGHBOURHOOD_MEMBER):
+        role = (Membership.Role.COORDINATOR if invitation.kind == kind.NEIGHBOURHOOD_COORDINATOR
+                else Membership.Role.MEMBER)
+        membership_create(user=user, neighbourhood=invitation.neighbourhood, role=role, actor=None)
+    elif invitation.kind == kind.ADVISOR:
+        staff_role_grant(user=user, role=StaffRole.Role.ADVISOR, actor=None,
+                         organisation=invitation.organisation)
+        if invitation.neighbourhood is not None:
+            advisor_assign(advisor=user, neighbourhood=invitation.neighbourhood, actor=None)
+    elif invitation.kind == kind.COORDINATION:
+        staff_role_grant(user=user, role=StaffRole.Role.COORDINATION, actor=None,
+                         organisation=invitation.organisation)
+    elif invitation.kind == kind.PARTNER:
+        staff_role_grant(user=user, role=StaffRole.Role.PARTNER, actor=None,
+                         organisation=invitation.organisation)
+    else:
+        raise ValidationError(_("Ce type d'invitation n'est pas pris en charge."))
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.pk))
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The pending invitation a link names; ValidationError if forged, expired or used."""
+    max_age = settings.PIC_INVITATION_MAX_AGE_DAYS * 24 * 3600
+    try:
+        pk = signing.TimestampSigner(salt=INVITATION_SALT).unsign(token, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(_("Ce lien d'invitation a expiré. Demandez-en un nouveau à "
+                                "l'équipe de coordination.")) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("Ce lien d'invitation n'est pas valide.")) from exc
+    invitation = Invitation.objects.filter(pk=pk).select_related("neighbourhood").first()
+    if invitation is None or not invitation.is_pending:
+        raise ValidationError(_("Cette invitation a déjà été utilisée ou a été annulée."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(
+    *, email: str, kind: str, actor: User | None, full_name: str = "",
+    neighbourhood: Neighbourhood | None = None, organisation: Organisation | None = None,
+    target: dict | None = None, base_url: str = "",
+) -> Invitation:
+    ensure_coordination(actor)
+    email = email.strip().lower()
+    errors = {}
+    if kind in (Invitation.Kind.NEIGHBOURHOOD_COORDINATOR, Invitation.Kind.NEIGHBOURHOOD_MEMBER):
+        if neighbourhood is None:
+            errors["neighbourhood"] = _("Choisissez le quartier de cette personne.")
+    if kind == Invitation.Kind.COMMITTEE_SEAT and not (target or {}).get("committee"):
+        errors["target"] = _("Choisissez le comité.")
+    if errors:
+        raise ValidationError(errors)
+    invitation = Invitation.objects.create(
+        email=email, full_name=full_name, kind=kind, neighbourhood=neighbourhood,
+        organisation=organisation, target=target or {}, invited_by=actor,
+    )
+    audit(actor, "invitation.created", invitation, email=email, kind=kind)
+    token = invitation_token(invitation)
+    link = base_url + reverse("neighbourhoods:invitation-accept", args=[token])
+    transaction.on_commit(lambda: _send_invitation_email(invitation, link))
+    return invitation
+
+
+def _send_invitation_email(invitation: Invitation, link: str) -> None:
+    language = invitation.neighbourhood.language if invitation.neighbourhood else "fr"
+    with translation.override(language):
+        context = {"invitation": invitation, "link": link,
+                   "days": settings.PIC_INVITATION_MAX_AGE_DAYS}
+        send_mail(
+            subject=_("Invitation à PIC — %(role)s") % {"role": invitation.get_kind_display()},
+            message=render_to_string("neighbourhoods/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, password: str, full_name: str = ""
+) -> User:
+    """Create (or reuse) the invitee's account, set the password, and seat them."""
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("Cette invitation a déjà été utilisée ou a été annulée."))
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=invitation.email, password=password,
+            full_name=full_name or invitation.full_name,
+        )
+    else:
+        user.set_password(password)
+        if full_name:
+            user.full_name = full_name
+        user.save()
+    # The link reached this mailbox: the address is verified.
+    EmailAddress.objects.update_or_create(
+        user=user, email=invitation.email, defaults={"verified": True, "primary": True}
+    )
+    acceptor = _ACCEPTORS.get(invitation.kind, _accept_builtin)
+    acceptor(invitation, user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit(user, "invitation.accepted", invitation, kind=invitation.kind)
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitation:
+    ensure_coordination(actor)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_pending:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit(actor, "invitation.revoked", invitation)
+    return invitation

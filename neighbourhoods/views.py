@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from pic.forms import apply_validation_error
+
+from . import selectors, services
+from .forms import AcceptInvitationForm, InvitationForm
+from .models import AdvisorAssignment, Membership
+from .permissions import CoordinationRequiredMixin
+
+
+class NeighbourhoodListView(LoginRequiredMixin, ListView):
+    template_name = "neighbourhoods/neighbourhood_list.html"
+    context_object_name = "neighbourhoods"
+
+    def get_queryset(self):
+        return selectors.neighbourhood_list(user=self.request.user)
+
+
+class NeighbourhoodDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "neighbourhoods/neighbourhood_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["neighbourhood"] = selectors.neighbourhood_get(
+            user=self.request.user, slug=self.kwargs["slug"]
+        )
+        return context
+
+
+class MembershipEndView(CoordinationRequiredMixin, View):
+    def post(self, request, pk):
+        membership = get_object_or_404(Membership.objects.active().select_related(
+            "user", "neighbourhood"), pk=pk)
+        services.membership_end(membership=membership, actor=request.user)
+        messages.success(request, _("%(user)s n'a plus accès aux dossiers de %(n)s.")
+                         % {"user": membership.user, "n": membership.neighbourhood})
+        return redirect("neighbourhoods:neighbourhood-detail", slug=membership.neighbourhood.slug)
+
+
+class AdvisorUnassignView(CoordinationRequiredMixin, View):
+    def post(self, request, pk):
+        assignment = get_object_or_404(AdvisorAssignment.objects.active().select_related(
+            "advisor", "neighbourhood"), pk=pk)
+        services.advisor_unassign(assignment=assignment, actor=request.user)
+        messages.success(request, _("%(user)s ne suit plus %(n)s.")
+                         % {"user": assignment.advisor, "n": assignment.neighbourhood})
+        return redirect("neighbourhoods:neighbourhood-detail", slug=assignment.neighbourhood.slug)
+
+
+class InvitationListView(CoordinationRequiredMixin, ListView):
+    template_name = "neighbourhoods/invitation_list.html"
+    context_object_name = "invitations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.invitation_list(user=self.request.user)
+
+
+class InvitationCreateView(CoordinationRequiredMixin, FormView):
+    template_name = "neighbourhoods/invitation_form.html"
+    form_class = InvitationForm
+
+    def get_initial(self):
+        return {"neighbourhood": self.request.GET.get("neighbourhood")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(days=settings.PIC_INVITATION_MAX_AGE_DAYS, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.invitation_create(
+                email=data["email"], full_name=data["full_name"], kind=data["kind"],
+                neighbourhood=data["neighbourhood"], organisation=data["organisation"],
+                actor=self.request.user, base_url=self.request.build_absolute_uri("/")[:-1],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Invitation envoyée à %(email)s.") % data)
+        return redirect("neighbourhoods:invitation-list")
+
+
+class InvitationRevokeView(CoordinationRequiredMixin, View):
+    def post(self, request, pk):
+        invitation = get_object_or_404(selectors.invitation_list(user=request.user), pk=pk)
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+        messages.success(request, _("L'invitation de %(email)s est annulée.")
+                         % {"email": invitation.email})
+        return redirect("neighbourhoods:invitation-list")
+
+
+class InvitationAcceptView(View):
+    """The invitee sets a name and a password from the emailed link (no login needed)."""
+
+    template_name = "neighbourhoods/invitation_accept.html"
+
+    def dispatch(self, request, token):
+        try:
+            self.invitation = services.invitation_from_token(token)
+        except ValidationError as error:
+            return render(request, "neighbourhoods/invitation_invalid.html",
+                          {"reason": error.messages[0]}, status=410)
+        return super().dispatch(request, token)
+
+    def get(self, request, token):
+        form = AcceptInvitationForm(initial={"full_name": self.invitation.full_name},
+                                    email=self.invitation.email)
+        return render(request, self.template_name, {"form": form, "invitation": self.invitation})
+
+    def post(self, request, token):
+        form = AcceptInvitationForm(request.POST, email=self.invitation.email)
+        if form.is_valid():
+            user = services.invitation_accept(
+                invitation=self.invitation, password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Bienvenue! Votre compte est prêt."))
+            return redirect("home")
+        return render(request, self.template_name, {"form": form, "invitation": self.invitation})
+
+
+class AuditLogView(CoordinationRequiredMixin, ListView):
+    template_name = "neighbourhoods/audit_log.html"
+    context_object_name = "events"
+    paginate_by = 50
+
+    def get_queryset(self):
+        ct = self.request.GET.get("type")
+        return selectors.audit_event_list(
+            user=self.request.user,
+            content_type_id=int(ct) if ct and ct.isdigit() else None,
+            object_id=self.request.GET.get("object") or None,
+        )

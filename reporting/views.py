@@ -1,0 +1,38 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from governance.models import Committee
+from neighbourhoods import selectors as neighbourhood_selectors
+
+from .roles import roles_of
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Each role lands on its own home page."""
+
+    def get_template_names(self):
+        roles = roles_of(self.request.user)
+        if roles.coordination:
+            return ["reporting/home_coordination.html"]
+        if roles.advisor:
+            return ["reporting/home_advisor.html"]
+        if roles.neighbourhood_member:
+            return ["reporting/home_neighbourhood.html"]
+        if roles.committee_member:
+            return ["reporting/home_committee.html"]
+        if roles.partner:
+            return ["reporting/home_partner.html"]
+        return ["reporting/home_no_role.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        roles = roles_of(user)
+        if roles.coordination or roles.advisor:
+            context["neighbourhoods"] = neighbourhood_selectors.neighbourhood_list(user=user)
+        if roles.neighbourhood_member:
+            context["my_neighbourhoods"] = neighbourhood_selectors.neighbourhoods_of_member(
+                user=user)
+        if roles.committee_member:
+            context["committees"] = Committee.objects.filter(pk__in=roles.committee_ids)
+        return context

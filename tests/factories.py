@@ -1,0 +1,93 @@
+"""Factories for every app's tests. Roles are given through the services, as in real life."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils.text import slugify
+
+from governance.models import Committee, CommitteeMember
+from neighbourhoods import services as neighbourhood_services
+from neighbourhoods.models import Membership, Neighbourhood, Organisation, StaffRole
+from pic.models import User
+
+PASSWORD = "un-mot-de-passe-solide-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    full_name = factory.Faker("name", locale="fr_CA")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+            EmailAddress.objects.create(user=self, email=self.email, verified=True,
+                                        primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    category = Organisation.Category.PHILANTHROPIC
+
+
+class NeighbourhoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Neighbourhood
+
+    name = factory.Sequence(lambda n: f"Quartier {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    table_name = factory.LazyAttribute(lambda o: f"Table de quartier {o.name}")
+    organisation = factory.SubFactory(
+        OrganisationFactory, name=factory.LazyAttribute(lambda o: f"Table {o.factory_parent.name}"),
+        category=Organisation.Category.COMMUNITY,
+    )
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Committee
+        django_get_or_create = ("kind",)
+
+    kind = Committee.Kind.GESTION
+    name = "Comité de gestion"
+
+
+def make_coordination(**kwargs) -> User:
+    user = UserFactory(**kwargs)
+    neighbourhood_services.staff_role_grant(user=user, role=StaffRole.Role.COORDINATION,
+                                            actor=None)
+    return user
+
+
+def make_advisor(*neighbourhoods: Neighbourhood, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    neighbourhood_services.staff_role_grant(user=user, role=StaffRole.Role.ADVISOR, actor=None)
+    for neighbourhood in neighbourhoods:
+        neighbourhood_services.advisor_assign(advisor=user, neighbourhood=neighbourhood,
+                                              actor=None)
+    return user
+
+
+def make_member(neighbourhood: Neighbourhood, role: str = Membership.Role.COORDINATOR,
+                **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    neighbourhood_services.membership_create(user=user, neighbourhood=neighbourhood, role=role,
+                                             actor=None)
+    return user
+
+
+def make_committee_member(committee: Committee | None = None,
+                          organisation: Organisation | None = None, **kwargs) -> CommitteeMember:
+    from governance import services as governance_services
+
+    return governance_services.committee_member_seat(
+        committee=committee or CommitteeFactory(), user=UserFactory(**kwargs),
+        organisation=organisation or OrganisationFactory(), actor=None,
+    )
