@@ -1,0 +1,236 @@
+"""The program as data (stages, windows) and the neighbourhoods' files: letters of intent,
+initiatives, contacts and proposals.
+
+This module holds the core the other layers build on; details (evidence, documents, versions,
+evaluation questions) sit beside it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from neighbourhoods.models import Neighbourhood
+
+
+class NeighbourhoodOwnedQuerySet(models.QuerySet):
+    """For models with a `neighbourhood` foreign key: what a user may see."""
+
+    neighbourhood_path = "neighbourhood"
+
+    def visible_to(self, user):
+        return self.filter(
+            **{f"{self.neighbourhood_path}__in": Neighbourhood.objects.visible_to(user)}
+        )
+
+
+class Program(models.Model):
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    letter_of_intent_deadline = models.DateField(
+        _("date limite des lettres d'intention"), null=True, blank=True
+    )
+    ratification_weeks = models.PositiveSmallIntegerField(
+        _("délai d'entérinement (semaines)"), default=8,
+        help_text=_("Délai, compté depuis la date limite du dépôt, pour entériner la décision."),
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    """One of the program's stages, with its numbers (all editable by coordination staff)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    name = models.CharField(_("nom"), max_length=60)
+    description = models.TextField(_("description"), blank=True)
+    normal_duration_years = models.PositiveSmallIntegerField(_("durée normale (années)"))
+    max_duration_years = models.PositiveSmallIntegerField(
+        _("durée maximale (années)"),
+        help_text=_("Au-delà de la durée normale, une justification écrite est exigée."),
+    )
+    min_yearly_amount = models.DecimalField(
+        _("soutien annuel minimal ($)"), max_digits=12, decimal_places=2
+    )
+    max_yearly_amount = models.DecimalField(
+        _("soutien annuel maximal ($)"), max_digits=12, decimal_places=2
+    )
+    capacity_building_amount = models.DecimalField(
+        _("montant réservé au renforcement des compétences ($)"), max_digits=12,
+        decimal_places=2, default=Decimal("0"),
+        help_text=_("Montant maximal, pour toute l'étape, en plus du soutien annuel."),
+    )
+
+    class Meta:
+        verbose_name = _("étape")
+        verbose_name_plural = _("étapes")
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="one_stage_number"),
+            models.CheckConstraint(
+                condition=Q(max_duration_years__gte=models.F("normal_duration_years")),
+                name="stage_max_duration_at_least_normal",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_yearly_amount__gte=models.F("min_yearly_amount")),
+                name="stage_amount_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Étape %(number)s — %(name)s") % {"number": self.number, "name": self.name}
+
+
+class PrerequisiteItem(models.Model):
+    """One line of a stage's prerequisite checklist; a proposal evidences each."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="prerequisites")
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    label = models.CharField(_("préalable"), max_length=300)
+    guidance = models.TextField(_("précisions"), blank=True)
+
+    class Meta:
+        verbose_name = _("préalable")
+        verbose_name_plural = _("préalables")
+        ordering = ["stage", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Window(models.Model):
+    """A submission deadline: a date in Montreal time, closing at the end of that day."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="windows")
+    name = models.CharField(_("nom"), max_length=120)
+    opens_on = models.DateField(_("ouverture"), null=True, blank=True)
+    deadline = models.DateField(_("date limite"))
+    stages = models.ManyToManyField(Stage, verbose_name=_("étapes acceptées"),
+                                    related_name="windows")
+
+    class Meta:
+        verbose_name = _("période de dépôt")
+        verbose_name_plural = _("périodes de dépôt")
+        ordering = ["deadline"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Initiative(models.Model):
+    """A neighbourhood's collective-impact initiative: the desired change, across stages."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("En cours")
+        CLOSED = "closed", _("Terminée")
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="initiatives"
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="initiatives")
+    title = models.CharField(_("titre"), max_length=200)
+    desired_change = models.TextField(_("changement souhaité"))
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices,
+                              default=Status.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = NeighbourhoodOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["neighbourhood", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalQuerySet(NeighbourhoodOwnedQuerySet):
+    pass
+
+
+class Proposal(models.Model):
+    """A proposal for one stage of one initiative. Its status changes only through the
+    transition services in proposals/workflow.py."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        SUBMITTED = "submitted", _("Déposée")
+        IN_ANALYSIS = "in_analysis", _("En analyse")
+        CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
+        RESUBMITTED = "resubmitted", _("Déposée de nouveau")
+        RECOMMENDED = "recommended", _("Recommandée")
+        NOT_RECOMMENDED = "not_recommended", _("Non recommandée")
+        RATIFIED = "ratified", _("Entérinée")
+        LETTER_SENT = "letter_sent", _("Lettre envoyée")
+        WITHDRAWN = "withdrawn", _("Retirée")
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="proposals"
+    )
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="proposals")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="proposals")
+    window = models.ForeignKey(
+        Window, verbose_name=_("période de dépôt"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="proposals",
+    )
+    status = models.CharField(_("état"), max_length=30, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    title = models.CharField(_("titre"), max_length=200)
+    summary = models.TextField(_("résumé"), blank=True)
+    vision = models.TextField(_("vision de changement (une page)"), blank=True)
+    duration_years = models.PositiveSmallIntegerField(_("durée demandée (années)"), default=1)
+    duration_justification = models.TextField(_("justification de la durée"), blank=True)
+    capacity_building_amount = models.DecimalField(
+        _("renforcement des compétences ($)"), max_digits=12, decimal_places=2,
+        default=Decimal("0"),
+    )
+    edi = models.TextField(_("équité, diversité et inclusion (ÉDI)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposition")
+        verbose_name_plural = _("propositions")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.neighbourhood} — {self.title}"
+
+
+class ProposalYear(models.Model):
+    """The amount requested for one year of the requested duration."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="years")
+    year_number = models.PositiveSmallIntegerField(_("année"))
+    amount = models.DecimalField(_("montant demandé ($)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("année budgétaire")
+        verbose_name_plural = _("années budgétaires")
+        ordering = ["proposal", "year_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "year_number"], name="one_amount_per_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="year_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} — {self.year_number}: {self.amount}"
