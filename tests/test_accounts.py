@@ -94,3 +94,27 @@ def test_english_switch(client, tq_saint_michel):
     response = client.get(reverse("home"))
     assert response.headers["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_repeated_failed_logins_are_rate_limited(client, tq_saint_michel):
+    for _ in range(5):
+        client.post(reverse("account_login"),
+                    {"login": "tq.saint-michel@example.org", "password": "faux"})
+    response = client.post(reverse("account_login"),
+                           {"login": "tq.saint-michel@example.org",
+                            "password": factories.PASSWORD})
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_french_by_default_whatever_the_browser_says(client, tq_saint_michel):
+    client.force_login(tq_saint_michel)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "fr"
+
+
+def test_switching_language_is_remembered_on_the_profile(client, tq_saint_michel):
+    client.force_login(tq_saint_michel)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.get(reverse("home"))
+    tq_saint_michel.refresh_from_db()
+    assert tq_saint_michel.language == "en"
