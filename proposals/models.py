@@ -5,9 +5,11 @@ This module holds the core the other layers build on; details (evidence, documen
 evaluation questions) sit beside it.
 """
 
+import os
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -161,6 +163,9 @@ class ProposalQuerySet(NeighbourhoodOwnedQuerySet):
     pass
 
 
+CI_CONDITIONS = ("ci_engagement", "ci_aspirations", "ci_learning", "ci_influence", "ci_support")
+
+
 class Proposal(models.Model):
     """A proposal for one stage of one initiative. Its status changes only through the
     transition services in proposals/workflow.py."""
@@ -198,6 +203,13 @@ class Proposal(models.Model):
         default=Decimal("0"),
     )
     edi = models.TextField(_("équité, diversité et inclusion (ÉDI)"), blank=True)
+    # The five conditions of collective impact: how the proposal will work each one.
+    ci_engagement = models.TextField(_("mobilisation inclusive de la communauté"), blank=True)
+    ci_aspirations = models.TextField(_("aspirations communes"), blank=True)
+    ci_learning = models.TextField(_("apprentissage stratégique"), blank=True)
+    ci_influence = models.TextField(_("stratégies de levier et d'influence"), blank=True)
+    ci_support = models.TextField(_("structure de soutien rassembleuse"), blank=True)
+    changes_requested_note = models.TextField(_("modifications demandées"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -234,3 +246,229 @@ class ProposalYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} — {self.year_number}: {self.amount}"
+
+
+# --- Beside the core: the neighbourhood's file and the proposal's details --------------------
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT (read at each use), with no URL: only a
+    permission-checked view serves them."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private documents have no URL; use proposals:document-download.")
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
+
+
+class WindowExtension(models.Model):
+    """Coordination staff move one neighbourhood's deadline on one window."""
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="extensions")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, verbose_name=_("quartier"), on_delete=models.CASCADE,
+        related_name="window_extensions",
+    )
+    new_deadline = models.DateField(_("nouvelle date limite"))
+    reason = models.TextField(_("motif"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    objects = NeighbourhoodOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prolongation")
+        verbose_name_plural = _("prolongations")
+        constraints = [
+            models.UniqueConstraint(fields=["window", "neighbourhood"],
+                                    name="one_extension_per_window_and_neighbourhood"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window} — {self.neighbourhood}: {self.new_deadline}"
+
+
+class LetterOfIntent(models.Model):
+    """The neighbourhood states its desired change and the stage it aims for; the advisor
+    acknowledges it."""
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="letters_of_intent"
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT,
+                                related_name="letters_of_intent")
+    desired_change = models.TextField(_("changement souhaité"))
+    target_stage = models.ForeignKey(Stage, verbose_name=_("étape visée"),
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("transmise le"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("accusé de réception le"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = NeighbourhoodOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lettre d'intention")
+        verbose_name_plural = _("lettres d'intention")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return _("Lettre d'intention — %(n)s") % {"n": self.neighbourhood}
+
+
+class Contact(models.Model):
+    """A contact between the neighbourhood and its advisor, recorded in the file."""
+
+    class Kind(models.TextChoices):
+        PRE_SUBMISSION = "pre_submission", _("Échange avant le dépôt")
+        FOLLOW_UP = "follow_up", _("Suivi")
+        ANALYSIS = "analysis", _("Retour d'analyse")
+        OTHER = "other", _("Autre")
+
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT,
+                                      related_name="contacts")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="contacts",
+    )
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("conseiller·ère"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("type d'échange"), max_length=20, choices=Kind.choices)
+    summary = models.TextField(_("résumé"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = NeighbourhoodOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("échange")
+        verbose_name_plural = _("échanges")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.neighbourhood} — {self.get_kind_display()} ({self.date})"
+
+
+class ProposalOwnedQuerySet(NeighbourhoodOwnedQuerySet):
+    neighbourhood_path = "proposal__neighbourhood"
+
+
+class PrerequisiteEvidence(models.Model):
+    """The text evidencing one prerequisite (documents may evidence it too)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="evidence")
+    item = models.ForeignKey(PrerequisiteItem, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("démonstration"), blank=True)
+
+    objects = ProposalOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("démonstration d'un préalable")
+        verbose_name_plural = _("démonstrations des préalables")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "item"], name="one_evidence_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} — {self.item_id}"
+
+
+class EvaluationQuestion(models.Model):
+    """A learning question the neighbourhood picks for the stage."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE,
+                                 related_name="evaluation_questions")
+    position = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    question = models.TextField(_("question d'évaluation"))
+    data_to_collect = models.TextField(_("données à collecter"), blank=True)
+    target = models.TextField(_("cible"), blank=True)
+
+    objects = ProposalOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question d'évaluation")
+        verbose_name_plural = _("questions d'évaluation")
+        ordering = ["proposal", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+
+class ProposalDocument(models.Model):
+    """A file attached to a proposal, stored privately."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="documents")
+    prerequisite = models.ForeignKey(
+        PrerequisiteItem, verbose_name=_("préalable démontré"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    file = models.FileField(storage=private_storage, upload_to="proposals/%Y/%m/",
+                            max_length=255)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProposalOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["proposal", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ProposalVersion(models.Model):
+    """A numbered, frozen snapshot of the proposal, taken at each (re)submission."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    snapshot = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProposalOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="one_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Version %(n)s") % {"n": self.number}

@@ -1,0 +1,237 @@
+"""Forms check the shape of input; the rules live in rules.py and the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from neighbourhoods.models import Neighbourhood
+
+from . import rules
+from .documents import ACCEPTED_HELP
+from .models import (
+    CI_CONDITIONS,
+    Contact,
+    Initiative,
+    PrerequisiteItem,
+    Program,
+    Proposal,
+    Stage,
+    Window,
+)
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+QUESTION_SLOTS = 3
+
+
+class ProposalForm(forms.Form):
+    """Every field optional: a draft is saved whatever its state. Built for one proposal (its
+    stage's prerequisites and maximum duration)."""
+
+    title = forms.CharField(label=_("Titre"), max_length=200, required=False)
+    summary = forms.CharField(label=_("Résumé"), widget=TEXTAREA, required=False)
+    vision = forms.CharField(label=_("Vision de changement (une page)"),
+                             widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    duration_years = forms.IntegerField(label=_("Durée demandée (années)"), min_value=1,
+                                        max_value=10, required=False)
+    duration_justification = forms.CharField(
+        label=_("Justification de la durée"), widget=TEXTAREA, required=False,
+        help_text=_("Exigée au-delà de la durée normale de l'étape."))
+    capacity_building_amount = forms.DecimalField(
+        label=_("Renforcement des compétences ($)"), min_value=0, max_digits=12,
+        decimal_places=2, required=False)
+    edi = forms.CharField(label=_("Équité, diversité et inclusion (ÉDI)"), widget=TEXTAREA,
+                          required=False)
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        self.proposal = proposal
+        stage = proposal.stage
+        super().__init__(*args, **kwargs)
+        self.fields["duration_years"].help_text = _(
+            "Durée normale : %(normal)s an(s); au plus %(max)s avec une justification.") % {
+            "normal": stage.normal_duration_years, "max": stage.max_duration_years}
+        self.fields["capacity_building_amount"].help_text = _(
+            "Au plus %(max)s pour l'étape.") % {"max": rules.money(stage.capacity_building_amount)}
+        self.year_names = []
+        for number in range(1, max(stage.max_duration_years,
+                                   *[y.year_number for y in proposal.years.all()], 1) + 1):
+            name = rules.year_field(number)
+            self.fields[name] = forms.DecimalField(
+                label=_("Montant demandé, année %(n)s ($)") % {"n": number}, min_value=0,
+                max_digits=12, decimal_places=2, required=False,
+                help_text=_("Entre %(low)s et %(high)s.") % {
+                    "low": rules.money(stage.min_yearly_amount),
+                    "high": rules.money(stage.max_yearly_amount)})
+            self.year_names.append(name)
+        for name in CI_CONDITIONS:
+            self.fields[name] = forms.CharField(
+                label=Proposal._meta.get_field(name).verbose_name.capitalize(),
+                widget=TEXTAREA, required=False)
+        self.evidence_names = []
+        for item in stage.prerequisites.all():
+            name = rules.evidence_field(item.pk)
+            self.fields[name] = forms.CharField(label=item.label, widget=TEXTAREA,
+                                                required=False, help_text=item.guidance)
+            self.evidence_names.append((name, item))
+        questions = list(proposal.evaluation_questions.all())
+        self.question_rows = []
+        for slot in range(1, max(QUESTION_SLOTS, len(questions) + 1) + 1):
+            names = (f"q{slot}_question", f"q{slot}_data", f"q{slot}_target")
+            self.fields[names[0]] = forms.CharField(
+                label=_("Question d'évaluation %(n)s") % {"n": slot}, required=False,
+                widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[names[1]] = forms.CharField(label=_("Données à collecter"),
+                                                    required=False, max_length=2000)
+            self.fields[names[2]] = forms.CharField(label=_("Cible"), required=False,
+                                                    max_length=2000)
+            self.question_rows.append(names)
+        if not self.is_bound:
+            self.initial.update(self._initial_from(proposal, questions))
+
+    @staticmethod
+    def _initial_from(proposal: Proposal, questions) -> dict:
+        initial = {name: getattr(proposal, name) for name in (
+            "title", "summary", "vision", "duration_years", "duration_justification",
+            "capacity_building_amount", "edi", *CI_CONDITIONS)}
+        for year in proposal.years.all():
+            initial[rules.year_field(year.year_number)] = year.amount
+        for evidence in proposal.evidence.all():
+            initial[rules.evidence_field(evidence.item_id)] = evidence.text
+        for slot, q in enumerate(questions, start=1):
+            initial[f"q{slot}_question"] = q.question
+            initial[f"q{slot}_data"] = q.data_to_collect
+            initial[f"q{slot}_target"] = q.target
+        return initial
+
+    def draft_data(self) -> dict:
+        """What may be saved: every field that is well-formed, even when others are not."""
+        cleaned = getattr(self, "cleaned_data", {})
+
+        def ok(name):
+            return name in cleaned and name not in self.errors
+
+        data = {name: cleaned[name] for name in (
+            "title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS)
+            if ok(name)}
+        for name in ("duration_years", "capacity_building_amount"):
+            if ok(name) and cleaned[name] is not None:
+                data[name] = cleaned[name]
+        data["years"] = {int(name.split("_")[1]): cleaned[name]
+                         for name in self.year_names if ok(name)}
+        data["evidence"] = {item.pk: cleaned[name] for name, item in self.evidence_names
+                            if ok(name)}
+        if all(ok(n) for row in self.question_rows for n in row):
+            data["questions"] = [
+                {"question": cleaned[q], "data_to_collect": cleaned[d], "target": cleaned[t]}
+                for q, d, t in self.question_rows]
+        return data
+
+
+class ProposalCreateForm(forms.Form):
+    initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=Initiative.objects.none())
+    stage = forms.ModelChoiceField(label=_("Étape"), queryset=Stage.objects.none())
+    title = forms.CharField(label=_("Titre de la proposition"), max_length=200)
+
+    def __init__(self, *args, initiatives, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = initiatives
+        self.fields["stage"].queryset = stages
+
+
+class InitiativeForm(forms.Form):
+    neighbourhood = forms.ModelChoiceField(label=_("Quartier"),
+                                           queryset=Neighbourhood.objects.none())
+    title = forms.CharField(label=_("Titre de l'initiative"), max_length=200)
+    desired_change = forms.CharField(label=_("Changement souhaité"), widget=TEXTAREA)
+
+    def __init__(self, *args, neighbourhoods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods
+        only = list(neighbourhoods[:2])
+        if len(only) == 1:
+            self.fields["neighbourhood"].initial = only[0].pk
+
+
+class LetterOfIntentForm(forms.Form):
+    neighbourhood = forms.ModelChoiceField(label=_("Quartier"),
+                                           queryset=Neighbourhood.objects.none())
+    desired_change = forms.CharField(label=_("Changement souhaité"), widget=TEXTAREA)
+    target_stage = forms.ModelChoiceField(label=_("Étape visée"), queryset=Stage.objects.none())
+
+    def __init__(self, *args, neighbourhoods, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods
+        self.fields["target_stage"].queryset = stages
+        only = list(neighbourhoods[:2])
+        if len(only) == 1:
+            self.fields["neighbourhood"].initial = only[0].pk
+
+
+class ContactForm(forms.Form):
+    date = forms.DateField(label=_("Date de l'échange"),
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Type d'échange"), choices=Contact.Kind.choices)
+    initiative = forms.ModelChoiceField(label=_("Initiative (facultatif)"), required=False,
+                                        queryset=Initiative.objects.none())
+    summary = forms.CharField(label=_("Résumé"), widget=TEXTAREA)
+
+    def __init__(self, *args, initiatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = initiatives
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document"), help_text=ACCEPTED_HELP)
+    prerequisite = forms.ModelChoiceField(
+        label=_("Préalable démontré (facultatif)"), required=False,
+        queryset=PrerequisiteItem.objects.none())
+
+    def __init__(self, *args, stage: Stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prerequisite"].queryset = stage.prerequisites.all()
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(label=_("Modifications demandées"), widget=TEXTAREA)
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["name", "slug", "starts_on", "ends_on", "letter_of_intent_deadline",
+                  "ratification_weeks"]
+        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                   for name in ("starts_on", "ends_on", "letter_of_intent_deadline")}
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["number", "name", "description", "normal_duration_years",
+                  "max_duration_years", "min_yearly_amount", "max_yearly_amount",
+                  "capacity_building_amount"]
+
+
+class PrerequisiteItemForm(forms.ModelForm):
+    class Meta:
+        model = PrerequisiteItem
+        fields = ["position", "label", "guidance"]
+
+
+class WindowForm(forms.ModelForm):
+    class Meta:
+        model = Window
+        fields = ["name", "opens_on", "deadline", "stages"]
+        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "stages": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stages"].queryset = program.stages.all()
+
+
+class WindowExtensionForm(forms.Form):
+    neighbourhood = forms.ModelChoiceField(label=_("Quartier"),
+                                           queryset=Neighbourhood.objects.all())
+    new_deadline = forms.DateField(label=_("Nouvelle date limite"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Motif"), widget=TEXTAREA)

@@ -1,0 +1,241 @@
+"""The program's submission rules, in one place.
+
+`submission_errors()` returns every failed rule as French messages keyed by the form field they
+concern, so the edit page can show each one next to its field. The window rule is a pure
+function of (deadline, now) so its edges can be tested to the second.
+"""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .models import (
+    Contact,
+    Proposal,
+    ProposalDocument,
+    Stage,
+    Window,
+    WindowExtension,
+)
+
+MONTREAL = ZoneInfo("America/Toronto")
+RATIFIED_STATES = (Proposal.Status.RATIFIED, Proposal.Status.LETTER_SENT)
+
+# Field keys the rules use (the edit form uses the same names).
+WINDOW, CONTACT, STAGE = "window", "contact", "stage"
+YEARS, DURATION, JUSTIFICATION = "years", "duration_years", "duration_justification"
+CAPACITY, SUMMARY, QUESTIONS = "capacity_building_amount", "summary", "evaluation"
+
+
+def evidence_field(item_id: int) -> str:
+    return f"evidence_{item_id}"
+
+
+def year_field(number: int) -> str:
+    return f"year_{number}"
+
+
+def money(amount: Decimal) -> str:
+    return f"{number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)} $"
+
+
+# --- The window ---------------------------------------------------------------------------
+
+
+def window_closes_at(deadline: datetime.date) -> datetime.datetime:
+    """The last instant of the deadline day, Montreal time (23:59:59.999999)."""
+    return datetime.datetime.combine(deadline, datetime.time.max, tzinfo=MONTREAL)
+
+
+def window_is_open(*, deadline: datetime.date, now: datetime.datetime,
+                   opens_on: datetime.date | None = None) -> bool:
+    """Pure: is a window with this deadline open at `now` (an aware datetime)?"""
+    if opens_on is not None and now < datetime.datetime.combine(
+            opens_on, datetime.time.min, tzinfo=MONTREAL):
+        return False
+    return now <= window_closes_at(deadline)
+
+
+def effective_deadline(window: Window, neighbourhood_id: int,
+                       extensions: dict[tuple[int, int], datetime.date] | None = None
+                       ) -> datetime.date:
+    if extensions is None:
+        extension = WindowExtension.objects.filter(
+            window=window, neighbourhood_id=neighbourhood_id).first()
+        return extension.new_deadline if extension else window.deadline
+    return extensions.get((window.pk, neighbourhood_id), window.deadline)
+
+
+def open_window_for(*, stage: Stage, neighbourhood_id: int,
+                    now: datetime.datetime | None = None) -> Window | None:
+    """The open window accepting this stage for this neighbourhood (extensions count), the one
+    closing first."""
+    now = now or timezone.now()
+    today = now.astimezone(MONTREAL).date()
+    candidates = (
+        Window.objects.filter(program_id=stage.program_id, stages=stage)
+        .filter(Q(deadline__gte=today) | Q(extensions__neighbourhood_id=neighbourhood_id,
+                                             extensions__new_deadline__gte=today))
+        .distinct()
+        .order_by("deadline")
+    )
+    extensions = {
+        (e.window_id, e.neighbourhood_id): e.new_deadline
+        for e in WindowExtension.objects.filter(neighbourhood_id=neighbourhood_id,
+                                                window__in=candidates)
+    }
+    for window in candidates:
+        deadline = effective_deadline(window, neighbourhood_id, extensions)
+        if window_is_open(deadline=deadline, now=now, opens_on=window.opens_on):
+            return window
+    return None
+
+
+# --- Each rule ------------------------------------------------------------------------------
+
+
+def _amount_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    years = {y.year_number: y.amount for y in proposal.years.all()}
+    low, high = stage.min_yearly_amount, stage.max_yearly_amount
+    for number in range(1, proposal.duration_years + 1):
+        amount = years.get(number)
+        if amount is None:
+            errors.setdefault(year_field(number), []).append(
+                _("Indiquez le montant demandé pour l'année %(n)s.") % {"n": number})
+        elif not low <= amount <= high:
+            errors.setdefault(year_field(number), []).append(
+                _("Année %(n)s : le soutien annuel de l'étape %(stage)s doit être entre "
+                  "%(low)s et %(high)s (montant demandé : %(amount)s).")
+                % {"n": number, "stage": stage.number, "low": money(low), "high": money(high),
+                   "amount": money(amount)})
+    extra = sorted(n for n in years if n > proposal.duration_years)
+    if extra:
+        errors.setdefault(YEARS, []).append(
+            _("Le budget compte %(count)s année(s) mais la durée demandée est de %(duration)s "
+              "an(s) : retirez le montant des années %(extra)s.")
+            % {"count": len(years), "duration": proposal.duration_years,
+               "extra": ", ".join(str(n) for n in extra)})
+    return errors
+
+
+def _duration_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
+    duration = proposal.duration_years
+    if duration < 1:
+        return {DURATION: [_("La durée demandée doit être d'au moins un an.")]}
+    if duration > stage.max_duration_years:
+        return {DURATION: [
+            _("L'étape %(stage)s dure au plus %(max)s an(s) (durée demandée : %(d)s an(s)).")
+            % {"stage": stage.number, "max": stage.max_duration_years, "d": duration}]}
+    if duration > stage.normal_duration_years and not proposal.duration_justification.strip():
+        return {JUSTIFICATION: [
+            _("Une durée de %(d)s ans dépasse la durée normale de l'étape %(stage)s "
+              "(%(normal)s an(s)) : une justification écrite est exigée.")
+            % {"d": duration, "stage": stage.number, "normal": stage.normal_duration_years}]}
+    return {}
+
+
+def _capacity_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
+    amount = proposal.capacity_building_amount
+    if amount < 0 or amount > stage.capacity_building_amount:
+        return {CAPACITY: [
+            _("Le montant de renforcement des compétences de l'étape %(stage)s est d'au plus "
+              "%(max)s (montant demandé : %(amount)s).")
+            % {"stage": stage.number, "max": money(stage.capacity_building_amount),
+               "amount": money(amount)}]}
+    return {}
+
+
+def _prerequisite_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
+    texts = {e.item_id: e.text for e in proposal.evidence.all()}
+    documented = set(
+        ProposalDocument.objects.filter(proposal=proposal, prerequisite__isnull=False)
+        .values_list("prerequisite_id", flat=True))
+    errors = {}
+    for item in stage.prerequisites.all():
+        if not texts.get(item.pk, "").strip() and item.pk not in documented:
+            errors[evidence_field(item.pk)] = [
+                _("Démontrez ce préalable (un texte ou un document) : « %(label)s ».")
+                % {"label": item.label}]
+    return errors
+
+
+def _contact_errors(proposal: Proposal, now: datetime.datetime) -> dict[str, list[str]]:
+    today = now.astimezone(MONTREAL).date()
+    has_contact = Contact.objects.filter(
+        Q(initiative__isnull=True) | Q(initiative_id=proposal.initiative_id),
+        neighbourhood_id=proposal.neighbourhood_id, kind=Contact.Kind.PRE_SUBMISSION,
+        date__lte=today,
+    ).exists()
+    if has_contact:
+        return {}
+    return {CONTACT: [_("Avant le dépôt, le dossier doit montrer un échange avec votre "
+                        "conseiller·ère de Centraide (échange « avant le dépôt »).")]}
+
+
+def stage_progression_error(proposal: Proposal) -> str | None:
+    """Entry at any stage for a neighbourhood's first initiative; then the next stage for the
+    same initiative (once the previous stage's proposal is ratified), or a new initiative at
+    stage 1 after stage 2 or 3."""
+    stage_number = proposal.stage.number
+    ratified = Proposal.objects.filter(
+        neighbourhood_id=proposal.neighbourhood_id, status__in=RATIFIED_STATES,
+        stage__program_id=proposal.stage.program_id,
+    ).exclude(pk=proposal.pk)
+    own = ratified.filter(initiative_id=proposal.initiative_id).aggregate(
+        top=Max("stage__number"))["top"]
+    if own is not None:
+        if stage_number == own + 1:
+            return None
+        if own >= 3:
+            return _("Cette initiative a terminé l'étape 3 : proposez une nouvelle initiative à "
+                     "l'étape 1.")
+        return _("Cette initiative a une proposition entérinée à l'étape %(own)s : la suivante "
+                 "est l'étape %(next)s.") % {"own": own, "next": own + 1}
+    others = ratified.exclude(initiative_id=proposal.initiative_id).aggregate(
+        top=Max("stage__number"))["top"]
+    if others is None:
+        return None  # the neighbourhood's first initiative: entry at any stage
+    if stage_number != 1:
+        return _("Une nouvelle initiative commence à l'étape 1.")
+    if others < 2:
+        return _("Une nouvelle initiative peut commencer à l'étape 1 après l'étape 2 ou 3 de "
+                 "l'initiative précédente; poursuivez d'abord celle-ci à l'étape 2.")
+    return None
+
+
+def submission_errors(proposal: Proposal, *, now: datetime.datetime | None = None,
+                      check_window: bool = True) -> dict[str, list[str]]:
+    """Every failed rule, keyed by field. Empty when the proposal may be submitted."""
+    now = now or timezone.now()
+    stage = proposal.stage
+    errors: dict[str, list[str]] = {}
+
+    def add(more: dict[str, list[str]]) -> None:
+        for key, messages in more.items():
+            errors.setdefault(key, []).extend(messages)
+
+    if check_window and open_window_for(stage=stage, neighbourhood_id=proposal.neighbourhood_id,
+                                        now=now) is None:
+        add({WINDOW: [_("Aucune période de dépôt acceptant l'étape %(stage)s n'est ouverte "
+                        "(les dates limites se terminent à 23 h 59, heure de Montréal).")
+                      % {"stage": stage.number}]})
+    add(_contact_errors(proposal, now))
+    if not proposal.summary.strip():
+        add({SUMMARY: [_("Rédigez le résumé de la proposition.")]})
+    add(_prerequisite_errors(proposal, stage))
+    add(_duration_errors(proposal, stage))
+    add(_amount_errors(proposal, stage))
+    add(_capacity_errors(proposal, stage))
+    if not proposal.evaluation_questions.exists():
+        add({QUESTIONS: [_("Choisissez au moins une question d'évaluation (apprentissage) "
+                           "pour l'étape.")]})
+    progression = stage_progression_error(proposal)
+    if progression:
+        add({STAGE: [progression]})
+    return errors

@@ -1,0 +1,164 @@
+"""Reads, always starting from `visible_to(user)`; they fetch what the pages show."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from neighbourhoods.models import Neighbourhood
+from pic.models import User
+
+from .models import (
+    Contact,
+    Initiative,
+    LetterOfIntent,
+    PrerequisiteItem,
+    Program,
+    Proposal,
+    ProposalDocument,
+    ProposalVersion,
+    Stage,
+    Window,
+    WindowExtension,
+)
+
+
+def proposal_list(*, user: User, filters: dict | None = None) -> QuerySet[Proposal]:
+    """Filters: window, stage (number), status, neighbourhood (slug), initiative."""
+    proposals = (Proposal.objects.visible_to(user)
+                 .select_related("neighbourhood", "stage", "window", "initiative")
+                 .order_by("-updated_at", "-pk"))
+    filters = filters or {}
+    if filters.get("window"):
+        proposals = proposals.filter(window_id=filters["window"])
+    if filters.get("stage"):
+        proposals = proposals.filter(stage__number=filters["stage"])
+    if filters.get("status"):
+        proposals = proposals.filter(status=filters["status"])
+    if filters.get("neighbourhood"):
+        proposals = proposals.filter(neighbourhood__slug=filters["neighbourhood"])
+    if filters.get("initiative"):
+        proposals = proposals.filter(initiative_id=filters["initiative"])
+    return proposals
+
+
+def proposal_get(*, user: User, pk: int) -> Proposal:
+    proposal = (
+        proposal_list(user=user)
+        .select_related("stage__program", "created_by")
+        .prefetch_related(
+            "years", "evidence", "evaluation_questions",
+            Prefetch("stage__prerequisites", queryset=PrerequisiteItem.objects.order_by(
+                "position", "pk")),
+            Prefetch("documents", queryset=ProposalDocument.objects.select_related(
+                "uploaded_by", "prerequisite")),
+            Prefetch("versions", queryset=ProposalVersion.objects.only(
+                "pk", "proposal_id", "number", "created_at", "receipt_sent_at")),
+        )
+        .filter(pk=pk).first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def document_get(*, user: User, pk: int) -> ProposalDocument:
+    document = (ProposalDocument.objects.visible_to(user).select_related("proposal")
+                .filter(pk=pk).first())
+    if document is None:
+        raise Http404
+    return document
+
+
+def version_list(*, user: User, proposal: Proposal) -> QuerySet[ProposalVersion]:
+    return ProposalVersion.objects.visible_to(user).filter(proposal=proposal)
+
+
+def initiative_list(*, user: User) -> QuerySet[Initiative]:
+    return (Initiative.objects.visible_to(user).select_related("neighbourhood", "program")
+            .prefetch_related(Prefetch("proposals", queryset=Proposal.objects.select_related(
+                "stage", "window").order_by("stage__number", "created_at"))))
+
+
+def initiative_get(*, user: User, pk: int) -> Initiative:
+    initiative = initiative_list(user=user).filter(pk=pk).first()
+    if initiative is None:
+        raise Http404
+    return initiative
+
+
+def letter_of_intent_list(*, user: User) -> QuerySet[LetterOfIntent]:
+    return LetterOfIntent.objects.visible_to(user).select_related(
+        "neighbourhood", "target_stage", "acknowledged_by", "submitted_by")
+
+
+def contact_list(*, user: User) -> QuerySet[Contact]:
+    return Contact.objects.visible_to(user).select_related(
+        "neighbourhood", "advisor", "recorded_by", "initiative")
+
+
+def neighbourhood_file(*, user: User, neighbourhood: Neighbourhood) -> dict:
+    """A neighbourhood's whole file: initiatives with their proposals, letters, contacts, open
+    proposals; a fixed number of queries."""
+    return {
+        "neighbourhood": neighbourhood,
+        "initiatives": list(initiative_list(user=user).filter(neighbourhood=neighbourhood)),
+        "letters": list(letter_of_intent_list(user=user).filter(neighbourhood=neighbourhood)),
+        "contacts": list(contact_list(user=user).filter(neighbourhood=neighbourhood)[:10]),
+        "proposals": list(proposal_list(user=user).filter(neighbourhood=neighbourhood)),
+    }
+
+
+def status_counts(*, user: User) -> list[dict]:
+    labels = dict(Proposal.Status.choices)
+    counts = dict(Proposal.objects.visible_to(user).order_by().values_list("status")
+                  .annotate(n=Count("pk")).values_list("status", "n"))
+    return [{"status": status, "label": labels[status], "count": counts.get(status, 0)}
+            for status in Proposal.Status.values]
+
+
+def program_list() -> QuerySet[Program]:
+    """The program's configuration is public to every signed-in person."""
+    return Program.objects.prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.prefetch_related("prerequisites")),
+        Prefetch("windows", queryset=Window.objects.prefetch_related(
+            "stages", Prefetch("extensions", queryset=WindowExtension.objects.select_related(
+                "neighbourhood", "granted_by")))),
+    )
+
+
+def current_program() -> Program | None:
+    return Program.objects.order_by("-starts_on").first()
+
+
+def next_steps(file: dict, *, open_windows: list[Window]) -> list[dict]:
+    """What the neighbourhood should do next, from its loaded file (no query)."""
+    from django.utils.translation import gettext as _
+
+    steps = []
+    S = Proposal.Status
+    if not file["letters"] and not file["initiatives"]:
+        steps.append({"text": _("Transmettez votre lettre d'intention (changement souhaité et "
+                                "étape visée).")})
+    if not any(c.kind == Contact.Kind.PRE_SUBMISSION for c in file["contacts"]):
+        steps.append({"text": _("Échangez avec votre conseiller·ère de Centraide avant de "
+                                "déposer : l'échange doit être consigné au dossier.")})
+    for proposal in file["proposals"]:
+        if proposal.status == S.DRAFT:
+            steps.append({"text": _("Complétez et déposez la proposition « %(t)s ».")
+                          % {"t": proposal.title}, "proposal": proposal})
+        elif proposal.status == S.CHANGES_REQUESTED:
+            steps.append({"text": _("Modifications demandées : révisez et déposez de nouveau "
+                                    "« %(t)s ».") % {"t": proposal.title}, "proposal": proposal})
+    if not file["initiatives"]:
+        steps.append({"text": _("Créez votre initiative (le changement souhaité) pour rédiger "
+                                "une proposition.")})
+    if open_windows:
+        window = open_windows[0]
+        steps.append({"text": _("Prochaine date limite : %(d)s (%(w)s), 23 h 59, heure de "
+                                "Montréal.") % {"d": window.deadline.strftime("%Y-%m-%d"),
+                                                "w": window.name}})
+    return steps
+
+
+def open_window_list(*, today) -> list[Window]:
+    return list(Window.objects.filter(deadline__gte=today).prefetch_related("stages")
+                .order_by("deadline")[:3])

@@ -1,0 +1,248 @@
+"""Writes on the program, the neighbourhoods' files and proposals (transitions: workflow.py)."""
+
+import datetime
+import os
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import Neighbourhood
+from pic.audit import audit
+from pic.models import User
+
+from . import access, rules
+from .documents import validate_upload
+from .models import (
+    CI_CONDITIONS,
+    Contact,
+    EvaluationQuestion,
+    Initiative,
+    LetterOfIntent,
+    PrerequisiteEvidence,
+    Program,
+    Proposal,
+    ProposalDocument,
+    ProposalYear,
+    Stage,
+    Window,
+    WindowExtension,
+)
+from .workflow import EDITABLE_STATES
+
+TEXT_FIELDS = ("title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS)
+
+
+# --- The program (coordination staff) ------------------------------------------------------
+
+
+@transaction.atomic
+def program_config_save(*, instance: models.Model, actor: User | None,
+                        m2m: dict | None = None) -> models.Model:
+    """Create or change a program, stage, prerequisite or window (coordination staff)."""
+    access.ensure_coordination(actor)
+    if not isinstance(instance, Program | Stage | Window) and \
+            instance._meta.model_name != "prerequisiteitem":
+        raise PermissionDenied
+    created = instance.pk is None
+    instance.full_clean()
+    instance.save()
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    audit(actor, f"{instance._meta.model_name}.{'created' if created else 'changed'}", instance)
+    return instance
+
+
+@transaction.atomic
+def window_extension_grant(*, window: Window, neighbourhood: Neighbourhood,
+                           new_deadline: datetime.date, reason: str,
+                           actor: User | None) -> WindowExtension:
+    """One neighbourhood, one window: a later deadline, with its reason (granting again moves
+    it)."""
+    access.ensure_coordination(actor)
+    if new_deadline <= window.deadline:
+        raise ValidationError({"new_deadline": _(
+            "La nouvelle date limite doit suivre celle de la période (%(d)s).")
+            % {"d": window.deadline.isoformat()}})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la prolongation.")})
+    extension, _created = WindowExtension.objects.update_or_create(
+        window=window, neighbourhood=neighbourhood,
+        defaults={"new_deadline": new_deadline, "reason": reason.strip(),
+                  "granted_by": actor, "granted_at": timezone.now()},
+    )
+    audit(actor, "window.extension_granted", window, neighbourhood=neighbourhood.pk,
+          new_deadline=new_deadline.isoformat(), reason=reason.strip())
+    return extension
+
+
+# --- The neighbourhood's file ---------------------------------------------------------------
+
+
+@transaction.atomic
+def letter_of_intent_submit(*, neighbourhood: Neighbourhood, program: Program,
+                            desired_change: str, target_stage: Stage, actor: User | None,
+                            now: datetime.datetime | None = None) -> LetterOfIntent:
+    access.ensure_member(actor, neighbourhood.pk)
+    deadline = program.letter_of_intent_deadline
+    if deadline and not rules.window_is_open(deadline=deadline, now=now or timezone.now()):
+        raise ValidationError(_("La date limite des lettres d'intention (%(d)s, 23 h 59, heure "
+                                "de Montréal) est passée.") % {"d": deadline.isoformat()})
+    if target_stage.program_id != program.pk:
+        raise ValidationError({"target_stage": _("Cette étape n'est pas celle du programme.")})
+    if not desired_change.strip():
+        raise ValidationError({"desired_change": _("Décrivez le changement souhaité.")})
+    letter = LetterOfIntent.objects.create(
+        neighbourhood=neighbourhood, program=program, desired_change=desired_change.strip(),
+        target_stage=target_stage, submitted_at=now or timezone.now(),
+        submitted_by=actor if actor else None,
+    )
+    audit(actor, "letter_of_intent.submitted", letter, stage=target_stage.number)
+    return letter
+
+
+@transaction.atomic
+def letter_of_intent_acknowledge(*, letter: LetterOfIntent, actor: User | None,
+                                 now: datetime.datetime | None = None) -> LetterOfIntent:
+    letter = LetterOfIntent.objects.select_for_update().get(pk=letter.pk)
+    access.ensure_advisor_or_coordination(actor, letter.neighbourhood_id)
+    if letter.acknowledged_at:
+        return letter
+    letter.acknowledged_at = now or timezone.now()
+    letter.acknowledged_by = actor
+    letter.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit(actor, "letter_of_intent.acknowledged", letter)
+    return letter
+
+
+@transaction.atomic
+def contact_record(*, neighbourhood: Neighbourhood, date: datetime.date, kind: str,
+                   summary: str, actor: User | None, advisor: User | None = None,
+                   initiative: Initiative | None = None) -> Contact:
+    """The advisor (or the neighbourhood) records a contact in the file."""
+    access.ensure_member_or_followers(actor, neighbourhood.pk)
+    if initiative is not None and initiative.neighbourhood_id != neighbourhood.pk:
+        raise ValidationError({"initiative": _("Cette initiative n'est pas celle du quartier.")})
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("Un échange se consigne une fois qui a eu lieu.")})
+    if not summary.strip():
+        raise ValidationError({"summary": _("Résumez l'échange.")})
+    if advisor is None and actor is not None and access.is_advisor_of(actor, neighbourhood.pk):
+        advisor = actor
+    contact = Contact.objects.create(
+        neighbourhood=neighbourhood, initiative=initiative, advisor=advisor, date=date,
+        kind=kind, summary=summary.strip(), recorded_by=actor,
+    )
+    audit(actor, "contact.recorded", contact, kind=kind, date=date.isoformat())
+    return contact
+
+
+@transaction.atomic
+def initiative_create(*, neighbourhood: Neighbourhood, program: Program, title: str,
+                      desired_change: str, actor: User | None,
+                      now: datetime.datetime | None = None) -> Initiative:
+    access.ensure_member(actor, neighbourhood.pk)
+    initiative = Initiative.objects.create(
+        neighbourhood=neighbourhood, program=program, title=title.strip(),
+        desired_change=desired_change.strip(), created_at=now or timezone.now(),
+    )
+    audit(actor, "initiative.created", initiative)
+    return initiative
+
+
+@transaction.atomic
+def proposal_create(*, initiative: Initiative, stage: Stage, title: str, actor: User | None,
+                    now: datetime.datetime | None = None) -> Proposal:
+    """A new draft for one stage of the initiative (rules are checked at submission)."""
+    access.ensure_member(actor, initiative.neighbourhood_id)
+    if stage.program_id != initiative.program_id:
+        raise ValidationError({"stage": _("Cette étape n'est pas celle du programme de "
+                                          "l'initiative.")})
+    proposal = Proposal.objects.create(
+        neighbourhood_id=initiative.neighbourhood_id, initiative=initiative, stage=stage,
+        title=title.strip() or initiative.title, duration_years=stage.normal_duration_years,
+        created_by=actor, created_at=now or timezone.now(),
+    )
+    audit(actor, "proposal.created", proposal, stage=stage.number)
+    return proposal
+
+
+def _ensure_editable(proposal: Proposal, actor: User | None) -> None:
+    access.ensure_member(actor, proposal.neighbourhood_id)
+    if proposal.status not in EDITABLE_STATES:
+        raise ValidationError(_("La proposition est « %(status)s » : elle ne se modifie plus.")
+                              % {"status": proposal.get_status_display()})
+
+
+@transaction.atomic
+def proposal_save_draft(*, proposal: Proposal, actor: User | None, data: dict) -> Proposal:
+    """Save what the neighbourhood typed, whatever its completeness: only the keys present in
+    `data` change. Keys: the text fields, duration_years, capacity_building_amount,
+    years {number: Decimal | None}, evidence {item_id: text},
+    questions [{question, data_to_collect, target}]."""
+    proposal = Proposal.objects.select_for_update().select_related("stage").get(pk=proposal.pk)
+    _ensure_editable(proposal, actor)
+    fields = [name for name in TEXT_FIELDS if name in data and data[name] is not None]
+    for name in fields:
+        setattr(proposal, name, data[name])
+    if not proposal.title.strip():
+        proposal.title = proposal.initiative.title
+    for name in ("duration_years", "capacity_building_amount"):
+        if data.get(name) is not None:
+            setattr(proposal, name, data[name])
+            fields.append(name)
+    proposal.save(update_fields=[*fields, "updated_at"])
+    for number, amount in (data.get("years") or {}).items():
+        if amount is None:
+            ProposalYear.objects.filter(proposal=proposal, year_number=number).delete()
+        else:
+            ProposalYear.objects.update_or_create(proposal=proposal, year_number=number,
+                                                  defaults={"amount": Decimal(amount)})
+    items = set(proposal.stage.prerequisites.values_list("pk", flat=True))
+    for item_id, text in (data.get("evidence") or {}).items():
+        if item_id in items and text is not None:
+            PrerequisiteEvidence.objects.update_or_create(
+                proposal=proposal, item_id=item_id, defaults={"text": text})
+    if data.get("questions") is not None:
+        proposal.evaluation_questions.all().delete()
+        EvaluationQuestion.objects.bulk_create(
+            EvaluationQuestion(proposal=proposal, position=position, **question)
+            for position, question in enumerate(
+                (q for q in data["questions"] if q.get("question", "").strip()), start=1)
+        )
+    audit(actor, "proposal.draft_saved", proposal)
+    return proposal
+
+
+@transaction.atomic
+def document_upload(*, proposal: Proposal, upload: UploadedFile, actor: User | None,
+                    prerequisite_id: int | None = None) -> ProposalDocument:
+    proposal = Proposal.objects.select_for_update().select_related("stage").get(pk=proposal.pk)
+    _ensure_editable(proposal, actor)
+    content_type = validate_upload(upload)
+    if prerequisite_id and not proposal.stage.prerequisites.filter(pk=prerequisite_id).exists():
+        raise ValidationError({"prerequisite": _("Ce préalable n'est pas celui de l'étape.")})
+    original = os.path.basename(upload.name)[:255]
+    upload.name = f"{uuid.uuid4().hex}{os.path.splitext(original)[1].lower()}"
+    document = ProposalDocument.objects.create(
+        proposal=proposal, prerequisite_id=prerequisite_id or None, file=upload,
+        original_name=original, content_type=content_type, size=upload.size,
+        uploaded_by=actor,
+    )
+    audit(actor, "proposal.document_uploaded", proposal, document=document.pk, name=original)
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document: ProposalDocument, actor: User | None) -> None:
+    proposal = Proposal.objects.select_for_update().get(pk=document.proposal_id)
+    _ensure_editable(proposal, actor)
+    name, storage, path = document.original_name, document.file.storage, document.file.name
+    document.delete()
+    audit(actor, "proposal.document_deleted", proposal, name=name)
+    # The frozen versions name the file; its bytes go once the deletion is committed.
+    transaction.on_commit(lambda: storage.delete(path))

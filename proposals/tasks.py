@@ -1,0 +1,47 @@
+"""Celery tasks: take ids, re-fetch, return early when the work is done."""
+
+from celery import shared_task
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import AdvisorAssignment, Membership
+
+from .models import ProposalVersion
+
+
+def receipt_recipients(neighbourhood_id: int) -> list[str]:
+    members = Membership.objects.active().filter(
+        neighbourhood_id=neighbourhood_id, user__is_active=True).values_list("user__email",
+                                                                               flat=True)
+    advisors = AdvisorAssignment.objects.active().filter(
+        neighbourhood_id=neighbourhood_id, advisor__is_active=True).values_list(
+        "advisor__email", flat=True)
+    return sorted({*members, *advisors})
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def send_submission_receipt(version_id: int) -> int:
+    """Email the receipt of a (re)submission to the neighbourhood's members and advisors, in
+    the neighbourhood's language. Sent once per version. Returns the number of emails."""
+    with transaction.atomic():
+        version = (ProposalVersion.objects.select_for_update()
+                   .select_related("proposal__neighbourhood", "proposal__stage",
+                                   "proposal__window").filter(pk=version_id).first())
+        if version is None or version.receipt_sent_at is not None:
+            return 0
+        proposal = version.proposal
+        neighbourhood = proposal.neighbourhood
+        recipients = receipt_recipients(neighbourhood.pk)
+        with translation.override(neighbourhood.language):
+            subject = _("Accusé de réception — %(title)s (version %(n)s)") % {
+                "title": proposal.title, "n": version.number}
+            body = render_to_string("proposals/email/receipt.txt",
+                                    {"proposal": proposal, "version": version,
+                                     "neighbourhood": neighbourhood})
+        send_mass_mail([(subject, body, None, [email]) for email in recipients])
+        version.receipt_sent_at = timezone.now()
+        version.save(update_fields=["receipt_sent_at"])
+        return len(recipients)

@@ -1,0 +1,54 @@
+"""Pages. Each starts from a selector scoped with `visible_to(user)`: another neighbourhood's
+objects are a 404, like missing ones. Each view validates a form, calls one service, adds a
+message and redirects."""
+
+from .files import (
+    ContactCreateView,
+    InitiativeCreateView,
+    InitiativeDetailView,
+    LetterOfIntentAcknowledgeView,
+    LetterOfIntentCreateView,
+    NeighbourhoodFileView,
+    ProposalListView,
+)
+from .program import (
+    PrerequisiteCreateView,
+    PrerequisiteUpdateView,
+    ProgramCreateView,
+    ProgramUpdateView,
+    ProgramView,
+    StageCreateView,
+    StageUpdateView,
+    WindowCreateView,
+    WindowExtensionCreateView,
+    WindowUpdateView,
+)
+from .proposals import (
+    DocumentDeleteView,
+    DocumentDownloadView,
+    ProposalCreateView,
+    ProposalDetailView,
+    ProposalEditView,
+    ProposalLetterSentView,
+    ProposalNotRecommendView,
+    ProposalRatifyView,
+    ProposalRecommendView,
+    ProposalRequestChangesView,
+    ProposalResubmitView,
+    ProposalStartAnalysisView,
+    ProposalSubmitView,
+    ProposalWithdrawView,
+    VersionCompareView,
+)
+
+__all__ = [
+    "ContactCreateView", "DocumentDeleteView", "DocumentDownloadView", "InitiativeCreateView",
+    "InitiativeDetailView", "LetterOfIntentAcknowledgeView", "LetterOfIntentCreateView",
+    "NeighbourhoodFileView", "PrerequisiteCreateView", "PrerequisiteUpdateView",
+    "ProgramCreateView", "ProgramUpdateView", "ProgramView", "ProposalCreateView",
+    "ProposalDetailView", "ProposalEditView", "ProposalLetterSentView", "ProposalListView",
+    "ProposalNotRecommendView", "ProposalRatifyView", "ProposalRecommendView",
+    "ProposalRequestChangesView", "ProposalResubmitView", "ProposalStartAnalysisView",
+    "ProposalSubmitView", "ProposalWithdrawView", "StageCreateView", "StageUpdateView",
+    "VersionCompareView", "WindowCreateView", "WindowExtensionCreateView", "WindowUpdateView",
+]

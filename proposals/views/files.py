@@ -1,0 +1,179 @@
+"""The neighbourhood's file: lists, initiatives, letters of intent, contacts."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from neighbourhoods import selectors as neighbourhood_selectors
+from neighbourhoods.models import Neighbourhood
+from pic.forms import apply_validation_error
+
+from .. import access, selectors, services
+from ..forms import (
+    ContactForm,
+    InitiativeForm,
+    LetterOfIntentForm,
+)
+from ..models import Initiative, Proposal, Stage, Window
+
+S = Proposal.Status
+
+
+def _member_neighbourhoods(user):
+    return neighbourhood_selectors.neighbourhoods_of_member(user=user)
+
+
+# --- Lists and the neighbourhood's file -----------------------------------------------------
+
+
+class ProposalListView(LoginRequiredMixin, ListView):
+    template_name = "proposals/proposal_list.html"
+    context_object_name = "proposals"
+    paginate_by = 25
+    FILTERS = ("window", "stage", "status", "neighbourhood")
+
+    def get_filters(self) -> dict:
+        return {k: self.request.GET.get(k, "").strip() for k in self.FILTERS
+                if self.request.GET.get(k, "").strip()}
+
+    def get_queryset(self):
+        filters = self.get_filters()
+        for key in ("window", "stage"):
+            if key in filters and not filters[key].isdigit():
+                filters.pop(key)
+        return selectors.proposal_list(user=self.request.user, filters=filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            filters=self.get_filters(),
+            windows=Window.objects.order_by("deadline"),
+            stage_numbers=Stage.objects.order_by("number").values_list(
+                "number", flat=True).distinct(),
+            statuses=S.choices,
+            neighbourhood_choices=Neighbourhood.objects.visible_to(user).only("slug", "name"),
+            can_create=_member_neighbourhoods(user).exists(),
+        )
+        return context
+
+
+class NeighbourhoodFileView(LoginRequiredMixin, TemplateView):
+    """A neighbourhood's file: initiatives, letters of intent, contacts, proposals, next steps."""
+
+    template_name = "proposals/neighbourhood_file.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        neighbourhood = get_object_or_404(Neighbourhood.objects.visible_to(user),
+                                          slug=self.kwargs["slug"])
+        file = selectors.neighbourhood_file(user=user, neighbourhood=neighbourhood)
+        windows = selectors.open_window_list(today=timezone.localdate())
+        context.update(file=file, next_steps=selectors.next_steps(file, open_windows=windows),
+                       is_member=access.is_member_of(user, neighbourhood.pk))
+        return context
+
+
+# --- Initiatives, letters of intent, contacts -------------------------------------------------
+
+
+class InitiativeCreateView(LoginRequiredMixin, FormView):
+    template_name = "proposals/initiative_form.html"
+    form_class = InitiativeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "neighbourhoods": _member_neighbourhoods(self.request.user)}
+
+    def form_valid(self, form):
+        program = selectors.current_program()
+        if program is None:
+            raise Http404
+        initiative = services.initiative_create(
+            neighbourhood=form.cleaned_data["neighbourhood"], program=program,
+            title=form.cleaned_data["title"], desired_change=form.cleaned_data["desired_change"],
+            actor=self.request.user)
+        messages.success(self.request, _("Initiative créée."))
+        return redirect(f"{reverse('proposals:proposal-create')}?initiative={initiative.pk}")
+
+
+class InitiativeDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "proposals/initiative_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(initiative=selectors.initiative_get(
+            user=self.request.user, pk=self.kwargs["pk"]), **kwargs)
+
+
+class LetterOfIntentCreateView(LoginRequiredMixin, FormView):
+    template_name = "proposals/letter_of_intent_form.html"
+    form_class = LetterOfIntentForm
+
+    def get_form_kwargs(self):
+        program = selectors.current_program()
+        stages = program.stages.all() if program else Stage.objects.none()
+        return {**super().get_form_kwargs(), "stages": stages,
+                "neighbourhoods": _member_neighbourhoods(self.request.user)}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            letter = services.letter_of_intent_submit(
+                neighbourhood=data["neighbourhood"], program=data["target_stage"].program,
+                desired_change=data["desired_change"], target_stage=data["target_stage"],
+                actor=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Lettre d'intention transmise à votre "
+                                         "conseiller·ère."))
+        return redirect("proposals:neighbourhood-file", slug=letter.neighbourhood.slug)
+
+
+class LetterOfIntentAcknowledgeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        letter = get_object_or_404(
+            selectors.letter_of_intent_list(user=request.user), pk=pk)
+        services.letter_of_intent_acknowledge(letter=letter, actor=request.user)
+        messages.success(request, _("Réception de la lettre d'intention confirmée."))
+        return redirect("proposals:neighbourhood-file", slug=letter.neighbourhood.slug)
+
+
+class ContactCreateView(LoginRequiredMixin, FormView):
+    template_name = "proposals/contact_form.html"
+    form_class = ContactForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.neighbourhood = get_object_or_404(Neighbourhood.objects.visible_to(request.user),
+                                                   slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"date": timezone.localdate(), "kind": "pre_submission"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "initiatives": Initiative.objects.visible_to(self.request.user).filter(
+                    neighbourhood=self.neighbourhood)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(neighbourhood=self.neighbourhood, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.contact_record(neighbourhood=self.neighbourhood, actor=self.request.user,
+                                    **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Échange consigné au dossier."))
+        return redirect("proposals:neighbourhood-file", slug=self.neighbourhood.slug)

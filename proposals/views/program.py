@@ -1,0 +1,138 @@
+"""The program's configuration, for coordination staff."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import FormView, TemplateView
+
+from neighbourhoods.models import is_coordination
+from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.forms import apply_validation_error
+
+from .. import selectors, services
+from ..forms import (
+    PrerequisiteItemForm,
+    ProgramForm,
+    StageForm,
+    WindowExtensionForm,
+    WindowForm,
+)
+from ..models import PrerequisiteItem, Program, Stage, Window
+
+# --- The program (coordination staff) --------------------------------------------------------
+
+
+class ProgramView(CoordinationRequiredMixin, TemplateView):
+    template_name = "proposals/program.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programs=selectors.program_list(), **kwargs)
+
+
+class ProgramConfigView(CoordinationRequiredMixin, FormView):
+    """Create or change one piece of the program (program, stage, prerequisite, window)."""
+
+    template_name = "proposals/program_form.html"
+    model = None
+    parent_model = None
+    parent_field = ""
+    title = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.instance = None
+        self.parent = None
+        if not (request.user.is_authenticated and is_coordination(request.user)):
+            return super().dispatch(request, *args, **kwargs)  # login or 403
+        if "pk" in kwargs:
+            self.instance = get_object_or_404(self.model, pk=kwargs["pk"])
+        elif self.parent_model is not None:
+            self.parent = get_object_or_404(self.parent_model, pk=kwargs["parent"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.instance
+        if self.form_class is WindowForm:
+            kwargs["program"] = self.instance.program if self.instance else self.parent
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, instance=self.instance, **kwargs)
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        if self.parent is not None:
+            setattr(instance, self.parent_field, self.parent)
+        m2m = {"stages": form.cleaned_data["stages"]} if "stages" in form.cleaned_data else None
+        try:
+            services.program_config_save(instance=instance, actor=self.request.user, m2m=m2m)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Enregistré."))
+        return redirect("proposals:program")
+
+
+class ProgramCreateView(ProgramConfigView):
+    form_class, model = ProgramForm, Program
+    title = _lazy("Nouveau programme")
+
+
+class ProgramUpdateView(ProgramCreateView):
+    title = _lazy("Modifier le programme")
+
+
+class StageCreateView(ProgramConfigView):
+    form_class, model, parent_model, parent_field = StageForm, Stage, Program, "program"
+    title = _lazy("Nouvelle étape")
+
+
+class StageUpdateView(StageCreateView):
+    title = _lazy("Modifier l'étape")
+
+
+class PrerequisiteCreateView(ProgramConfigView):
+    form_class, model, parent_model, parent_field = (PrerequisiteItemForm, PrerequisiteItem,
+                                                     Stage, "stage")
+    title = _lazy("Nouveau préalable")
+
+
+class PrerequisiteUpdateView(PrerequisiteCreateView):
+    title = _lazy("Modifier le préalable")
+
+
+class WindowCreateView(ProgramConfigView):
+    form_class, model, parent_model, parent_field = WindowForm, Window, Program, "program"
+    title = _lazy("Nouvelle période de dépôt")
+
+
+class WindowUpdateView(WindowCreateView):
+    title = _lazy("Modifier la période de dépôt")
+
+
+class WindowExtensionCreateView(CoordinationRequiredMixin, FormView):
+    template_name = "proposals/program_form.html"
+    form_class = WindowExtensionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and is_coordination(request.user)):
+            return super().dispatch(request, *args, **kwargs)  # login or 403
+        self.window = get_object_or_404(Window, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Prolongation — %(w)s (date limite : %(d)s)")
+            % {"w": self.window, "d": self.window.deadline.isoformat()}, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.window_extension_grant(window=self.window, actor=self.request.user,
+                                            **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Prolongation accordée."))
+        return redirect("proposals:program")

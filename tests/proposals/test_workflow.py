@@ -1,0 +1,206 @@
+"""The state machine: every allowed and refused transition, per role."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from neighbourhoods.models import Membership
+from pic.models import AuditEvent
+from proposals import workflow
+from proposals.models import Proposal
+from proposals.tasks import send_submission_receipt
+from proposals.workflow import TRANSITIONS, IllegalTransition
+from tests import factories
+
+S = Proposal.Status
+
+# transition -> the roles allowed to do it (None: the system)
+ALLOWED = {
+    "submit": {"member", None},
+    "resubmit": {"member", None},
+    "withdraw": {"member", None},
+    "start_analysis": {"advisor", "coordination", None},
+    "request_changes": {"advisor", "coordination", None},
+    "recommend": {"coordination", None},
+    "not_recommend": {"coordination", None},
+    "ratify": {"coordination", None},
+    "mark_letter_sent": {"coordination", None},
+}
+ROLES = ["member", "other_member", "advisor", "other_advisor", "coordination", None]
+
+
+@pytest.fixture
+def people(tq_saint_michel, tq_verdun, advisor_est, coordination, verdun):
+    return {
+        "member": tq_saint_michel,
+        "other_member": tq_verdun,
+        "advisor": advisor_est,
+        "other_advisor": factories.make_advisor(verdun),
+        "coordination": coordination,
+        None: None,
+    }
+
+
+def put(proposal, status):
+    Proposal.objects.filter(pk=proposal.pk).update(status=status)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def run(transition, proposal, actor):
+    extra = {"message": "Précisez le budget."} if transition == "request_changes" else {}
+    return workflow.TRANSITION_FUNCTIONS[transition](proposal=proposal, actor=actor, **extra)
+
+
+CASES = [(t, role) for t in TRANSITIONS for role in ROLES]
+
+
+@pytest.mark.parametrize(("transition", "role"), CASES)
+def test_transition_per_role(draft, people, transition, role, django_capture_on_commit_callbacks):
+    sources, target = TRANSITIONS[transition]
+    put(draft, sources[0])
+    if role in ALLOWED[transition]:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = run(transition, draft, people[role])
+        assert result.status == target
+        draft.refresh_from_db()
+        assert draft.status == target
+        assert AuditEvent.objects.filter(verb=f"proposal.{transition}",
+                                         object_id=str(draft.pk)).exists()
+    else:
+        with pytest.raises(PermissionDenied):
+            run(transition, draft, people[role])
+        draft.refresh_from_db()
+        assert draft.status == sources[0]
+
+
+ILLEGAL = [(t, s) for t, (sources, target) in TRANSITIONS.items() for s in S.values
+           if s not in sources and s != target]
+
+
+@pytest.mark.parametrize(("transition", "status"), ILLEGAL)
+def test_illegal_transition_raises_a_clear_error(draft, transition, status):
+    put(draft, status)
+    with pytest.raises(IllegalTransition) as caught:
+        run(transition, draft, None)
+    assert isinstance(caught.value, ValidationError)
+    assert "Impossible de passer la proposition" in caught.value.messages[0]
+    assert str(S(status).label) in caught.value.messages[0]
+    draft.refresh_from_db()
+    assert draft.status == status
+
+
+def test_withdrawal_is_refused_after_a_decision(draft):
+    for status in (S.RECOMMENDED, S.NOT_RECOMMENDED, S.RATIFIED, S.LETTER_SENT):
+        put(draft, status)
+        with pytest.raises(IllegalTransition):
+            workflow.proposal_withdraw(proposal=draft, actor=None)
+
+
+def test_a_double_submit_is_harmless(draft, tq_saint_michel, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    assert draft.versions.count() == 1
+    assert AuditEvent.objects.filter(verb="proposal.submit").count() == 1
+
+
+def test_submit_refuses_with_every_failed_rule(saint_michel, stages, open_window,
+                                               tq_saint_michel):
+    from .conftest import make_proposal
+
+    proposal = make_proposal(saint_michel, stages[1], amounts=[24999])
+    with pytest.raises(ValidationError) as caught:
+        workflow.proposal_submit(proposal=proposal, actor=tq_saint_michel)
+    assert {"contact", "year_1"} <= set(caught.value.error_dict)
+    proposal.refresh_from_db()
+    assert proposal.status == S.DRAFT
+    assert not proposal.versions.exists()
+
+
+def test_submit_records_the_window_and_freezes_version_1(draft, tq_saint_michel, open_window):
+    workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    draft.refresh_from_db()
+    assert draft.window == open_window
+    assert draft.submitted_at is not None
+    version = draft.versions.get()
+    assert version.number == 1
+    assert version.snapshot["title"] == draft.title
+    assert version.snapshot["years"] == {"1": "25000.00"}
+
+
+def test_request_changes_needs_a_message(draft, advisor_est):
+    put(draft, S.IN_ANALYSIS)
+    with pytest.raises(ValidationError):
+        workflow.proposal_request_changes(proposal=draft, actor=advisor_est, message=" ")
+
+
+def test_resubmission_freezes_the_next_version(draft, tq_saint_michel, advisor_est,
+                                               django_capture_on_commit_callbacks):
+    from proposals import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+        workflow.proposal_start_analysis(proposal=draft, actor=advisor_est)
+        workflow.proposal_request_changes(proposal=draft, actor=advisor_est,
+                                          message="Précisez le budget.")
+        services.proposal_save_draft(proposal=draft, actor=tq_saint_michel,
+                                     data={"summary": "Résumé révisé"})
+        workflow.proposal_resubmit(proposal=draft, actor=tq_saint_michel)
+    numbers = list(draft.versions.values_list("number", flat=True))
+    assert numbers == [1, 2]
+    assert draft.versions.get(number=2).snapshot["summary"] == "Résumé révisé"
+    assert draft.versions.get(number=1).snapshot["summary"] == "Résumé"
+    assert len(mail.outbox) == 2 * 2  # two receipts, each to the member and the advisor
+
+
+# --- Receipts ----------------------------------------------------------------------------------
+
+
+def test_receipt_goes_to_members_and_advisors_of_the_neighbourhood(
+        draft, saint_michel, tq_saint_michel, advisor_est, tq_verdun, coordination,
+        django_capture_on_commit_callbacks):
+    colleague = factories.make_member(saint_michel, role=Membership.Role.MEMBER,
+                                      email="agente@example.org")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    assert len(callbacks) == 1
+    recipients = sorted(r for m in mail.outbox for r in m.to)
+    assert recipients == sorted([tq_saint_michel.email, colleague.email, advisor_est.email])
+    assert "Accusé de réception" in mail.outbox[0].subject
+    assert draft.title in mail.outbox[0].body
+
+
+def test_receipt_is_in_the_neighbourhoods_language(draft, saint_michel, tq_saint_michel,
+                                                   django_capture_on_commit_callbacks):
+    saint_michel.language = "en"
+    saint_michel.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    from django.utils import translation
+
+    with translation.override("en"):
+        from django.utils.translation import gettext
+
+        expected = gettext("Accusé de réception — %(title)s (version %(n)s)") % {
+            "title": draft.title, "n": 1}
+    assert mail.outbox[0].subject == expected
+
+
+def test_no_email_until_the_transaction_commits(draft, tq_saint_michel,
+                                                django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+def test_receipt_task_is_idempotent(draft, tq_saint_michel, advisor_est,
+                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    sent = len(mail.outbox)
+    version = draft.versions.get()
+    assert send_submission_receipt(version.pk) == 0
+    assert send_submission_receipt(999999) == 0
+    assert len(mail.outbox) == sent == 2
