@@ -1,9 +1,16 @@
 """Demo data for governance: the three committees and their members."""
 
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
 from neighbourhoods.demo import demo_user
+from neighbourhoods.models import AdvisorAssignment
+from proposals.models import Proposal
 
 from . import services
-from .models import Committee
+from .models import Analysis, Committee, Meeting, Vote
 
 COMMITTEES = [
     (Committee.Kind.PARTENAIRES, "Comité des partenaires",
@@ -52,4 +59,51 @@ def seed(organisations: dict) -> dict:
                 committee=committees[kind], user=demo_user(email, full_name),
                 organisation=organisations[org], is_chair=chair, actor=None,
             )
-    return {"committees": committees}
+    meeting = seed_meeting(committees[Committee.Kind.GESTION])
+    return {"committees": committees, "meeting": meeting}
+
+
+DEMO_MEETING = "Rencontre d'allocation — démonstration"
+
+
+def seed_meeting(gestion: Committee) -> Meeting | None:
+    """A coming meeting of the comité de gestion with the proposals in analysis on its agenda,
+    each with the advisor's analysis, and one vote cast. Written once (keyed on its title)."""
+    if Meeting.objects.filter(committee=gestion, title=DEMO_MEETING).exists():
+        return Meeting.objects.get(committee=gestion, title=DEMO_MEETING)
+    proposals = list(Proposal.objects.filter(status__in=services.DECIDABLE)
+                     .select_related("stage", "neighbourhood").order_by("pk")[:3])
+    if not proposals:
+        return None
+    meeting = services.meeting_create(
+        committee=gestion, title=DEMO_MEETING, location="Centraide, 493 rue Sherbrooke Ouest",
+        held_on=timezone.localdate() + datetime.timedelta(days=7), actor=None)
+    for proposal in proposals:
+        _seed_analysis(proposal)
+        item = services.agenda_item_add(meeting=meeting, proposal=proposal, actor=None)
+    voter = services.seat_for(item, demo_user("gestion.chagnon@example.org",
+                                              "François Bélanger"))
+    if voter is not None and services.recusal_reason(item, voter) is None:
+        services.vote_cast(item=item, actor=voter.user, choice=Vote.Choice.FOR)
+    return meeting
+
+
+def _seed_analysis(proposal: Proposal) -> None:
+    if Analysis.objects.filter(proposal=proposal).exists():
+        return
+    assignment = (AdvisorAssignment.objects.active().filter(neighbourhood=proposal.neighbourhood)
+                  .select_related("advisor").first())
+    if assignment is None:
+        return
+    requested = {y.year_number: y.amount for y in proposal.years.all()}
+    services.analysis_save(
+        proposal=proposal, actor=assignment.advisor,
+        needs_and_context=(f"{proposal.neighbourhood} : besoins documentés dans le plan de "
+                           "quartier; concertation active et partenaires engagés."),
+        conditions="Bilan de mi-année avec la conseillère ou le conseiller territorial.",
+        capacity_building_amount=min(proposal.capacity_building_amount,
+                                     proposal.stage.capacity_building_amount) or Decimal("0"),
+        prerequisites={item.pk: (True, "") for item in proposal.stage.prerequisites.all()},
+        yearly_amounts={n: min(amount, proposal.stage.max_yearly_amount)
+                        for n, amount in requested.items()},
+    )

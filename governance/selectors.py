@@ -1,0 +1,182 @@
+"""Reads on governance, always scoped to the user (a missing and a forbidden object: 404)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from neighbourhoods.models import is_coordination
+from pic.models import User
+from proposals.models import Proposal
+
+from .models import (
+    AgendaItem,
+    Analysis,
+    AnalysisPrerequisite,
+    Attendance,
+    Committee,
+    CommitteeMember,
+    DecisionLetter,
+    Meeting,
+    Recusal,
+    Vote,
+)
+from .services import DECIDABLE, UNDECIDED, ratification_deadline
+
+AT_RISK_DAYS = 14
+
+
+def committee_list(*, user: User) -> QuerySet[Committee]:
+    committees = Committee.objects.all()
+    if not is_coordination(user):
+        committees = committees.filter(
+            pk__in=CommitteeMember.objects.current().filter(user=user).values("committee"))
+    return committees.prefetch_related(
+        Prefetch("members", queryset=CommitteeMember.objects.current()
+                 .select_related("user", "organisation"), to_attr="current_members"))
+
+
+def meeting_list(*, user: User) -> QuerySet[Meeting]:
+    return (Meeting.objects.visible_to(user).select_related("committee")
+            .annotate(item_count=Count("items")).order_by("-held_on", "-pk"))
+
+
+def meeting_get(*, user: User, pk: int) -> Meeting:
+    meeting = (
+        Meeting.objects.visible_to(user).select_related("committee")
+        .prefetch_related(
+            Prefetch("items", queryset=AgendaItem.objects.select_related(
+                "proposal__neighbourhood", "proposal__stage", "proposal__initiative")
+                .order_by("position", "pk")),
+            Prefetch("attendances", queryset=Attendance.objects.select_related(
+                "member__user", "member__organisation")),
+            "minutes",
+        )
+        .filter(pk=pk).first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def committee_members(*, meeting: Meeting) -> list[CommitteeMember]:
+    return list(CommitteeMember.objects.current().filter(committee_id=meeting.committee_id)
+                .select_related("user", "organisation"))
+
+
+def item_get(*, user: User, pk: int) -> AgendaItem:
+    item = (
+        AgendaItem.objects.visible_to(user)
+        .select_related("meeting__committee", "proposal__neighbourhood", "proposal__stage",
+                        "proposal__initiative", "proposal__window")
+        .prefetch_related("proposal__years")
+        .filter(pk=pk).first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def analysis_for(*, user: User, proposal: Proposal) -> Analysis | None:
+    return (Analysis.objects.visible_to(user).filter(proposal=proposal)
+            .select_related("author")
+            .prefetch_related(
+                Prefetch("prerequisites", queryset=AnalysisPrerequisite.objects
+                         .select_related("prerequisite")),
+                "years")
+            .first())
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: CommitteeMember
+    recusal: str | None
+    recusal_details: str
+    has_voted: bool
+    choice: str | None  # shown only once the item is closed
+
+
+def item_members(*, item: AgendaItem) -> list[MemberRow]:
+    """Every current member of the deciding committee, with recusal and whether they voted.
+    Two queries whatever the committee's size."""
+    from .services import automatic_recusal
+
+    votes = Vote.objects.filter(item=item, member=OuterRef("pk"))
+    members = (CommitteeMember.objects.current().filter(committee_id=item.meeting.committee_id)
+               .select_related("user", "organisation")
+               .annotate(has_voted=Exists(votes)))
+    recusals = {r.member_id: r for r in Recusal.objects.filter(item=item)}
+    choices = (dict(Vote.objects.filter(item=item).values_list("member_id", "choice"))
+               if item.is_closed else {})
+    rows = []
+    for member in members:
+        recorded = recusals.get(member.pk)
+        if recorded is not None:
+            label, details = recorded.get_reason_display(), recorded.details
+        else:
+            reason = automatic_recusal(member, item.proposal)
+            label, details = (Recusal.Reason(reason).label if reason else None), ""
+        rows.append(MemberRow(member=member, recusal=label, recusal_details=details,
+                              has_voted=member.has_voted,
+                              choice=Vote.Choice(choices[member.pk]).label
+                              if member.pk in choices else None))
+    return rows
+
+
+def proposals_for_agenda(*, user: User) -> QuerySet[Proposal]:
+    return (Proposal.objects.visible_to(user).filter(status__in=DECIDABLE)
+            .select_related("neighbourhood", "stage"))
+
+
+@dataclass(frozen=True)
+class RatificationRow:
+    proposal: Proposal
+    deadline: datetime.date | None
+    days_left: int | None
+
+    @property
+    def late(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def at_risk(self) -> bool:
+        return self.days_left is not None and 0 <= self.days_left <= AT_RISK_DAYS
+
+
+def ratification_watchlist(*, user: User, today: datetime.date | None = None,
+                           only_flagged: bool = False) -> list[RatificationRow]:
+    """Files not yet ratified, with the eight-week limit counted from the window deadline."""
+    if not is_coordination(user):
+        return []
+    today = today or timezone.localdate()
+    pending = (Proposal.objects.visible_to(user)
+               .filter(status__in=(*UNDECIDED, Proposal.Status.RECOMMENDED,
+                                   Proposal.Status.NOT_RECOMMENDED),
+                       window__isnull=False)
+               .select_related("neighbourhood", "stage__program", "window"))
+    rows = []
+    for proposal in pending:
+        deadline = ratification_deadline(proposal)
+        days_left = (deadline - today).days if deadline else None
+        row = RatificationRow(proposal=proposal, deadline=deadline, days_left=days_left)
+        if not only_flagged or row.late or row.at_risk:
+            rows.append(row)
+    rows.sort(key=lambda r: (r.days_left is None, r.days_left))
+    return rows
+
+
+def letter_list(*, user: User) -> QuerySet[DecisionLetter]:
+    return (DecisionLetter.objects.visible_to(user)
+            .select_related("proposal__neighbourhood", "proposal__stage")
+            .order_by("-created_at"))
+
+
+def items_to_vote(*, user: User) -> QuerySet[AgendaItem]:
+    """Open items on the user's committees' agendas."""
+    return (AgendaItem.objects.visible_to(user).filter(status=AgendaItem.Status.OPEN)
+            .filter(meeting__committee__in=CommitteeMember.objects.current().filter(user=user)
+                    .values("committee"))
+            .select_related("meeting__committee", "proposal__neighbourhood")
+            .order_by("meeting__held_on", "position"))

@@ -1,0 +1,45 @@
+"""Celery tasks: ids in, re-fetch, return early when the work is done, call a service."""
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from pic.models import User
+from proposals.models import Proposal
+
+from .models import AgendaItem, Vote
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True,
+             max_retries=5)
+def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
+    """Idempotent: the service makes and emails the letter once, whatever the retries."""
+    from .services import letter_issue
+
+    proposal = Proposal.objects.filter(pk=proposal_id).first()
+    if proposal is None:
+        return None
+    letter = letter_issue(proposal=proposal, kind=kind, actor=None)
+    return letter.pk if letter else None
+
+
+@shared_task
+def send_vote_reminders(item_id: int, user_ids: list[int]) -> int:
+    item = (AgendaItem.objects.select_related("meeting__committee", "proposal")
+            .filter(pk=item_id, status=AgendaItem.Status.OPEN).first())
+    if item is None:
+        return 0
+    voted = set(Vote.objects.filter(item=item).values_list("member__user_id", flat=True))
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=voted):
+        with translation.override(user.language):
+            send_mail(
+                _("Rappel : votre vote est attendu"),
+                render_to_string("governance/email/vote_reminder.txt",
+                                 {"item": item, "user": user}),
+                None, [user.email],
+            )
+        sent += 1
+    return sent

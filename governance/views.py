@@ -1,0 +1,477 @@
+"""Pages and one POST view per transition. Every object comes from a scoped selector."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from neighbourhoods.models import Invitation, is_coordination
+from neighbourhoods.permissions import CoordinationRequiredMixin
+from neighbourhoods.services import invitation_create
+from pic.forms import apply_validation_error
+from proposals.models import PrerequisiteItem, Proposal
+
+from . import selectors, services
+from .forms import (
+    AgendaItemAddForm,
+    AnalysisForm,
+    AttendanceForm,
+    CloseItemForm,
+    ConflictForm,
+    MeetingForm,
+    RatificationForm,
+    SeatForm,
+    VoteForm,
+)
+from .models import Analysis, CommitteeMember, DecisionLetter, MeetingMinutes
+
+
+def _message_of(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("Action refusée.")
+
+
+class ServicePostView(LoginRequiredMixin, View):
+    """POST only: load the object, call one service, say what happened, redirect."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_object()
+        try:
+            message = self.perform(target)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _message_of(error))
+        else:
+            if message:
+                messages.success(request, message)
+        return redirect(self.success_url(target))
+
+
+# --- Committees ------------------------------------------------------------------------------
+
+
+class CommitteeListView(LoginRequiredMixin, TemplateView):
+    """Committees and their current members: all for coordination staff, else one's own."""
+
+    template_name = "governance/committee_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        staff = is_coordination(user)
+        context.update(
+            committees=selectors.committee_list(user=user), is_staff=staff,
+            seat_form=SeatForm() if staff else None,
+        )
+        return context
+
+
+class SeatView(CoordinationRequiredMixin, ServicePostView):
+    def get_object(self):
+        return None
+
+    def perform(self, _target):
+        form = SeatForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        data = form.cleaned_data
+        committee = data["committee"]
+        if data["user"] is None:
+            invitation_create(
+                email=data["email"], full_name=data["full_name"],
+                kind=Invitation.Kind.COMMITTEE_SEAT, organisation=data["organisation"],
+                target={"committee": committee.pk, "is_chair": data["is_chair"]},
+                actor=self.request.user,
+                base_url=self.request.build_absolute_uri("/")[:-1],
+            )
+            return _("Invitation envoyée à %(email)s : la personne siégera au %(committee)s "
+                     "dès qu'elle l'aura acceptée.") % {"email": data["email"],
+                                                       "committee": committee}
+        seat = services.committee_member_seat(
+            committee=committee, user=data["user"], organisation=data["organisation"],
+            is_chair=data["is_chair"], actor=self.request.user)
+        return _("%(user)s siège au %(committee)s.") % {"user": seat.user,
+                                                       "committee": committee}
+
+    def success_url(self, _target):
+        return reverse("governance:committee-list")
+
+
+class SeatEndView(CoordinationRequiredMixin, ServicePostView):
+    def get_object(self):
+        return get_object_or_404(CommitteeMember.objects.current().select_related("user"),
+                                 pk=self.kwargs["pk"])
+
+    def perform(self, seat):
+        services.committee_member_end(seat=seat, actor=self.request.user)
+        return _("%(user)s ne siège plus à ce comité.") % {"user": seat.user}
+
+    def success_url(self, seat):
+        return reverse("governance:committee-list")
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+class MeetingListView(LoginRequiredMixin, ListView):
+    template_name = "governance/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.meeting_list(user=self.request.user)
+
+
+class MeetingCreateView(CoordinationRequiredMixin, FormView):
+    template_name = "governance/meeting_form.html"
+    form_class = MeetingForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        meeting = services.meeting_create(
+            committee=data["committee"], title=data["title"], held_on=data["held_on"],
+            location=data["location"], quorum_rule=data["quorum_rule"],
+            actor=self.request.user)
+        messages.success(self.request, _("Rencontre créée."))
+        return redirect("governance:meeting-detail", pk=meeting.pk)
+
+
+class MeetingDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "governance/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        meeting = selectors.meeting_get(user=user, pk=self.kwargs["pk"])
+        members = selectors.committee_members(meeting=meeting)
+        staff = is_coordination(user)
+        chair = any(m.is_chair and m.user_id == user.pk for m in members)
+        present = {a.member_id for a in meeting.attendances.all()}
+        context.update(
+            meeting=meeting, items=meeting.items.all(), members=members, present=present,
+            is_staff=staff, is_chair=chair,
+            minutes=meeting.minutes.all(),
+        )
+        if staff or chair:
+            context["attendance_form"] = AttendanceForm(
+                meeting=meeting, initial={"present": list(present)})
+        if staff:
+            context["add_form"] = AgendaItemAddForm(
+                proposals=selectors.proposals_for_agenda(user=user))
+        return context
+
+
+class MeetingAgendaView(LoginRequiredMixin, TemplateView):
+    """The printable agenda pack: every item with its analysis."""
+
+    template_name = "governance/meeting_agenda.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        meeting = selectors.meeting_get(user=user, pk=self.kwargs["pk"])
+        items = list(meeting.items.all())
+        analyses = {
+            a.proposal_id: a for a in Analysis.objects.visible_to(user)
+            .filter(proposal__in=[i.proposal_id for i in items])
+            .prefetch_related("prerequisites__prerequisite", "years")
+        }
+        context.update(meeting=meeting,
+                       rows=[(item, analyses.get(item.proposal_id)) for item in items])
+        return context
+
+
+class AgendaItemAddView(CoordinationRequiredMixin, ServicePostView):
+    def get_object(self):
+        return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, meeting):
+        form = AgendaItemAddForm(self.request.POST,
+                                 proposals=selectors.proposals_for_agenda(user=self.request.user))
+        if not form.is_valid():
+            raise ValidationError(_("Choisissez une proposition."))
+        services.agenda_item_add(meeting=meeting, proposal=form.cleaned_data["proposal"],
+                                 actor=self.request.user)
+        return _("Proposition inscrite à l'ordre du jour.")
+
+    def success_url(self, meeting):
+        return reverse("governance:meeting-detail", args=[meeting.pk])
+
+
+class AttendanceView(ServicePostView):
+    def get_object(self):
+        return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, meeting):
+        form = AttendanceForm(self.request.POST, meeting=meeting)
+        if not form.is_valid():
+            raise ValidationError(_("Présences invalides."))
+        services.attendance_set(meeting=meeting, present=list(form.cleaned_data["present"]),
+                                actor=self.request.user)
+        return _("Présences enregistrées.")
+
+    def success_url(self, meeting):
+        return reverse("governance:meeting-detail", args=[meeting.pk])
+
+
+class MinutesGenerateView(CoordinationRequiredMixin, ServicePostView):
+    def get_object(self):
+        return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, meeting):
+        minutes = services.minutes_generate(meeting=meeting, actor=self.request.user)
+        return _("Procès-verbal produit (version %(v)s).") % {"v": minutes.version}
+
+    def success_url(self, meeting):
+        return reverse("governance:meeting-detail", args=[meeting.pk])
+
+
+class MinutesDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        minutes = get_object_or_404(
+            MeetingMinutes.objects.filter(meeting__in=selectors.meeting_list(user=request.user)
+                                          .values("pk")), pk=pk)
+        return FileResponse(minutes.file.open("rb"), as_attachment=True,
+                            filename=f"proces-verbal-{minutes.meeting_id}-v{minutes.version}.pdf",
+                            content_type="application/pdf")
+
+
+# --- Agenda items: vote, recusal, closing ----------------------------------------------------
+
+
+class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "governance/item_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        item = selectors.item_get(user=user, pk=self.kwargs["pk"])
+        rows = selectors.item_members(item=item)
+        mine = next((row for row in rows if row.member.user_id == user.pk), None)
+        chair = bool(mine and mine.member.is_chair)
+        staff = is_coordination(user)
+        my_vote = None
+        if mine is not None and mine.has_voted:
+            my_vote = item.votes.filter(member=mine.member).values_list("choice", flat=True)[0]
+        context.update(
+            item=item, proposal=item.proposal,
+            analysis=selectors.analysis_for(user=user, proposal=item.proposal),
+            mine=mine, my_vote=my_vote, is_chair=chair, can_close=chair or staff,
+            rows=rows, voted_count=sum(1 for r in rows if r.has_voted and not r.recusal),
+            eligible_count=sum(1 for r in rows if not r.recusal),
+            vote_form=VoteForm(initial={"choice": my_vote}),
+            conflict_form=ConflictForm(), close_form=CloseItemForm(),
+        )
+        return context
+
+
+class ItemPostView(ServicePostView):
+    def get_object(self):
+        return selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def success_url(self, item):
+        return reverse("governance:item-detail", args=[item.pk])
+
+
+class VoteView(ItemPostView):
+    def perform(self, item):
+        form = VoteForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Choisissez pour, contre ou abstention."))
+        vote = services.vote_cast(item=item, actor=self.request.user,
+                                  choice=form.cleaned_data["choice"])
+        return _("Votre vote est enregistré : %(choice)s.") % {"choice": vote.get_choice_display()}
+
+
+class ConflictView(ItemPostView):
+    def perform(self, item):
+        form = ConflictForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Précisez la nature du conflit d'intérêts."))
+        services.recusal_declare(item=item, actor=self.request.user,
+                                 details=form.cleaned_data["details"])
+        return _("Votre conflit d'intérêts est consigné : vous êtes récusé·e de ce point.")
+
+
+class CloseItemView(ItemPostView):
+    def perform(self, item):
+        form = CloseItemForm(self.request.POST)
+        form.is_valid()
+        item = services.item_close(item=item, actor=self.request.user,
+                                   reasons=form.cleaned_data.get("reasons", ""))
+        return _("Vote fermé : %(result)s.") % {"result": item.get_result_display()}
+
+
+class ReminderView(ItemPostView):
+    def perform(self, item):
+        count = services.vote_reminder_send(item=item, actor=self.request.user)
+        return _("Rappel envoyé à %(n)s membre(s).") % {"n": count}
+
+
+class VotersPanelView(LoginRequiredMixin, TemplateView):
+    """The chair's live view of who has voted (htmx polls it); never how, until closed."""
+
+    template_name = "governance/_voters.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        item = selectors.item_get(user=user, pk=self.kwargs["pk"])
+        rows = selectors.item_members(item=item)
+        if not (is_coordination(user) or any(r.member.is_chair and r.member.user_id == user.pk
+                                             for r in rows)):
+            raise PermissionDenied
+        context.update(item=item, rows=rows,
+                       voted_count=sum(1 for r in rows if r.has_voted and not r.recusal),
+                       eligible_count=sum(1 for r in rows if not r.recusal))
+        return context
+
+
+# --- Analysis --------------------------------------------------------------------------------
+
+
+class AnalysisDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "governance/analysis_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        proposal = get_object_or_404(
+            Proposal.objects.select_related("neighbourhood", "stage", "initiative"),
+            pk=self.kwargs["proposal_pk"])
+        analysis = selectors.analysis_for(user=user, proposal=proposal)
+        if analysis is None:
+            if not (Proposal.objects.visible_to(user).filter(pk=proposal.pk).exists()
+                    and services.can_write_analysis(user, proposal)):
+                raise Http404
+        context.update(proposal=proposal, analysis=analysis,
+                       can_edit=services.can_write_analysis(user, proposal)
+                       and proposal.status in services.UNDECIDED)
+        return context
+
+
+class AnalysisEditView(LoginRequiredMixin, FormView):
+    template_name = "governance/analysis_form.html"
+    form_class = AnalysisForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.proposal = get_object_or_404(
+                Proposal.objects.visible_to(request.user)
+                .select_related("neighbourhood", "stage", "initiative")
+                .prefetch_related("years"),
+                pk=kwargs["proposal_pk"])
+            if not services.can_write_analysis(request.user, self.proposal):
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            proposal=self.proposal,
+            prerequisites=PrerequisiteItem.objects.filter(stage_id=self.proposal.stage_id),
+            analysis=Analysis.objects.filter(proposal=self.proposal)
+            .prefetch_related("prerequisites", "years").first(),
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["proposal"] = self.proposal
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.analysis_save(proposal=self.proposal, actor=self.request.user,
+                                   **form.service_arguments())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, _message_of(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Analyse enregistrée."))
+        return redirect("governance:analysis-detail", proposal_pk=self.proposal.pk)
+
+
+# --- Ratification and letters ----------------------------------------------------------------
+
+
+class RatificationListView(CoordinationRequiredMixin, TemplateView):
+    template_name = "governance/ratification_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = selectors.ratification_watchlist(user=self.request.user)
+        context.update(
+            rows=rows,
+            flagged=[r for r in rows if r.late or r.at_risk],
+            form=RatificationForm(),
+        )
+        return context
+
+
+class RatifyView(CoordinationRequiredMixin, ServicePostView):
+    def get_object(self):
+        return get_object_or_404(Proposal.objects.visible_to(self.request.user),
+                                 pk=self.kwargs["proposal_pk"])
+
+    def perform(self, proposal):
+        form = RatificationForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Indiquez la date de l'entérinement."))
+        services.ratification_record(proposal=proposal, actor=self.request.user,
+                                     ratified_on=form.cleaned_data["ratified_on"])
+        return _("Décision entérinée; la lettre de confirmation part au quartier.")
+
+    def success_url(self, proposal):
+        return reverse("governance:ratification-list")
+
+
+class RefusalLetterView(RatifyView):
+    def perform(self, proposal):
+        services.refusal_letter_request(proposal=proposal, actor=self.request.user)
+        return _("La lettre de refus part au quartier.")
+
+
+class LetterRegenerateView(CoordinationRequiredMixin, ServicePostView):
+    def get_object(self):
+        return get_object_or_404(DecisionLetter.objects.visible_to(self.request.user),
+                                 pk=self.kwargs["pk"])
+
+    def perform(self, letter):
+        new = services.letter_issue(proposal=letter.proposal, kind=letter.kind,
+                                    actor=self.request.user, regenerate=True)
+        return _("Nouvelle version produite et envoyée (version %(v)s).") % {"v": new.version}
+
+    def success_url(self, letter):
+        return reverse("governance:letter-list")
+
+
+class LetterListView(LoginRequiredMixin, ListView):
+    template_name = "governance/letter_list.html"
+    context_object_name = "letters"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.letter_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_staff"] = is_coordination(self.request.user)
+        return context
+
+
+class LetterDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        letter = get_object_or_404(DecisionLetter.objects.visible_to(request.user), pk=pk)
+        return FileResponse(letter.file.open("rb"), as_attachment=True,
+                            filename=f"lettre-decision-{letter.proposal_id}-v{letter.version}.pdf",
+                            content_type="application/pdf")
