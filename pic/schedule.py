@@ -3,9 +3,11 @@
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict = {
-    # Filled in as the apps add periodic work, e.g.
-    # "daily-reminders": {"task": "reporting.tasks.send_daily_reminders",
-    #                     "schedule": crontab(hour=6, minute=0)},
+    # Follow-up (reporting): allocations for any ratification without one, then the digest.
+    "reporting-reconcile-allocations": {"task": "reporting.tasks.reconcile_allocations",
+                                        "schedule": crontab(hour=5, minute=30)},
+    "reporting-daily-reminders": {"task": "reporting.tasks.send_daily_reminders",
+                                  "schedule": crontab(hour=6, minute=0)},
 }
 
 __all__ = ["BEAT_SCHEDULE", "crontab"]

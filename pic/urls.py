@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("neighbourhoods.urls")),
     path("", include("proposals.urls")),
     path("", include("governance.urls")),
+    path("suivi/", include("reporting.followup_urls")),
     path("", include("reporting.urls")),
 ]
 

@@ -1,8 +1,10 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from governance.models import Committee
 from neighbourhoods import selectors as neighbourhood_selectors
+from proposals import selectors as proposal_selectors
 
 from .roles import roles_of
 
@@ -33,6 +35,18 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if roles.neighbourhood_member:
             context["my_neighbourhoods"] = neighbourhood_selectors.neighbourhoods_of_member(
                 user=user)
+            windows = proposal_selectors.open_window_list(today=timezone.localdate())
+            context["files"] = []
+            for neighbourhood in context["my_neighbourhoods"]:
+                file = proposal_selectors.neighbourhood_file(user=user,
+                                                             neighbourhood=neighbourhood)
+                file["next_steps"] = proposal_selectors.next_steps(file, open_windows=windows)
+                context["files"].append(file)
+        if roles.advisor and not roles.coordination:
+            context["followed_proposals"] = proposal_selectors.proposal_list(user=user).exclude(
+                status__in=["draft", "withdrawn"])[:50]
+        if roles.coordination:
+            context["status_counts"] = proposal_selectors.status_counts(user=user)
         if roles.committee_member:
             context["committees"] = Committee.objects.filter(pk__in=roles.committee_ids)
         return context

@@ -6,6 +6,8 @@ from django.db import transaction
 
 from governance import demo as governance_demo
 from neighbourhoods import demo as neighbourhoods_demo
+from proposals import demo as proposals_demo
+from reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
@@ -21,7 +23,9 @@ class Command(BaseCommand):
                                "database really is a demo.")
         with transaction.atomic():
             tenants = neighbourhoods_demo.seed()
+            proposals_demo.seed(tenants)
             governance_demo.seed(tenants["organisations"])
+            reporting_demo.seed()  # last: follow-up builds on every other layer
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready. Every demo account's password: {neighbourhoods_demo.DEMO_PASSWORD}"
         ))

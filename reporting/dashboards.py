@@ -1,0 +1,222 @@
+"""Dashboards: every number comes from a fixed set of aggregate queries (no per-file query),
+and the chart is drawn server-side as SVG with text labels and a data table."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from governance.services import ratification_deadline
+from neighbourhoods.models import Neighbourhood
+from pic.models import User
+from proposals.models import Contact, Initiative, Program, Proposal
+
+from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
+from .reminders import UNDECIDED
+from .selectors import envelope_summary, overdue_checkins, overdue_reports
+
+AT_RISK_DAYS = 14
+OPEN_REPORT = [Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED]
+
+
+def files_by_stage_and_status(*, user: User) -> dict:
+    """{"stages": [(number, name)], "statuses": [(value, label)], "cells": {(n, s): count}}."""
+    rows = (Proposal.objects.visible_to(user)
+            .values("stage__number", "stage__name", "status")
+            .annotate(n=Count("pk")).order_by("stage__number", "status"))
+    stages, cells = {}, {}
+    for row in rows:
+        stages[row["stage__number"]] = row["stage__name"]
+        cells[(row["stage__number"], row["status"])] = row["n"]
+    statuses = [(v, label) for v, label in Proposal.Status.choices
+                if any(s == v for (_n, s) in cells)]
+    table = [
+        {"number": n, "name": name,
+         "counts": [cells.get((n, v), 0) for v, _l in statuses],
+         "total": sum(cells.get((n, v), 0) for v, _l in statuses)}
+        for n, name in sorted(stages.items())
+    ]
+    return {"statuses": statuses, "rows": table}
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    proposal: Proposal
+    deadline: datetime.date
+    days_left: int
+
+
+def decisions_at_risk(*, user: User, today: datetime.date) -> list[DecisionRow]:
+    """Undecided files whose eight-week limit is within 14 days or passed. One query."""
+    rows = []
+    for proposal in (Proposal.objects.visible_to(user)
+                     .filter(status__in=UNDECIDED, window__isnull=False,
+                             ratification__isnull=True)
+                     .select_related("window", "stage__program", "neighbourhood")):
+        deadline = ratification_deadline(proposal)
+        days_left = (deadline - today).days
+        if days_left <= AT_RISK_DAYS:
+            rows.append(DecisionRow(proposal, deadline, days_left))
+    return sorted(rows, key=lambda r: r.days_left)
+
+
+def allocations_by_stage_and_year(*, user: User) -> list[dict]:
+    """Sum of allocation years per stage and calendar year (the year a year starts)."""
+    return list(
+        AllocationYear.objects.visible_to(user)
+        .annotate(calendar_year=ExtractYear("starts_on"))
+        .values("allocation__stage__number", "allocation__stage__name", "calendar_year")
+        .annotate(total=Sum("amount"))
+        .order_by("calendar_year", "allocation__stage__number"))
+
+
+def indicator_rollup(*, user: User) -> list[dict]:
+    """Indicators rolled up across neighbourhoods and years (by name and unit)."""
+    return list(
+        IndicatorValue.objects.visible_to(user)
+        .annotate(year=ExtractYear("report__allocation_year__ends_on"))
+        .values("indicator__name", "indicator__unit", "year")
+        .annotate(total=Sum("actual"), target=Sum("indicator__target"),
+                  neighbourhoods=Count("report__allocation__neighbourhood", distinct=True))
+        .order_by("indicator__name", "year"))
+
+
+def bar_chart_svg(rows: list[dict]) -> str:
+    """Grouped horizontal bars (one group per year, one bar per stage), each bar labelled
+    with its stage and amount in text, and patterned per stage: readable without colour."""
+    if not rows:
+        return ""
+    patterns = ["solid", "hatch", "dots"]
+    fills = {"solid": "#1f4e79", "hatch": "url(#pic-hatch)", "dots": "url(#pic-dots)"}
+    maximum = max(r["total"] for r in rows) or Decimal("1")
+    bar_h, gap, label_w, chart_w = 22, 6, 170, 360
+    parts, y = [], 10
+    years = sorted({r["calendar_year"] for r in rows})
+    for year in years:
+        parts.append(format_html('<text x="0" y="{}" font-weight="bold">{}</text>', y + 14,
+                                 year))
+        y += 22
+        for row in [r for r in rows if r["calendar_year"] == year]:
+            number = row["allocation__stage__number"]
+            width = int(Decimal(chart_w) * row["total"] / maximum)
+            fill = fills[patterns[(number - 1) % len(patterns)]]
+            label = _("Étape %(n)s") % {"n": number}
+            parts.append(format_html(
+                '<text x="10" y="{}">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#1f4e79"/>'
+                '<text x="{}" y="{}">{} $</text>',
+                y + 15, label, label_w - 90, y, max(width, 1), bar_h, fill,
+                label_w - 90 + max(width, 1) + 6, y + 15, f"{row['total']:,.0f}".replace(",", " ")))
+            y += bar_h + gap
+        y += 8
+    height = y + 10
+    defs = mark_safe(  # noqa: S308 - a constant
+        '<defs><pattern id="pic-hatch" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="#fff"/><path d="M0,6 L6,0" stroke="#1f4e79" '
+        'stroke-width="2"/></pattern><pattern id="pic-dots" width="6" height="6" '
+        'patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fff"/>'
+        '<circle cx="3" cy="3" r="1.5" fill="#1f4e79"/></pattern></defs>')
+    title = _("Allocations par étape et par année")
+    return format_html(
+        '<svg role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg" '
+        'width="{}" height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="13">'
+        '<title id="chart-title">{}</title>{}{}</svg>',
+        label_w + chart_w + 120, height, label_w + chart_w + 120, height, title, defs,
+        format_html_join("", "{}", ((p,) for p in parts)))
+
+
+def coordination_dashboard(*, user: User, today: datetime.date,
+                           program: Program | None = None) -> dict:
+    program = program or Program.objects.order_by("-starts_on").first()
+    chart_rows = allocations_by_stage_and_year(user=user)
+    return {
+        "files": files_by_stage_and_status(user=user),
+        "program": program,
+        "envelopes": envelope_summary(program=program) if program else [],
+        "decisions_at_risk": decisions_at_risk(user=user, today=today),
+        "overdue_reports": list(overdue_reports(user=user, today=today)),
+        "overdue_checkins": list(overdue_checkins(user=user, today=today)),
+        "chart_rows": chart_rows,
+        "chart_svg": bar_chart_svg(chart_rows),
+        "indicators": indicator_rollup(user=user),
+    }
+
+
+def _first(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by(field).values(field)[:1])
+
+
+def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood]:
+    """Each followed neighbourhood with its stage, next deadline, last contact and what is
+    overdue, all as annotations: one query whatever the number of neighbourhoods."""
+    active = Allocation.objects.filter(neighbourhood=OuterRef("pk"),
+                                       status=Allocation.Status.ACTIVE)
+    open_reports = Report.objects.filter(allocation__neighbourhood=OuterRef("pk"),
+                                         allocation__status=Allocation.Status.ACTIVE,
+                                         status__in=OPEN_REPORT)
+    open_checkins = CheckIn.objects.filter(
+        allocation_year__allocation__neighbourhood=OuterRef("pk"),
+        allocation_year__allocation__status=Allocation.Status.ACTIVE, held_on__isnull=True)
+    latest_proposal = Proposal.objects.filter(neighbourhood=OuterRef("pk")).exclude(
+        status__in=[Proposal.Status.WITHDRAWN]).order_by("-updated_at")
+    return list(
+        Neighbourhood.objects.visible_to(user)
+        .filter(advisor_assignments__advisor=user, advisor_assignments__ended_at__isnull=True)
+        .annotate(
+            allocation_stage=Subquery(active.order_by("-starts_on").values("stage__name")[:1]),
+            proposal_stage=Subquery(latest_proposal.values("stage__name")[:1]),
+            proposal_status=Subquery(latest_proposal.values("status")[:1]),
+            next_report=_first(open_reports.filter(due_on__gte=today), "due_on"),
+            next_checkin=_first(open_checkins.filter(due_on__gte=today), "due_on"),
+            last_contact=Subquery(Contact.objects.filter(neighbourhood=OuterRef("pk"))
+                                  .order_by("-date").values("date")[:1]),
+            overdue_reports=Coalesce(Subquery(
+                open_reports.filter(due_on__lt=today).order_by().values(
+                    "allocation__neighbourhood").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField()), 0),
+            overdue_checkins=Coalesce(Subquery(
+                open_checkins.filter(due_on__lt=today).order_by().values(
+                    "allocation_year__allocation__neighbourhood").annotate(n=Count("pk"))
+                .values("n")[:1], output_field=IntegerField()), 0),
+        )
+        .distinct().order_by("name"))
+
+
+def neighbourhood_dashboard(*, user: User, today: datetime.date) -> dict:
+    """The table's allocations with their years, and its next obligations."""
+    from .reminders import todo_for
+
+    allocations = list(
+        Allocation.objects.visible_to(user)
+        .filter(neighbourhood__memberships__user=user,
+                neighbourhood__memberships__ended_at__isnull=True)
+        .select_related("neighbourhood", "stage", "initiative", "proposal")
+        .annotate(total=Sum("years__amount"))
+        .order_by("-starts_on"))
+    upcoming = list(
+        Report.objects.visible_to(user)
+        .filter(allocation__in=[a.pk for a in allocations], status__in=OPEN_REPORT)
+        .select_related("allocation__proposal__neighbourhood", "allocation_year")
+        .order_by("due_on")[:10])
+    initiatives = list(
+        Initiative.objects.visible_to(user)
+        .filter(neighbourhood__memberships__user=user,
+                neighbourhood__memberships__ended_at__isnull=True)
+        .select_related("neighbourhood").order_by("status", "-created_at").distinct())
+    return {"allocations": allocations, "upcoming_reports": upcoming, "initiatives": initiatives,
+            "todo": todo_for(user=user, today=today)}
+
+
+__all__ = ["advisor_dashboard", "coordination_dashboard", "neighbourhood_dashboard"]

@@ -1,0 +1,147 @@
+"""Exports scoped to the user, staff-only imports with a dry run, and the 360Giving export."""
+
+import json
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import is_coordination
+from pic.audit import audit
+from pic.models import User
+from proposals.selectors import proposal_list
+
+from .resources import EXPORTS, IMPORTS
+from .selectors import allocation_list, disbursement_list, report_list
+
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def export_queryset(*, kind: str, user: User):
+    """The rows of an export: only what the user may see (an advisor: their neighbourhoods)."""
+    sources = {
+        "proposals": lambda: proposal_list(user=user),
+        "allocations": lambda: allocation_list(user=user),
+        "disbursements": lambda: disbursement_list(user=user),
+        "financial-summaries": lambda: report_list(user=user),
+    }
+    queryset = sources[kind]().order_by("pk")
+    return EXPORTS[kind].scoped(queryset.model.objects.filter(pk__in=queryset.values("pk")))
+
+
+def export_data(*, kind: str, user: User, file_format: str) -> bytes:
+    if kind not in EXPORTS or file_format not in FORMATS:
+        raise ValidationError(_("Export inconnu."))
+    dataset = EXPORTS[kind]().export(queryset=export_queryset(kind=kind, user=user))
+    data = dataset.export(file_format)
+    return data.encode("utf-8-sig") if isinstance(data, str) else data
+
+
+# --- Imports --------------------------------------------------------------------------------
+
+
+def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
+    try:
+        if file_format == "xlsx":
+            return tablib.Dataset().load(content, format="xlsx")
+        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    except Exception as error:
+        raise ValidationError({"file": _("Fichier illisible : %(e)s") % {"e": error}}) from error
+
+
+def import_run(*, kind: str, dataset: tablib.Dataset, actor: User, dry_run: bool):
+    """Staff only. A dry run reports what would change and every row's errors; a real run
+    writes only if every row is valid (a bad row: it is reported and nothing is written)."""
+    if not is_coordination(actor):
+        raise PermissionDenied(_("Réservé à l'équipe de coordination PIC."))
+    if kind not in IMPORTS:
+        raise ValidationError(_("Import inconnu."))
+    resource = IMPORTS[kind]()
+    result = resource.import_data(dataset, dry_run=True, raise_errors=False,
+                                  use_transactions=True, collect_failed_rows=True)
+    if dry_run or result.has_errors() or result.has_validation_errors():
+        return result
+    with transaction.atomic():
+        result = IMPORTS[kind]().import_data(dataset, dry_run=False, raise_errors=False,
+                                             use_transactions=True)
+        if result.has_errors() or result.has_validation_errors():
+            transaction.set_rollback(True)
+            return result
+        audit(actor, "import.done", None, kind=kind, rows=len(dataset),
+              totals={k: v for k, v in result.totals.items() if v})
+    return result
+
+
+# --- 360Giving ------------------------------------------------------------------------------
+
+GIVING_FIELDS = ["Identifier", "Title", "Description", "Currency", "Amount Awarded",
+                 "Award Date", "Recipient Org:Identifier", "Recipient Org:Name",
+                 "Funding Org:Identifier", "Funding Org:Name", "Planned Dates:Start Date",
+                 "Planned Dates:End Date", "Planned Dates:Duration (months)"]
+
+
+def _giving_settings() -> dict:
+    return {
+        "prefix": getattr(settings, "PIC_360G_PREFIX", "360G-pic"),
+        "funder_id": getattr(settings, "PIC_360G_FUNDER_ID", "XI-PIC-CENTRAIDE-GM"),
+        "funder_name": getattr(settings, "PIC_360G_FUNDER_NAME",
+                               "Centraide du Grand Montréal"),
+    }
+
+
+def giving_rows(*, user: User) -> list[dict]:
+    """Allocations in the 360Giving standard (its required fields, plus planned dates)."""
+    conf = _giving_settings()
+    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+    allocations = (allocation_list(user=user).select_related("initiative")
+                   .annotate(total_years=Coalesce(Sum("years__amount"), zero)).order_by("pk"))
+    rows = []
+    for allocation in allocations:
+        months = (allocation.ends_on.year - allocation.starts_on.year) * 12 + (
+            allocation.ends_on.month - allocation.starts_on.month) + 1
+        rows.append({
+            "Identifier": f"{conf['prefix']}-allocation-{allocation.pk}",
+            "Title": allocation.proposal.title,
+            "Description": allocation.proposal.summary or allocation.initiative.desired_change,
+            "Currency": "CAD",
+            "Amount Awarded": allocation.total_years + allocation.capacity_building_amount,
+            "Award Date": allocation.ratified_on.isoformat(),
+            "Recipient Org:Identifier": f"{conf['prefix']}-tq-{allocation.neighbourhood.slug}",
+            "Recipient Org:Name": allocation.neighbourhood.table_name,
+            "Funding Org:Identifier": conf["funder_id"],
+            "Funding Org:Name": conf["funder_name"],
+            "Planned Dates:Start Date": allocation.starts_on.isoformat(),
+            "Planned Dates:End Date": allocation.ends_on.isoformat(),
+            "Planned Dates:Duration (months)": months,
+        })
+    return rows
+
+
+def giving_csv(*, user: User) -> bytes:
+    dataset = tablib.Dataset(headers=GIVING_FIELDS)
+    for row in giving_rows(user=user):
+        dataset.append([row[f] for f in GIVING_FIELDS])
+    return dataset.export("csv").encode("utf-8")
+
+
+def giving_json(*, user: User) -> bytes:
+    grants = [{
+        "id": r["Identifier"], "title": r["Title"], "description": r["Description"],
+        "currency": r["Currency"], "amountAwarded": float(r["Amount Awarded"]),
+        "awardDate": r["Award Date"],
+        "recipientOrganization": [{"id": r["Recipient Org:Identifier"],
+                                   "name": r["Recipient Org:Name"]}],
+        "fundingOrganization": [{"id": r["Funding Org:Identifier"],
+                                 "name": r["Funding Org:Name"]}],
+        "plannedDates": [{"startDate": r["Planned Dates:Start Date"],
+                          "endDate": r["Planned Dates:End Date"],
+                          "duration": r["Planned Dates:Duration (months)"]}],
+    } for r in giving_rows(user=user)]
+    payload = {"grants": grants, "generated": timezone.localdate().isoformat()}
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,178 @@
+"""Forms check the shape of input; the services check the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from proposals.documents import ACCEPTED_HELP
+
+from .models import CheckIn, FinancialLine, ReminderPreference, Report
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+
+class DisbursementForm(forms.Form):
+    allocation_year = forms.ModelChoiceField(queryset=None, label=_("Année"))
+    amount = forms.DecimalField(label=_("Montant ($)"), max_digits=12, decimal_places=2)
+    paid_on = forms.DateField(label=_("Versé le"), widget=DATE)
+    override_reason = forms.CharField(
+        label=_("Motif de dérogation"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Requis pour verser une année dont le rapport annuel précédent n'est pas "
+                    "accepté."))
+
+    def __init__(self, *args, allocation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allocation_year"].queryset = allocation.years.all()
+
+
+class EnvelopeForm(forms.Form):
+    year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label=_("Enveloppe ($)"), **MONEY)
+
+
+class CheckInForm(forms.ModelForm):
+    class Meta:
+        model = CheckIn
+        fields = ["held_on", "participants", "summary", "follow_ups"]
+        widgets = {"held_on": DATE, "participants": forms.Textarea(attrs={"rows": 2}),
+                   "summary": forms.Textarea(attrs={"rows": 5}),
+                   "follow_ups": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].required = True
+        self.fields["participants"].required = True
+        self.fields["summary"].required = True
+
+
+class ReportTextForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["activities", "evaluation_progress", "learnings", "reinvestment", "edi",
+                  "strategic_learnings"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind != Report.Kind.FINAL:
+            del self.fields["strategic_learnings"]
+
+
+class FinancialStatementForm(forms.Form):
+    """One budget and one actual per category (a blank pair is no line)."""
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = {line.category: line for line in report.lines.all()}
+        self.rows = []
+        for value, label in FinancialLine.Category.choices:
+            line = existing.get(value)
+            for part, part_label in (("budget", _("budget")), ("actual", _("réel"))):
+                name = f"{value}_{part}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{label} — {part_label}", required=False, **MONEY,
+                    initial=getattr(line, part) if line else None,
+                    widget=forms.NumberInput(attrs={"step": "0.01", "min": "0",
+                                                    "inputmode": "decimal"}))
+            self.rows.append((value, label, self[f"{value}_budget"], self[f"{value}_actual"]))
+
+    def lines(self) -> dict:
+        return {value: (self.cleaned_data.get(f"{value}_budget"),
+                        self.cleaned_data.get(f"{value}_actual"))
+                for value, _label in FinancialLine.Category.choices}
+
+
+class QuestionProgressForm(forms.Form):
+    """For each evaluation question of the proposal: data, progress, learning, reinvestment."""
+
+    PARTS = (("data_collected", _("Données recueillies")),
+             ("progress", _("Progrès par rapport à la cible")),
+             ("learned", _("Ce que nous avons appris")),
+             ("reinvested", _("Comment nous le réinvestissons")))
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = {p.question_id: p for p in report.question_progress.all()}
+        self.questions = []
+        for question in report.allocation.proposal.evaluation_questions.all():
+            bound = []
+            for part, label in self.PARTS:
+                name = f"q{question.pk}_{part}"
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                    initial=getattr(existing.get(question.pk), part, ""))
+                bound.append(self[name])
+            self.questions.append((question, bound))
+
+    def values(self) -> dict[int, dict[str, str]]:
+        return {question.pk: {part: self.cleaned_data.get(f"q{question.pk}_{part}", "")
+                              for part, _label in self.PARTS}
+                for question, _fields in self.questions}
+
+
+class IndicatorValuesForm(forms.Form):
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = {v.indicator_id: v.actual for v in report.indicator_values.all()}
+        self.indicators = []
+        for question in report.allocation.proposal.evaluation_questions.all():
+            for indicator in question.indicators.all():
+                name = f"indicator_{indicator.pk}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{indicator.name} ({indicator.unit})", required=False,
+                    max_digits=14, decimal_places=2, initial=values.get(indicator.pk),
+                    help_text=_("Départ : %(b)s — cible : %(t)s") % {
+                        "b": indicator.baseline if indicator.baseline is not None else "—",
+                        "t": indicator.target if indicator.target is not None else "—"})
+                self.indicators.append((indicator, self[name]))
+
+    def values(self) -> dict:
+        return {int(name.removeprefix("indicator_")): value
+                for name, value in self.cleaned_data.items()}
+
+
+class IndicatorForm(forms.Form):
+    question = forms.ModelChoiceField(queryset=None, label=_("Question d'évaluation"))
+    name = forms.CharField(label=_("Indicateur"), max_length=200)
+    unit = forms.CharField(label=_("Unité"), max_length=40)
+    baseline = forms.DecimalField(label=_("Valeur de départ"), required=False, max_digits=14,
+                                  decimal_places=2)
+    target = forms.DecimalField(label=_("Cible"), required=False, max_digits=14,
+                                decimal_places=2)
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = proposal.evaluation_questions.all()
+
+
+class ReportDocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document"), help_text=ACCEPTED_HELP)
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(label=_("Modifications demandées"),
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReminderPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = ReminderPreference
+        fields = ["window_closing", "report_due_early", "checkin_due"]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Données"), choices=())
+    file = forms.FileField(label=_("Fichier CSV ou XLSX"), required=False)
+    payload = forms.CharField(widget=forms.HiddenInput, required=False)
+    file_format = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("payload"):
+            self.add_error("file", _("Choisissez un fichier."))
+        return data

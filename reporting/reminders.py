@@ -1,0 +1,338 @@
+"""Daily reminders and "what to do next".
+
+`due_items(today)` is the one list of what each person has to do: the daily digest emails it
+and the "what to do next" page shows it, so they never disagree.
+
+- windows closing in 14, 7 and 1 days → members of neighbourhoods with a draft proposal for a
+  stage the window accepts, or a letter of intent and no proposal yet in the program
+  (optional; a neighbourhood whose deadline was extended is left out for that window);
+- reports due in 30 (optional) and 7 days, and overdue → members (overdue: their advisor too);
+- check-ins due within 14 days (optional) or overdue → the advisor (overdue: staff too);
+- decisions nearing the eight-week limit (14 and 7 days, passed) → coordination staff.
+
+Each reminder is recorded once (person, kind, object, due date); a person gets at most one
+email a day, in their language, listing every reminder recorded for them and not yet emailed.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from governance.services import ratification_deadline
+from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
+from pic.audit import audit
+from pic.models import User
+from proposals.models import LetterOfIntent, Proposal, Window
+
+from .models import CheckIn, ReminderPreference, ReminderSent, Report
+
+WINDOW_DAYS = (1, 7, 14)
+REPORT_DAYS = (7, 30)
+CHECKIN_SOON_DAYS = 14
+DECISION_DAYS = (7, 14)
+UNDECIDED = (Proposal.Status.SUBMITTED, Proposal.Status.IN_ANALYSIS,
+             Proposal.Status.CHANGES_REQUESTED, Proposal.Status.RESUBMITTED,
+             Proposal.Status.RECOMMENDED)
+
+# kind prefix -> the preference that can turn it off (kinds not listed are always sent)
+OPTIONAL = {"window_closing": "window_closing", "report_due_30": "report_due_early",
+            "checkin_due": "checkin_due"}
+
+
+def _bucket(days_left: int, thresholds: tuple[int, ...]) -> int | None:
+    """The smallest threshold the days left fall within (so a missed day still reminds)."""
+    for threshold in thresholds:
+        if 0 <= days_left <= threshold:
+            return threshold
+    return None
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    obj: models.Model
+    due_on: datetime.date
+    today: datetime.date
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_on - self.today).days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def preference(self) -> str | None:
+        for prefix, field in OPTIONAL.items():
+            if self.kind.startswith(prefix):
+                return field
+        return None
+
+    @property
+    def text(self) -> str:
+        """In the active language (the digest sets the person's)."""
+        when = date_format(self.due_on, "DATE_FORMAT")
+        obj = self.obj
+        if self.kind.startswith("window_closing"):
+            return _("La période de dépôt « %(w)s » se termine le %(d)s (dans %(n)s jour(s)).") % {
+                "w": obj.name, "d": when, "n": self.days_left}
+        if self.kind.startswith("report"):
+            if self.overdue:
+                return _("%(r)s : en retard, attendu le %(d)s.") % {"r": obj, "d": when}
+            return _("%(r)s : à remettre le %(d)s.") % {"r": obj, "d": when}
+        if self.kind.startswith("checkin"):
+            neighbourhood = obj.allocation_year.allocation.neighbourhood
+            if self.overdue:
+                return _("Bilan de mi-année de %(q)s : en retard, prévu le %(d)s.") % {
+                    "q": neighbourhood, "d": when}
+            return _("Bilan de mi-année de %(q)s à tenir d'ici le %(d)s.") % {
+                "q": neighbourhood, "d": when}
+        if self.overdue:
+            return _("Décision sur « %(p)s » : le délai de huit semaines est dépassé depuis le "
+                     "%(d)s.") % {"p": obj, "d": when}
+        return _("Décision sur « %(p)s » à entériner d'ici le %(d)s.") % {"p": obj, "d": when}
+
+    @property
+    def url(self) -> str:
+        if self.kind.startswith("window_closing"):
+            return reverse("proposals:proposal-list")
+        if self.kind.startswith("report"):
+            return reverse("reporting:report-detail", args=[self.obj.pk])
+        if self.kind.startswith("checkin"):
+            return reverse("reporting:checkin-record", args=[self.obj.pk])
+        return reverse("proposals:proposal-detail", args=[self.obj.pk])
+
+
+def _members_by_neighbourhood(ids, only_user) -> dict[int, list[int]]:
+    rows = Membership.objects.active().filter(neighbourhood_id__in=ids)
+    if only_user is not None:
+        rows = rows.filter(user=only_user)
+    result: dict[int, list[int]] = defaultdict(list)
+    for neighbourhood_id, user_id in rows.values_list("neighbourhood_id", "user_id"):
+        result[neighbourhood_id].append(user_id)
+    return result
+
+
+def _advisors_by_neighbourhood(ids, only_user) -> dict[int, list[int]]:
+    rows = AdvisorAssignment.objects.active().filter(neighbourhood_id__in=ids)
+    if only_user is not None:
+        rows = rows.filter(advisor=only_user)
+    result: dict[int, list[int]] = defaultdict(list)
+    for neighbourhood_id, user_id in rows.values_list("neighbourhood_id", "advisor_id"):
+        result[neighbourhood_id].append(user_id)
+    return result
+
+
+def _staff(only_user) -> list[int]:
+    rows = StaffRole.objects.active().filter(role=StaffRole.Role.COORDINATION)
+    if only_user is not None:
+        rows = rows.filter(user=only_user)
+    return list(rows.values_list("user_id", flat=True))
+
+
+def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[int, list[Due]]:
+    """user id -> what that person has to do, soonest first. A constant number of queries."""
+    items: dict[int, list[Due]] = defaultdict(list)
+
+    # Windows closing soon, to neighbourhoods with a draft or a letter of intent.
+    windows = list(Window.objects.filter(deadline__gte=today,
+                                         deadline__lte=today + datetime.timedelta(days=14))
+                   .prefetch_related("stages", "extensions"))
+    if windows:
+        programs = {w.program_id for w in windows}
+        drafts = set(Proposal.objects.filter(status=Proposal.Status.DRAFT,
+                                             stage__program_id__in=programs)
+                     .values_list("neighbourhood_id", "stage_id"))
+        # A letter of intent counts until the neighbourhood has a proposal in the program.
+        started = Proposal.objects.filter(neighbourhood_id=OuterRef("neighbourhood_id"),
+                                          stage__program_id=OuterRef("program_id"))
+        letters = set(LetterOfIntent.objects.filter(program_id__in=programs)
+                      .exclude(Exists(started))
+                      .values_list("neighbourhood_id", "program_id"))
+        neighbourhood_ids = {n for n, _s in drafts} | {n for n, _p in letters}
+        members = _members_by_neighbourhood(neighbourhood_ids, only_user)
+        for window in windows:
+            bucket = _bucket((window.deadline - today).days, WINDOW_DAYS)
+            stage_ids = {s.pk for s in window.stages.all()}
+            extended = {e.neighbourhood_id for e in window.extensions.all()}
+            concerned = {n for n, s in drafts if s in stage_ids}
+            concerned |= {n for n, p in letters if p == window.program_id}
+            for neighbourhood_id in concerned - extended:
+                for user_id in members.get(neighbourhood_id, []):
+                    items[user_id].append(Due(f"window_closing_{bucket}", window,
+                                              window.deadline, today))
+
+    # Reports due in 30 and 7 days, and overdue.
+    reports = list(Report.objects.filter(
+        status__in=[Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED],
+        due_on__lte=today + datetime.timedelta(days=max(REPORT_DAYS)),
+        allocation__status="active",
+    ).select_related("allocation__proposal__neighbourhood", "allocation_year"))
+    ids = {r.allocation.neighbourhood_id for r in reports}
+    members = _members_by_neighbourhood(ids, only_user)
+    advisors = _advisors_by_neighbourhood(ids, only_user)
+    for report in reports:
+        days_left = (report.due_on - today).days
+        neighbourhood_id = report.allocation.neighbourhood_id
+        if days_left < 0:
+            for user_id in members.get(neighbourhood_id, []) + advisors.get(neighbourhood_id, []):
+                items[user_id].append(Due("report_overdue", report, report.due_on, today))
+        else:
+            kind = f"report_due_{_bucket(days_left, REPORT_DAYS)}"
+            for user_id in members.get(neighbourhood_id, []):
+                items[user_id].append(Due(kind, report, report.due_on, today))
+
+    # Check-ins due soon or overdue.
+    checkins = list(CheckIn.objects.filter(
+        held_on__isnull=True, due_on__lte=today + datetime.timedelta(days=CHECKIN_SOON_DAYS),
+        allocation_year__allocation__status="active",
+    ).select_related("allocation_year__allocation__neighbourhood"))
+    ids = {c.allocation_year.allocation.neighbourhood_id for c in checkins}
+    advisors = _advisors_by_neighbourhood(ids, only_user)
+    staff = _staff(only_user)
+    for checkin in checkins:
+        neighbourhood_id = checkin.allocation_year.allocation.neighbourhood_id
+        if checkin.due_on < today:
+            for user_id in set(advisors.get(neighbourhood_id, [])) | set(staff):
+                items[user_id].append(Due("checkin_overdue", checkin, checkin.due_on, today))
+        else:
+            for user_id in advisors.get(neighbourhood_id, []):
+                items[user_id].append(Due("checkin_due", checkin, checkin.due_on, today))
+
+    # Decisions nearing the eight-week limit, to coordination staff.
+    if staff:
+        pending = Proposal.objects.filter(status__in=UNDECIDED, window__isnull=False,
+                                          ratification__isnull=True).select_related(
+            "window", "stage__program", "neighbourhood")
+        for proposal in pending:
+            deadline = ratification_deadline(proposal)
+            days_left = (deadline - today).days
+            if days_left < 0:
+                kind = "decision_overdue"
+            elif (bucket := _bucket(days_left, DECISION_DAYS)) is not None:
+                kind = f"decision_deadline_{bucket}"
+            else:
+                continue
+            for user_id in staff:
+                items[user_id].append(Due(kind, proposal, deadline, today))
+
+    for user_items in items.values():
+        user_items.sort(key=lambda d: (d.due_on, d.kind, d.obj.pk))
+    return dict(items)
+
+
+def todo_for(*, user: User, today: datetime.date | None = None) -> list[Due]:
+    """The "what to do next" page: the same items as the digest."""
+    today = today or timezone.localdate()
+    return due_items(today=today, only_user=user).get(user.pk, [])
+
+
+def _wanted(items: list[Due], preference: ReminderPreference | None) -> list[Due]:
+    if preference is None:
+        return items
+    return [d for d in items if d.preference is None or getattr(preference, d.preference)]
+
+
+def reminders_run(*, today: datetime.date | None = None) -> int:
+    """Record the day's new reminders and queue one digest for each person who has any.
+    Running it again the same day records nothing and sends nothing. Returns the number of
+    digests queued."""
+    from .tasks import send_reminder_digest
+
+    today = today or timezone.localdate()
+    items = due_items(today=today)
+    preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=items)}
+    active = set(User.objects.filter(pk__in=items, is_active=True).values_list("pk", flat=True))
+    queued = 0
+    for user_id, user_items in items.items():
+        wanted = _wanted(user_items, preferences.get(user_id))
+        if user_id not in active or not wanted:
+            continue
+        with transaction.atomic():
+            created = 0
+            for due in wanted:
+                _row, new = ReminderSent.objects.get_or_create(
+                    user_id=user_id, kind=due.kind,
+                    content_type=ContentType.objects.get_for_model(due.obj),
+                    object_id=due.obj.pk, due_on=due.due_on, defaults={"sent_on": today})
+                created += new
+            if created:
+                queued += 1
+                transaction.on_commit(
+                    lambda uid=user_id: send_reminder_digest.delay(uid, today.isoformat()))
+    return queued
+
+
+def _describe(rows: list[ReminderSent], today: datetime.date) -> list[Due]:
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        by_type[row.content_type_id].add(row.object_id)
+    related = {
+        Report: ("allocation__proposal__neighbourhood", "allocation_year"),
+        CheckIn: ("allocation_year__allocation__neighbourhood",),
+        Proposal: ("neighbourhood",),
+    }
+    objects: dict[tuple[int, int], models.Model] = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        queryset = model._default_manager.select_related(*related.get(model, ()))
+        for pk, obj in queryset.in_bulk(ids).items():
+            objects[(content_type_id, pk)] = obj
+    return [Due(row.kind, objects[(row.content_type_id, row.object_id)], row.due_on, today)
+            for row in rows if (row.content_type_id, row.object_id) in objects]
+
+
+def digest_send(*, user_id: int, today: datetime.date) -> int:
+    """Email the person, in their language, every reminder recorded and not yet emailed; at
+    most one email a day. Returns the number of reminders emailed (0: nothing to do)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user is None:
+            return 0
+        if ReminderSent.objects.filter(user=user, emailed_at__date=today).exists():
+            return 0
+        rows = list(ReminderSent.objects.filter(user=user, emailed_at__isnull=True)
+                    .order_by("due_on", "pk"))
+        if not rows:
+            return 0
+        with translation.override(user.language):
+            items = _describe(rows, today)
+            context = {"user": user, "items": items, "site_url": getattr(
+                settings, "PIC_SITE_URL", "").rstrip("/")}
+            subject = _("PIC : ce qu'il y a à faire (%(n)s)") % {"n": len(items)}
+            body = render_to_string("reporting/email/digest.txt", context)
+            html = render_to_string("reporting/email/digest.html", context)
+        message = EmailMultiAlternatives(subject, body, to=[user.email])
+        message.attach_alternative(html, "text/html")
+        ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=timezone.now())
+        audit(None, "reminders.digest_sent", user, count=len(rows))
+        transaction.on_commit(message.send)
+    return len(rows)
+
+
+@transaction.atomic
+def reminder_preference_save(*, user: User, actor: User, **values: bool) -> ReminderPreference:
+    """A person sets their own optional reminders."""
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("Chacun règle ses propres rappels."))
+    preference, _created = ReminderPreference.objects.update_or_create(user=user,
+                                                                       defaults=values)
+    audit(actor, "reminders.preferences_saved", preference, **values)
+    return preference
+
+
+__all__ = ["Due", "digest_send", "due_items", "reminder_preference_save", "reminders_run",
+           "todo_for"]

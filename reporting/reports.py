@@ -1,0 +1,280 @@
+"""Annual and final reports: drafts, the financial statement, indicators, documents, and the
+report's state machine (one table of allowed transitions, one function per transition).
+
+Nothing else writes `Report.status`. Accepting a final report closes the stage: the allocation
+becomes closed (the initiative stays active, so the next stage can be proposed for it).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pic.audit import audit
+from pic.models import User
+from proposals.documents import validate_upload
+
+from . import access
+from .models import (
+    Allocation,
+    FinancialLine,
+    Indicator,
+    IndicatorValue,
+    QuestionProgress,
+    Report,
+    ReportDocument,
+)
+
+S = Report.Status
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": ((S.DRAFT,), S.SUBMITTED),
+    "request_changes": ((S.SUBMITTED, S.RESUBMITTED), S.CHANGES_REQUESTED),
+    "resubmit": ((S.CHANGES_REQUESTED,), S.RESUBMITTED),
+    "accept": ((S.SUBMITTED, S.RESUBMITTED), S.ACCEPTED),
+}
+EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
+PROGRESS_FIELDS = ("data_collected", "progress", "learned", "reinvested")
+TEXT_FIELDS = ("activities", "evaluation_progress", "learnings", "reinvestment", "edi",
+               "strategic_learnings")
+
+
+class IllegalTransition(ValidationError):  # noqa: N818 - the domain's word
+    def __init__(self, report: Report, transition: str):
+        super().__init__(
+            _("Impossible de passer le rapport de l'état « %(current)s » à l'état "
+              "« %(target)s ».") % {"current": report.get_status_display(),
+                                     "target": S(TRANSITIONS[transition][1]).label},
+            code="illegal_transition")
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return [name for name, (sources, _t) in TRANSITIONS.items() if status in sources]
+
+
+# --- The financial statement ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    lines: list[FinancialLine]
+    budget: Decimal
+    actual: Decimal
+
+    @property
+    def variance(self) -> Decimal:
+        return self.actual - self.budget
+
+    @property
+    def variance_percent(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return (self.variance * 100 / self.budget).quantize(Decimal("0.1"))
+
+
+def statement(lines) -> Statement:
+    """Totals and variance (actual − budget) computed by the app, never typed in."""
+    lines = list(lines)
+    return Statement(lines=lines, budget=sum((x.budget for x in lines), Decimal("0")),
+                     actual=sum((x.actual for x in lines), Decimal("0")))
+
+
+# --- Drafts ------------------------------------------------------------------------------------
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related(
+        "allocation", "allocation_year").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_save_draft(*, report: Report, actor: User | None, texts: dict[str, str],
+                      lines: dict[str, tuple[Decimal, Decimal]] | None = None,
+                      indicator_values: dict[int, Decimal | None] | None = None,
+                      question_progress: dict[int, dict[str, str]] | None = None) -> Report:
+    """Save what the neighbourhood wrote, at any time while the report is editable.
+    `lines` maps a category to (budget, actual); `indicator_values` an indicator id to its
+    actual value (None clears it); `question_progress` an evaluation question id to its
+    data collected, progress, learning and reinvestment."""
+    report = _lock(report)
+    access.ensure_member(actor, report.allocation.neighbourhood_id)
+    if report.status not in EDITABLE_STATES:
+        raise ValidationError(_("Ce rapport n'est plus modifiable (état : %(s)s).")
+                              % {"s": report.get_status_display()})
+    errors: dict[str, list[str]] = {}
+    categories = dict(FinancialLine.Category.choices)
+    for category, (budget, actual) in (lines or {}).items():
+        if category not in categories:
+            errors.setdefault("lines", []).append(_("Catégorie inconnue : %(c)s") % {"c": category})
+        elif (budget or 0) < 0 or (actual or 0) < 0:
+            errors.setdefault("lines", []).append(
+                _("%(c)s : les montants ne peuvent pas être négatifs.")
+                % {"c": categories[category]})
+    allowed_indicators = set(Indicator.objects.filter(
+        question__proposal_id=report.allocation.proposal_id).values_list("pk", flat=True))
+    for indicator_id in (indicator_values or {}):
+        if indicator_id not in allowed_indicators:
+            errors.setdefault("indicators", []).append(_("Indicateur inconnu."))
+    questions = set(report.allocation.proposal.evaluation_questions.values_list("pk", flat=True))
+    if set(question_progress or {}) - questions:
+        errors.setdefault("question_progress", []).append(_("Question d'évaluation inconnue."))
+    if errors:
+        raise ValidationError(errors)
+    for field in TEXT_FIELDS:
+        if field in texts:
+            setattr(report, field, (texts[field] or "").strip())
+    report.save()
+    for category, (budget, actual) in (lines or {}).items():
+        budget, actual = budget or Decimal("0"), actual or Decimal("0")
+        if budget == 0 and actual == 0:
+            FinancialLine.objects.filter(report=report, category=category).delete()
+        else:
+            FinancialLine.objects.update_or_create(report=report, category=category,
+                                                   defaults={"budget": budget, "actual": actual})
+    for indicator_id, value in (indicator_values or {}).items():
+        if value is None:
+            IndicatorValue.objects.filter(report=report, indicator_id=indicator_id).delete()
+        else:
+            IndicatorValue.objects.update_or_create(report=report, indicator_id=indicator_id,
+                                                    defaults={"actual": value})
+    for question_id, values in (question_progress or {}).items():
+        texts_ = {f: (values.get(f) or "").strip() for f in PROGRESS_FIELDS}
+        if any(texts_.values()):
+            QuestionProgress.objects.update_or_create(report=report, question_id=question_id,
+                                                      defaults=texts_)
+        else:
+            QuestionProgress.objects.filter(report=report, question_id=question_id).delete()
+    audit(actor, "report.draft_saved", report)
+    return report
+
+
+@transaction.atomic
+def report_document_upload(*, report: Report, upload: UploadedFile,
+                           actor: User | None) -> ReportDocument:
+    report = _lock(report)
+    access.ensure_member(actor, report.allocation.neighbourhood_id)
+    if report.status not in EDITABLE_STATES:
+        raise ValidationError(_("Ce rapport n'est plus modifiable."))
+    try:
+        content_type = validate_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    document = ReportDocument.objects.create(
+        report=report, file=upload, original_name=upload.name[:255], content_type=content_type,
+        size=upload.size, uploaded_by=actor)
+    audit(actor, "report.document_uploaded", report, document=document.pk,
+          name=document.original_name)
+    return document
+
+
+@transaction.atomic
+def indicator_add(*, question, name: str, unit: str, actor: User | None,
+                  baseline: Decimal | None = None, target: Decimal | None = None) -> Indicator:
+    """A typed indicator on an evaluation question (members of the table, their advisor)."""
+    access.ensure_member_or_followers(actor, question.proposal.neighbourhood_id)
+    if not name.strip() or not unit.strip():
+        raise ValidationError(_("Un indicateur a un nom et une unité."))
+    indicator = Indicator.objects.create(question=question, name=name.strip(), unit=unit.strip(),
+                                         baseline=baseline, target=target)
+    audit(actor, "indicator.added", question.proposal, indicator=indicator.pk, name=name)
+    return indicator
+
+
+# --- Transitions ---------------------------------------------------------------------------
+
+
+def submission_errors(report: Report) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    required = ["activities", "learnings", "edi"]
+    if report.kind == Report.Kind.FINAL:
+        required.append("strategic_learnings")
+    for field in required:
+        if not getattr(report, field).strip():
+            errors[field] = [_("Ce champ est requis pour remettre le rapport.")]
+    if not report.lines.exists():
+        errors["lines"] = [_("L'état financier doit compter au moins une ligne.")]
+    return errors
+
+
+def _move(report: Report, transition: str, actor: User | None, ensure) -> tuple[Report, str | bool]:
+    report = _lock(report)
+    ensure(actor, report.allocation.neighbourhood_id)
+    sources, target = TRANSITIONS[transition]
+    if report.status == target:
+        return report, False
+    if report.status not in sources:
+        raise IllegalTransition(report, transition)
+    before = report.status
+    report.status = target
+    return report, before
+
+
+def _finish(report: Report, actor: User | None, transition: str, before: str,
+            **details) -> Report:
+    report.save()
+    audit(actor, f"report.{transition}", report, before=before, after=report.status, **details)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: Report, actor: User | None) -> Report:
+    report, before = _move(report, "submit", actor, access.ensure_member)
+    if before is False:
+        return report
+    errors = submission_errors(report)
+    if errors:
+        raise ValidationError(errors)
+    report.submitted_at = timezone.now()
+    return _finish(report, actor, "submit", before)
+
+
+@transaction.atomic
+def report_resubmit(*, report: Report, actor: User | None) -> Report:
+    report, before = _move(report, "resubmit", actor, access.ensure_member)
+    if before is False:
+        return report
+    errors = submission_errors(report)
+    if errors:
+        raise ValidationError(errors)
+    report.submitted_at = timezone.now()
+    return _finish(report, actor, "resubmit", before)
+
+
+@transaction.atomic
+def report_request_changes(*, report: Report, actor: User | None, message: str) -> Report:
+    report, before = _move(report, "request_changes", actor, access.ensure_advisor)
+    if before is False:
+        return report
+    if not (message or "").strip():
+        raise ValidationError({"message": _("Précisez les modifications demandées.")})
+    report.changes_requested_note = message.strip()
+    return _finish(report, actor, "request_changes", before, message=message.strip())
+
+
+@transaction.atomic
+def report_accept(*, report: Report, actor: User | None) -> Report:
+    """The advisor accepts the report; a final report's acceptance closes the stage."""
+    report, before = _move(report, "accept", actor, access.ensure_advisor)
+    if before is False:
+        return report
+    report.accepted_at = timezone.now()
+    _finish(report, actor, "accept", before)
+    if report.kind == Report.Kind.FINAL:
+        allocation = Allocation.objects.select_for_update().get(pk=report.allocation_id)
+        allocation.status = Allocation.Status.CLOSED
+        allocation.closed_on = timezone.localdate()
+        allocation.save(update_fields=["status", "closed_on"])
+        audit(actor, "allocation.stage_closed", allocation, report=report.pk)
+    return report
+
+
+TRANSITION_FUNCTIONS = {
+    "submit": report_submit,
+    "resubmit": report_resubmit,
+    "request_changes": report_request_changes,
+    "accept": report_accept,
+}

@@ -1,0 +1,148 @@
+"""django-import-export resources: exports (always given a queryset already scoped to the
+user) and the staff-only imports of organisations, neighbourhoods and people."""
+
+from django.db.models import DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
+from import_export import fields, resources
+
+from neighbourhoods.models import Neighbourhood, Organisation
+from pic.models import User
+from proposals.models import Proposal
+
+from .models import Allocation, Disbursement, Report
+
+ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+class ProposalExportResource(resources.ModelResource):
+    neighbourhood = fields.Field("neighbourhood__name", "quartier")
+    stage = fields.Field("stage__number", "étape")
+    window = fields.Field("window__name", "période de dépôt")
+    requested_total = fields.Field("requested_total", "montant demandé total")
+
+    class Meta:
+        model = Proposal
+        fields = ("id", "neighbourhood", "title", "stage", "status", "window", "duration_years",
+                  "requested_total", "capacity_building_amount", "submitted_at")
+        export_order = fields
+
+    @staticmethod
+    def scoped(queryset):
+        return queryset.select_related("neighbourhood", "stage", "window").annotate(
+            requested_total=Coalesce(Sum("years__amount"), ZERO))
+
+
+class AllocationExportResource(resources.ModelResource):
+    neighbourhood = fields.Field("neighbourhood__name", "quartier")
+    proposal = fields.Field("proposal__title", "proposition")
+    stage = fields.Field("stage__number", "étape")
+    total = fields.Field("total", "montant annuel total")
+
+    class Meta:
+        model = Allocation
+        fields = ("id", "neighbourhood", "proposal", "stage", "ratified_on", "starts_on",
+                  "ends_on", "total", "capacity_building_amount", "status")
+        export_order = fields
+
+    @staticmethod
+    def scoped(queryset):
+        return queryset.select_related("neighbourhood", "proposal", "stage").annotate(
+            total=Coalesce(Sum("years__amount"), ZERO))
+
+
+class DisbursementExportResource(resources.ModelResource):
+    allocation = fields.Field("allocation_year__allocation_id", "allocation")
+    neighbourhood = fields.Field("allocation_year__allocation__neighbourhood__name", "quartier")
+    year = fields.Field("allocation_year__year_number", "année")
+
+    class Meta:
+        model = Disbursement
+        fields = ("id", "allocation", "neighbourhood", "year", "amount", "paid_on",
+                  "override_reason")
+        export_order = fields
+
+    @staticmethod
+    def scoped(queryset):
+        return queryset.select_related("allocation_year__allocation__neighbourhood")
+
+
+class ReportFinancialExportResource(resources.ModelResource):
+    neighbourhood = fields.Field("allocation__neighbourhood__name", "quartier")
+    proposal = fields.Field("allocation__proposal__title", "proposition")
+    year = fields.Field("allocation_year__year_number", "année")
+    budget_total = fields.Field("budget_total", "budget total")
+    actual_total = fields.Field("actual_total", "réel total")
+    variance = fields.Field("variance", "écart (réel − budget)")
+
+    class Meta:
+        model = Report
+        fields = ("id", "neighbourhood", "proposal", "kind", "year", "status", "due_on",
+                  "budget_total", "actual_total", "variance")
+        export_order = fields
+
+    @staticmethod
+    def scoped(queryset):
+        return (queryset.select_related("allocation__neighbourhood", "allocation__proposal",
+                                        "allocation_year")
+                .annotate(budget_total=Coalesce(Sum("lines__budget"), ZERO),
+                          actual_total=Coalesce(Sum("lines__actual"), ZERO)))
+
+    def dehydrate_variance(self, report):
+        return report.actual_total - report.budget_total
+
+
+# --- Imports (staff only, through reporting.exports.import_run) ------------------------------
+
+
+class OrganisationImportResource(resources.ModelResource):
+    class Meta:
+        model = Organisation
+        import_id_fields = ("name",)
+        fields = ("name", "short_name", "category", "website", "recused_from_investment_decisions")
+        clean_model_instances = True
+        skip_unchanged = True
+
+
+class NeighbourhoodImportResource(resources.ModelResource):
+    class Meta:
+        model = Neighbourhood
+        import_id_fields = ("slug",)
+        fields = ("slug", "name", "table_name", "borough", "language")
+        clean_model_instances = True
+        skip_unchanged = True
+
+
+class PersonImportResource(resources.ModelResource):
+    """People only (email, name, language): roles are given through invitations."""
+
+    class Meta:
+        model = User
+        import_id_fields = ("email",)
+        fields = ("email", "full_name", "language")
+        clean_model_instances = True
+        skip_unchanged = True
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("email"):
+            row["email"] = str(row["email"]).strip().lower()
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if not instance.password:
+            instance.set_unusable_password()
+
+
+EXPORTS = {
+    "proposals": ProposalExportResource,
+    "allocations": AllocationExportResource,
+    "disbursements": DisbursementExportResource,
+    "financial-summaries": ReportFinancialExportResource,
+}
+IMPORTS = {
+    "organisations": OrganisationImportResource,
+    "neighbourhoods": NeighbourhoodImportResource,
+    "people": PersonImportResource,
+}

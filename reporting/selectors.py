@@ -1,0 +1,136 @@
+"""Reads on follow-up, always scoped to the user (`visible_to`)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+
+from pic.models import User
+from proposals.models import Program
+
+from .models import (
+    Allocation,
+    AllocationYear,
+    CheckIn,
+    Disbursement,
+    FinancialLine,
+    IndicatorValue,
+    ProgramEnvelope,
+    QuestionProgress,
+    Report,
+)
+
+
+def allocation_list(*, user: User) -> QuerySet[Allocation]:
+    return (Allocation.objects.visible_to(user)
+            .select_related("neighbourhood", "stage", "proposal", "initiative")
+            .annotate(total=Sum("years__amount")))
+
+
+def allocation_get(*, user: User, pk: int) -> Allocation:
+    allocation = (
+        Allocation.objects.visible_to(user)
+        .select_related("neighbourhood", "stage__program", "proposal", "initiative")
+        .prefetch_related(
+            Prefetch("years", queryset=AllocationYear.objects.select_related(
+                "checkin", "report").prefetch_related("disbursements")),
+            Prefetch("reports", queryset=Report.objects.select_related("allocation_year")),
+        )
+        .filter(pk=pk).first()
+    )
+    if allocation is None:
+        raise Http404
+    return allocation
+
+
+def report_list(*, user: User) -> QuerySet[Report]:
+    return Report.objects.visible_to(user).select_related(
+        "allocation__neighbourhood", "allocation__proposal__neighbourhood", "allocation_year")
+
+
+def report_get(*, user: User, pk: int) -> Report:
+    report = (
+        report_list(user=user)
+        .prefetch_related(
+            Prefetch("lines", queryset=FinancialLine.objects.order_by("pk")),
+            Prefetch("indicator_values",
+                     queryset=IndicatorValue.objects.select_related("indicator")),
+            "documents",
+            Prefetch("question_progress",
+                     queryset=QuestionProgress.objects.select_related("question")),
+            "allocation__proposal__evaluation_questions__indicators",
+        )
+        .filter(pk=pk).first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def checkin_list(*, user: User) -> QuerySet[CheckIn]:
+    return CheckIn.objects.visible_to(user).select_related(
+        "allocation_year__allocation__neighbourhood", "allocation_year__allocation__proposal",
+        "recorded_by")
+
+
+def checkin_get(*, user: User, pk: int) -> CheckIn:
+    checkin = checkin_list(user=user).filter(pk=pk).first()
+    if checkin is None:
+        raise Http404
+    return checkin
+
+
+def disbursement_list(*, user: User) -> QuerySet[Disbursement]:
+    return Disbursement.objects.visible_to(user).select_related(
+        "allocation_year__allocation__neighbourhood", "allocation_year__allocation__proposal",
+        "recorded_by")
+
+
+@dataclass(frozen=True)
+class EnvelopeRow:
+    year: int
+    envelope: Decimal | None
+    allocated: Decimal
+
+    @property
+    def available(self) -> Decimal | None:
+        return None if self.envelope is None else self.envelope - self.allocated
+
+    @property
+    def over(self) -> bool:
+        return self.available is not None and self.available < 0
+
+    @property
+    def percent(self) -> int | None:
+        if not self.envelope:
+            return None
+        return int(self.allocated * 100 / self.envelope)
+
+
+def envelope_summary(*, program: Program) -> list[EnvelopeRow]:
+    """Per calendar year: the envelope, what allocations take from it (an allocation year
+    counts in the calendar year it starts) and what remains. Two queries."""
+    envelopes = dict(ProgramEnvelope.objects.filter(program=program)
+                     .values_list("year", "amount"))
+    allocated = dict(
+        AllocationYear.objects.filter(allocation__stage__program=program)
+        .annotate(calendar_year=ExtractYear("starts_on")).values("calendar_year")
+        .annotate(total=Sum("amount")).values_list("calendar_year", "total"))
+    years = sorted(set(envelopes) | set(allocated))
+    return [EnvelopeRow(year=y, envelope=envelopes.get(y),
+                        allocated=allocated.get(y, Decimal("0"))) for y in years]
+
+
+def overdue_checkins(*, user: User, today: datetime.date) -> QuerySet[CheckIn]:
+    return checkin_list(user=user).filter(
+        held_on__isnull=True, due_on__lt=today,
+        allocation_year__allocation__status=Allocation.Status.ACTIVE)
+
+
+def overdue_reports(*, user: User, today: datetime.date) -> QuerySet[Report]:
+    return report_list(user=user).filter(
+        status__in=[Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED], due_on__lt=today,
+        allocation__status=Allocation.Status.ACTIVE)

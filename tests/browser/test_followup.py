@@ -1,0 +1,91 @@
+"""Follow-up in a browser: the table writes and submits its annual report with a financial
+statement; the advisor records the mid-year check-in."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from proposals.models import Program, Stage
+from reporting import allocations
+from reporting.models import CheckIn, Report
+from tests import factories
+from tests.reporting.conftest import make_ratified
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = factories.PASSWORD
+
+
+@pytest.fixture
+def followed(settings, tmp_path, transactional_db):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    program = Program.objects.create(name="PIC phase 2", slug="pic-2",
+                                     starts_on=datetime.date(2021, 1, 1),
+                                     ends_on=datetime.date(2030, 12, 31))
+    stage = Stage.objects.create(
+        program=program, number=2, name="Déploiement", normal_duration_years=3,
+        max_duration_years=4, min_yearly_amount=Decimal("75000"),
+        max_yearly_amount=Decimal("150000"))
+    saint_michel = factories.NeighbourhoodFactory(name="Saint-Michel")
+    member = factories.make_member(saint_michel, email="tq.saint-michel@example.org")
+    advisor = factories.make_advisor(saint_michel, email="conseillere.est@example.org")
+    allocation = allocations.allocation_create_for_ratification(
+        ratification=make_ratified(saint_michel, stage), actor=None)
+    return {"member": member, "advisor": advisor, "allocation": allocation}
+
+
+def log_in(page, email):
+    page.goto(reverse("account_login"))
+    form = page.locator("form", has=page.locator('input[name="login"]'))
+    form.locator('input[name="login"]').fill(email)
+    form.locator('input[name="password"]').fill(PASSWORD)
+    form.locator("button[type=submit]").first.click()
+    page.wait_for_url(page.base_url + reverse("home"))
+
+
+def test_the_table_submits_its_annual_report_with_a_financial_statement(page, followed):
+    report = followed["allocation"].years.get(year_number=1).report
+    log_in(page, followed["member"].email)
+    page.goto(reverse("reporting:report-edit", args=[report.pk]))
+    page.get_by_label("Activités réalisées").fill("Cuisines collectives et marché mobile")
+    page.get_by_label("Apprentissages", exact=True).fill("Passer par les écoles")
+    page.get_by_label("Équité, diversité et inclusion (ÉDI)").fill("Interprétation offerte")
+    page.get_by_label("Salaires et honoraires — budget").fill("50000")
+    page.get_by_label("Salaires et honoraires — réel").fill("52500.50")
+    page.get_by_label("Activités et mobilisation — budget").fill("30000")
+    page.get_by_label("Activités et mobilisation — réel").fill("24000")
+    page.get_by_role("button", name="Enregistrer et remettre").click()
+
+    page.wait_for_url(re.compile(reverse("reporting:report-detail", args=[report.pk]) + "$"))
+    assert page.get_by_text("Le rapport est remis à votre conseiller·ère.").is_visible()
+    totals = page.locator("table.statement tfoot")
+    assert re.search(r"80\D?000,00", totals.locator('[data-total="budget"]').inner_text())
+    assert re.search(r"76\D?500,50", totals.locator('[data-total="actual"]').inner_text())
+    assert re.search(r"-3\D?499,50", totals.locator('[data-total="variance"]').inner_text())
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+    assert report.lines.count() == 2
+
+
+def test_the_advisor_records_a_check_in(page, followed):
+    checkin = CheckIn.objects.get(allocation_year__allocation=followed["allocation"],
+                                  allocation_year__year_number=1)
+    log_in(page, followed["advisor"].email)
+    page.goto(reverse("reporting:checkin-record", args=[checkin.pk]))
+    assert page.get_by_text("En retard").is_visible()
+    page.get_by_label("Tenu le").fill("2024-10-07")
+    page.get_by_label("Participant·e·s").fill("Coordination de la table, deux organismes")
+    page.get_by_label("Résumé").fill("Bon départ; la mobilisation est forte.")
+    page.get_by_label("Suites à donner").fill("Envoyer le gabarit du rapport")
+    page.get_by_role("button", name="Enregistrer le bilan").click()
+
+    page.wait_for_url(re.compile(
+        reverse("reporting:allocation-detail", args=[followed["allocation"].pk]) + "$"))
+    assert page.get_by_text("Le bilan de mi-année est enregistré.").is_visible()
+    assert page.get_by_text("tenu le 2024-10-07").is_visible()
+    checkin.refresh_from_db()
+    assert checkin.held_on == datetime.date(2024, 10, 7)
