@@ -3,6 +3,7 @@ lock, audits, and defers side effects (tasks, email) to the commit."""
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -450,6 +451,16 @@ def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:
 # --- Ratification and the eight-week limit ---------------------------------------------------
 
 
+# A higher layer that acts on a ratification (reporting makes the allocation) registers here;
+# listeners run inside the ratification's transaction, so both happen or neither does.
+_RATIFICATION_LISTENERS: list[Callable[..., object]] = []
+
+
+def register_ratification_listener(listener: Callable[..., object]) -> None:
+    if listener not in _RATIFICATION_LISTENERS:
+        _RATIFICATION_LISTENERS.append(listener)
+
+
 @transaction.atomic
 def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
                         actor: User | None) -> Ratification:
@@ -467,6 +478,8 @@ def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
                                                ratified_on=ratified_on, recorded_by=actor)
     audit(actor, "proposal.ratification_recorded", proposal, committee=committee.kind,
           ratified_on=ratified_on.isoformat())
+    for listener in _RATIFICATION_LISTENERS:
+        listener(ratification=ratification, actor=actor)
     from .tasks import send_decision_letter
 
     transaction.on_commit(

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Suivi")
+
+    def ready(self) -> None:
+        from governance.services import register_ratification_listener
+
+        from .allocations import allocation_create_for_ratification
+
+        # A ratified decision makes its allocation in the same transaction.
+        register_ratification_listener(allocation_create_for_ratification)
