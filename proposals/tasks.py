@@ -27,7 +27,7 @@ def send_submission_receipt(version_id: int) -> int:
     """Email the receipt of a (re)submission to the neighbourhood's members and advisors, in
     the neighbourhood's language. Sent once per version. Returns the number of emails."""
     with transaction.atomic():
-        version = (ProposalVersion.objects.select_for_update()
+        version = (ProposalVersion.objects.select_for_update(of=("self",))
                    .select_related("proposal__neighbourhood", "proposal__stage",
                                    "proposal__window").filter(pk=version_id).first())
         if version is None or version.receipt_sent_at is not None:

@@ -60,7 +60,7 @@ def allowed_transitions(status: str) -> list[str]:
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("stage", "neighbourhood").get(
+    return Proposal.objects.select_for_update(of=("self",)).select_related("stage", "neighbourhood").get(
         pk=proposal.pk)
 
 

@@ -15,6 +15,7 @@ because CI must never pass by skipping. `service_unavailable()` applies that rul
 """
 
 import os
+import threading
 import uuid
 
 import pytest
@@ -78,6 +79,8 @@ def redis_url() -> str:
 def celery_worker(redis_url, settings):
     """A Celery worker thread consuming a queue private to this test, through Redis."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
     from pic.celery import app
 
@@ -87,6 +90,15 @@ def celery_worker(redis_url, settings):
     saved = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue")}
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
+    test_thread = threading.current_thread()
+
+    def close_worker_connections(**kwargs):
+        # The worker thread's database connections would otherwise outlive the test (they are
+        # kept for CONN_MAX_AGE), and PostgreSQL refuses to drop a test database in use.
+        if threading.current_thread() is not test_thread:
+            connections.close_all()
+
+    task_postrun.connect(close_worker_connections, weak=False)
     try:
         with start_worker(
             app,
@@ -99,6 +111,7 @@ def celery_worker(redis_url, settings):
             worker.test_queue = queue
             yield worker
     finally:
+        task_postrun.disconnect(close_worker_connections)
         app.conf.update(saved)
 
 

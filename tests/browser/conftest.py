@@ -102,6 +102,8 @@ def _wait_for_live_server_requests(timeout: float = 5.0) -> None:
 @pytest.fixture
 def page(request, browser, live_server, transactional_db):
     """A page in a fresh context, its base URL the live server's."""
+    screenshot = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", request.node.nodeid) + ".png")
+    screenshot.unlink(missing_ok=True)  # no stale picture from an earlier run
     context = browser.new_context(base_url=live_server.url, locale="fr-CA")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -110,9 +112,8 @@ def page(request, browser, live_server, transactional_db):
     call = request.node.stash.get(_reports, {}).get("call")
     if call is not None and call.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         try:
-            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(screenshot), full_page=True)
         except Exception:  # noqa: S110 - a missing screenshot must not hide the real failure
             pass
     context.close()
