@@ -184,7 +184,8 @@ def proposal_save_draft(*, proposal: Proposal, actor: User | None, data: dict) -
     `data` change. Keys: the text fields, duration_years, capacity_building_amount,
     years {number: Decimal | None}, evidence {item_id: text},
     questions [{question, data_to_collect, target}]."""
-    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("stage").get(pk=proposal.pk)
+    proposal = (Proposal.objects.select_for_update(of=("self",)).select_related("stage")
+                .get(pk=proposal.pk))
     _ensure_editable(proposal, actor)
     fields = [name for name in TEXT_FIELDS if name in data and data[name] is not None]
     for name in fields:
@@ -221,7 +222,8 @@ def proposal_save_draft(*, proposal: Proposal, actor: User | None, data: dict) -
 @transaction.atomic
 def document_upload(*, proposal: Proposal, upload: UploadedFile, actor: User | None,
                     prerequisite_id: int | None = None) -> ProposalDocument:
-    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("stage").get(pk=proposal.pk)
+    proposal = (Proposal.objects.select_for_update(of=("self",)).select_related("stage")
+                .get(pk=proposal.pk))
     _ensure_editable(proposal, actor)
     content_type = validate_upload(upload)
     if prerequisite_id and not proposal.stage.prerequisites.filter(pk=prerequisite_id).exists():

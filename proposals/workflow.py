@@ -60,8 +60,8 @@ def allowed_transitions(status: str) -> list[str]:
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update(of=("self",)).select_related("stage", "neighbourhood").get(
-        pk=proposal.pk)
+    return (Proposal.objects.select_for_update(of=("self",))
+            .select_related("stage", "neighbourhood").get(pk=proposal.pk))
 
 
 def _move(proposal: Proposal, transition: str, actor: User | None,
