@@ -197,6 +197,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
 
+# The site's address, for links in emails sent by tasks (no request to take it from).
+PIC_SITE_URL = env("PIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# 360Giving open data: the publisher's identifiers (register real ones before publishing).
+PIC_360G_PREFIX = env("PIC_360G_PREFIX", "360G-pic")
+PIC_360G_FUNDER_ID = env("PIC_360G_FUNDER_ID", "XI-PIC-CENTRAIDE-GM")
+PIC_360G_FUNDER_NAME = env("PIC_360G_FUNDER_NAME", "Centraide du Grand Montréal")
+
 # Invitations: how long the emailed link stays valid.
 PIC_INVITATION_MAX_AGE_DAYS = int(env("PIC_INVITATION_MAX_AGE_DAYS", "14"))
 

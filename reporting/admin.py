@@ -90,7 +90,7 @@ class IndicatorValueAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderSent)
 class ReminderSentAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "due_on", "sent_on", "emailed_at"]
+    list_display = ["user", "kind", "due_on", "sent_on", "emailed_on"]
     list_filter = ["kind", "sent_on"]
 
     def has_change_permission(self, request, obj=None):

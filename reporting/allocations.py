@@ -5,6 +5,7 @@ hook calls it; the daily reconciliation task catches any ratification it missed)
 """
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,8 @@ from .models import (
     Report,
     ReportingConfig,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def config_for(program: Program) -> ReportingConfig:
@@ -74,7 +77,7 @@ def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: 
     """Years, amounts, check-ins and reports of a ratified proposal's allocation.
     `starts_on` defaults to the first of the month after ratification."""
     access.ensure_staff(actor)
-    proposal = Proposal.objects.select_for_update().select_related(
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related(
         "stage__program").get(pk=proposal.pk)
     existing = Allocation.objects.filter(proposal=proposal).first()
     if existing is not None:
@@ -110,10 +113,19 @@ def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: 
 
 
 def allocations_reconcile(*, actor: User | None = None) -> list[Allocation]:
-    """Allocations for every ratification that has none (each in its own transaction)."""
+    """Allocations for every ratification that has none, each in its own transaction; one
+    that cannot be made (e.g. no yearly amount) is logged and the others still are."""
     missing = Ratification.objects.filter(proposal__allocation__isnull=True).select_related(
-        "proposal")
-    return [allocation_create_for_ratification(ratification=r, actor=actor) for r in missing]
+        "proposal").order_by("pk")
+    made = []
+    for ratification in missing:
+        try:
+            made.append(allocation_create_for_ratification(ratification=ratification,
+                                                           actor=actor))
+        except ValidationError as error:
+            logger.warning("No allocation for ratified proposal %s: %s",
+                           ratification.proposal_id, "; ".join(error.messages))
+    return made
 
 
 # --- Disbursements ----------------------------------------------------------------------------
@@ -135,7 +147,7 @@ def disbursement_record(*, allocation_year: AllocationYear, amount: Decimal,
     """Staff record a payment. A year's payment needs the previous year's annual report
     accepted, unless a reason for the exception is given (it is recorded)."""
     access.ensure_staff(actor)
-    year = AllocationYear.objects.select_for_update().select_related("allocation").get(
+    year = AllocationYear.objects.select_for_update(of=("self",)).select_related("allocation").get(
         pk=allocation_year.pk)
     errors: dict[str, list[str]] = {}
     if amount is None or amount <= 0:

@@ -19,7 +19,7 @@ def checkin_record(*, checkin: CheckIn, actor: User | None, held_on: datetime.da
                    participants: str, summary: str, follow_ups: str = "") -> CheckIn:
     """The advisor records the check-in held with the people running the initiative. A later
     call corrects the record (audited)."""
-    checkin = CheckIn.objects.select_for_update().select_related(
+    checkin = CheckIn.objects.select_for_update(of=("self",)).select_related(
         "allocation_year__allocation").get(pk=checkin.pk)
     allocation = checkin.allocation_year.allocation
     access.ensure_advisor(actor, allocation.neighbourhood_id)

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     IntegerField,
@@ -23,6 +24,7 @@ from neighbourhoods.models import Neighbourhood
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
 
+from .access import can_read_portfolio
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
 from .reminders import UNDECIDED
 from .selectors import envelope_summary, overdue_checkins, overdue_reports
@@ -32,8 +34,12 @@ OPEN_REPORT = [Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED]
 
 
 def files_by_stage_and_status(*, user: User) -> dict:
-    """{"stages": [(number, name)], "statuses": [(value, label)], "cells": {(n, s): count}}."""
-    rows = (Proposal.objects.visible_to(user)
+    return _files_table(Proposal.objects.visible_to(user))
+
+
+def _files_table(proposals: QuerySet[Proposal]) -> dict:
+    """{"statuses": [(value, label)], "rows": [{number, name, counts, total}]}: one query."""
+    rows = (proposals
             .values("stage__number", "stage__name", "status")
             .annotate(n=Count("pk")).order_by("stage__number", "status"))
     stages, cells = {}, {}
@@ -73,9 +79,13 @@ def decisions_at_risk(*, user: User, today: datetime.date) -> list[DecisionRow]:
 
 
 def allocations_by_stage_and_year(*, user: User) -> list[dict]:
+    return _allocations_table(AllocationYear.objects.visible_to(user))
+
+
+def _allocations_table(years: QuerySet[AllocationYear]) -> list[dict]:
     """Sum of allocation years per stage and calendar year (the year a year starts)."""
     return list(
-        AllocationYear.objects.visible_to(user)
+        years
         .annotate(calendar_year=ExtractYear("starts_on"))
         .values("allocation__stage__number", "allocation__stage__name", "calendar_year")
         .annotate(total=Sum("amount"))
@@ -83,10 +93,16 @@ def allocations_by_stage_and_year(*, user: User) -> list[dict]:
 
 
 def indicator_rollup(*, user: User) -> list[dict]:
-    """Indicators rolled up across neighbourhoods and years (by name and unit)."""
+    return _indicator_table(IndicatorValue.objects.visible_to(user))
+
+
+def _indicator_table(values: QuerySet[IndicatorValue]) -> list[dict]:
+    """Indicators rolled up across neighbourhoods and years (by name and unit); a report
+    counts in the year its allocation year ends (a final report: the stage's last year)."""
     return list(
-        IndicatorValue.objects.visible_to(user)
-        .annotate(year=ExtractYear("report__allocation_year__ends_on"))
+        values
+        .annotate(year=Coalesce(ExtractYear("report__allocation_year__ends_on"),
+                                ExtractYear("report__allocation__ends_on")))
         .values("indicator__name", "indicator__unit", "year")
         .annotate(total=Sum("actual"), target=Sum("indicator__target"),
                   neighbourhoods=Count("report__allocation__neighbourhood", distinct=True))
@@ -171,7 +187,7 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
         allocation_year__allocation__status=Allocation.Status.ACTIVE, held_on__isnull=True)
     latest_proposal = Proposal.objects.filter(neighbourhood=OuterRef("pk")).exclude(
         status__in=[Proposal.Status.WITHDRAWN]).order_by("-updated_at")
-    return list(
+    rows = list(
         Neighbourhood.objects.visible_to(user)
         .filter(advisor_assignments__advisor=user, advisor_assignments__ended_at__isnull=True)
         .annotate(
@@ -180,8 +196,11 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
             proposal_status=Subquery(latest_proposal.values("status")[:1]),
             next_report=_first(open_reports.filter(due_on__gte=today), "due_on"),
             next_checkin=_first(open_checkins.filter(due_on__gte=today), "due_on"),
-            last_contact=Subquery(Contact.objects.filter(neighbourhood=OuterRef("pk"))
-                                  .order_by("-date").values("date")[:1]),
+            last_contact_logged=Subquery(Contact.objects.filter(neighbourhood=OuterRef("pk"))
+                                         .order_by("-date").values("date")[:1]),
+            last_checkin=Subquery(CheckIn.objects.filter(
+                allocation_year__allocation__neighbourhood=OuterRef("pk"),
+                held_on__isnull=False).order_by("-held_on").values("held_on")[:1]),
             overdue_reports=Coalesce(Subquery(
                 open_reports.filter(due_on__lt=today).order_by().values(
                     "allocation__neighbourhood").annotate(n=Count("pk")).values("n")[:1],
@@ -192,6 +211,10 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
                 .values("n")[:1], output_field=IntegerField()), 0),
         )
         .distinct().order_by("name"))
+    for row in rows:  # a check-in held is a contact too
+        row.last_contact = max(filter(None, [row.last_contact_logged, row.last_checkin]),
+                               default=None)
+    return rows
 
 
 def neighbourhood_dashboard(*, user: User, today: datetime.date) -> dict:
@@ -220,3 +243,22 @@ def neighbourhood_dashboard(*, user: User, today: datetime.date) -> dict:
 
 
 __all__ = ["advisor_dashboard", "coordination_dashboard", "neighbourhood_dashboard"]
+
+
+def portfolio_dashboard(*, user: User) -> dict:
+    """The program's portfolio for partners (read-only): aggregates over every neighbourhood,
+    never a file, a person or a draft. Coordination staff see it too."""
+    if not can_read_portfolio(user):
+        raise PermissionDenied
+    program = Program.objects.order_by("-starts_on").first()
+    chart_rows = _allocations_table(AllocationYear.objects.all())
+    return {
+        "files": _files_table(Proposal.objects.exclude(status=Proposal.Status.DRAFT)),
+        "program": program,
+        "envelopes": envelope_summary(program=program) if program else [],
+        "chart_rows": chart_rows,
+        "chart_svg": bar_chart_svg(chart_rows),
+        "indicators": _indicator_table(IndicatorValue.objects.all()),
+        "neighbourhood_count": Neighbourhood.objects.filter(
+            pk__in=Allocation.objects.values("neighbourhood")).count(),
+    }

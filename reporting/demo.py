@@ -28,6 +28,10 @@ LINES = {
 }
 
 
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
 def _ratified_on(proposal: Proposal) -> datetime.date:
     ratification = getattr(proposal, "ratification", None)
     if ratification is not None:
@@ -113,9 +117,12 @@ def _follow(allocation: Allocation, today: datetime.date) -> None:
                 question_progress=progress,
                 texts={**TEXTS, "strategic_learnings": "Travailler en impact collectif "
                        "demande un temps de concertation que l'étape 1 a permis de prendre."})
-            reports.report_submit(report=report, actor=member)
-            reports.report_accept(report=report, actor=advisor)
+            submitted = report.due_on - datetime.timedelta(days=10)
+            reports.report_submit(report=report, actor=member, now=_at(submitted))
+            reports.report_accept(report=report, actor=advisor,
+                                  now=_at(submitted + datetime.timedelta(days=14)))
     elif first_report.status == Report.Status.DRAFT:
         reports.report_save_draft(report=first_report, actor=member, texts=TEXTS, lines=LINES,
                                   indicator_values=values, question_progress=progress)
-        reports.report_submit(report=first_report, actor=member)
+        reports.report_submit(report=first_report, actor=member,
+                              now=_at(min(today, first_report.due_on - datetime.timedelta(days=3))))

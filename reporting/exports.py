@@ -16,6 +16,8 @@ from pic.audit import audit
 from pic.models import User
 from proposals.selectors import proposal_list
 
+from .access import can_read_portfolio
+from .models import Allocation
 from .resources import EXPORTS, IMPORTS
 from .selectors import allocation_list, disbursement_list, report_list
 
@@ -88,10 +90,9 @@ GIVING_FIELDS = ["Identifier", "Title", "Description", "Currency", "Amount Award
 
 def _giving_settings() -> dict:
     return {
-        "prefix": getattr(settings, "PIC_360G_PREFIX", "360G-pic"),
-        "funder_id": getattr(settings, "PIC_360G_FUNDER_ID", "XI-PIC-CENTRAIDE-GM"),
-        "funder_name": getattr(settings, "PIC_360G_FUNDER_NAME",
-                               "Centraide du Grand Montréal"),
+        "prefix": settings.PIC_360G_PREFIX,
+        "funder_id": settings.PIC_360G_FUNDER_ID,
+        "funder_name": settings.PIC_360G_FUNDER_NAME,
     }
 
 
@@ -99,7 +100,9 @@ def giving_rows(*, user: User) -> list[dict]:
     """Allocations in the 360Giving standard (its required fields, plus planned dates)."""
     conf = _giving_settings()
     zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
-    allocations = (allocation_list(user=user).select_related("initiative")
+    # Open data: partners publish the whole portfolio; others export what they may see.
+    source = Allocation.objects.all() if can_read_portfolio(user) else allocation_list(user=user)
+    allocations = (source.select_related("proposal", "neighbourhood", "initiative")
                    .annotate(total_years=Coalesce(Sum("years__amount"), zero)).order_by("pk"))
     rows = []
     for allocation in allocations:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("allocations/<int:pk>/indicateurs/", views.IndicatorCreateView.as_view(),
          name="indicator-create"),
     path("enveloppes/", views.EnvelopeView.as_view(), name="envelopes"),
+    path("parametres/", views.ReportingConfigView.as_view(), name="config"),
     path("rapports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("rapports/<int:pk>/modifier/", views.ReportEditView.as_view(), name="report-edit"),
     path("rapports/<int:pk>/remettre/",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from proposals.documents import ACCEPTED_HELP
 
-from .models import CheckIn, FinancialLine, ReminderPreference, Report
+from .models import CheckIn, FinancialLine, ReminderPreference, Report, ReportingConfig
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -28,6 +28,12 @@ class DisbursementForm(forms.Form):
 class EnvelopeForm(forms.Form):
     year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("Enveloppe ($)"), **MONEY)
+
+
+class ReportingConfigForm(forms.ModelForm):
+    class Meta:
+        model = ReportingConfig
+        fields = ["annual_report_delay_days", "final_report_delay_days", "checkin_months"]
 
 
 class CheckInForm(forms.ModelForm):

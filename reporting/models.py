@@ -401,7 +401,7 @@ class ReportDocument(models.Model):
 
 class ReminderSent(models.Model):
     """One reminder given to one person: recorded once (person, kind, object, due date), so a
-    rerun never repeats it. `emailed_at` is set once the day's digest holding it is sent."""
+    rerun never repeats it. `emailed_on` is the day of the digest that held it (one a day)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="reminders")
@@ -410,7 +410,7 @@ class ReminderSent(models.Model):
     object_id = models.PositiveBigIntegerField()
     due_on = models.DateField(_("échéance"))
     sent_on = models.DateField(_("envoyé le"), db_index=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_on = models.DateField(_("envoyé par courriel le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rappel envoyé")

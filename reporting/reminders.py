@@ -247,33 +247,34 @@ def _wanted(items: list[Due], preference: ReminderPreference | None) -> list[Due
 
 
 def reminders_run(*, today: datetime.date | None = None) -> int:
-    """Record the day's new reminders and queue one digest for each person who has any.
-    Running it again the same day records nothing and sends nothing. Returns the number of
-    digests queued."""
+    """Record the day's new reminders, then queue one digest for each person who has
+    reminders not yet emailed and got no email today (at most one a day: what comes up after
+    today's email waits for tomorrow's). A rerun the same day records and sends nothing.
+    Returns the number of digests queued."""
     from .tasks import send_reminder_digest
 
     today = today or timezone.localdate()
     items = due_items(today=today)
     preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=items)}
     active = set(User.objects.filter(pk__in=items, is_active=True).values_list("pk", flat=True))
-    queued = 0
     for user_id, user_items in items.items():
         wanted = _wanted(user_items, preferences.get(user_id))
         if user_id not in active or not wanted:
             continue
         with transaction.atomic():
-            created = 0
             for due in wanted:
-                _row, new = ReminderSent.objects.get_or_create(
+                ReminderSent.objects.get_or_create(
                     user_id=user_id, kind=due.kind,
                     content_type=ContentType.objects.get_for_model(due.obj),
                     object_id=due.obj.pk, due_on=due.due_on, defaults={"sent_on": today})
-                created += new
-            if created:
-                queued += 1
-                transaction.on_commit(
-                    lambda uid=user_id: send_reminder_digest.delay(uid, today.isoformat()))
-    return queued
+    emailed_today = ReminderSent.objects.filter(emailed_on=today).values("user_id")
+    pending = list(ReminderSent.objects.filter(emailed_on__isnull=True, user__is_active=True)
+                   .exclude(user_id__in=emailed_today)
+                   .order_by("user_id").values_list("user_id", flat=True).distinct())
+    for user_id in pending:
+        transaction.on_commit(
+            lambda uid=user_id: send_reminder_digest.delay(uid, today.isoformat()))
+    return len(pending)
 
 
 def _describe(rows: list[ReminderSent], today: datetime.date) -> list[Due]:
@@ -302,22 +303,21 @@ def digest_send(*, user_id: int, today: datetime.date) -> int:
         user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
         if user is None:
             return 0
-        if ReminderSent.objects.filter(user=user, emailed_at__date=today).exists():
+        if ReminderSent.objects.filter(user=user, emailed_on=today).exists():
             return 0
-        rows = list(ReminderSent.objects.filter(user=user, emailed_at__isnull=True)
+        rows = list(ReminderSent.objects.filter(user=user, emailed_on__isnull=True)
                     .order_by("due_on", "pk"))
         if not rows:
             return 0
         with translation.override(user.language):
             items = _describe(rows, today)
-            context = {"user": user, "items": items, "site_url": getattr(
-                settings, "PIC_SITE_URL", "").rstrip("/")}
+            context = {"user": user, "items": items, "site_url": settings.PIC_SITE_URL}
             subject = _("PIC : ce qu'il y a à faire (%(n)s)") % {"n": len(items)}
             body = render_to_string("reporting/email/digest.txt", context)
             html = render_to_string("reporting/email/digest.html", context)
         message = EmailMultiAlternatives(subject, body, to=[user.email])
         message.attach_alternative(html, "text/html")
-        ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=timezone.now())
+        ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_on=today)
         audit(None, "reminders.digest_sent", user, count=len(rows))
         transaction.on_commit(message.send)
     return len(rows)

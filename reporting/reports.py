@@ -5,6 +5,7 @@ Nothing else writes `Report.status`. Accepting a final report closes the stage: 
 becomes closed (the initiative stays active, so the next stage can be proposed for it).
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -87,7 +88,7 @@ def statement(lines) -> Statement:
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related(
+    return Report.objects.select_for_update(of=("self",)).select_related(
         "allocation", "allocation_year").get(pk=report.pk)
 
 
@@ -221,26 +222,28 @@ def _finish(report: Report, actor: User | None, transition: str, before: str,
 
 
 @transaction.atomic
-def report_submit(*, report: Report, actor: User | None) -> Report:
+def report_submit(*, report: Report, actor: User | None,
+                  now: datetime.datetime | None = None) -> Report:
     report, before = _move(report, "submit", actor, access.ensure_member)
     if before is False:
         return report
     errors = submission_errors(report)
     if errors:
         raise ValidationError(errors)
-    report.submitted_at = timezone.now()
+    report.submitted_at = now or timezone.now()
     return _finish(report, actor, "submit", before)
 
 
 @transaction.atomic
-def report_resubmit(*, report: Report, actor: User | None) -> Report:
+def report_resubmit(*, report: Report, actor: User | None,
+                    now: datetime.datetime | None = None) -> Report:
     report, before = _move(report, "resubmit", actor, access.ensure_member)
     if before is False:
         return report
     errors = submission_errors(report)
     if errors:
         raise ValidationError(errors)
-    report.submitted_at = timezone.now()
+    report.submitted_at = now or timezone.now()
     return _finish(report, actor, "resubmit", before)
 
 
@@ -256,17 +259,20 @@ def report_request_changes(*, report: Report, actor: User | None, message: str) 
 
 
 @transaction.atomic
-def report_accept(*, report: Report, actor: User | None) -> Report:
-    """The advisor accepts the report; a final report's acceptance closes the stage."""
+def report_accept(*, report: Report, actor: User | None,
+                  now: datetime.datetime | None = None) -> Report:
+    """The advisor accepts the report; a final report's acceptance closes the stage.
+    `now` defaults to the server time (the demo replays past years with it)."""
     report, before = _move(report, "accept", actor, access.ensure_advisor)
     if before is False:
         return report
-    report.accepted_at = timezone.now()
+    now = now or timezone.now()
+    report.accepted_at = now
     _finish(report, actor, "accept", before)
     if report.kind == Report.Kind.FINAL:
         allocation = Allocation.objects.select_for_update().get(pk=report.allocation_id)
         allocation.status = Allocation.Status.CLOSED
-        allocation.closed_on = timezone.localdate()
+        allocation.closed_on = timezone.localdate(now)
         allocation.save(update_fields=["status", "closed_on"])
         audit(actor, "allocation.stage_closed", allocation, report=report.pk)
     return report

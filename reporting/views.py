@@ -6,6 +6,7 @@ from governance.models import Committee
 from neighbourhoods import selectors as neighbourhood_selectors
 from proposals import selectors as proposal_selectors
 
+from . import dashboards
 from .roles import roles_of
 
 
@@ -47,6 +48,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 status__in=["draft", "withdrawn"])[:50]
         if roles.coordination:
             context["status_counts"] = proposal_selectors.status_counts(user=user)
+        if roles.partner and not roles.coordination:
+            context.update(dashboards.portfolio_dashboard(user=user))
         if roles.committee_member:
             context["committees"] = Committee.objects.filter(pk__in=roles.committee_ids)
         return context

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,11 +33,13 @@ from .forms import (
     QuestionProgressForm,
     ReminderPreferenceForm,
     ReportDocumentForm,
+    ReportingConfigForm,
     ReportTextForm,
     RequestChangesForm,
 )
 from .models import ReminderPreference, Report
 from .resources import EXPORTS
+from .roles import roles_of
 
 
 class TodoView(LoginRequiredMixin, TemplateView):
@@ -107,6 +109,7 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
         allocation = selectors.allocation_get(user=self.request.user, pk=self.kwargs["pk"])
         context = super().get_context_data(allocation=allocation, **kwargs)
         context["can_disburse"] = is_coordination(self.request.user)
+        context["today"] = timezone.localdate()
         context["disbursement_form"] = kwargs.get("disbursement_form") or DisbursementForm(
             allocation=allocation, initial={"paid_on": timezone.localdate()})
         context["indicator_form"] = IndicatorForm(proposal=allocation.proposal)
@@ -163,6 +166,8 @@ class EnvelopeView(CoordinationRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         program = self.get_program()
+        kwargs.setdefault("config_form", ReportingConfigForm(
+            instance=allocation_services.config_for(program)))
         return super().get_context_data(program=program,
                                         rows=selectors.envelope_summary(program=program),
                                         **kwargs)
@@ -175,6 +180,26 @@ class EnvelopeView(CoordinationRequiredMixin, FormView):
             apply_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("L'enveloppe est enregistrée."))
+        return redirect("reporting:envelopes")
+
+
+class ReportingConfigView(EnvelopeView):
+    """POST only: the program's follow-up delays (they apply to allocations made after)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        program = self.get_program()
+        form = ReportingConfigForm(request.POST, instance=allocation_services.config_for(program))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(config_form=form), status=400)
+        try:
+            allocation_services.reporting_config_save(program=program, actor=request.user,
+                                                      **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.render_to_response(self.get_context_data(config_form=form), status=400)
+        messages.success(request, _("Les paramètres du suivi sont enregistrés."))
         return redirect("reporting:envelopes")
 
 
@@ -335,9 +360,9 @@ class ReportDocumentDownloadView(LoginRequiredMixin, View):
         document = report.documents.filter(pk=document_pk).first()
         if document is None:
             raise Http404
-        response = HttpResponse(document.file.open("rb").read(),
+        response = FileResponse(document.file.open("rb"), as_attachment=True,
+                                filename=document.original_name,
                                 content_type=document.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{document.original_name}"'
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
@@ -388,8 +413,11 @@ class ExportIndexView(LoginRequiredMixin, TemplateView):
         labels = {"proposals": _("Propositions"), "allocations": _("Allocations"),
                   "disbursements": _("Versements"),
                   "financial-summaries": _("Sommaires financiers des rapports")}
+        roles = roles_of(self.request.user)
+        files_reader = roles.coordination or roles.advisor or roles.neighbourhood_member
         return super().get_context_data(
-            exports=[(k, labels[k]) for k in EXPORTS], formats=list(exports.FORMATS),
+            exports=[(k, labels[k]) for k in EXPORTS] if files_reader else [],
+            formats=list(exports.FORMATS),
             can_import=is_coordination(self.request.user), **kwargs)
 
 

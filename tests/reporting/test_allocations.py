@@ -205,3 +205,32 @@ def test_envelope_shows_allocated_against_available(allocation, coordination, st
     assert rows[2026].envelope is None
     assert rows[2026].allocated == Decimal("115000")
     assert ProgramEnvelope.objects.count() == 2
+
+
+def test_reconciliation_skips_a_ratification_it_cannot_allocate(saint_michel, verdun, stage,
+                                                                caplog):
+    broken = make_ratified(saint_michel, stage, with_analysis=False)
+    broken.proposal.years.all().delete()
+    make_ratified(verdun, stage)
+    created = allocations.allocations_reconcile()
+    assert [a.neighbourhood for a in created] == [verdun]
+    assert "aucun montant" in caplog.text
+
+
+def test_recording_a_ratification_in_governance_makes_the_allocation(
+        saint_michel, stage, coordination, django_capture_on_commit_callbacks):
+    """Governance's ratification_record calls the listener reporting registers (apps.py)."""
+    from governance import services as governance_services
+    from proposals.models import Proposal
+
+    ratification = make_ratified(saint_michel, stage, ratified_on=D(2025, 1, 20))
+    proposal = ratification.proposal
+    ratification.delete()
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.RECOMMENDED)
+    with django_capture_on_commit_callbacks(execute=False):
+        governance_services.ratification_record(proposal=proposal, ratified_on=D(2025, 1, 20),
+                                                actor=coordination)
+    allocation = Allocation.objects.get(proposal=proposal)
+    assert allocation.starts_on == D(2025, 2, 1)
+    assert list(allocation.years.values_list("amount", flat=True)) == [
+        Decimal("90000"), Decimal("110000"), Decimal("120000")]

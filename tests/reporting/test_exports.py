@@ -191,3 +191,19 @@ def test_import_page_shows_row_errors(client, coordination):
 def test_import_page_is_staff_only(client, advisor_est):
     client.force_login(advisor_est)
     assert client.get(reverse("reporting:import")).status_code == 403
+
+
+def test_xlsx_import_with_a_bad_row_writes_nothing(client, coordination):
+    book = tablib.Dataset(headers=["email", "full_name", "language"])
+    book.append(["xl@example.org", "Excel", "fr"])
+    book.append(["pas-un-courriel", "Mauvais", "fr"])
+    content = book.export("xlsx")
+    result = exports.import_run(kind="people", dataset=exports.load_dataset(content, "xlsx"),
+                                actor=coordination, dry_run=False)
+    assert [row.number for row in result.invalid_rows] == [2]
+    assert not User.objects.filter(email="xl@example.org").exists()
+    client.force_login(coordination)
+    upload = SimpleUploadedFile("people.xlsx", content)
+    response = client.post(reverse("reporting:import"), {"kind": "people", "file": upload})
+    assert response.status_code == 400
+    assert "Ligne 2" in response.content.decode()

@@ -16,11 +16,17 @@ TODAY = D(2025, 5, 23)  # year 1's report (due 2025-05-30) is 7 days away
 
 @pytest.fixture
 def closing_window(stage, saint_michel, tq_saint_michel):
-    """A window closing in 7 days, and Saint-Michel holding a letter of intent."""
-    LetterOfIntent.objects.create(neighbourhood=saint_michel, program=stage.program,
-                                  desired_change="Un quartier nourri", target_stage=stage)
-    return Window.objects.create(program=stage.program, name="Dépôt du printemps",
-                                 deadline=TODAY + datetime.timedelta(days=7))
+    """A window closing in 7 days, and Saint-Michel holding a draft for a stage it accepts."""
+    from proposals.models import Initiative, Proposal
+
+    window = Window.objects.create(program=stage.program, name="Dépôt du printemps",
+                                   deadline=TODAY + datetime.timedelta(days=7))
+    window.stages.add(stage)
+    initiative = Initiative.objects.create(neighbourhood=saint_michel, program=stage.program,
+                                           title="Nouvelle", desired_change="Changement")
+    Proposal.objects.create(neighbourhood=saint_michel, initiative=initiative, stage=stage,
+                            title="Brouillon")
+    return window
 
 
 def run(capture, today=TODAY):
@@ -71,10 +77,15 @@ def test_a_persons_language_is_used(allocation, tq_saint_michel, advisor_est,
     User.objects.filter(pk=tq_saint_michel.pk).update(language="en")
     run(django_capture_on_commit_callbacks)
     [english] = emails_to(tq_saint_michel.email)
+    assert english.subject.startswith("PIC: ")  # English, not « PIC : ce qu.il y a à faire »
+    assert english.subject.endswith("(1)")
+    assert english.body.startswith("Hello ")
+    assert "Annual report 1" in english.body
     assert "May 30, 2025" in english.body
     assert "30 mai 2025" not in english.body
     [french] = emails_to(advisor_est.email)
     assert "1 octobre 2024" in french.body  # the overdue check-in, in French
+    assert french.subject.startswith("PIC : ce qu'il y a à faire")
 
 
 def test_optional_reminders_follow_preferences(allocation, closing_window, tq_saint_michel,
@@ -151,11 +162,21 @@ def test_preferences_page_saves(client, tq_saint_michel):
     assert not preference.window_closing
 
 
-def test_a_letter_of_intent_stops_counting_once_a_proposal_exists(
-        allocation, closing_window, tq_saint_michel):
-    # the ratified proposal of the `allocation` fixture is Saint-Michel's, in the same program
-    kinds = [d.kind for d in reminders.due_items(today=TODAY)[tq_saint_michel.pk]]
-    assert "window_closing_7" not in kinds
+def test_a_letter_of_intent_counts_until_a_proposal_exists(saint_michel, stage,
+                                                           tq_saint_michel):
+    from proposals.models import Initiative, Proposal
+
+    LetterOfIntent.objects.create(neighbourhood=saint_michel, program=stage.program,
+                                  desired_change="Un quartier nourri", target_stage=stage)
+    Window.objects.create(program=stage.program, name="Été",
+                          deadline=TODAY + datetime.timedelta(days=1))
+    [due] = reminders.due_items(today=TODAY)[tq_saint_michel.pk]
+    assert due.kind == "window_closing_1"
+    initiative = Initiative.objects.create(neighbourhood=saint_michel, program=stage.program,
+                                           title="I", desired_change="C")
+    Proposal.objects.create(neighbourhood=saint_michel, initiative=initiative, stage=stage,
+                            title="Déposée", status=Proposal.Status.SUBMITTED)
+    assert tq_saint_michel.pk not in reminders.due_items(today=TODAY)
 
 
 def test_a_draft_for_a_stage_the_window_accepts_gets_the_window_reminder(
@@ -171,3 +192,23 @@ def test_a_draft_for_a_stage_the_window_accepts_gets_the_window_reminder(
                             title="Brouillon")
     [due] = reminders.due_items(today=TODAY)[tq_saint_michel.pk]
     assert (due.kind, due.obj) == ("window_closing_14", window)
+
+
+def test_at_most_one_email_a_day_what_comes_later_waits_for_tomorrow(
+        allocation, saint_michel, stage, tq_saint_michel, django_capture_on_commit_callbacks):
+    from reporting import allocations
+
+    from .conftest import make_ratified
+
+    run(django_capture_on_commit_callbacks)
+    assert len(emails_to(tq_saint_michel.email)) == 1
+    allocations.allocation_create_for_ratification(
+        ratification=make_ratified(saint_michel, stage, amounts=("80000",), title="Autre"),
+        actor=None)
+    run(django_capture_on_commit_callbacks)  # same day: recorded, not emailed
+    assert len(emails_to(tq_saint_michel.email)) == 1
+    assert ReminderSent.objects.filter(user=tq_saint_michel, emailed_on__isnull=True).count() == 1
+    run(django_capture_on_commit_callbacks, today=TODAY + datetime.timedelta(days=1))
+    emails = emails_to(tq_saint_michel.email)
+    assert len(emails) == 2
+    assert "Autre" in emails[1].body

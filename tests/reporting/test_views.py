@@ -232,3 +232,76 @@ def test_pages_render_for_every_role(client, allocation, coordination, advisor_e
     for user in (coordination, advisor_est, tq_saint_michel):
         client.force_login(user)
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_staff_set_the_follow_up_delays(client, coordination, program):
+    from reporting.models import ReportingConfig
+
+    client.force_login(coordination)
+    assert client.get(reverse("reporting:envelopes")).status_code == 200
+    response = client.post(reverse("reporting:config"), {
+        "annual_report_delay_days": 45, "final_report_delay_days": 120, "checkin_months": 6})
+    assert response.status_code == 302
+    config = ReportingConfig.objects.get(program=program)
+    assert (config.annual_report_delay_days, config.final_report_delay_days) == (45, 120)
+
+
+def test_indicators_roll_up_across_neighbourhoods_and_years(client, coordination, allocation,
+                                                            stage, tq_saint_michel):
+    from reporting.dashboards import indicator_rollup
+
+    add_files(stage, 2)  # two more neighbourhoods reporting 10 "Personnes" each
+    question = allocation.proposal.evaluation_questions.get()
+    indicator = reports.indicator_add(question=question, name="Personnes", unit="pers.",
+                                      target=Decimal("50"), actor=None)
+    reports.report_save_draft(report=allocation.years.get(year_number=2).report,
+                              actor=tq_saint_michel, texts={},
+                              indicator_values={indicator.pk: Decimal("30")})
+    rows = {(r["indicator__name"], r["year"]): r for r in indicator_rollup(user=coordination)}
+    assert rows[("Personnes", 2025)]["total"] == Decimal("20")
+    assert rows[("Personnes", 2025)]["neighbourhoods"] == 2
+    assert rows[("Personnes", 2026)]["total"] == Decimal("30")
+    client.force_login(coordination)
+    assert "Personnes (pers.)" in client.get(reverse("reporting:dashboard")).content.decode()
+
+
+def test_report_documents_upload_and_download_scoped(client, allocation, tq_saint_michel,
+                                                     tq_verdun, advisor_est):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = allocation.years.first().report
+    client.force_login(tq_saint_michel)
+    pdf = SimpleUploadedFile('etat "final".pdf', b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    client.post(reverse("reporting:report-document-upload", args=[report.pk]), {"file": pdf})
+    document = report.documents.get()
+    url = reverse("reporting:report-document-download", args=[report.pk, document.pk])
+    client.force_login(advisor_est)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(tq_verdun)
+    assert client.get(url).status_code == 404
+
+
+def test_a_check_in_held_counts_as_the_last_contact(client, advisor_est, allocation):
+    from reporting import checkins
+
+    checkins.checkin_record(checkin=allocation.years.first().checkin, actor=advisor_est,
+                            held_on=D(2024, 10, 9), participants="x", summary="y")
+    client.force_login(advisor_est)
+    [row] = client.get(reverse("reporting:dashboard")).context["rows"]
+    assert row.last_contact == D(2024, 10, 9)
+
+
+def test_neighbourhood_dashboard_runs_a_constant_number_of_queries(
+        client, tq_saint_michel, allocation, saint_michel, stage,
+        django_assert_max_num_queries):
+    client.force_login(tq_saint_michel)
+    url = reverse("reporting:dashboard")
+    small = queries(client, url)
+    for n in range(4):
+        allocations.allocation_create_for_ratification(
+            ratification=make_ratified(saint_michel, stage, title=f"Autre {n}"), actor=None)
+    with django_assert_max_num_queries(small):
+        response = client.get(url)
+    assert len(response.context["allocations"]) == 5

@@ -1,0 +1,66 @@
+"""Partners read the program's portfolio: aggregates over every neighbourhood, no file, no
+person, no draft; and they publish the allocations as 360Giving open data."""
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
+
+from pic.models import User
+from reporting import dashboards
+from reporting.models import Allocation
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("seed_demo", force=True, verbosity=0)
+
+
+@pytest.fixture
+def partner(seeded):
+    return User.objects.get(email="partenaire.mcconnell@example.org")
+
+
+def test_partner_home_shows_the_portfolio_without_people(client, partner):
+    client.force_login(partner)
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    assert "reporting/home_partner.html" in [t.name for t in response.templates]
+    assert "<svg" in body
+    assert response.context["files"]["rows"]
+    # No person's name or email, and no draft in the counts.
+    for person in User.objects.exclude(pk=partner.pk):
+        assert person.email not in body
+    statuses = [value for value, _label in response.context["files"]["statuses"]]
+    assert "draft" not in statuses
+
+
+def test_partner_open_data_covers_every_allocation(client, partner):
+    client.force_login(partner)
+    response = client.get(reverse("reporting:export-360giving", args=["json"]))
+    grants = json.loads(response.content)["grants"]
+    assert len(grants) == Allocation.objects.count() > 0
+    assert {"id", "amountAwarded", "recipientOrganization"} <= set(grants[0])
+
+
+def test_neighbourhood_people_do_not_read_the_portfolio(seeded):
+    member = User.objects.get(email="tq.saint-michel@example.org")
+    with pytest.raises(PermissionDenied):
+        dashboards.portfolio_dashboard(user=member)
+
+
+def test_neighbourhood_open_data_is_only_their_own(client, seeded):
+    member = User.objects.get(email="tq.saint-michel@example.org")
+    client.force_login(member)
+    grants = json.loads(client.get(reverse("reporting:export-360giving", args=["json"]))
+                        .content)["grants"]
+    assert all("saint-michel" in g["recipientOrganization"][0]["id"] for g in grants)
+
+
+def test_partner_home_query_count_is_bounded(client, partner, django_assert_max_num_queries):
+    client.force_login(partner)
+    with django_assert_max_num_queries(15):
+        client.get(reverse("home"))
