@@ -1,9 +1,13 @@
 """Forms check the shape of input; the rules live in rules.py and the services."""
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Neighbourhood
+from pic.formatting import format_money
 
 from . import rules
 from .documents import ACCEPTED_HELP
@@ -20,6 +24,36 @@ from .models import (
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 QUESTION_SLOTS = 3
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+GROUPED = re.compile(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
+
+
+class AmountField(forms.DecimalField):
+    """A dollar amount typed as people write it: "25000", "25 000", "25000,50", "25000.50",
+    "25,000" or "25 000 $". A whole amount shows without ".00" when the form is redisplayed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = SPACES.sub("", value).replace("$", "")
+            if GROUPED.fullmatch(value):  # "25,000" or "1,250,000.50": commas group thousands
+                value = value.replace(",", "")
+            elif value.count(",") == 1 and "." not in value:  # "25000,50": a decimal comma
+                value = value.replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            value = Decimal(value)
+            if value == value.to_integral_value():
+                return str(int(value))
+            return f"{value:.2f}"
+        return value
 
 
 class ProposalForm(forms.Form):
@@ -35,9 +69,8 @@ class ProposalForm(forms.Form):
     duration_justification = forms.CharField(
         label=_("Justification de la durée"), widget=TEXTAREA, required=False,
         help_text=_("Exigée au-delà de la durée normale de l'étape."))
-    capacity_building_amount = forms.DecimalField(
-        label=_("Renforcement des compétences ($)"), min_value=0, max_digits=12,
-        decimal_places=2, required=False)
+    capacity_building_amount = AmountField(
+        label=_("Renforcement des compétences ($)"), min_value=0, required=False)
     edi = forms.CharField(label=_("Équité, diversité et inclusion (ÉDI)"), widget=TEXTAREA,
                           required=False)
 
@@ -49,17 +82,17 @@ class ProposalForm(forms.Form):
             "Durée normale : %(normal)s an(s); au plus %(max)s avec une justification.") % {
             "normal": stage.normal_duration_years, "max": stage.max_duration_years}
         self.fields["capacity_building_amount"].help_text = _(
-            "Au plus %(max)s pour l'étape.") % {"max": rules.money(stage.capacity_building_amount)}
+            "Au plus %(max)s pour l'étape.") % {"max": format_money(stage.capacity_building_amount)}
         self.year_names = []
         for number in range(1, max(stage.max_duration_years,
                                    *[y.year_number for y in proposal.years.all()], 1) + 1):
             name = rules.year_field(number)
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = AmountField(
                 label=_("Montant demandé, année %(n)s ($)") % {"n": number}, min_value=0,
-                max_digits=12, decimal_places=2, required=False,
+                required=False,
                 help_text=_("Entre %(low)s et %(high)s.") % {
-                    "low": rules.money(stage.min_yearly_amount),
-                    "high": rules.money(stage.max_yearly_amount)})
+                    "low": format_money(stage.min_yearly_amount),
+                    "high": format_money(stage.max_yearly_amount)})
             self.year_names.append(name)
         for name in CI_CONDITIONS:
             self.fields[name] = forms.CharField(

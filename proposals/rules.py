@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from pic.formatting import format_money
 
 from .models import (
     Contact,
@@ -41,7 +42,7 @@ def year_field(number: int) -> str:
 
 
 def money(amount: Decimal) -> str:
-    return f"{number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)} $"
+    return format_money(amount)
 
 
 # --- The window ---------------------------------------------------------------------------

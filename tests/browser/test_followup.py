@@ -63,7 +63,7 @@ def test_the_table_submits_its_annual_report_with_a_financial_statement(page, fo
     page.wait_for_url(re.compile(reverse("reporting:report-detail", args=[report.pk]) + "$"))
     assert page.get_by_text("Le rapport est remis à votre conseiller·ère.").is_visible()
     totals = page.locator("table.statement tfoot")
-    assert re.search(r"80\D?000,00", totals.locator('[data-total="budget"]').inner_text())
+    assert re.fullmatch(r"80\D?000\s?\$", totals.locator('[data-total="budget"]').inner_text())
     assert re.search(r"76\D?500,50", totals.locator('[data-total="actual"]').inner_text())
     assert re.search(r"-3\D?499,50", totals.locator('[data-total="variance"]').inner_text())
     report.refresh_from_db()
@@ -86,6 +86,6 @@ def test_the_advisor_records_a_check_in(page, followed):
     page.wait_for_url(re.compile(
         reverse("reporting:allocation-detail", args=[followed["allocation"].pk]) + "$"))
     assert page.get_by_text("Le bilan de mi-année est enregistré.").is_visible()
-    assert page.get_by_text("tenu le 2024-10-07").is_visible()
+    assert page.get_by_text("tenu le 7 octobre 2024").is_visible()
     checkin.refresh_from_db()
     assert checkin.held_on == datetime.date(2024, 10, 7)

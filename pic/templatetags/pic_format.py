@@ -1,0 +1,30 @@
+"""Display filters for money and dates: `{% load pic_format %}`.
+
+    {{ amount|money }}            3 000 000 $  /  $3,000,000
+    {{ date|day }}                1er juin 2025  /  June 1, 2025
+    {{ moment|day_time }}         1er juin 2025, 14 h 30  /  June 1, 2025, 2:30 p.m.
+
+Each takes an optional language code ("fr", "en"); by default, the active language. A missing
+value reads "—". Keep `|date:"Y-m-d"` for machine-read values such as <time datetime="…">.
+"""
+
+from django import template
+
+from pic.formatting import format_date, format_datetime, format_money
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def money(amount, language=None) -> str:
+    return format_money(amount, language)
+
+
+@register.filter(is_safe=True, expects_localtime=True)
+def day(value, language=None) -> str:
+    return format_date(value, language)
+
+
+@register.filter(is_safe=True, expects_localtime=True)
+def day_time(value, language=None) -> str:
+    return format_datetime(value, language)
