@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from neighbourhoods.models import is_coordination
 from pic.models import User
@@ -125,8 +127,15 @@ def item_members(*, item: AgendaItem) -> list[MemberRow]:
     return rows
 
 
-def proposals_for_agenda(*, user: User) -> QuerySet[Proposal]:
+def proposals_for_agenda(*, user: User, meeting: Meeting | None = None) -> QuerySet[Proposal]:
+    """Decidable proposals that can still be put on an agenda: not already on `meeting`'s
+    agenda, nor waiting for a vote (an open item) on any meeting's agenda."""
+    taken = Q(status=AgendaItem.Status.OPEN)
+    if meeting is not None:
+        taken |= Q(meeting=meeting)
+    listed = AgendaItem.objects.filter(taken, proposal=OuterRef("pk"))
     return (Proposal.objects.visible_to(user).filter(status__in=DECIDABLE)
+            .exclude(Exists(listed))
             .select_related("neighbourhood", "stage"))
 
 
@@ -143,6 +152,21 @@ class RatificationRow:
     @property
     def at_risk(self) -> bool:
         return self.days_left is not None and 0 <= self.days_left <= AT_RISK_DAYS
+
+    @property
+    def delay_label(self) -> str:
+        """The time left, in words ("en retard de 1 646 jours", "il reste 7 jours"), in the
+        active language; numbers grouped as the locale writes them."""
+        if self.days_left is None:
+            return ""
+        days = abs(self.days_left)
+        n = number_format(days, force_grouping=True)
+        if self.days_left < 0:
+            return ngettext("en retard de %(n)s jour", "en retard de %(n)s jours",
+                            days) % {"n": n}
+        if self.days_left == 0:
+            return gettext("dernier jour")
+        return ngettext("il reste %(n)s jour", "il reste %(n)s jours", days) % {"n": n}
 
 
 def ratification_watchlist(*, user: User, today: datetime.date | None = None,

@@ -525,37 +525,48 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
 
     if regenerate:
         ensure_coordination(actor)
-    with transaction.atomic():
-        proposal = (Proposal.objects.select_for_update(of=("self",))
-                    .select_related("neighbourhood", "stage__program", "initiative",
-                                    "window").get(pk=proposal.pk))
-        latest = (DecisionLetter.objects.filter(proposal=proposal, kind=kind)
-                  .order_by("-version").first())
-        if latest is None or regenerate:
-            if not _letter_allowed(proposal, kind):
-                if regenerate:
-                    raise ValidationError(_("Aucune décision publiée à confirmer par lettre."))
-                return None
-            pdf, language = letter_render(proposal, kind)
-            digest = hashlib.sha256(pdf).hexdigest()
-            version = (latest.version + 1) if latest else 1
-            letter = DecisionLetter(proposal=proposal, kind=kind, version=version,
-                                    language=language, sha256=digest, created_by=actor)
-            letter.file.save(f"{proposal.pk}-{kind}-v{version}.pdf", ContentFile(pdf),
-                             save=False)
-            letter.save()
-            audit(actor, "letter.generated", proposal, kind=kind, version=version,
-                  sha256=digest)
-        else:
-            letter = latest
-        if letter.emailed_at is None:
-            letter_email(letter)
-            letter.emailed_at = timezone.now()
-            letter.save(update_fields=["emailed_at"])
-            audit(actor, "letter.emailed", proposal, kind=kind, version=letter.version)
-        if kind == DecisionLetter.Kind.ALLOCATION and proposal.status == Proposal.Status.RATIFIED:
-            workflow.proposal_mark_letter_sent(proposal=proposal, actor=None,
-                                                  letter=letter.pk)
+    written = []  # files stored by this call, removed if its transaction fails
+    try:
+        with transaction.atomic():
+            proposal = (Proposal.objects.select_for_update(of=("self",))
+                        .select_related("neighbourhood", "stage__program", "initiative",
+                                        "window").get(pk=proposal.pk))
+            latest = (DecisionLetter.objects.filter(proposal=proposal, kind=kind)
+                      .order_by("-version").first())
+            if latest is None or regenerate:
+                if not _letter_allowed(proposal, kind):
+                    if regenerate:
+                        raise ValidationError(
+                            _("Aucune décision publiée à confirmer par lettre."))
+                    return None
+                pdf, language = letter_render(proposal, kind)
+                digest = hashlib.sha256(pdf).hexdigest()
+                version = (latest.version + 1) if latest else 1
+                letter = DecisionLetter(proposal=proposal, kind=kind, version=version,
+                                        language=language, sha256=digest, created_by=actor)
+                letter.file.save(f"{proposal.pk}-{kind}-v{version}.pdf", ContentFile(pdf),
+                                 save=False)
+                written.append(letter.file)
+                letter.save()
+                audit(actor, "letter.generated", proposal, kind=kind, version=version,
+                      sha256=digest)
+            else:
+                letter = latest
+            if letter.emailed_at is None:
+                letter_email(letter)
+                letter.emailed_at = timezone.now()
+                letter.save(update_fields=["emailed_at"])
+                audit(actor, "letter.emailed", proposal, kind=kind, version=letter.version)
+            if (kind == DecisionLetter.Kind.ALLOCATION
+                    and proposal.status == Proposal.Status.RATIFIED):
+                workflow.proposal_mark_letter_sent(proposal=proposal, actor=None,
+                                                      letter=letter.pk)
+    except BaseException:
+        # The row is rolled back (an email that failed, a lost lock…): so is its file, and a
+        # retry starts again from a clean slate.
+        for file in written:
+            file.storage.delete(file.name)
+        raise
     return letter
 
 

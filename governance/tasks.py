@@ -1,5 +1,7 @@
 """Celery tasks: ids in, re-fetch, return early when the work is done, call a service."""
 
+import smtplib
+
 from celery import shared_task
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -11,11 +13,15 @@ from proposals.models import Proposal
 
 from .models import AgendaItem, Vote
 
+# Transient failures only: the mail server unreachable or hanging up.
+TRANSIENT = (ConnectionError, TimeoutError, smtplib.SMTPConnectError,
+             smtplib.SMTPServerDisconnected)
 
-@shared_task(bind=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True,
-             max_retries=5)
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
-    """Idempotent: the service makes and emails the letter once, whatever the retries."""
+    """Idempotent: the service makes and emails the letter once, whatever the retries; a
+    failed attempt leaves neither a row nor a file behind, so the retry starts afresh."""
     from .services import letter_issue
 
     proposal = Proposal.objects.filter(pk=proposal_id).first()

@@ -164,7 +164,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
                 meeting=meeting, initial={"present": list(present)})
         if staff:
             context["add_form"] = AgendaItemAddForm(
-                proposals=selectors.proposals_for_agenda(user=user))
+                proposals=selectors.proposals_for_agenda(user=user, meeting=meeting))
         return context
 
 
@@ -193,9 +193,12 @@ class AgendaItemAddView(CoordinationRequiredMixin, ServicePostView):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def perform(self, meeting):
-        form = AgendaItemAddForm(self.request.POST,
-                                 proposals=selectors.proposals_for_agenda(user=self.request.user))
+        form = AgendaItemAddForm(self.request.POST, proposals=selectors.proposals_for_agenda(
+            user=self.request.user, meeting=meeting))
         if not form.is_valid():
+            if any(str(item.proposal_id) == self.request.POST.get("proposal")
+                   for item in meeting.items.all()):
+                return _("Proposition inscrite à l'ordre du jour.")  # a double click
             raise ValidationError(_("Choisissez une proposition."))
         services.agenda_item_add(meeting=meeting, proposal=form.cleaned_data["proposal"],
                                  actor=self.request.user)

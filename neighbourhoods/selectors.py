@@ -57,7 +57,8 @@ def invitation_list(*, user: User) -> QuerySet[Invitation]:
 
 
 def audit_event_list(*, user: User, content_type_id: int | None = None,
-                     object_id: str | None = None) -> QuerySet[AuditEvent]:
+                     object_id: str | None = None, verb: str | None = None,
+                     ) -> QuerySet[AuditEvent]:
     if not is_coordination(user):
         return AuditEvent.objects.none()
     events = AuditEvent.objects.select_related("actor", "content_type")
@@ -65,4 +66,6 @@ def audit_event_list(*, user: User, content_type_id: int | None = None,
         events = events.filter(content_type_id=content_type_id)
     if object_id:
         events = events.filter(object_id=object_id)
+    if verb:
+        events = events.filter(verb=verb)
     return events

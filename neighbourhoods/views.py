@@ -2,21 +2,33 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from pic import audit_labels
 from pic.forms import apply_validation_error
 
 from . import selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
-from .models import AdvisorAssignment, Membership
+from .models import AdvisorAssignment, Membership, is_advisor, is_coordination
 from .permissions import CoordinationRequiredMixin
 
 
-class NeighbourhoodListView(LoginRequiredMixin, ListView):
+class FollowerRequiredMixin(LoginRequiredMixin):
+    """Pages over every followed neighbourhood (the list of neighbourhoods): coordination
+    staff and advisors only; committee members, partners and neighbourhood people get 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (is_coordination(request.user)
+                                                  or is_advisor(request.user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NeighbourhoodListView(FollowerRequiredMixin, ListView):
     template_name = "neighbourhoods/neighbourhood_list.html"
     context_object_name = "neighbourhoods"
 
@@ -140,4 +152,19 @@ class AuditLogView(CoordinationRequiredMixin, ListView):
             user=self.request.user,
             content_type_id=int(ct) if ct and ct.isdigit() else None,
             object_id=self.request.GET.get("object") or None,
+            verb=self.request.GET.get("action") or None,
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for event in context["events"]:  # the page's events, in words
+            event.verb_label = audit_labels.verb_label(event.verb)
+            event.details_display = audit_labels.details_display(event.verb, event.details)
+        action = self.request.GET.get("action", "")
+        context.update(
+            action=action, action_choices=audit_labels.verb_choices(),
+            # the other filters, kept by the pagination links and the action filter form
+            type_filter=self.request.GET.get("type", ""),
+            object_filter=self.request.GET.get("object", ""),
+        )
+        return context

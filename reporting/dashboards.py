@@ -98,15 +98,33 @@ def indicator_rollup(*, user: User) -> list[dict]:
 
 def _indicator_table(values: QuerySet[IndicatorValue]) -> list[dict]:
     """Indicators rolled up across neighbourhoods and years (by name and unit); a report
-    counts in the year its allocation year ends (a final report: the stage's last year)."""
-    return list(
-        values
-        .annotate(year=Coalesce(ExtractYear("report__allocation_year__ends_on"),
-                                ExtractYear("report__allocation__ends_on")))
-        .values("indicator__name", "indicator__unit", "year")
-        .annotate(total=Sum("actual"), target=Sum("indicator__target"),
-                  neighbourhoods=Count("report__allocation__neighbourhood", distinct=True))
-        .order_by("indicator__name", "year"))
+    counts in the year its allocation year ends (a final report, which has no allocation
+    year: the stage's last year; the due date's year only as a last resort, so a row never
+    lacks its year). Each indicator's target counts once per year, however many reports
+    give a value for it that year. One query, folded here."""
+    rows = (values
+            .annotate(year=Coalesce(ExtractYear("report__allocation_year__ends_on"),
+                                    ExtractYear("report__allocation__ends_on"),
+                                    ExtractYear("report__due_on")))
+            .values("indicator__name", "indicator__unit", "year", "indicator_id",
+                    "indicator__target", "report__allocation__neighbourhood_id")
+            .annotate(actual_sum=Sum("actual"))
+            .order_by())
+    table: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["indicator__name"], row["indicator__unit"], row["year"])
+        entry = table.setdefault(key, {"total": Decimal("0"), "targets": {},
+                                       "neighbourhoods": set()})
+        entry["total"] += row["actual_sum"]
+        entry["targets"][row["indicator_id"]] = row["indicator__target"]
+        entry["neighbourhoods"].add(row["report__allocation__neighbourhood_id"])
+    result = []
+    for (name, unit, year), entry in sorted(table.items(), key=lambda i: i[0]):
+        targets = [t for t in entry["targets"].values() if t is not None]
+        result.append({"indicator__name": name, "indicator__unit": unit, "year": year,
+                       "total": entry["total"], "target": sum(targets) if targets else None,
+                       "neighbourhoods": len(entry["neighbourhoods"])})
+    return result
 
 
 def bar_chart_svg(rows: list[dict]) -> str:

@@ -5,7 +5,8 @@ and the "what to do next" page shows it, so they never disagree.
 
 - windows closing in 14, 7 and 1 days → members of neighbourhoods with a draft proposal for a
   stage the window accepts, or a letter of intent and no proposal yet in the program
-  (optional; a neighbourhood whose deadline was extended is left out for that window);
+  (optional; a neighbourhood whose deadline was extended: 14, 7 and 1 days before its own,
+  extended deadline);
 - reports due in 30 (optional) and 7 days, and overdue → members (overdue: their advisor too);
 - check-ins due within 14 days (optional) or overdue → the advisor (overdue: staff too);
 - decisions nearing the eight-week limit (14 and 7 days, passed) → coordination staff.
@@ -23,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -86,6 +87,10 @@ class Due:
         """In the active language (the digest sets the person's)."""
         when = date_format(self.due_on, "DATE_FORMAT")
         obj = self.obj
+        if self.kind.startswith("window_closing") and self.due_on != obj.deadline:
+            return _("Votre date limite prolongée pour la période de dépôt « %(w)s » est le "
+                     "%(d)s (dans %(n)s jour(s)).") % {"w": obj.name, "d": when,
+                                                        "n": self.days_left}
         if self.kind.startswith("window_closing"):
             return _("La période de dépôt « %(w)s » se termine le %(d)s (dans %(n)s jour(s)).") % {
                 "w": obj.name, "d": when, "n": self.days_left}
@@ -147,10 +152,13 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
     """user id -> what that person has to do, soonest first. A constant number of queries."""
     items: dict[int, list[Due]] = defaultdict(list)
 
-    # Windows closing soon, to neighbourhoods with a draft or a letter of intent.
-    windows = list(Window.objects.filter(deadline__gte=today,
-                                         deadline__lte=today + datetime.timedelta(days=14))
-                   .prefetch_related("stages", "extensions"))
+    # Windows closing soon, to neighbourhoods with a draft or a letter of intent; a
+    # neighbourhood whose deadline was extended is reminded of its own, extended deadline.
+    horizon = today + datetime.timedelta(days=max(WINDOW_DAYS))
+    windows = list(Window.objects.filter(
+        Q(deadline__gte=today, deadline__lte=horizon)
+        | Q(extensions__new_deadline__gte=today, extensions__new_deadline__lte=horizon))
+        .distinct().prefetch_related("stages", "extensions"))
     if windows:
         programs = {w.program_id for w in windows}
         drafts = set(Proposal.objects.filter(status=Proposal.Status.DRAFT,
@@ -165,15 +173,18 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
         neighbourhood_ids = {n for n, _s in drafts} | {n for n, _p in letters}
         members = _members_by_neighbourhood(neighbourhood_ids, only_user)
         for window in windows:
-            bucket = _bucket((window.deadline - today).days, WINDOW_DAYS)
             stage_ids = {s.pk for s in window.stages.all()}
-            extended = {e.neighbourhood_id for e in window.extensions.all()}
+            extended = {e.neighbourhood_id: e.new_deadline for e in window.extensions.all()}
             concerned = {n for n, s in drafts if s in stage_ids}
             concerned |= {n for n, p in letters if p == window.program_id}
-            for neighbourhood_id in concerned - extended:
+            for neighbourhood_id in concerned:
+                deadline = extended.get(neighbourhood_id, window.deadline)
+                bucket = _bucket((deadline - today).days, WINDOW_DAYS)
+                if bucket is None:
+                    continue
                 for user_id in members.get(neighbourhood_id, []):
                     items[user_id].append(Due(f"window_closing_{bucket}", window,
-                                              window.deadline, today))
+                                              deadline, today))
 
     # Reports due in 30 and 7 days, and overdue.
     reports = list(Report.objects.filter(

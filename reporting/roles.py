@@ -23,6 +23,12 @@ class Roles:
     def committee_member(self) -> bool:
         return bool(self.committee_ids)
 
+    @property
+    def follows_files(self) -> bool:
+        """Who gets the follow-up dashboard (/suivi/): coordination, advisors and
+        neighbourhood members; not committee-only members nor partners."""
+        return self.coordination or self.advisor or self.neighbourhood_member
+
 
 def roles_of(user: User) -> Roles:
     """Three small queries, cached on the user object for the request."""

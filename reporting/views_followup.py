@@ -22,6 +22,7 @@ from proposals.models import Program
 
 from . import allocations as allocation_services
 from . import checkins, dashboards, exports, reminders, reports, selectors
+from .access import FollowupRequiredMixin
 from .forms import (
     CheckInForm,
     DisbursementForm,
@@ -70,7 +71,7 @@ class ReminderPreferenceView(LoginRequiredMixin, FormView):
         return redirect("reporting:preferences")
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(FollowupRequiredMixin, TemplateView):
     def get_template_names(self):
         user = self.request.user
         if is_coordination(user):

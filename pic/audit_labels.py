@@ -1,0 +1,225 @@
+"""Readable, translatable labels for the audit log: only strings, so that `pic` (the lowest
+layer) needs no import from the apps above it.
+
+`VERB_LABELS` holds every verb the services write with `audit()` (a test scans the code to
+keep it complete); `verb_label()` and `details_display()` fall back to the raw code when a
+verb or a key is unknown, so nothing is ever hidden."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+VERB_LABELS: dict[str, Any] = {
+    # neighbourhoods
+    "membership.created": _("Membre ajouté·e à une table"),
+    "membership.role_changed": _("Rôle d'un·e membre de table modifié"),
+    "membership.ended": _("Membre retiré·e d'une table"),
+    "advisor.assigned": _("Conseiller·ère affecté·e à un quartier"),
+    "advisor.unassigned": _("Conseiller·ère retiré·e d'un quartier"),
+    "staff_role.granted": _("Rôle au programme accordé"),
+    "staff_role.ended": _("Rôle au programme retiré"),
+    "invitation.created": _("Invitation envoyée"),
+    "invitation.accepted": _("Invitation acceptée"),
+    "invitation.revoked": _("Invitation annulée"),
+    # proposals: program set-up (verb built from the model's name)
+    "program.created": _("Programme créé"),
+    "program.changed": _("Programme modifié"),
+    "stage.created": _("Étape créée"),
+    "stage.changed": _("Étape modifiée"),
+    "prerequisiteitem.created": _("Prérequis créé"),
+    "prerequisiteitem.changed": _("Prérequis modifié"),
+    "window.created": _("Période de dépôt créée"),
+    "window.changed": _("Période de dépôt modifiée"),
+    "window.extension_granted": _("Prolongation de la date limite accordée"),
+    # proposals
+    "letter_of_intent.submitted": _("Lettre d'intention déposée"),
+    "letter_of_intent.acknowledged": _("Lettre d'intention reçue"),
+    "contact.recorded": _("Contact consigné"),
+    "initiative.created": _("Initiative créée"),
+    "proposal.created": _("Proposition créée"),
+    "proposal.draft_saved": _("Brouillon de proposition enregistré"),
+    "proposal.document_uploaded": _("Document ajouté à la proposition"),
+    "proposal.document_deleted": _("Document retiré de la proposition"),
+    # proposals: transitions (proposals/workflow.py TRANSITIONS)
+    "proposal.submit": _("Proposition déposée"),
+    "proposal.start_analysis": _("Analyse de la proposition commencée"),
+    "proposal.request_changes": _("Modifications demandées à la proposition"),
+    "proposal.resubmit": _("Proposition déposée de nouveau"),
+    "proposal.recommend": _("Proposition recommandée"),
+    "proposal.not_recommend": _("Proposition non recommandée"),
+    "proposal.ratify": _("Proposition entérinée"),
+    "proposal.mark_letter_sent": _("Lettre de décision marquée comme envoyée"),
+    "proposal.withdraw": _("Proposition retirée"),
+    # governance
+    "committee.member_seated": _("Membre de comité nommé·e"),
+    "committee.member_left": _("Membre de comité sorti·e"),
+    "analysis.created": _("Analyse rédigée"),
+    "analysis.updated": _("Analyse modifiée"),
+    "meeting.created": _("Rencontre créée"),
+    "meeting.attendance": _("Présences à la rencontre modifiées"),
+    "meeting.minutes_generated": _("Procès-verbal produit"),
+    "agenda_item.added": _("Proposition inscrite à l'ordre du jour"),
+    "agenda_item.closed": _("Vote fermé"),
+    "recusal.recorded": _("Récusation automatique consignée"),
+    "recusal.declared": _("Conflit d'intérêts déclaré"),
+    "vote.cast": _("Vote exprimé"),
+    "vote.changed": _("Vote modifié"),
+    "vote.withdrawn": _("Vote retiré"),
+    "vote.reminder_sent": _("Rappel de vote envoyé"),
+    "proposal.ratification_recorded": _("Entérinement consigné"),
+    "letter.refusal_requested": _("Lettre de refus demandée"),
+    "letter.generated": _("Lettre de décision produite"),
+    "letter.emailed": _("Lettre de décision envoyée par courriel"),
+    # reporting
+    "allocation.created": _("Allocation créée"),
+    "allocation.stage_closed": _("Étape de l'allocation terminée"),
+    "disbursement.recorded": _("Versement consigné"),
+    "envelope.set": _("Enveloppe annuelle fixée"),
+    "reporting_config.saved": _("Paramètres du suivi enregistrés"),
+    "checkin.recorded": _("Bilan de mi-année consigné"),
+    "checkin.corrected": _("Bilan de mi-année corrigé"),
+    "report.draft_saved": _("Brouillon de rapport enregistré"),
+    "report.document_uploaded": _("Document ajouté au rapport"),
+    "indicator.added": _("Indicateur ajouté"),
+    # reporting: transitions (reporting/reports.py TRANSITIONS)
+    "report.submit": _("Rapport remis"),
+    "report.request_changes": _("Modifications demandées au rapport"),
+    "report.resubmit": _("Rapport remis de nouveau"),
+    "report.accept": _("Rapport accepté"),
+    "import.done": _("Importation effectuée"),
+    "reminders.digest_sent": _("Courriel de rappels envoyé"),
+    "reminders.preferences_saved": _("Préférences de rappel enregistrées"),
+}
+
+# Keys that appear in details, in words (unknown keys are shown as they are).
+KEY_LABELS: dict[str, Any] = {
+    "before": _("de"),
+    "after": _("à"),
+    "choice": _("choix"),
+    "previous": _("choix précédent"),
+    "reason": _("motif"),
+    "details": _("précisions"),
+    "role": _("rôle"),
+    "kind": _("type"),
+    "email": _("courriel"),
+    "neighbourhood": _("quartier"),
+    "committee": _("comité"),
+    "organisation": _("organisation"),
+    "member": _("membre"),
+    "meeting": _("rencontre"),
+    "proposal": _("proposition"),
+    "result": _("résultat"),
+    "votes_for": _("pour"),
+    "votes_against": _("contre"),
+    "votes_abstain": _("abstentions"),
+    "eligible": _("votant·es admissibles"),
+    "present": _("présent·es"),
+    "quorum_needed": _("quorum requis"),
+    "held_on": _("tenue le"),
+    "due_on": _("prévu le"),
+    "ratified_on": _("entérinée le"),
+    "starts_on": _("début"),
+    "new_deadline": _("nouvelle date limite"),
+    "name": _("nom"),
+    "version": _("version"),
+    "amount": _("montant"),
+    "amounts": _("montants"),
+    "year": _("année"),
+    "paid_on": _("payé le"),
+    "count": _("nombre"),
+    "recipients": _("destinataires"),
+    "added": _("ajouté·es"),
+    "removed": _("retiré·es"),
+    "date": _("date"),
+    "stage": _("étape"),
+    "because": _("parce que"),
+    "report": _("rapport"),
+    "document": _("document"),
+    "indicator": _("indicateur"),
+    "rows": _("lignes"),
+    "totals": _("totaux"),
+    "override": _("dérogation"),
+    "override_reason": _("motif de la dérogation"),
+    "prerequisites_met": _("prérequis remplis"),
+    "yearly_amounts": _("montants annuels"),
+    "capacity_building_amount": _("renforcement des compétences"),
+    "sha256": _("empreinte SHA-256"),
+    "letter": _("lettre"),
+}
+
+# Shown first, in this order ("de … à …"); PostgreSQL's jsonb does not keep the keys' order.
+FIRST_KEYS = ("before", "after")
+
+# Codes that appear as values (statuses, vote choices, results…), by the verb's first part
+# when the same code reads differently there, else in `VALUE_LABELS[""]`.
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "proposal": {
+        "draft": _("Brouillon"),
+        "submitted": _("Déposée"),
+        "in_analysis": _("En analyse"),
+        "changes_requested": _("Modifications demandées"),
+        "resubmitted": _("Déposée de nouveau"),
+        "recommended": _("Recommandée"),
+        "not_recommended": _("Non recommandée"),
+        "ratified": _("Entérinée"),
+        "letter_sent": _("Lettre envoyée"),
+        "withdrawn": _("Retirée"),
+    },
+    "report": {
+        "draft": _("Brouillon"),
+        "submitted": _("Remis"),
+        "changes_requested": _("Modifications demandées"),
+        "resubmitted": _("Remis de nouveau"),
+        "accepted": _("Accepté"),
+    },
+    "": {
+        "for": _("Pour"),
+        "against": _("Contre"),
+        "abstain": _("Abstention"),
+        "recommended": _("Recommandée"),
+        "not_recommended": _("Non recommandée"),
+        "allocation": _("Lettre de confirmation d'allocation"),
+        "refusal": _("Lettre de refus"),
+        "organisation": _("Son organisation se retire des décisions d'investissement"),
+        "neighbourhood": _("Son organisation est la table de quartier visée"),
+        "conflict": _("Conflit d'intérêts déclaré"),
+    },
+}
+
+# Keys whose value is a code to put in words.
+CODED_KEYS = {"before", "after", "choice", "previous", "result", "kind", "reason"}
+
+
+def verb_label(verb: str) -> str:
+    """The verb in words, in the active language; the code itself when unknown."""
+    label = VERB_LABELS.get(verb)
+    return str(label) if label is not None else verb
+
+
+def verb_choices() -> list[tuple[str, str]]:
+    """(code, label) for a filter, sorted by label."""
+    return sorted(((v, str(label)) for v, label in VERB_LABELS.items()), key=lambda c: c[1])
+
+
+def _value(verb: str, key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("oui") if value else _("non"))
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(verb, key, v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value(verb, key, v)}" for k, v in value.items())
+    if key in CODED_KEYS and isinstance(value, str):
+        scope = VALUE_LABELS.get(verb.split(".", 1)[0], {})
+        label = scope.get(value, VALUE_LABELS[""].get(value))
+        if label is not None:
+            return str(label)
+    return "" if value is None else str(value)
+
+
+def details_display(verb: str, details: dict | None) -> list[tuple[str, str]]:
+    """The details as (key, value) pairs in words; unknown keys and values are kept as they
+    are."""
+    details = details or {}
+    keys = [k for k in FIRST_KEYS if k in details]
+    keys += [k for k in details if k not in FIRST_KEYS]
+    return [(str(KEY_LABELS.get(key, key)), _value(verb, key, details[key])) for key in keys]
