@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from governance.services import ratification_deadline
 from neighbourhoods.models import Neighbourhood
+from pic.formatting import format_money
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
 
@@ -150,9 +151,9 @@ def bar_chart_svg(rows: list[dict]) -> str:
             parts.append(format_html(
                 '<text x="10" y="{}">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#1f4e79"/>'
-                '<text x="{}" y="{}">{} $</text>',
+                '<text x="{}" y="{}">{}</text>',
                 y + 15, label, label_w - 90, y, max(width, 1), bar_h, fill,
-                label_w - 90 + max(width, 1) + 6, y + 15, f"{row['total']:,.0f}".replace(",", " ")))
+                label_w - 90 + max(width, 1) + 6, y + 15, format_money(row["total"])))
             y += bar_h + gap
         y += 8
     height = y + 10

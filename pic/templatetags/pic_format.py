@@ -9,6 +9,7 @@ value reads "—". Keep `|date:"Y-m-d"` for machine-read values such as <time da
 """
 
 from django import template
+from django.utils.translation import get_language
 
 from pic.formatting import format_date, format_datetime, format_money
 
@@ -28,3 +29,9 @@ def day(value, language=None) -> str:
 @register.filter(is_safe=True, expects_localtime=True)
 def day_time(value, language=None) -> str:
     return format_datetime(value, language)
+
+
+@register.simple_tag
+def colon() -> str:
+    """A label's colon: « Étape : » in French (no-break space before), "Stage:" in English."""
+    return ":" if (get_language() or "fr").startswith("en") else "\u00a0:"

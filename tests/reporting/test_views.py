@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pic.formatting import format_money
 from proposals.models import Contact
 from reporting import allocations, reports, selectors
 from reporting.models import Disbursement, Report
@@ -78,7 +79,7 @@ def test_coordination_dashboard_shows_the_chart_with_text_and_the_envelope(
     assert '<svg role="img"' in text
     assert "<title id=\"chart-title\">" in text
     assert "Étape 2" in text
-    assert "85 000 $" in text
+    assert format_money(Decimal("85000"), "fr") in text
     assert "Données du graphique" in text
     [row] = [r for r in response.context["envelopes"] if r.year == 2024]
     assert row.available == Decimal("415000")
