@@ -1,19 +1,28 @@
 """Demo data for the program and the neighbourhoods' files, built through the services and the
 workflow (history replayed with past dates). Idempotent: each neighbourhood's story is written
-once, keyed on its initiative's title."""
+once, keyed on its initiative's title.
+
+Decisions belong to a higher layer (governance): seed_demo passes them in as `decisions`, an
+object with `ratify(proposal, ratified_on, send_letter)` and `refuse(proposal, held_on,
+reasons)`, so this module never imports governance."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Protocol
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.html import escape
 
-from neighbourhoods.models import Neighbourhood
+from neighbourhoods.models import AdvisorAssignment, Neighbourhood
 from pic.models import User
 
 from . import services, workflow
 from .models import (
     Contact,
     Initiative,
+    LetterOfIntent,
     PrerequisiteItem,
     Program,
     Proposal,
@@ -108,28 +117,74 @@ def seed_program() -> tuple[Program, dict[int, Stage], dict[str, Window]]:
     return program, stages, windows
 
 
-EVIDENCE = {
-    "plan de quartier": "Le plan de quartier 2021-2026 a été adopté en assemblée le "
-                        "{date}; il est joint au dossier.",
-    "priorisation": "Le changement souhaité a été priorisé collectivement lors du forum de "
-                    "quartier, avec plus de 80 personnes et 30 organismes.",
+# Each initiative's evaluation question fits its desired change (keyed by theme).
+QUESTIONS = {
+    "food": {"question": "Dans quelle mesure les ménages visés ont-ils un meilleur accès à une "
+                         "alimentation saine et abordable?",
+             "data_to_collect": "Fréquentation des marchés solidaires et des cuisines "
+                                "collectives; sondage auprès de 200 ménages",
+             "target": "Hausse de 20 % des ménages déclarant un accès régulier"},
+    "housing": {"question": "Dans quelle mesure les locataires connaissent-ils leurs droits et "
+                            "obtiennent-ils la correction des problèmes d'insalubrité?",
+                "data_to_collect": "Registre des visites et des plaintes du comité logement; "
+                                   "suivi des inspections de l'arrondissement",
+                "target": "150 logements corrigés et 400 locataires informés de leurs droits"},
+    "school": {"question": "Dans quelle mesure les jeunes à risque de décrochage restent-ils "
+                           "engagés dans leur parcours scolaire?",
+               "data_to_collect": "Absentéisme et diplomation (centre de services scolaire); "
+                                  "groupes de discussion avec les jeunes",
+               "target": "Baisse de 15 % de l'absentéisme chez les jeunes accompagnés"},
+    "mobility": {"question": "Les déplacements à pied et à vélo sont-ils plus sûrs et plus "
+                             "fréquents aux abords des écoles et des parcs?",
+                 "data_to_collect": "Comptages piétons et cyclistes; collisions déclarées au "
+                                    "SPVM",
+                 "target": "Hausse de 25 % des déplacements actifs aux abords des écoles"},
 }
+THEMES = (("aliment", "food"), ("logement", "housing"), ("scolaire", "school"),
+          ("éducati", "school"), ("mobilité", "mobility"))
 
-QUESTIONS = [
-    {"question": "Dans quelle mesure les familles du quartier ont-elles un meilleur accès à "
-                 "une alimentation saine et abordable?",
-     "data_to_collect": "Fréquentation des marchés solidaires, sondage auprès de 200 ménages",
-     "target": "Hausse de 20 % des ménages déclarant un accès régulier"},
-]
+
+def theme_of(initiative: Initiative) -> str:
+    """The initiative's theme, from its title (the demo's initiatives all name theirs)."""
+    title = initiative.title.lower()
+    return next((theme for word, theme in THEMES if word in title), "food")
+
+
+# Evidence for each prerequisite, matched on words of its label: a sentence a table would write.
+EVIDENCE = (
+    ("plan de quartier", "Le plan de quartier de {name} 2021-2026 a été adopté en assemblée "
+                         "générale de la table en juin 2021; il fixe les priorités dont découle "
+                         "ce changement."),
+    ("priorisation", "Le forum de quartier de septembre 2021 a réuni 85 résident·e·s et 32 "
+                     "organismes : ce changement y a été retenu au premier rang des priorités."),
+    ("vision", "La vision de changement tient sur une page; le comité de pilotage l'a adoptée "
+               "et elle ouvre le plan de déploiement."),
+    ("captation", "Bilans trimestriels, registre des apprentissages et une journée d'analyse "
+                  "collective par an, accompagnée par Dynamo."),
+    ("stratégies", "Trois stratégies collectives, planifiées sur la durée de l'étape, avec les "
+                   "organismes porteurs et leur rôle pour chacune."),
+    ("ÉDI", "Un comité ÉDI a revu chaque stratégie : information traduite, garde d'enfants "
+            "et transport offerts, rencontres dans des lieux accessibles."),
+    ("équité", "Un comité ÉDI a revu chaque stratégie : information traduite, garde d'enfants "
+               "et transport offerts, rencontres dans des lieux accessibles."),
+    ("déjà déployée", "L'initiative est déployée depuis 2022; le bilan de l'étape 2 documente "
+                      "ses effets, mesurés avec les partenaires et présentés à l'assemblée."),
+    ("apprentissages tirés", "Les données de l'étape 2 ont été analysées en deux journées "
+                             "collectives; les constats ont réorienté deux stratégies."),
+)
+
+
+def evidence_for(label: str, neighbourhood: Neighbourhood) -> str:
+    for words, text in EVIDENCE:
+        if words.lower() in label.lower():
+            return text.format(name=neighbourhood.name)
+    return f"La table de {neighbourhood.name} a présenté les pièces à son assemblée."
 
 
 def _fill(proposal: Proposal, actor: User | None, amounts: list[int], *, change: str,
           justification: str = "", capacity: int = 5000) -> None:
-    evidence = {}
-    for item in proposal.stage.prerequisites.all():
-        text = (f"{item.label} — Démarche menée par la table : {change}. Les documents "
-                "d'appui ont été présentés à l'assemblée de la table.")
-        evidence[item.pk] = text
+    evidence = {item.pk: evidence_for(item.label, proposal.neighbourhood)
+                for item in proposal.stage.prerequisites.all()}
     services.proposal_save_draft(proposal=proposal, actor=actor, data={
         "summary": f"La table propose de travailler en mode d'impact collectif sur ce "
                    f"changement souhaité : {change}.",
@@ -147,17 +202,34 @@ def _fill(proposal: Proposal, actor: User | None, amounts: list[int], *, change:
         "ci_support": "La table de quartier coordonne et soutient la démarche.",
         "years": {n: D(amount) for n, amount in enumerate(amounts, start=1)},
         "evidence": evidence,
-        "questions": QUESTIONS,
+        "questions": [QUESTIONS[theme_of(proposal.initiative)]],
     })
+
+
+def demo_pdf(title: str, paragraphs: list[str]) -> bytes:
+    """A small real PDF (WeasyPrint), as a table would attach to its file."""
+    from weasyprint import HTML
+
+    body = "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+    return HTML(string=f"<html lang='fr'><head><meta charset='utf-8'><title>{escape(title)}"
+                       f"</title></head><body><h1>{escape(title)}</h1>{body}</body></html>"
+                ).write_pdf()
+
+
+class Decisions(Protocol):
+    ratify: Callable[..., object]
+    refuse: Callable[..., object]
 
 
 class Story:
     """One neighbourhood's history, replayed through the services."""
 
-    def __init__(self, program, stages, neighbourhood, member, advisor, coordination):
+    def __init__(self, program, stages, neighbourhood, member, advisor, coordination,
+                 decisions: Decisions):
         self.program, self.stages = program, stages
         self.neighbourhood, self.member = neighbourhood, member
         self.advisor, self.coordination = advisor, coordination
+        self.decisions = decisions
 
     def letter(self, day: str, change: str, stage: int, acknowledged: str | None = None):
         letter = services.letter_of_intent_submit(
@@ -187,6 +259,25 @@ class Story:
               justification=justification)
         return proposal
 
+    def document(self, proposal: Proposal, title: str, filename: str,
+                 paragraphs: list[str]) -> None:
+        """A PDF attached through the document service (checked by content) to the
+        prerequisite it supports (the neighbourhood plan)."""
+        item = proposal.stage.prerequisites.filter(label__icontains="plan de quartier").first()
+        upload = SimpleUploadedFile(filename, demo_pdf(title, paragraphs),
+                                    content_type="application/pdf")
+        services.document_upload(proposal=proposal, upload=upload, actor=self.member,
+                                 prerequisite_id=item.pk if item else None)
+
+    def ratify(self, proposal: Proposal, *, send_letter: bool = True) -> Proposal:
+        """The comité des partenaires ratifies six weeks after the window's deadline (within
+        the program's eight); the allocation and the decision letter follow."""
+        proposal.refresh_from_db()
+        self.decisions.ratify(proposal, proposal.window.deadline + datetime.timedelta(weeks=6),
+                              send_letter=send_letter)
+        proposal.refresh_from_db()
+        return proposal
+
     def submit(self, proposal: Proposal, day: str | None) -> Proposal:
         return workflow.proposal_submit(proposal=proposal, actor=self.member,
                                         now=at(d(day)) if day else None)
@@ -212,14 +303,14 @@ class Story:
         return proposal
 
 
-DECIDED = ("start_analysis", "recommend", "ratify", "mark_letter_sent")
+DECIDED = ("start_analysis", "recommend")  # then ratified through governance
 
 
 def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
-def seed(tenants: dict) -> dict:
+def seed(tenants: dict, decisions: Decisions) -> dict:
     program, stages, windows = seed_program()
     neighbourhoods: dict[str, Neighbourhood] = tenants["neighbourhoods"]
     coordination = tenants["coordination"]
@@ -228,7 +319,8 @@ def seed(tenants: dict) -> dict:
 
     def story(name, member_email, advisor):
         member = _user(member_email) if member_email else None
-        return Story(program, stages, neighbourhoods[name], member, advisor, coordination)
+        return Story(program, stages, neighbourhoods[name], member, advisor, coordination,
+                     decisions)
 
     def told(name, title):
         return Initiative.objects.filter(neighbourhood=neighbourhoods[name], title=title).exists()
@@ -244,11 +336,21 @@ def seed(tenants: dict) -> dict:
         s.letter("2021-10-01", change, 1, acknowledged="2021-10-04")
         food = s.initiative("Sécurité alimentaire à Saint-Michel", change, "2021-10-01")
         first = s.proposal(food, 1, [45000])
+        s.document(first, "Plan de quartier de Saint-Michel 2021-2026 (extrait)",
+                   "plan-de-quartier-saint-michel-2021-2026-extrait.pdf", [
+                       "Adopté en assemblée générale de Vivre Saint-Michel en santé, juin 2021.",
+                       "Priorité 1 — Sécurité alimentaire : que les familles de Saint-Michel "
+                       "aient accès à une alimentation saine, abordable et de proximité.",
+                       "Priorité 2 — Persévérance scolaire. Priorité 3 — Logement.",
+                   ])
         s.submit(first, "2021-10-12")
         s.through(first, *DECIDED)
+        s.ratify(first)
         second = s.proposal(food, 2, [120000, 130000, 140000])
         s.submit(second, "2022-10-05")
-        s.through(second, "start_analysis", "recommend", "ratify")
+        s.through(second, *DECIDED)
+        # Ratified; its letter goes out by the task run on commit.
+        s.ratify(second, send_letter=False)
         s.proposal(food, 3, [200000, 250000, 250000])
         school = s.initiative(
             "Persévérance scolaire à Saint-Michel",
@@ -267,8 +369,18 @@ def seed(tenants: dict) -> dict:
         first = s.proposal(housing, 1, [30000, 35000],
                            justification="Deux ans sont nécessaires pour mobiliser les "
                                          "locataires des grands ensembles.")
+        s.document(first, "Plan de quartier de Verdun 2021-2026 (extrait)",
+                   "plan-de-quartier-verdun-2021-2026-extrait.pdf", [
+                       "Adopté par l'assemblée de la Concertation en développement social de "
+                       "Verdun, juin 2021.",
+                       "Priorité 1 — Logement : des logements abordables, salubres et adaptés "
+                       "pour les locataires de Verdun, en premier lieu dans les grands "
+                       "ensembles.",
+                       "Priorité 2 — Mobilité active. Priorité 3 — Sécurité alimentaire.",
+                   ])
         s.submit(first, "2022-01-25")
         s.through(first, *DECIDED)
+        s.ratify(first)
         second = s.proposal(housing, 2, [90000, 100000, 110000])
         s.submit(second, "2022-10-12")
         s.through(second, "start_analysis", "request_changes",
@@ -296,7 +408,11 @@ def seed(tenants: dict) -> dict:
                             "2021-10-13")
         first = s.proposal(food, 2, [80000, 90000, 90000])
         s.submit(first, "2022-03-25")
-        s.through(first, "start_analysis", "not_recommend")
+        s.through(first, "start_analysis")
+        decisions.refuse(first, held_on=d("2022-05-10"), reasons=(
+            "Les préalables de l'étape 2 ne sont pas encore démontrés : le portrait "
+            "alimentaire du quartier et le plan de captation des apprentissages manquent. Le "
+            "comité invite la table à déposer de nouveau à l'automne."))
         again = s.proposal(food, 2, [100000, 110000, 120000],
                            title="Alimentation saine — étape 2, nouvelle proposition")
         s.submit(again, "2022-10-10")
@@ -335,5 +451,49 @@ def seed(tenants: dict) -> dict:
         s.letter("2021-10-15", change, 1)
         housing = s.initiative("Logement à Parc-Extension", change, "2021-10-15")
         s.proposal(housing, 1, [25000])
+    seed_followed_files(program, stages, neighbourhoods)
     return {"program": program, "stages": stages, "windows": windows}
+
+
+# Neighbourhoods with no story yet: the letter of intent some sent, and for every one the
+# advisor's first contact, so each advisor's page shows every neighbourhood followed.
+LETTERS_OF_INTENT = {
+    "Anjou": ("Les aîné·e·s d'Anjou brisent leur isolement et restent actifs dans leur "
+              "quartier", 1),
+    "Mercier-Est": ("Les familles de Mercier-Est ont accès à des aliments frais à distance de "
+                    "marche", 1),
+    "Saint-Léonard": ("Les jeunes de Saint-Léonard trouvent leur place dans la vie du "
+                      "quartier", 1),
+    "Pointe-Saint-Charles": ("Les locataires de Pointe-Saint-Charles restent dans leur "
+                             "quartier", 2),
+    "Saint-Henri": ("Les familles de Saint-Henri ont accès à des logements abordables", 1),
+    "Côte-des-Neiges": ("Les personnes nouvellement arrivées de Côte-des-Neiges accèdent aux "
+                        "services dont elles ont besoin", 1),
+    "Centre-Sud": ("Les résident·e·s du Centre-Sud mangent sainement toute l'année", 2),
+    "Villeray": ("Les enfants de Villeray arrivent à l'école prêts à apprendre", 1),
+}
+FIRST_CONTACT = ("Présentation du PIC phase 2 à la coordination de la table : étapes, montants "
+                 "et calendrier de dépôt.")
+
+
+def seed_followed_files(program: Program, stages: dict[int, Stage],
+                        neighbourhoods: dict[str, Neighbourhood]) -> None:
+    assignments = (AdvisorAssignment.objects.active().select_related("advisor", "neighbourhood")
+                   .order_by("neighbourhood__name"))
+    for number, assignment in enumerate(assignments):
+        neighbourhood, advisor = assignment.neighbourhood, assignment.advisor
+        if (Contact.objects.filter(neighbourhood=neighbourhood).exists()
+                or LetterOfIntent.objects.filter(neighbourhood=neighbourhood).exists()):
+            continue
+        met = datetime.date(2021, 9, 7) + datetime.timedelta(days=number % 20)
+        services.contact_record(neighbourhood=neighbourhood, date=met, kind=Contact.Kind.OTHER,
+                                summary=FIRST_CONTACT, actor=advisor, advisor=advisor)
+        if neighbourhood.name in LETTERS_OF_INTENT:
+            change, stage = LETTERS_OF_INTENT[neighbourhood.name]
+            sent = met + datetime.timedelta(days=14)  # before the 15 October deadline
+            letter = services.letter_of_intent_submit(
+                neighbourhood=neighbourhood, program=program, desired_change=change,
+                target_stage=stages[stage], actor=None, now=at(sent))
+            services.letter_of_intent_acknowledge(letter=letter, actor=advisor,
+                                                  now=at(sent + datetime.timedelta(days=3)))
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from neighbourhoods.models import Neighbourhood
+from pic.formatting import format_date
 from pic.models import User
 
 from .models import (
@@ -154,7 +155,7 @@ def next_steps(file: dict, *, open_windows: list[Window]) -> list[dict]:
     if open_windows:
         window = open_windows[0]
         steps.append({"text": _("Prochaine date limite : %(d)s (%(w)s), 23 h 59, heure de "
-                                "Montréal.") % {"d": window.deadline.strftime("%Y-%m-%d"),
+                                "Montréal.") % {"d": format_date(window.deadline),
                                                 "w": window.name}})
     return steps
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from neighbourhoods.models import Neighbourhood
 from pic.audit import audit
+from pic.formatting import format_date
 from pic.models import User
 
 from . import access, rules
@@ -67,7 +68,7 @@ def window_extension_grant(*, window: Window, neighbourhood: Neighbourhood,
     if new_deadline <= window.deadline:
         raise ValidationError({"new_deadline": _(
             "La nouvelle date limite doit suivre celle de la période (%(d)s).")
-            % {"d": window.deadline.isoformat()}})
+            % {"d": format_date(window.deadline)}})
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de la prolongation.")})
     extension, _created = WindowExtension.objects.update_or_create(
@@ -91,7 +92,7 @@ def letter_of_intent_submit(*, neighbourhood: Neighbourhood, program: Program,
     deadline = program.letter_of_intent_deadline
     if deadline and not rules.window_is_open(deadline=deadline, now=now or timezone.now()):
         raise ValidationError(_("La date limite des lettres d'intention (%(d)s, 23 h 59, heure "
-                                "de Montréal) est passée.") % {"d": deadline.isoformat()})
+                                "de Montréal) est passée.") % {"d": format_date(deadline)})
     if target_stage.program_id != program.pk:
         raise ValidationError({"target_stage": _("Cette étape n'est pas celle du programme.")})
     if not desired_change.strip():

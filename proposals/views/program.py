@@ -9,6 +9,7 @@ from django.views.generic import FormView, TemplateView
 
 from neighbourhoods.models import is_coordination
 from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.formatting import format_date
 from pic.forms import apply_validation_error
 
 from .. import selectors, services
@@ -125,7 +126,7 @@ class WindowExtensionCreateView(CoordinationRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             title=_("Prolongation — %(w)s (date limite : %(d)s)")
-            % {"w": self.window, "d": self.window.deadline.isoformat()}, **kwargs)
+            % {"w": self.window, "d": format_date(self.window.deadline)}, **kwargs)
 
     def form_valid(self, form):
         try:

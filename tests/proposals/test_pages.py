@@ -425,5 +425,5 @@ def test_a_letter_of_intent_after_the_deadline_is_refused(client, tq_saint_miche
         "neighbourhood": saint_michel.pk, "desired_change": "Logement",
         "target_stage": program.stage_by_number[1].pk})
     assert response.status_code == 200
-    assert "2021-10-15" in response.content.decode()
+    assert "15 octobre 2021" in response.content.decode()
     assert not saint_michel.letters_of_intent.exists()
