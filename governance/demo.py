@@ -1,4 +1,6 @@
-"""Demo data for governance: the three committees and their members."""
+"""Demo data for governance: the three committees and their members, the decisions the
+proposals' stories reach (`DemoDecisions`, handed to proposals.demo by seed_demo), and a coming
+meeting of the comité de gestion."""
 
 import datetime
 from decimal import Decimal
@@ -7,10 +9,11 @@ from django.utils import timezone
 
 from neighbourhoods.demo import demo_user
 from neighbourhoods.models import AdvisorAssignment
+from pic.models import User
 from proposals.models import Proposal
 
 from . import services
-from .models import Analysis, Committee, Meeting, Vote
+from .models import Analysis, Committee, CommitteeMember, DecisionLetter, Meeting, Vote
 
 COMMITTEES = [
     (Committee.Kind.PARTENAIRES, "Comité des partenaires",
@@ -45,7 +48,8 @@ GOUVERNANCE = [
 ]
 
 
-def seed(organisations: dict) -> dict:
+def seed_committees(organisations: dict) -> dict:
+    """The committees and their seats (before the proposals: decisions need them)."""
     committees = {}
     for kind, name, mandate in COMMITTEES:
         committees[kind], _ = Committee.objects.get_or_create(
@@ -59,8 +63,73 @@ def seed(organisations: dict) -> dict:
                 committee=committees[kind], user=demo_user(email, full_name),
                 organisation=organisations[org], is_chair=chair, actor=None,
             )
+    return committees
+
+
+def seed(organisations: dict) -> dict:
+    committees = seed_committees(organisations)
     meeting = seed_meeting(committees[Committee.Kind.GESTION])
     return {"committees": committees, "meeting": meeting}
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+# A past vote of the comité de gestion: (member's email, choice). The CMTQ's delegate is
+# present but recused from investment decisions.
+PAST_VOTES = [
+    ("gestion.centraide@example.org", Vote.Choice.FOR),
+    ("gestion.chagnon@example.org", Vote.Choice.AGAINST),
+    ("gestion.ville@example.org", Vote.Choice.AGAINST),
+    ("gestion.mcconnell@example.org", Vote.Choice.AGAINST),
+    ("gestion.drsp@example.org", Vote.Choice.ABSTAIN),
+]
+
+
+class DemoDecisions:
+    """Decisions of the proposals' stories, through the governance services: ratification
+    (which makes the allocation and, on commit, the decision letter) and committee votes."""
+
+    def __init__(self, committees: dict, coordination: User):
+        self.committees, self.coordination = committees, coordination
+
+    def ratify(self, proposal: Proposal, ratified_on: datetime.date, *,
+               send_letter: bool = True) -> None:
+        services.ratification_record(proposal=proposal, ratified_on=ratified_on,
+                                     actor=self.coordination)
+        if send_letter:
+            # What the task queued on commit does; done now so that the letter exists even
+            # when seed_demo runs inside an outer transaction (tests, benchmark). The task,
+            # when it runs, finds the letter and does nothing.
+            services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION,
+                                  actor=None)
+
+    def refuse(self, proposal: Proposal, *, held_on: datetime.date, reasons: str) -> None:
+        """A held meeting of the comité de gestion votes the proposal down; its minutes are
+        produced and the refusal letter sent."""
+        gestion = self.committees[Committee.Kind.GESTION]
+        meeting = services.meeting_create(
+            committee=gestion, title=f"Rencontre d'allocation — {MONTHS[held_on.month - 1]} "
+                                     f"{held_on.year}",
+            location="Centraide, 493 rue Sherbrooke Ouest", held_on=held_on,
+            actor=self.coordination)
+        _seed_analysis(proposal, unmet={
+            "captation": "Le plan de captation des apprentissages n'est pas joint.",
+            "priorisation": "Le portrait alimentaire qui fonde la priorisation reste à faire."})
+        item = services.agenda_item_add(meeting=meeting, proposal=proposal,
+                                        actor=self.coordination)
+        chair = CommitteeMember.objects.current().get(committee=gestion, is_chair=True).user
+        services.attendance_set(
+            meeting=meeting, actor=chair,
+            present=list(CommitteeMember.objects.current().filter(committee=gestion)))
+        for email, choice in PAST_VOTES:
+            user = User.objects.get(email=email)
+            seat = services.seat_for(item, user)
+            if seat is not None and services.recusal_reason(item, seat) is None:
+                services.vote_cast(item=item, actor=user, choice=choice)
+        services.item_close(item=item, actor=chair, reasons=reasons)
+        services.minutes_generate(meeting=meeting, actor=self.coordination)
+        services.refusal_letter_request(proposal=proposal, actor=self.coordination)
+        services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.REFUSAL, actor=None)
 
 
 DEMO_MEETING = "Rencontre d'allocation — démonstration"
@@ -88,7 +157,9 @@ def seed_meeting(gestion: Committee) -> Meeting | None:
     return meeting
 
 
-def _seed_analysis(proposal: Proposal) -> None:
+def _seed_analysis(proposal: Proposal, unmet: dict[str, str] | None = None) -> None:
+    """The advisor's analysis; `unmet` maps words of a prerequisite's label to the comment
+    saying why it is not met."""
     if Analysis.objects.filter(proposal=proposal).exists():
         return
     assignment = (AdvisorAssignment.objects.active().filter(neighbourhood=proposal.neighbourhood)
@@ -103,7 +174,15 @@ def _seed_analysis(proposal: Proposal) -> None:
         conditions="Bilan de mi-année avec la conseillère ou le conseiller territorial.",
         capacity_building_amount=min(proposal.capacity_building_amount,
                                      proposal.stage.capacity_building_amount) or Decimal("0"),
-        prerequisites={item.pk: (True, "") for item in proposal.stage.prerequisites.all()},
+        prerequisites={item.pk: _assessed(item.label, unmet or {})
+                       for item in proposal.stage.prerequisites.all()},
         yearly_amounts={n: min(amount, proposal.stage.max_yearly_amount)
                         for n, amount in requested.items()},
     )
+
+
+def _assessed(label: str, unmet: dict[str, str]) -> tuple[bool, str]:
+    for words, comment in unmet.items():
+        if words.lower() in label.lower():
+            return False, comment
+    return True, ""

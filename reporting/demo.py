@@ -1,43 +1,131 @@
-"""Demo data for follow-up, run last by seed_demo. Idempotent: everything is keyed on what
-already exists, so a second run writes nothing (not even an audit event)."""
+"""Demo data for follow-up, run last by seed_demo. The allocations themselves come from the
+ratifications (governance's listener, registered by this app). Idempotent: every step is keyed
+on what already exists, so a second run writes nothing (not even an audit event)."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
 from neighbourhoods.models import AdvisorAssignment, Membership
-from proposals.models import Program, Proposal
+from proposals.demo import theme_of
+from proposals.models import Program
 
 from . import allocations, checkins, reports
-from .models import Allocation, Disbursement, Indicator, ProgramEnvelope, Report
+from .models import Allocation, AllocationYear, Indicator, ProgramEnvelope, Report
 
 ENVELOPE = Decimal("3000000")
-TEXTS = {
-    "activities": "Cuisines collectives, marché solidaire mobile et comité de citoyen·ne·s.",
-    "evaluation_progress": "Sondage auprès de 180 familles; la cible de 200 est presque atteinte.",
-    "learnings": "La mobilisation des familles passe par les écoles et les organismes d'accueil.",
-    "reinvestment": "Les rencontres se tiennent maintenant dans les écoles, en soirée.",
-    "edi": "Interprétation en créole et en arabe; garde d'enfants offerte.",
+
+# What each initiative's reports say, by theme (proposals.demo.theme_of): the report's texts,
+# its indicator (name, unit, baseline, target, value reached) and its evaluation question's
+# progress.
+THEMES = {
+    "food": {
+        "texts": {
+            "activities": "Cuisines collectives, marché solidaire mobile et comité de "
+                          "citoyen·ne·s.",
+            "evaluation_progress": "Sondage auprès de 180 familles; la cible de 200 est "
+                                   "presque atteinte.",
+            "learnings": "La mobilisation des familles passe par les écoles et les organismes "
+                         "d'accueil.",
+            "reinvestment": "Les rencontres se tiennent maintenant dans les écoles, en soirée.",
+            "edi": "Interprétation en créole et en arabe; garde d'enfants offerte.",
+        },
+        "indicator": ("Familles rejointes", "familles", Decimal("60"), Decimal("200"),
+                      Decimal("180")),
+        "progress": {
+            "data_collected": "Registre des présences et sondage auprès des familles",
+            "progress": "180 familles rejointes sur une cible de 200",
+            "learned": "Les familles viennent quand l'activité a lieu près de l'école",
+            "reinvested": "Deux points de service ajoutés près des écoles primaires",
+        },
+    },
+    "housing": {
+        "texts": {
+            "activities": "Porte-à-porte dans les grands ensembles, cliniques d'information sur "
+                          "les droits des locataires, accompagnement des plaintes auprès de "
+                          "l'arrondissement.",
+            "evaluation_progress": "95 logements corrigés sur une cible de 150; 310 locataires "
+                                   "informés de leurs droits.",
+            "learnings": "Les locataires portent plainte quand une voisine ou un voisin les "
+                         "accompagne.",
+            "reinvestment": "Un réseau de locataires relais est formé dans chaque grand "
+                            "ensemble.",
+            "edi": "Information en français, anglais, espagnol et bengali; rencontres dans des "
+                   "lieux accessibles.",
+        },
+        "indicator": ("Logements dont l'insalubrité a été corrigée", "logements",
+                      Decimal("20"), Decimal("150"), Decimal("95")),
+        "progress": {
+            "data_collected": "Registre des visites du comité logement et suivi des "
+                              "inspections de l'arrondissement",
+            "progress": "95 logements corrigés sur une cible de 150",
+            "learned": "Les inspections aboutissent quand le comité accompagne le locataire",
+            "reinvested": "Des locataires relais accompagnent leurs voisin·e·s aux inspections",
+        },
+    },
+    "school": {
+        "texts": {
+            "activities": "Aide aux devoirs, mentorat et activités parascolaires avec les "
+                          "écoles secondaires.",
+            "evaluation_progress": "L'absentéisme des jeunes accompagnés a baissé de 9 %.",
+            "learnings": "Le lien avec un adulte significatif pèse plus que l'aide aux "
+                         "devoirs.",
+            "reinvestment": "Le mentorat est étendu aux élèves de deuxième secondaire.",
+            "edi": "Activités gratuites; communications aux familles en cinq langues.",
+        },
+        "indicator": ("Jeunes accompagnés toujours inscrits", "jeunes", Decimal("120"),
+                      Decimal("180"), Decimal("150")),
+        "progress": {
+            "data_collected": "Données d'absentéisme du centre de services scolaire",
+            "progress": "Baisse de 9 % de l'absentéisme (cible : 15 %)",
+            "learned": "Le mentorat retient mieux que l'aide aux devoirs seule",
+            "reinvested": "Le mentorat est étendu à la deuxième secondaire",
+        },
+    },
+    "mobility": {
+        "texts": {
+            "activities": "Marches exploratoires, corridors scolaires et ateliers vélo.",
+            "evaluation_progress": "Les comptages montrent 14 % de déplacements actifs en plus.",
+            "learnings": "Les parents marchent quand le trajet est accompagné.",
+            "reinvestment": "Trois corridors scolaires accompagnés par des bénévoles.",
+            "edi": "Parcours pensés avec des personnes à mobilité réduite.",
+        },
+        "indicator": ("Déplacements actifs comptés aux abords des écoles", "déplacements/jour",
+                      Decimal("800"), Decimal("1000"), Decimal("910")),
+        "progress": {
+            "data_collected": "Comptages piétons et cyclistes",
+            "progress": "Hausse de 14 % (cible : 25 %)",
+            "learned": "Les trajets accompagnés rassurent les parents",
+            "reinvested": "Trois corridors scolaires accompagnés",
+        },
+    },
 }
-LINES = {
-    "salaries": (Decimal("70000"), Decimal("72350")),
-    "activities": (Decimal("35000"), Decimal("31200")),
-    "capacity": (Decimal("8000"), Decimal("6500")),
-    "administration": (Decimal("7000"), Decimal("7000")),
-}
+STRATEGIC_LEARNINGS = ("Travailler en impact collectif demande un temps de concertation que "
+                       "l'étape a permis de prendre.")
+
+# The financial statement: each category's share of the year's amount and the actual spent
+# against that budget (the budget always totals the allocation's amount).
+SHARES = (("salaries", Decimal("0.60"), Decimal("1.03")),
+          ("activities", Decimal("0.25"), Decimal("0.92")),
+          ("evaluation", Decimal("0.08"), Decimal("0.95")),
+          ("administration", None, Decimal("1.00")))  # the rest
+
+
+def lines_for(amount: Decimal, *, spent: bool = True) -> dict[str, tuple[Decimal, Decimal]]:
+    """Budget lines totalling `amount` (to the dollar); actuals when the year is spent."""
+    lines, left = {}, amount
+    for category, share, ratio in SHARES:
+        budget = left if share is None else (amount * share).quantize(Decimal("1"),
+                                                                      ROUND_HALF_UP)
+        left -= budget
+        actual = (budget * ratio).quantize(Decimal("1"), ROUND_HALF_UP) if spent else Decimal(0)
+        lines[category] = (budget, actual)
+    return lines
 
 
 def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
-
-
-def _ratified_on(proposal: Proposal) -> datetime.date:
-    ratification = getattr(proposal, "ratification", None)
-    if ratification is not None:
-        return ratification.ratified_on
-    base = proposal.window.deadline if proposal.window_id else timezone.localdate()
-    return base + datetime.timedelta(weeks=6)
 
 
 def _member(neighbourhood_id):
@@ -60,69 +148,86 @@ def seed() -> dict:
     for year in range(program.starts_on.year, program.ends_on.year + 1):
         if not ProgramEnvelope.objects.filter(program=program, year=year).exists():
             allocations.envelope_set(program=program, year=year, amount=ENVELOPE, actor=None)
-
-    made = []
-    for proposal in (Proposal.objects.filter(
-            status__in=[Proposal.Status.RATIFIED, Proposal.Status.LETTER_SENT],
-            allocation__isnull=True).select_related("window", "stage").order_by("pk")):
-        made.append(allocations.allocation_create(proposal=proposal,
-                                                  ratified_on=_ratified_on(proposal), actor=None))
-    for allocation in made:
+    for allocation in Allocation.objects.select_related(
+            "proposal__initiative", "stage").order_by("pk"):
         _follow(allocation, today)
     return {"allocations": Allocation.objects.count()}
 
 
+def _pay(year: AllocationYear, today: datetime.date, after: datetime.date | None = None) -> None:
+    """The year's payment, once: on its first day, or once the previous report is accepted."""
+    paid_on = max(year.starts_on, after or year.starts_on)
+    if paid_on <= today and not year.disbursements.exists() and \
+            allocations.previous_report_accepted(year):
+        allocations.disbursement_record(allocation_year=year, amount=year.amount,
+                                        paid_on=paid_on, actor=None)
+
+
 def _follow(allocation: Allocation, today: datetime.date) -> None:
-    """A new demo allocation's story: first payment, check-ins held (the last one still due),
-    a stage 1 closed by its accepted final report, a submitted stage 2 annual report."""
+    """An allocation's story: payments, check-ins held (at stage 2 or 3 the last one still
+    due), every due report of a stage 1 accepted (the stage closed), and at a later stage the
+    past years' reports accepted, the last due one submitted, the others drafted (budget)."""
     member, advisor = _member(allocation.neighbourhood_id), _advisor(allocation.neighbourhood_id)
     years = list(allocation.years.select_related("checkin", "report").order_by("year_number"))
-    first = years[0]
-    if first.starts_on <= today and not Disbursement.objects.filter(
-            allocation_year__allocation=allocation).exists():
-        allocations.disbursement_record(allocation_year=first, amount=first.amount,
-                                        paid_on=first.starts_on, actor=None)
+    _pay(years[0], today)
     for year in years if allocation.stage.number == 1 else years[:-1]:
         held_on = year.checkin.due_on + datetime.timedelta(days=5)
-        if held_on <= today:
+        if year.checkin.held_on is None and held_on <= today and advisor is not None:
             checkins.checkin_record(
                 checkin=year.checkin, actor=advisor, held_on=held_on,
                 participants="Coordination de la table, deux organismes porteurs",
                 summary="Les activités avancent comme prévu; la mobilisation est bonne.",
                 follow_ups="Envoyer le gabarit du rapport annuel.")
-    if member is None:
+    if member is None or advisor is None:
         return
+    theme = THEMES[theme_of(allocation.proposal.initiative)]
     question = allocation.proposal.evaluation_questions.first()
-    indicator = None
+    values, progress = {}, {}
     if question is not None:
+        name, unit, baseline, target, reached = theme["indicator"]
         indicator = Indicator.objects.filter(question=question).first() or reports.indicator_add(
-            question=question, name="Familles rejointes", unit="familles",
-            baseline=Decimal("60"), target=Decimal("200"), actor=member)
-    values = {indicator.pk: Decimal("180")} if indicator else {}
-    progress = {question.pk: {
-        "data_collected": "Registre des présences et sondage auprès des familles",
-        "progress": "180 familles rejointes sur une cible de 200",
-        "learned": "Les familles viennent quand l'activité a lieu près de l'école",
-        "reinvested": "Deux points de service ajoutés près des écoles primaires",
-    }} if question is not None else {}
-    first_report = first.report
+            question=question, name=name, unit=unit, baseline=baseline, target=target,
+            actor=member)
+        values = {indicator.pk: reached}
+        progress = {question.pk: theme["progress"]}
+    final = allocation.reports.get(kind=Report.Kind.FINAL)
+    due = [y.report for y in years if y.report.due_on <= today]
     if allocation.stage.number == 1:
-        # Stage 1 is over: its reports are accepted and the stage is closed.
-        final = allocation.reports.get(kind=Report.Kind.FINAL)
-        for report in [y.report for y in years] + [final]:
-            if report.due_on > today:
-                return
+        done, submitted = [*due, final] if len(due) == len(years) else due, None
+    else:
+        done, submitted = due[:-1], (due[-1] if due else None)
+    for report in done:
+        if report.due_on > today:
+            break
+        if report.status == Report.Status.DRAFT:
+            total = report.allocation_year.amount if report.allocation_year_id else sum(
+                y.amount for y in years)
             reports.report_save_draft(
-                report=report, actor=member, lines=LINES, indicator_values=values,
+                report=report, actor=member, lines=lines_for(total), indicator_values=values,
                 question_progress=progress,
-                texts={**TEXTS, "strategic_learnings": "Travailler en impact collectif "
-                       "demande un temps de concertation que l'étape 1 a permis de prendre."})
-            submitted = report.due_on - datetime.timedelta(days=10)
-            reports.report_submit(report=report, actor=member, now=_at(submitted))
+                texts={**theme["texts"], "strategic_learnings": STRATEGIC_LEARNINGS})
+            handed_in = report.due_on - datetime.timedelta(days=10)
+            reports.report_submit(report=report, actor=member, now=_at(handed_in))
             reports.report_accept(report=report, actor=advisor,
-                                  now=_at(submitted + datetime.timedelta(days=14)))
-    elif first_report.status == Report.Status.DRAFT:
-        reports.report_save_draft(report=first_report, actor=member, texts=TEXTS, lines=LINES,
+                                  now=_at(handed_in + datetime.timedelta(days=14)))
+        report.refresh_from_db()
+        if report.allocation_year_id and report.status == Report.Status.ACCEPTED:
+            following = next((y for y in years
+                              if y.year_number == report.allocation_year.year_number + 1), None)
+            if following is not None:
+                _pay(following, today, after=timezone.localdate(report.accepted_at)
+                     + datetime.timedelta(days=7))
+    if submitted is not None and submitted.status == Report.Status.DRAFT:
+        reports.report_save_draft(report=submitted, actor=member, texts=theme["texts"],
+                                  lines=lines_for(submitted.allocation_year.amount),
                                   indicator_values=values, question_progress=progress)
-        reports.report_submit(report=first_report, actor=member,
-                              now=_at(min(today, first_report.due_on - datetime.timedelta(days=3))))
+        reports.report_submit(report=submitted, actor=member,
+                              now=_at(submitted.due_on - datetime.timedelta(days=3)))
+    # The reports still ahead: drafts holding the budget (nothing spent yet).
+    ahead = [y.report for y in years if y.report not in done and y.report != submitted]
+    for report in [*ahead, final] if final not in done else ahead:
+        if report.status == Report.Status.DRAFT and not report.lines.exists():
+            total = report.allocation_year.amount if report.allocation_year_id else sum(
+                y.amount for y in years)
+            reports.report_save_draft(report=report, actor=member, texts={},
+                                      lines=lines_for(total, spent=False))

@@ -38,3 +38,10 @@ def tq_verdun(verdun):
 @pytest.fixture
 def advisor_est(saint_michel):
     return factories.make_advisor(saint_michel, email="conseillere.est@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_scratch_folder(settings, tmp_path):
+    """Uploaded documents, letters and minutes land in the test's own folder, never in media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "media" / "private"

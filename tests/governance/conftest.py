@@ -15,12 +15,6 @@ from proposals.models import Window as SubmissionWindow
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 @pytest.fixture
 def program(db):
     return Program.objects.create(name="PIC phase 2", slug="pic-2",

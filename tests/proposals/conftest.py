@@ -12,12 +12,6 @@ from proposals.models import Contact, Proposal, Window
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 @pytest.fixture
 def program(db):
     """The real program: stages with their numbers, checklists, windows (one open today)."""

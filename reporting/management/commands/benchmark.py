@@ -10,8 +10,10 @@ with django_assert_max_num_queries); the times show the cost per view on this ma
 
 import random
 import statistics
+import tempfile
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -53,8 +55,11 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5, help="Views timed per page.")
 
     def handle(self, *args, scale: int, repeat: int, **options):
-        with override_settings(ALLOWED_HOSTS=["*"], PIC_REQUIRE_STAFF_MFA=False,
-                               EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # Files (letters, documents) go to a scratch folder: the data is rolled back, so are they.
+        with tempfile.TemporaryDirectory(prefix="pic-benchmark-") as scratch, override_settings(
+                ALLOWED_HOSTS=["*"], PIC_REQUIRE_STAFF_MFA=False,
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                MEDIA_ROOT=Path(scratch), PRIVATE_MEDIA_ROOT=Path(scratch) / "private"):
             try:
                 with transaction.atomic():
                     call_command("seed_demo", force=True, verbosity=0, stdout=self.stdout)
