@@ -419,7 +419,26 @@ class EvaluationQuestion(models.Model):
         return self.question[:80]
 
 
-class ProposalDocument(models.Model):
+class StoredDocument(models.Model):
+    """What every uploaded document keeps beside its private file (checked by content on upload,
+    see proposals/documents.py); the concrete models add the file and what it belongs to."""
+
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ProposalDocument(StoredDocument):
     """A file attached to a proposal, stored privately."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="documents")
@@ -429,13 +448,6 @@ class ProposalDocument(models.Model):
     )
     file = models.FileField(storage=private_storage, upload_to="proposals/%Y/%m/",
                             max_length=255)
-    original_name = models.CharField(_("nom du fichier"), max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     objects = ProposalOwnedQuerySet.as_manager()
 
@@ -443,9 +455,6 @@ class ProposalDocument(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["proposal", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ProposalVersion(models.Model):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import NeighbourhoodOwnedQuerySet, private_storage
+from proposals.models import NeighbourhoodOwnedQuerySet, StoredDocument, private_storage
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -376,17 +376,11 @@ class IndicatorValue(models.Model):
         return f"{self.indicator}: {self.actual}"
 
 
-class ReportDocument(models.Model):
+class ReportDocument(StoredDocument):
     """A file attached to a report, stored privately, checked as proposals' documents are."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(storage=private_storage, upload_to="reports/%Y/%m/", max_length=255)
-    original_name = models.CharField(_("nom du fichier"), max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     objects = ReportOwnedQuerySet.as_manager()
 
@@ -394,9 +388,6 @@ class ReportDocument(models.Model):
         verbose_name = _("document de rapport")
         verbose_name_plural = _("documents de rapport")
         ordering = ["report", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReminderSent(models.Model):
