@@ -11,7 +11,7 @@ from django.utils.translation import gettext, ngettext
 
 from neighbourhoods.models import is_coordination
 from pic.models import User
-from proposals.models import Proposal
+from proposals.models import Proposal, ProposalDocument
 
 from .models import (
     AgendaItem,
@@ -73,12 +73,23 @@ def item_get(*, user: User, pk: int) -> AgendaItem:
         AgendaItem.objects.visible_to(user)
         .select_related("meeting__committee", "proposal__neighbourhood", "proposal__stage",
                         "proposal__initiative", "proposal__window")
-        .prefetch_related("proposal__years")
+        .prefetch_related("proposal__years", "proposal__documents")
         .filter(pk=pk).first()
     )
     if item is None:
         raise Http404
     return item
+
+
+def item_document_get(*, user: User, item_pk: int, document_pk: int) -> ProposalDocument:
+    """A document of the proposal on an agenda item the user may see (404 otherwise)."""
+    document = ProposalDocument.objects.filter(
+        pk=document_pk,
+        proposal__agenda_items__in=AgendaItem.objects.visible_to(user).filter(pk=item_pk),
+    ).first()
+    if document is None:
+        raise Http404
+    return document
 
 
 def analysis_for(*, user: User, proposal: Proposal) -> Analysis | None:

@@ -22,6 +22,8 @@ urlpatterns = [
     path("proces-verbaux/<int:pk>/", views.MinutesDownloadView.as_view(),
          name="minutes-download"),
     path("points/<int:pk>/", views.AgendaItemDetailView.as_view(), name="item-detail"),
+    path("points/<int:pk>/documents/<int:document_pk>/", views.ItemDocumentDownloadView.as_view(),
+         name="item-document"),
     path("points/<int:pk>/vote/", views.VoteView.as_view(), name="item-vote"),
     path("points/<int:pk>/conflit/", views.ConflictView.as_view(), name="item-conflict"),
     path("points/<int:pk>/fermer/", views.CloseItemView.as_view(), name="item-close"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from neighbourhoods.models import Invitation, is_coordination
 from neighbourhoods.permissions import CoordinationRequiredMixin
 from neighbourhoods.services import invitation_create
+from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from proposals.models import PrerequisiteItem, Proposal
 
@@ -236,14 +237,24 @@ class MinutesGenerateView(CoordinationRequiredMixin, ServicePostView):
         return reverse("governance:meeting-detail", args=[meeting.pk])
 
 
+class ItemDocumentDownloadView(LoginRequiredMixin, View):
+    """A document of a proposal on the agenda, for the committee that decides it."""
+
+    def get(self, request, pk, document_pk):
+        document = selectors.item_document_get(user=request.user, item_pk=pk,
+                                               document_pk=document_pk)
+        return private_file_response(document.file, filename=document.original_name,
+                                     content_type=document.content_type)
+
+
 class MinutesDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         minutes = get_object_or_404(
             MeetingMinutes.objects.filter(meeting__in=selectors.meeting_list(user=request.user)
                                           .values("pk")), pk=pk)
-        return FileResponse(minutes.file.open("rb"), as_attachment=True,
-                            filename=f"proces-verbal-{minutes.meeting_id}-v{minutes.version}.pdf",
-                            content_type="application/pdf")
+        return private_file_response(
+            minutes.file, filename=f"proces-verbal-{minutes.meeting_id}-v{minutes.version}.pdf",
+            content_type="application/pdf")
 
 
 # --- Agenda items: vote, recusal, closing ----------------------------------------------------
@@ -475,6 +486,6 @@ class LetterListView(LoginRequiredMixin, ListView):
 class LetterDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         letter = get_object_or_404(DecisionLetter.objects.visible_to(request.user), pk=pk)
-        return FileResponse(letter.file.open("rb"), as_attachment=True,
-                            filename=f"lettre-decision-{letter.proposal_id}-v{letter.version}.pdf",
-                            content_type="application/pdf")
+        return private_file_response(
+            letter.file, filename=f"lettre-decision-{letter.proposal_id}-v{letter.version}.pdf",
+            content_type="application/pdf")

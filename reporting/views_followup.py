@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from neighbourhoods.models import is_advisor, is_coordination
 from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from proposals.models import Program
 
@@ -361,11 +362,8 @@ class ReportDocumentDownloadView(LoginRequiredMixin, View):
         document = report.documents.filter(pk=document_pk).first()
         if document is None:
             raise Http404
-        response = FileResponse(document.file.open("rb"), as_attachment=True,
-                                filename=document.original_name,
-                                content_type=document.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(document.file, filename=document.original_name,
+                                     content_type=document.content_type)
 
 
 # --- Check-ins ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from neighbourhoods.models import is_coordination
+from pic.files import private_file_response
 from pic.forms import apply_validation_error
 
 from .. import access, rules, selectors, services, workflow
@@ -327,15 +328,8 @@ class ProposalRequestChangesView(LoginRequiredMixin, FormView):
 class DocumentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         document = selectors.document_get(user=request.user, pk=pk)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, as_attachment=True, filename=document.original_name,
-                                content_type=document.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(document.file, filename=document.original_name,
+                                     content_type=document.content_type)
 
 
 class DocumentDeleteView(LoginRequiredMixin, View):

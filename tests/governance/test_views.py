@@ -245,3 +245,43 @@ def test_every_page_renders_for_coordination(client, coordination, item):
                 reverse("governance:analysis-edit", args=[item.proposal_id]),
                 reverse("governance:ratification-list"), reverse("governance:letter-list")):
         assert client.get(url).status_code == 200, url
+
+
+def test_committee_members_read_the_documents_of_their_agenda_items(client, item, member):
+    from django.core.files.base import ContentFile
+
+    from proposals.models import ProposalDocument
+
+    document = ProposalDocument(proposal=item.proposal, original_name="plan.pdf",
+                                content_type="application/pdf", size=9)
+    document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    url = reverse("governance:item-document", args=[item.pk, document.pk])
+    client.force_login(member.user)
+    assert "plan.pdf" in client.get(reverse("governance:item-detail", args=[item.pk])
+                                     ).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+    outsider = factories.make_committee_member(
+        factories.CommitteeFactory(kind="gouvernance", name="Comité de gouvernance"))
+    client.force_login(outsider.user)
+    assert client.get(url).status_code == 404
+    other = factories.make_member(factories.NeighbourhoodFactory())
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+
+
+def test_an_item_document_of_another_proposal_is_404(client, item, member, stage, verdun):
+    from django.core.files.base import ContentFile
+
+    from proposals.models import ProposalDocument
+
+    other = make_proposal(verdun, stage, title="Autre")
+    document = ProposalDocument(proposal=other, original_name="autre.pdf",
+                                content_type="application/pdf", size=9)
+    document.file.save("autre.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    client.force_login(member.user)
+    assert client.get(reverse("governance:item-document", args=[item.pk, document.pk])
+                      ).status_code == 404
