@@ -21,6 +21,8 @@ VERB_LABELS: dict[str, Any] = {
     "invitation.created": _("Invitation envoyée"),
     "invitation.accepted": _("Invitation acceptée"),
     "invitation.revoked": _("Invitation annulée"),
+    "initiative.access_granted": _("Accès en lecture à une initiative accordé"),
+    "initiative.access_revoked": _("Accès en lecture à une initiative retiré"),
     # proposals: program set-up (verb built from the model's name)
     "program.created": _("Programme créé"),
     "program.changed": _("Programme modifié"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Neighbourhood
 from pic.formatting import format_money
+from pic.models import User
 
 from . import rules
 from .documents import ACCEPTED_HELP
@@ -268,3 +269,16 @@ class WindowExtensionForm(forms.Form):
     new_deadline = forms.DateField(label=_("Nouvelle date limite"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Motif"), widget=TEXTAREA)
+
+
+class InitiativeAccessForm(forms.Form):
+    email = forms.EmailField(label=_("Courriel de la personne"),
+                             help_text=_("Un compte actif existant, p. ex. une personne "
+                                         "évaluatrice externe."))
+
+    def clean_email(self):
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"],
+                                   is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Aucun compte actif n'utilise ce courriel."))
+        return user

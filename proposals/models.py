@@ -11,11 +11,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from neighbourhoods.models import Neighbourhood
+
+# Read access to one initiative, its proposals and their documents, granted to one person
+# (e.g. an external evaluator) by coordination staff: services.initiative_access_grant.
+INITIATIVE_READ_PERMISSION = "view_initiative_file"
 
 
 class NeighbourhoodOwnedQuerySet(models.QuerySet):
@@ -26,6 +31,25 @@ class NeighbourhoodOwnedQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(
             **{f"{self.neighbourhood_path}__in": Neighbourhood.objects.visible_to(user)}
+        )
+
+
+class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
+    """What the neighbourhood gives, plus what a read grant on one initiative gives (the only
+    place that grant widens a read; every write still requires membership: access.py)."""
+
+    initiative_path = "pk"
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        granted = InitiativeUserObjectPermission.objects.filter(
+            content_object=OuterRef(self.initiative_path), user=user,
+            permission__codename=INITIATIVE_READ_PERMISSION,
+        )
+        return self.filter(
+            Q(**{f"{self.neighbourhood_path}__in": Neighbourhood.objects.visible_to(user)})
+            | Exists(granted)
         )
 
 
@@ -148,19 +172,31 @@ class Initiative(models.Model):
                               default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = NeighbourhoodOwnedQuerySet.as_manager()
+    objects = InitiativeGrantedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         ordering = ["neighbourhood", "-created_at"]
+        permissions = [(INITIATIVE_READ_PERMISSION,
+                        _("Lire le dossier de l'initiative (accès accordé à une personne)"))]
 
     def __str__(self) -> str:
         return self.title
 
 
-class ProposalQuerySet(NeighbourhoodOwnedQuerySet):
-    pass
+class InitiativeUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign keys for guardian: fast, joinable `visible_to` queries."""
+
+    content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+
+
+class InitiativeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+
+
+class ProposalQuerySet(InitiativeGrantedQuerySet):
+    initiative_path = "initiative"
 
 
 CI_CONDITIONS = ("ci_engagement", "ci_aspirations", "ci_learning", "ci_influence", "ci_support")
@@ -374,8 +410,11 @@ class Contact(models.Model):
         return f"{self.neighbourhood} — {self.get_kind_display()} ({self.date})"
 
 
-class ProposalOwnedQuerySet(NeighbourhoodOwnedQuerySet):
+class ProposalOwnedQuerySet(InitiativeGrantedQuerySet):
+    """A proposal's parts (evidence, questions, documents, versions): seen with the proposal."""
+
     neighbourhood_path = "proposal__neighbourhood"
+    initiative_path = "proposal__initiative"
 
 
 class PrerequisiteEvidence(models.Model):

@@ -8,8 +8,10 @@ from pic.formatting import format_date
 from pic.models import User
 
 from .models import (
+    INITIATIVE_READ_PERMISSION,
     Contact,
     Initiative,
+    InitiativeUserObjectPermission,
     LetterOfIntent,
     PrerequisiteItem,
     Program,
@@ -84,6 +86,14 @@ def initiative_get(*, user: User, pk: int) -> Initiative:
     if initiative is None:
         raise Http404
     return initiative
+
+
+def initiative_reader_list(*, initiative: Initiative) -> list[User]:
+    """The people given read access to this one initiative (not its neighbourhood's members)."""
+    grants = (InitiativeUserObjectPermission.objects
+              .filter(content_object=initiative, permission__codename=INITIATIVE_READ_PERMISSION)
+              .select_related("user").order_by("user__email"))
+    return [grant.user for grant in grants]
 
 
 def letter_of_intent_list(*, user: User) -> QuerySet[LetterOfIntent]:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
 
 from neighbourhoods.models import Neighbourhood
 from pic.audit import audit
@@ -20,9 +21,11 @@ from . import access, rules
 from .documents import validate_upload
 from .models import (
     CI_CONDITIONS,
+    INITIATIVE_READ_PERMISSION,
     Contact,
     EvaluationQuestion,
     Initiative,
+    InitiativeUserObjectPermission,
     LetterOfIntent,
     PrerequisiteEvidence,
     Program,
@@ -152,6 +155,40 @@ def initiative_create(*, neighbourhood: Neighbourhood, program: Program, title: 
         desired_change=desired_change.strip(), created_at=now or timezone.now(),
     )
     audit(actor, "initiative.created", initiative)
+    return initiative
+
+
+def _has_initiative_read(user: User, initiative: Initiative) -> bool:
+    return InitiativeUserObjectPermission.objects.filter(
+        user=user, content_object=initiative, permission__codename=INITIATIVE_READ_PERMISSION,
+    ).exists()
+
+
+@transaction.atomic
+def initiative_access_grant(*, initiative: Initiative, user: User,
+                            actor: User | None) -> Initiative:
+    """Read access to one initiative, its proposals and their documents (e.g. an external
+    evaluator); never a write: those require membership of the table."""
+    access.ensure_coordination(actor)
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if not user.is_active:
+        raise ValidationError({"email": _("Ce compte est désactivé.")})
+    if _has_initiative_read(user, initiative):
+        return initiative
+    assign_perm(INITIATIVE_READ_PERMISSION, user, initiative)
+    audit(actor, "initiative.access_granted", initiative, email=user.email)
+    return initiative
+
+
+@transaction.atomic
+def initiative_access_revoke(*, initiative: Initiative, user: User,
+                             actor: User | None) -> Initiative:
+    access.ensure_coordination(actor)
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if not _has_initiative_read(user, initiative):
+        return initiative
+    remove_perm(INITIATIVE_READ_PERMISSION, user, initiative)
+    audit(actor, "initiative.access_revoked", initiative, email=user.email)
     return initiative
 
 

@@ -50,6 +50,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["status_counts"] = proposal_selectors.status_counts(user=user)
         if roles.partner and not roles.coordination:
             context.update(dashboards.portfolio_dashboard(user=user))
+        if not (roles.coordination or roles.advisor or roles.neighbourhood_member):
+            # Read access granted to one initiative (e.g. an external evaluator).
+            context["granted_initiatives"] = proposal_selectors.initiative_list(user=user)
         if roles.committee_member:
             context["committees"] = Committee.objects.filter(pk__in=roles.committee_ids)
         return context

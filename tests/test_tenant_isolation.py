@@ -187,6 +187,10 @@ MAPPED: dict[str, Target] = {
         reader=None),
     "proposals:initiative-detail": Target(
         lambda sm: Initiative.objects.filter(neighbourhood=sm), pk, every_url_readable=True),
+    "proposals:initiative-access-grant": Target(
+        lambda sm: Initiative.objects.filter(neighbourhood=sm), pk, reader=None),
+    "proposals:initiative-access-revoke": Target(
+        lambda sm: Initiative.objects.filter(neighbourhood=sm), pk, reader=None),
     "proposals:letter-acknowledge": Target(
         lambda sm: LetterOfIntent.objects.filter(neighbourhood=sm), pk, reader=None),
     "proposals:neighbourhood-file": Target(

@@ -2,6 +2,7 @@
 objects are a 404, like missing ones. Each view validates a form, calls one service, adds a
 message and redirects."""
 
+from .access import InitiativeAccessGrantView, InitiativeAccessRevokeView
 from .files import (
     ContactCreateView,
     InitiativeCreateView,
@@ -42,7 +43,8 @@ from .proposals import (
 )
 
 __all__ = [
-    "ContactCreateView", "DocumentDeleteView", "DocumentDownloadView", "InitiativeCreateView",
+    "ContactCreateView", "DocumentDeleteView", "DocumentDownloadView", "InitiativeAccessGrantView",
+    "InitiativeAccessRevokeView", "InitiativeCreateView",
     "InitiativeDetailView", "LetterOfIntentAcknowledgeView", "LetterOfIntentCreateView",
     "NeighbourhoodFileView", "PrerequisiteCreateView", "PrerequisiteUpdateView",
     "ProgramCreateView", "ProgramUpdateView", "ProgramView", "ProposalCreateView",

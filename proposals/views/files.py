@@ -12,12 +12,13 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from neighbourhoods import selectors as neighbourhood_selectors
-from neighbourhoods.models import Neighbourhood
+from neighbourhoods.models import Neighbourhood, is_coordination
 from pic.forms import apply_validation_error
 
 from .. import access, selectors, services
 from ..forms import (
     ContactForm,
+    InitiativeAccessForm,
     InitiativeForm,
     LetterOfIntentForm,
 )
@@ -109,8 +110,13 @@ class InitiativeDetailView(LoginRequiredMixin, TemplateView):
     template_name = "proposals/initiative_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(initiative=selectors.initiative_get(
-            user=self.request.user, pk=self.kwargs["pk"]), **kwargs)
+        user = self.request.user
+        initiative = selectors.initiative_get(user=user, pk=self.kwargs["pk"])
+        context = super().get_context_data(initiative=initiative, **kwargs)
+        if is_coordination(user):
+            context.update(access_form=InitiativeAccessForm(),
+                           readers=selectors.initiative_reader_list(initiative=initiative))
+        return context
 
 
 class LetterOfIntentCreateView(LoginRequiredMixin, FormView):

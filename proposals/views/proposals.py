@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,6 +84,8 @@ def proposal_context(proposal: Proposal, user) -> dict:
         "proposal": proposal,
         "prerequisites": prerequisites,
         "is_member": member,
+        # A person given read access to this initiative only does not see the file.
+        "sees_file": member or follower,
         "editable": editable,
         "can": {
             "submit": member and "submit" in transitions,
@@ -112,8 +114,11 @@ class ProposalEditView(LoginRequiredMixin, View):
 
     def get_proposal(self, request, pk):
         proposal = selectors.proposal_get(user=request.user, pk=pk)
-        if not access.is_member_of(request.user, proposal.neighbourhood_id) or \
-                proposal.status not in workflow.EDITABLE_STATES:
+        member = access.is_member_of(request.user, proposal.neighbourhood_id)
+        if not member and not (is_coordination(request.user)
+                               or access.is_advisor_of(request.user, proposal.neighbourhood_id)):
+            raise PermissionDenied  # read access to the initiative only: never a write
+        if not member or proposal.status not in workflow.EDITABLE_STATES:
             messages.info(request, _("Cette proposition ne se modifie pas."))
             raise _Redirect(reverse("proposals:proposal-detail", args=[proposal.pk]))
         return proposal
