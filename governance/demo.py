@@ -10,6 +10,7 @@ from django.utils import timezone
 from neighbourhoods.demo import demo_user
 from neighbourhoods.models import AdvisorAssignment
 from pic.models import User
+from proposals.demo import fill_blank
 from proposals.models import Proposal
 
 from . import services
@@ -25,6 +26,12 @@ COMMITTEES = [
     (Committee.Kind.GOUVERNANCE, "Comité de gouvernance",
      "Veille à la santé du partenariat : trois membres, un par groupe de partenaires."),
 ]
+
+COMMITTEE_NAMES_EN = {
+    Committee.Kind.PARTENAIRES: "Partners' committee",
+    Committee.Kind.GESTION: "Management committee",
+    Committee.Kind.GOUVERNANCE: "Governance committee",
+}
 
 # (email, full name, organisation short name, chair?)
 GESTION = [
@@ -53,8 +60,10 @@ def seed_committees(organisations: dict) -> dict:
     committees = {}
     for kind, name, mandate in COMMITTEES:
         committees[kind], _ = Committee.objects.get_or_create(
-            kind=kind, defaults={"name": name, "mandate": mandate}
+            kind=kind, defaults={"name": name, "name_en": COMMITTEE_NAMES_EN[kind],
+                                 "mandate": mandate}
         )
+        fill_blank(committees[kind], name_en=COMMITTEE_NAMES_EN[kind])
     for kind, people in ((Committee.Kind.GESTION, GESTION),
                          (Committee.Kind.PARTENAIRES, PARTENAIRES),
                          (Committee.Kind.GOUVERNANCE, GOUVERNANCE)):

@@ -96,7 +96,7 @@ class AnalysisForm(forms.Form):
         for item in self.prerequisite_items:
             previous = assessed.get(item.pk)
             self.fields[f"met_{item.pk}"] = forms.ChoiceField(
-                label=item.label, choices=self.MET_CHOICES, widget=forms.RadioSelect,
+                label=item.display_label, choices=self.MET_CHOICES, widget=forms.RadioSelect,
                 initial=(("yes" if previous.met else "no") if previous else None),
             )
             self.fields[f"comment_{item.pk}"] = forms.CharField(

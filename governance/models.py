@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Organisation, is_advisor, is_coordination
+from pic.i18n_fields import localized
 from proposals.models import Proposal
 
 
@@ -27,6 +28,7 @@ class Committee(models.Model):
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, unique=True)
     name = models.CharField(_("nom"), max_length=120)
+    name_en = models.CharField(_("nom (anglais)"), max_length=120, blank=True)
     mandate = models.TextField(_("rôle"), blank=True)
     quorum_rule = models.CharField(
         _("règle de quorum"), max_length=20, choices=QuorumRule.choices,
@@ -39,7 +41,12 @@ class Committee(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when filled in, else French)."""
+        return localized(self, "name")
 
 
 class CommitteeMemberQuerySet(models.QuerySet):

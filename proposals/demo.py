@@ -78,6 +78,59 @@ WINDOWS = [
 ]
 CURRENT_WINDOW = "Période de dépôt en cours"
 
+# The English names of the program's data (shown on English pages; French stays the reference).
+STAGE_NAMES_EN = {1: "Planning", 2: "Deployment", 3: "Intensification"}
+PREREQUISITES_EN = {
+    "Un plan de quartier adopté ou en cours d'adoption.":
+        "A neighbourhood plan, adopted or being adopted.",
+    "La priorisation collective d'un changement souhaité qui sera travaillé en mode d'impact "
+    "collectif.":
+        "A desired change, collectively prioritised, to be worked on in a collective impact "
+        "approach.",
+    "Plan de déploiement : une vision de changement (une page).":
+        "Deployment plan: a vision of change (one page).",
+    "Plan de déploiement : un plan sommaire de captation des apprentissages pour l'étape 2.":
+        "Deployment plan: a summary plan for capturing learnings in stage 2.",
+    "Plan de déploiement : la planification des stratégies collectives pour UNE initiative "
+    "d'impact collectif.":
+        "Deployment plan: the planning of collective strategies for ONE collective impact "
+        "initiative.",
+    "Plan de déploiement : la prise en compte de l'équité, de la diversité et de "
+    "l'inclusion (ÉDI) tout au long.":
+        "Deployment plan: equity, diversity and inclusion (EDI) taken into account throughout.",
+    "Une initiative déjà déployée ayant des effets tangibles et documentés.":
+        "An initiative already deployed, with tangible and documented effects.",
+    "Des apprentissages tirés et réinvestis, basés sur des données analysées "
+    "collectivement.":
+        "Learnings drawn and reinvested, based on collectively analysed data.",
+    "Plan d'intensification : une vision de changement (une page).":
+        "Intensification plan: a vision of change (one page).",
+    "Plan d'intensification : un plan de captation des apprentissages pour l'étape 3.":
+        "Intensification plan: a plan for capturing learnings in stage 3.",
+    "Plan d'intensification : les stratégies collectives pour UNE initiative d'impact "
+    "collectif.":
+        "Intensification plan: the collective strategies for ONE collective impact initiative.",
+    "Plan d'intensification : la prise en compte de l'ÉDI tout au long.":
+        "Intensification plan: EDI taken into account throughout.",
+}
+WINDOW_NAMES_EN = {
+    "15 octobre 2021 — étape 1": "October 15, 2021 — stage 1",
+    "1er février 2022": "February 1, 2022",
+    "29 mars 2022": "March 29, 2022",
+    "14 octobre 2022": "October 14, 2022",
+    CURRENT_WINDOW: "Current submission window",
+}
+
+
+def fill_blank(obj, **values) -> None:
+    """Fill the given fields where they are still empty (rows seeded before they existed);
+    a second run changes nothing."""
+    blank = [field for field, value in values.items() if value and not getattr(obj, field)]
+    for field in blank:
+        setattr(obj, field, values[field])
+    if blank:
+        obj.save(update_fields=blank)
+
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=MONTREAL)
@@ -97,20 +150,27 @@ def seed_program() -> tuple[Program, dict[int, Stage], dict[str, Window]]:
     for number, name, normal, longest, low, high, capacity, description in STAGES:
         stages[number], _ = Stage.objects.get_or_create(
             program=program, number=number,
-            defaults={"name": name, "normal_duration_years": normal,
+            defaults={"name": name, "name_en": STAGE_NAMES_EN[number],
+                      "normal_duration_years": normal,
                       "max_duration_years": longest, "min_yearly_amount": low,
                       "max_yearly_amount": high, "capacity_building_amount": capacity,
                       "description": description},
         )
+        fill_blank(stages[number], name_en=STAGE_NAMES_EN[number])
         for position, label in enumerate(PREREQUISITES[number], start=1):
-            PrerequisiteItem.objects.get_or_create(stage=stages[number], position=position,
-                                                   defaults={"label": label})
+            item, _ = PrerequisiteItem.objects.get_or_create(
+                stage=stages[number], position=position,
+                defaults={"label": label, "label_en": PREREQUISITES_EN[label]})
+            if item.label == label:
+                fill_blank(item, label_en=PREREQUISITES_EN[label])
     windows = {}
     today = timezone.localdate()
     for name, deadline, numbers in [*WINDOWS, (CURRENT_WINDOW, today + datetime.timedelta(
             days=30), (1, 2, 3))]:
-        window, created = Window.objects.get_or_create(program=program, name=name,
-                                                       defaults={"deadline": deadline})
+        window, created = Window.objects.get_or_create(
+            program=program, name=name,
+            defaults={"deadline": deadline, "name_en": WINDOW_NAMES_EN[name]})
+        fill_blank(window, name_en=WINDOW_NAMES_EN[name])
         if created:
             window.stages.set([stages[n] for n in numbers])
         windows[name] = window

@@ -102,8 +102,9 @@ class ProposalForm(forms.Form):
         self.evidence_names = []
         for item in stage.prerequisites.all():
             name = rules.evidence_field(item.pk)
-            self.fields[name] = forms.CharField(label=item.label, widget=TEXTAREA,
-                                                required=False, help_text=item.guidance)
+            self.fields[name] = forms.CharField(label=item.display_label, widget=TEXTAREA,
+                                                required=False,
+                                                help_text=item.display_guidance)
             self.evidence_names.append((name, item))
         questions = list(proposal.evaluation_questions.all())
         self.question_rows = []
@@ -239,7 +240,7 @@ class ProgramForm(forms.ModelForm):
 class StageForm(forms.ModelForm):
     class Meta:
         model = Stage
-        fields = ["number", "name", "description", "normal_duration_years",
+        fields = ["number", "name", "name_en", "description", "normal_duration_years",
                   "max_duration_years", "min_yearly_amount", "max_yearly_amount",
                   "capacity_building_amount"]
 
@@ -247,13 +248,13 @@ class StageForm(forms.ModelForm):
 class PrerequisiteItemForm(forms.ModelForm):
     class Meta:
         model = PrerequisiteItem
-        fields = ["position", "label", "guidance"]
+        fields = ["position", "label", "label_en", "guidance", "guidance_en"]
 
 
 class WindowForm(forms.ModelForm):
     class Meta:
         model = Window
-        fields = ["name", "opens_on", "deadline", "stages"]
+        fields = ["name", "name_en", "opens_on", "deadline", "stages"]
         widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "stages": forms.CheckboxSelectMultiple}

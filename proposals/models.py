@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from neighbourhoods.models import Neighbourhood
+from pic.i18n_fields import localized
 
 # Read access to one initiative, its proposals and their documents, granted to one person
 # (e.g. an external evaluator) by coordination staff: services.initiative_access_grant.
@@ -81,6 +82,7 @@ class Stage(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="stages")
     number = models.PositiveSmallIntegerField(_("numéro"))
     name = models.CharField(_("nom"), max_length=60)
+    name_en = models.CharField(_("nom (anglais)"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
     normal_duration_years = models.PositiveSmallIntegerField(_("durée normale (années)"))
     max_duration_years = models.PositiveSmallIntegerField(
@@ -116,7 +118,13 @@ class Stage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Étape %(number)s — %(name)s") % {"number": self.number, "name": self.name}
+        return _("Étape %(number)s — %(name)s") % {"number": self.number,
+                                                    "name": self.display_name}
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when filled in, else French)."""
+        return localized(self, "name")
 
 
 class PrerequisiteItem(models.Model):
@@ -125,7 +133,9 @@ class PrerequisiteItem(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="prerequisites")
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     label = models.CharField(_("préalable"), max_length=300)
+    label_en = models.CharField(_("préalable (anglais)"), max_length=300, blank=True)
     guidance = models.TextField(_("précisions"), blank=True)
+    guidance_en = models.TextField(_("précisions (anglais)"), blank=True)
 
     class Meta:
         verbose_name = _("préalable")
@@ -133,7 +143,16 @@ class PrerequisiteItem(models.Model):
         ordering = ["stage", "position", "pk"]
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (English when filled in, else French)."""
+        return localized(self, "label")
+
+    @property
+    def display_guidance(self) -> str:
+        return localized(self, "guidance")
 
 
 class Window(models.Model):
@@ -141,6 +160,7 @@ class Window(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="windows")
     name = models.CharField(_("nom"), max_length=120)
+    name_en = models.CharField(_("nom (anglais)"), max_length=120, blank=True)
     opens_on = models.DateField(_("ouverture"), null=True, blank=True)
     deadline = models.DateField(_("date limite"))
     stages = models.ManyToManyField(Stage, verbose_name=_("étapes acceptées"),
@@ -152,7 +172,12 @@ class Window(models.Model):
         ordering = ["deadline"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when filled in, else French)."""
+        return localized(self, "name")
 
 
 class Initiative(models.Model):

@@ -162,7 +162,7 @@ def _prerequisite_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str
         if not texts.get(item.pk, "").strip() and item.pk not in documented:
             errors[evidence_field(item.pk)] = [
                 _("Démontrez ce préalable (un texte ou un document) : « %(label)s ».")
-                % {"label": item.label}]
+                % {"label": item.display_label}]
     return errors
 
 

@@ -166,7 +166,7 @@ def next_steps(file: dict, *, open_windows: list[Window]) -> list[dict]:
         window = open_windows[0]
         steps.append({"text": _("Prochaine date limite : %(d)s (%(w)s), 23 h 59, heure de "
                                 "Montréal.") % {"d": format_date(window.deadline),
-                                                "w": window.name}})
+                                                "w": window.display_name}})
     return steps
 
 

@@ -1,0 +1,16 @@
+"""Program data stored in French with an optional English twin (``<field>_en``).
+
+``localized(obj, "name")`` returns ``obj.name_en`` when the active language is English and
+that value is filled in, else the French ``obj.name``. Kept free of other apps' imports.
+"""
+
+from django.utils.translation import get_language
+
+
+def localized(obj, field: str) -> str:
+    french = getattr(obj, field)
+    if (get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return french
