@@ -14,3 +14,10 @@ def localized(obj, field: str) -> str:
         if english:
             return english
     return french
+
+
+def localized_value(french: str, english: str | None) -> str:
+    """The same choice for values read without their object (aggregate rows)."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return french

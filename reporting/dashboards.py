@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from governance.services import ratification_deadline
 from neighbourhoods.models import Neighbourhood
 from pic.formatting import format_money
+from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
 
@@ -41,11 +42,11 @@ def files_by_stage_and_status(*, user: User) -> dict:
 def _files_table(proposals: QuerySet[Proposal]) -> dict:
     """{"statuses": [(value, label)], "rows": [{number, name, counts, total}]}: one query."""
     rows = (proposals
-            .values("stage__number", "stage__name", "status")
+            .values("stage__number", "stage__name", "stage__name_en", "status")
             .annotate(n=Count("pk")).order_by("stage__number", "status"))
     stages, cells = {}, {}
     for row in rows:
-        stages[row["stage__number"]] = row["stage__name"]
+        stages[row["stage__number"]] = localized_value(row["stage__name"], row["stage__name_en"])
         cells[(row["stage__number"], row["status"])] = row["n"]
     statuses = [(v, label) for v, label in Proposal.Status.choices
                 if any(s == v for (_n, s) in cells)]
@@ -85,12 +86,17 @@ def allocations_by_stage_and_year(*, user: User) -> list[dict]:
 
 def _allocations_table(years: QuerySet[AllocationYear]) -> list[dict]:
     """Sum of allocation years per stage and calendar year (the year a year starts)."""
-    return list(
+    rows = list(
         years
         .annotate(calendar_year=ExtractYear("starts_on"))
-        .values("allocation__stage__number", "allocation__stage__name", "calendar_year")
+        .values("allocation__stage__number", "allocation__stage__name",
+                "allocation__stage__name_en", "calendar_year")
         .annotate(total=Sum("amount"))
         .order_by("calendar_year", "allocation__stage__number"))
+    for row in rows:
+        row["allocation__stage__name"] = localized_value(row["allocation__stage__name"],
+                                                         row.pop("allocation__stage__name_en"))
+    return rows
 
 
 def indicator_rollup(*, user: User) -> list[dict]:
@@ -211,7 +217,10 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
         .filter(advisor_assignments__advisor=user, advisor_assignments__ended_at__isnull=True)
         .annotate(
             allocation_stage=Subquery(active.order_by("-starts_on").values("stage__name")[:1]),
+            allocation_stage_en=Subquery(
+                active.order_by("-starts_on").values("stage__name_en")[:1]),
             proposal_stage=Subquery(latest_proposal.values("stage__name")[:1]),
+            proposal_stage_en=Subquery(latest_proposal.values("stage__name_en")[:1]),
             proposal_status=Subquery(latest_proposal.values("status")[:1]),
             next_report=_first(open_reports.filter(due_on__gte=today), "due_on"),
             next_checkin=_first(open_checkins.filter(due_on__gte=today), "due_on"),
@@ -230,7 +239,10 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
                 .values("n")[:1], output_field=IntegerField()), 0),
         )
         .distinct().order_by("name"))
-    for row in rows:  # a check-in held is a contact too
+    for row in rows:
+        row.allocation_stage = localized_value(row.allocation_stage, row.allocation_stage_en)
+        row.proposal_stage = localized_value(row.proposal_stage, row.proposal_stage_en)
+        # a check-in held is a contact too
         row.last_contact = max(filter(None, [row.last_contact_logged, row.last_checkin]),
                                default=None)
     return rows

@@ -160,3 +160,15 @@ def test_seed_demo_fills_english_names_of_an_older_demo_database(db, settings, t
     before = {m: list(m.objects.values_list("pk", "name_en")) for m in models}
     call_command("seed_demo", force=True, verbosity=0, stdout=StringIO())
     assert {m: list(m.objects.values_list("pk", "name_en")) for m in models} == before
+
+
+def test_dashboard_rows_name_the_stage_in_the_reader_s_language():
+    from django.utils import translation
+
+    from pic.i18n_fields import localized_value
+
+    with translation.override("en"):
+        assert localized_value("Déploiement", "Deployment") == "Deployment"
+        assert localized_value("Déploiement", "") == "Déploiement"
+    with translation.override("fr"):
+        assert localized_value("Déploiement", "Deployment") == "Déploiement"
