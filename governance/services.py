@@ -581,6 +581,10 @@ def minutes_generate(*, meeting: Meeting, actor: User | None) -> MeetingMinutes:
     version = (meeting.minutes.aggregate(m=Max("version"))["m"] or 0) + 1
     minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest, created_by=actor)
     minutes.file.save(f"{meeting.pk}-minutes-v{version}.pdf", ContentFile(pdf), save=False)
-    minutes.save()
-    audit(actor, "meeting.minutes_generated", meeting, version=version, sha256=digest)
+    try:
+        minutes.save()
+        audit(actor, "meeting.minutes_generated", meeting, version=version, sha256=digest)
+    except BaseException:
+        minutes.file.storage.delete(minutes.file.name)  # no file without its row
+        raise
     return minutes

@@ -210,5 +210,20 @@ def test_minutes_pdf_lists_recusals_and_results(item, chair, member, member2, co
                               args=[minutes.pk])).status_code == 200
 
 
+def test_failed_minutes_leave_no_file_behind(item, coordination, settings, monkeypatch):
+    from pathlib import Path
+
+    from governance import services as governance_services
+
+    def broken_audit(*args, **kwargs):
+        raise RuntimeError("audit unavailable")
+
+    monkeypatch.setattr(governance_services, "audit", broken_audit)
+    with pytest.raises(RuntimeError):
+        services.minutes_generate(meeting=item.meeting, actor=coordination)
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    assert not [p for p in root.rglob("*minutes*") if p.is_file()]
+
+
 def test_committee_defaults_to_partners(program, db):
     assert services.ratifying_committee(program).kind == Committee.Kind.PARTENAIRES
