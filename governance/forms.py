@@ -100,7 +100,8 @@ class AnalysisForm(forms.Form):
                 initial=(("yes" if previous.met else "no") if previous else None),
             )
             self.fields[f"comment_{item.pk}"] = forms.CharField(
-                label=_("Commentaire"), required=False,
+                label=_("Commentaire — %(prerequisite)s") % {"prerequisite": item.display_label},
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=previous.comment if previous else "",
             )

@@ -185,6 +185,11 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
         "organisation": _("Son organisation se retire des décisions d'investissement"),
         "neighbourhood": _("Son organisation est la table de quartier visée"),
         "conflict": _("Conflit d'intérêts déclaré"),
+        # contacts with the advisor
+        "pre_submission": _("Échange avant le dépôt"),
+        "follow_up": _("Suivi"),
+        "analysis": _("Retour d'analyse"),
+        "other": _("Autre"),
     },
 }
 

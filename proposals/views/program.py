@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from neighbourhoods.models import is_coordination
@@ -78,39 +78,39 @@ class ProgramConfigView(CoordinationRequiredMixin, FormView):
 
 class ProgramCreateView(ProgramConfigView):
     form_class, model = ProgramForm, Program
-    title = _lazy("Nouveau programme")
+    title = gettext_lazy("Nouveau programme")
 
 
 class ProgramUpdateView(ProgramCreateView):
-    title = _lazy("Modifier le programme")
+    title = gettext_lazy("Modifier le programme")
 
 
 class StageCreateView(ProgramConfigView):
     form_class, model, parent_model, parent_field = StageForm, Stage, Program, "program"
-    title = _lazy("Nouvelle étape")
+    title = gettext_lazy("Nouvelle étape")
 
 
 class StageUpdateView(StageCreateView):
-    title = _lazy("Modifier l'étape")
+    title = gettext_lazy("Modifier l'étape")
 
 
 class PrerequisiteCreateView(ProgramConfigView):
     form_class, model, parent_model, parent_field = (PrerequisiteItemForm, PrerequisiteItem,
                                                      Stage, "stage")
-    title = _lazy("Nouveau préalable")
+    title = gettext_lazy("Nouveau préalable")
 
 
 class PrerequisiteUpdateView(PrerequisiteCreateView):
-    title = _lazy("Modifier le préalable")
+    title = gettext_lazy("Modifier le préalable")
 
 
 class WindowCreateView(ProgramConfigView):
     form_class, model, parent_model, parent_field = WindowForm, Window, Program, "program"
-    title = _lazy("Nouvelle période de dépôt")
+    title = gettext_lazy("Nouvelle période de dépôt")
 
 
 class WindowUpdateView(WindowCreateView):
-    title = _lazy("Modifier la période de dépôt")
+    title = gettext_lazy("Modifier la période de dépôt")
 
 
 class WindowExtensionCreateView(CoordinationRequiredMixin, FormView):
