@@ -101,6 +101,10 @@ class DemoDecisions:
     def __init__(self, committees: dict, coordination: User):
         self.committees, self.coordination = committees, coordination
 
+    def analyse(self, proposal: Proposal) -> None:
+        """The advisor's analysis, before the committee's recommendation."""
+        _seed_analysis(proposal)
+
     def ratify(self, proposal: Proposal, ratified_on: datetime.date, *,
                send_letter: bool = True) -> None:
         services.ratification_record(proposal=proposal, ratified_on=ratified_on,

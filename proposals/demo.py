@@ -277,6 +277,7 @@ def demo_pdf(title: str, paragraphs: list[str]) -> bytes:
 
 
 class Decisions(Protocol):
+    analyse: Callable[..., object]
     ratify: Callable[..., object]
     refuse: Callable[..., object]
 
@@ -358,6 +359,8 @@ class Story:
                 })
                 workflow.proposal_resubmit(proposal=proposal, actor=self.member)
             else:
+                if step in ("recommend", "not_recommend"):
+                    self.decisions.analyse(proposal)  # the advisor's analysis comes first
                 workflow.TRANSITION_FUNCTIONS[step](proposal=proposal, actor=self.coordination)
         proposal.refresh_from_db()
         return proposal
