@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -451,8 +452,8 @@ class ImportView(CoordinationRequiredMixin, View):
     so the person does not pick it again)."""
 
     template_name = "reporting/import.html"
-    kinds = [("organisations", _("Organisations")), ("neighbourhoods", _("Quartiers")),
-             ("people", _("Personnes"))]
+    kinds = [("organisations", gettext_lazy("Organisations")),
+             ("neighbourhoods", gettext_lazy("Quartiers")), ("people", gettext_lazy("Personnes"))]
 
     def get(self, request):
         return render(request, self.template_name, {"form": ImportForm(kinds=self.kinds)})
