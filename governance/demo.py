@@ -13,7 +13,7 @@ from pic.models import User
 from proposals.demo import fill_blank
 from proposals.models import Proposal
 
-from . import services
+from . import selectors, services
 from .models import Analysis, Committee, CommitteeMember, DecisionLetter, Meeting, Vote
 
 COMMITTEES = [
@@ -136,8 +136,8 @@ class DemoDecisions:
             present=list(CommitteeMember.objects.current().filter(committee=gestion)))
         for email, choice in PAST_VOTES:
             user = User.objects.get(email=email)
-            seat = services.seat_for(item, user)
-            if seat is not None and services.recusal_reason(item, seat) is None:
+            seat = selectors.seat_for(item, user)
+            if seat is not None and selectors.recusal_reason(item, seat) is None:
                 services.vote_cast(item=item, actor=user, choice=choice)
         services.item_close(item=item, actor=chair, reasons=reasons)
         services.minutes_generate(meeting=meeting, actor=self.coordination)
@@ -153,7 +153,7 @@ def seed_meeting(gestion: Committee) -> Meeting | None:
     each with the advisor's analysis, and one vote cast. Written once (keyed on its title)."""
     if Meeting.objects.filter(committee=gestion, title=DEMO_MEETING).exists():
         return Meeting.objects.get(committee=gestion, title=DEMO_MEETING)
-    proposals = list(Proposal.objects.filter(status__in=services.DECIDABLE)
+    proposals = list(Proposal.objects.filter(status__in=selectors.DECIDABLE)
                      .select_related("stage", "neighbourhood").order_by("pk")[:3])
     if not proposals:
         return None
@@ -163,9 +163,9 @@ def seed_meeting(gestion: Committee) -> Meeting | None:
     for proposal in proposals:
         _seed_analysis(proposal)
         item = services.agenda_item_add(meeting=meeting, proposal=proposal, actor=None)
-    voter = services.seat_for(item, demo_user("gestion.chagnon@example.org",
+    voter = selectors.seat_for(item, demo_user("gestion.chagnon@example.org",
                                               "François Bélanger"))
-    if voter is not None and services.recusal_reason(item, voter) is None:
+    if voter is not None and selectors.recusal_reason(item, voter) is None:
         services.vote_cast(item=item, actor=voter.user, choice=Vote.Choice.FOR)
     return meeting
 

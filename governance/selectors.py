@@ -22,10 +22,118 @@ from .models import (
     CommitteeMember,
     DecisionLetter,
     Meeting,
+    QuorumRule,
     Recusal,
     Vote,
 )
-from .services import DECIDABLE, UNDECIDED, ratification_deadline
+
+# --- States, seats, recusals and tallies (read by the services too) ----------------------
+
+# Proposals that may still be analysed and put on an agenda.
+UNDECIDED = (
+    Proposal.Status.SUBMITTED,
+    Proposal.Status.IN_ANALYSIS,
+    Proposal.Status.CHANGES_REQUESTED,
+    Proposal.Status.RESUBMITTED,
+)
+PUBLISHED = (Proposal.Status.RATIFIED, Proposal.Status.LETTER_SENT)
+# Proposals a committee may decide (the workflow recommends from these states).
+DECIDABLE = (Proposal.Status.IN_ANALYSIS, Proposal.Status.RESUBMITTED)
+
+
+def seat_for(item: AgendaItem, user: User) -> CommitteeMember | None:
+    """The user's current seat on the committee deciding the item, if any."""
+    return (CommitteeMember.objects.current().select_related("organisation")
+            .filter(committee_id=item.meeting.committee_id, user=user).first())
+
+
+def is_chair(item: AgendaItem, user: User) -> bool:
+    return CommitteeMember.objects.current().filter(
+        committee_id=item.meeting.committee_id, user=user, is_chair=True).exists()
+
+
+def automatic_recusal(member: CommitteeMember, proposal: Proposal) -> str | None:
+    """The reason a member may never vote on this allocation, whatever they declare."""
+    if member.organisation.recused_from_investment_decisions:
+        return Recusal.Reason.ORGANISATION
+    if (proposal.neighbourhood.organisation_id is not None
+            and proposal.neighbourhood.organisation_id == member.organisation_id):
+        return Recusal.Reason.NEIGHBOURHOOD
+    return None
+
+
+def recusal_reason(item: AgendaItem, member: CommitteeMember) -> tuple[str, str] | None:
+    """(reason label, details) when the member is recused from the item, else None."""
+    recorded = Recusal.objects.filter(item=item, member=member).first()
+    if recorded is not None:
+        return recorded.get_reason_display(), recorded.details
+    reason = automatic_recusal(member, item.proposal)
+    if reason is not None:
+        return Recusal.Reason(reason).label, ""
+    return None
+
+
+def eligible_members(item: AgendaItem) -> QuerySet[CommitteeMember]:
+    """Current members of the deciding committee who may vote: recusals excluded."""
+    qs = CommitteeMember.objects.current().filter(
+        committee_id=item.meeting.committee_id,
+        organisation__recused_from_investment_decisions=False,
+    ).exclude(pk__in=Recusal.objects.filter(item=item).values("member"))
+    organisation_id = item.proposal.neighbourhood.organisation_id
+    if organisation_id is not None:
+        qs = qs.exclude(organisation_id=organisation_id)
+    return qs
+
+
+
+@dataclass(frozen=True)
+class Tally:
+    eligible: int
+    present: int
+    quorum_needed: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.eligible > 0 and self.present >= self.quorum_needed
+
+    @property
+    def adopted(self) -> bool:
+        """Majority of the votes cast; abstentions are not votes cast (a tie is lost)."""
+        return self.votes_for > self.votes_against
+
+
+def quorum_needed(eligible: int, rule: str) -> int:
+    if rule == QuorumRule.TWO_THIRDS:
+        return -(-2 * eligible // 3)
+    return eligible // 2 + 1
+
+
+def item_tally(item: AgendaItem) -> Tally:
+    eligible = eligible_members(item)
+    eligible_ids = set(eligible.values_list("pk", flat=True))
+    present = Attendance.objects.filter(meeting_id=item.meeting_id,
+                                        member_id__in=eligible_ids).count()
+    choices = list(Vote.objects.filter(item=item, member_id__in=eligible_ids)
+                   .values_list("choice", flat=True))
+    return Tally(
+        eligible=len(eligible_ids), present=present,
+        quorum_needed=quorum_needed(len(eligible_ids), item.meeting.effective_quorum_rule),
+        votes_for=choices.count(Vote.Choice.FOR),
+        votes_against=choices.count(Vote.Choice.AGAINST),
+        votes_abstain=choices.count(Vote.Choice.ABSTAIN),
+    )
+
+
+
+def ratification_deadline(proposal: Proposal) -> datetime.date | None:
+    if proposal.window_id is None:
+        return None
+    weeks = proposal.stage.program.ratification_weeks
+    return proposal.window.deadline + datetime.timedelta(weeks=weeks)
+
 
 AT_RISK_DAYS = 14
 
@@ -114,8 +222,6 @@ class MemberRow:
 def item_members(*, item: AgendaItem) -> list[MemberRow]:
     """Every current member of the deciding committee, with recusal and whether they voted.
     Two queries whatever the committee's size."""
-    from .services import automatic_recusal
-
     votes = Vote.objects.filter(item=item, member=OuterRef("pk"))
     members = (CommitteeMember.objects.current().filter(committee_id=item.meeting.committee_id)
                .select_related("user", "organisation")

@@ -367,7 +367,7 @@ class AnalysisDetailView(LoginRequiredMixin, TemplateView):
                 raise Http404
         context.update(proposal=proposal, analysis=analysis,
                        can_edit=services.can_write_analysis(user, proposal)
-                       and proposal.status in services.UNDECIDED)
+                       and proposal.status in selectors.UNDECIDED)
         return context
 
 

@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from governance.services import ratification_deadline
+from governance.selectors import ratification_deadline
 from neighbourhoods.models import Neighbourhood
 from pic.formatting import format_money
 from pic.i18n_fields import localized_value

@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from governance.services import ratification_deadline
+from governance.selectors import ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic.audit import audit
 from pic.models import User

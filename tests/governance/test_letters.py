@@ -213,7 +213,7 @@ def test_minutes_pdf_lists_recusals_and_results(item, chair, member, member2, co
 def test_failed_minutes_leave_no_file_behind(item, coordination, settings, monkeypatch):
     from pathlib import Path
 
-    from governance import services as governance_services
+    from governance.services import letters as governance_services
 
     def broken_audit(*args, **kwargs):
         raise RuntimeError("audit unavailable")

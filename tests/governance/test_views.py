@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance import services
+from governance import selectors, services
 from governance.models import Recusal, Vote
 from tests import factories
 from tests.governance.conftest import make_proposal
@@ -166,7 +166,7 @@ def test_vote_page_runs_a_constant_number_of_queries(
     def grow():
         _grow(item.meeting, gestion, stage, coordination, 8)
         for seat in gestion.members.exclude(pk__in=[chair.pk, member.pk])[:5]:
-            if services.recusal_reason(item, seat) is None:
+            if selectors.recusal_reason(item, seat) is None:
                 services.vote_cast(item=item, actor=seat.user, choice=Vote.Choice.AGAINST)
 
     _assert_constant(client, urls, grow, django_assert_max_num_queries, 20)

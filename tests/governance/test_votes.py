@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance import services
+from governance import selectors, services
 from governance.models import AgendaItem, Attendance, QuorumRule, Recusal, Vote
 from pic.models import AuditEvent
 from proposals.models import Proposal
@@ -46,7 +46,7 @@ def test_conflict_declaration_recuses_the_member(item, member):
     assert recusal.details == "Je siège au CA du groupe."
     with pytest.raises(PermissionDenied):
         services.vote_cast(item=item, actor=member.user, choice=Vote.Choice.FOR)
-    assert member.pk not in set(services.eligible_members(item).values_list("pk", flat=True))
+    assert member.pk not in set(selectors.eligible_members(item).values_list("pk", flat=True))
 
 
 def test_conflict_declaration_needs_a_reason(item, member):
@@ -85,11 +85,11 @@ def test_quorum_excludes_recused_members(item, chair, member, member2, cmtq_dele
     # 4 seats, CMTQ recused: 3 eligible, quorum 2; the CMTQ's presence does not count.
     services.attendance_set(meeting=item.meeting, present=[cmtq_delegate, member],
                             actor=chair.user)
-    tally = services.item_tally(item)
+    tally = selectors.item_tally(item)
     assert (tally.eligible, tally.present, tally.quorum_needed) == (3, 1, 2)
     assert not tally.quorum_met
     services.recusal_declare(item=item, actor=member2.user, details="Conflit")
-    tally = services.item_tally(item)
+    tally = selectors.item_tally(item)
     assert (tally.eligible, tally.present, tally.quorum_needed) == (2, 1, 2)
 
 
@@ -125,7 +125,7 @@ def test_two_thirds_rule_configured_on_the_meeting(item, chair, member, member2)
     item.meeting.quorum_rule = QuorumRule.TWO_THIRDS
     item.meeting.save()
     services.vote_cast(item=item, actor=member.user, choice=Vote.Choice.FOR)
-    tally = services.item_tally(services.AgendaItem.objects.get(pk=item.pk))
+    tally = selectors.item_tally(AgendaItem.objects.get(pk=item.pk))
     assert (tally.eligible, tally.quorum_needed, tally.quorum_met) == (3, 2, False)
 
 

@@ -1,0 +1,38 @@
+"""Writes on governance, by topic. Each change checks permission, writes in one transaction
+under a row lock, audits, and defers side effects (tasks, email) to the commit. The read
+helpers the services share (seats, recusals, tallies, deadlines) are in `governance.selectors`.
+"""
+
+from .agendas import agenda_item_add, attendance_set, meeting_create, recusals_record_automatic
+from .analyses import analysis_save, can_write_analysis
+from .committees import (
+    accept_committee_seat_invitation,
+    committee_member_end,
+    committee_member_seat,
+    ratifying_committee,
+)
+from .letters import letter_issue, minutes_generate, refusal_letter_request
+from .ratification import ratification_record, register_ratification_listener
+from .votes import item_close, recusal_declare, vote_cast, vote_reminder_send
+
+__all__ = [
+    "accept_committee_seat_invitation",
+    "agenda_item_add",
+    "analysis_save",
+    "attendance_set",
+    "can_write_analysis",
+    "committee_member_end",
+    "committee_member_seat",
+    "item_close",
+    "letter_issue",
+    "meeting_create",
+    "minutes_generate",
+    "ratification_record",
+    "ratifying_committee",
+    "recusal_declare",
+    "recusals_record_automatic",
+    "refusal_letter_request",
+    "register_ratification_listener",
+    "vote_cast",
+    "vote_reminder_send",
+]

@@ -1,0 +1,96 @@
+"""Meetings, their agendas, automatic recusals and attendance."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import is_coordination
+from neighbourhoods.services import ensure_coordination
+from pic.audit import audit
+from pic.models import User
+from proposals.models import Proposal
+
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    CommitteeMember,
+    Meeting,
+    Recusal,
+    Vote,
+)
+from ..selectors import (
+    DECIDABLE,
+    automatic_recusal,
+)
+
+
+@transaction.atomic
+def meeting_create(
+    *, committee: Committee, title: str, held_on: datetime.date, actor: User | None,
+    location: str = "", quorum_rule: str = "",
+) -> Meeting:
+    ensure_coordination(actor)
+    meeting = Meeting.objects.create(committee=committee, title=title, held_on=held_on,
+                                     location=location, quorum_rule=quorum_rule)
+    audit(actor, "meeting.created", meeting, committee=committee.kind,
+          held_on=held_on.isoformat())
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, proposal: Proposal, actor: User | None) -> AgendaItem:
+    ensure_coordination(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    existing = AgendaItem.objects.filter(meeting=meeting, proposal=proposal).first()
+    if existing is not None:
+        return existing
+    if proposal.status not in DECIDABLE:
+        raise ValidationError(
+            {"proposal": _("Seule une proposition en analyse et pas encore décidée peut être "
+                           "inscrite à l'ordre du jour.")})
+    position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=position)
+    recusals_record_automatic(item=item)
+    audit(actor, "agenda_item.added", item, meeting=meeting.pk, proposal=proposal.pk)
+    return item
+
+
+
+def recusals_record_automatic(*, item: AgendaItem) -> None:
+    """Write the automatic recusals of the committee's current members (idempotent)."""
+    proposal = Proposal.objects.select_related("neighbourhood").get(pk=item.proposal_id)
+    already = set(item.recusals.values_list("member_id", flat=True))
+    members = (CommitteeMember.objects.current().select_related("organisation")
+               .filter(committee_id=item.meeting.committee_id).exclude(pk__in=already))
+    for member in members:
+        reason = automatic_recusal(member, proposal)
+        if reason is not None:
+            Recusal.objects.create(item=item, member=member, reason=reason)
+            audit(None, "recusal.recorded", item, member=member.pk, reason=reason)
+
+
+
+@transaction.atomic
+def attendance_set(*, meeting: Meeting, present: list[CommitteeMember], actor: User) -> None:
+    """Record who is present. A member who has voted on an open item stays present."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    chair = CommitteeMember.objects.current().filter(
+        committee_id=meeting.committee_id, user=actor, is_chair=True).exists()
+    if not (chair or is_coordination(actor)):
+        raise PermissionDenied(_("Seule la présidence ou l'équipe de coordination note les "
+                                 "présences."))
+    wanted = {m.pk for m in present}
+    if any(m.committee_id != meeting.committee_id for m in present):
+        raise ValidationError(_("Une de ces personnes ne siège pas à ce comité."))
+    voted = set(Vote.objects.filter(item__meeting=meeting).values_list("member_id", flat=True))
+    current = set(meeting.attendances.values_list("member_id", flat=True))
+    removed = current - wanted - voted
+    added = wanted - current
+    Attendance.objects.filter(meeting=meeting, member_id__in=removed).delete()
+    Attendance.objects.bulk_create([Attendance(meeting=meeting, member_id=pk) for pk in added])
+    if added or removed:
+        audit(actor, "meeting.attendance", meeting, added=sorted(added), removed=sorted(removed))

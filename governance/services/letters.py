@@ -1,0 +1,119 @@
+"""Decision letters (allocation, refusal) and meeting minutes."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.services import ensure_coordination
+from pic.audit import audit
+from pic.models import User
+from proposals import workflow
+from proposals.models import Proposal
+
+from ..models import (
+    DecisionLetter,
+    Meeting,
+    MeetingMinutes,
+)
+from ..selectors import (
+    PUBLISHED,
+)
+
+
+@transaction.atomic
+def refusal_letter_request(*, proposal: Proposal, actor: User | None) -> None:
+    ensure_coordination(actor)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.NOT_RECOMMENDED:
+        raise ValidationError(_("Une lettre de refus suit une proposition non recommandée."))
+    from ..tasks import send_decision_letter
+
+    audit(actor, "letter.refusal_requested", proposal)
+    transaction.on_commit(
+        lambda: send_decision_letter.delay(proposal.pk, DecisionLetter.Kind.REFUSAL))
+
+
+
+def _letter_allowed(proposal: Proposal, kind: str) -> bool:
+    if kind == DecisionLetter.Kind.ALLOCATION:
+        return proposal.status in PUBLISHED
+    return proposal.status == Proposal.Status.NOT_RECOMMENDED
+
+
+def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
+                 regenerate: bool = False) -> DecisionLetter | None:
+    """Render, store and email the decision letter, once. Under the proposal's row lock, a
+    duplicated or retried call finds the letter (and its sent email) and does nothing; only
+    `regenerate=True` (coordination staff) makes a new version, kept beside the old one."""
+    from ..letters import letter_email, letter_render
+
+    if regenerate:
+        ensure_coordination(actor)
+    written = []  # files stored by this call, removed if its transaction fails
+    try:
+        with transaction.atomic():
+            proposal = (Proposal.objects.select_for_update(of=("self",))
+                        .select_related("neighbourhood", "stage__program", "initiative",
+                                        "window").get(pk=proposal.pk))
+            latest = (DecisionLetter.objects.filter(proposal=proposal, kind=kind)
+                      .order_by("-version").first())
+            if latest is None or regenerate:
+                if not _letter_allowed(proposal, kind):
+                    if regenerate:
+                        raise ValidationError(
+                            _("Aucune décision publiée à confirmer par lettre."))
+                    return None
+                pdf, language = letter_render(proposal, kind)
+                digest = hashlib.sha256(pdf).hexdigest()
+                version = (latest.version + 1) if latest else 1
+                letter = DecisionLetter(proposal=proposal, kind=kind, version=version,
+                                        language=language, sha256=digest, created_by=actor)
+                letter.file.save(f"{proposal.pk}-{kind}-v{version}.pdf", ContentFile(pdf),
+                                 save=False)
+                written.append(letter.file)
+                letter.save()
+                audit(actor, "letter.generated", proposal, kind=kind, version=version,
+                      sha256=digest)
+            else:
+                letter = latest
+            if letter.emailed_at is None:
+                letter_email(letter)
+                letter.emailed_at = timezone.now()
+                letter.save(update_fields=["emailed_at"])
+                audit(actor, "letter.emailed", proposal, kind=kind, version=letter.version)
+            if (kind == DecisionLetter.Kind.ALLOCATION
+                    and proposal.status == Proposal.Status.RATIFIED):
+                workflow.proposal_mark_letter_sent(proposal=proposal, actor=None,
+                                                      letter=letter.pk)
+    except BaseException:
+        # The row is rolled back (an email that failed, a lost lock…): so is its file, and a
+        # retry starts again from a clean slate.
+        for file in written:
+            file.storage.delete(file.name)
+        raise
+    return letter
+
+
+@transaction.atomic
+def minutes_generate(*, meeting: Meeting, actor: User | None) -> MeetingMinutes:
+    from ..letters import minutes_render
+
+    ensure_coordination(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    pdf = minutes_render(meeting)
+    digest = hashlib.sha256(pdf).hexdigest()
+    version = (meeting.minutes.aggregate(m=Max("version"))["m"] or 0) + 1
+    minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest, created_by=actor)
+    minutes.file.save(f"{meeting.pk}-minutes-v{version}.pdf", ContentFile(pdf), save=False)
+    try:
+        minutes.save()
+        audit(actor, "meeting.minutes_generated", meeting, version=version, sha256=digest)
+    except BaseException:
+        minutes.file.storage.delete(minutes.file.name)  # no file without its row
+        raise
+    return minutes

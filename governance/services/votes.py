@@ -1,0 +1,145 @@
+"""Votes, declared conflicts, the close of a vote and vote reminders. Every write on an
+item goes through its row lock."""
+
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import is_coordination
+from pic.audit import audit
+from pic.models import User
+from proposals import workflow
+
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Recusal,
+    Vote,
+)
+from ..selectors import (
+    eligible_members,
+    is_chair,
+    item_tally,
+    recusal_reason,
+    seat_for,
+)
+from .agendas import recusals_record_automatic
+
+
+def _lock_item(item: AgendaItem) -> AgendaItem:
+    """Lock the item row: every vote, recusal and closing on the item goes through it."""
+    return (AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("meeting__committee", "proposal__neighbourhood")
+            .get(pk=item.pk))
+
+
+def _ensure_open(item: AgendaItem) -> None:
+    if item.is_closed:
+        raise ValidationError(_("Ce point est fermé : son résultat ne change plus."))
+
+
+@transaction.atomic
+def vote_cast(*, item: AgendaItem, actor: User, choice: str) -> Vote:
+    item = _lock_item(item)
+    _ensure_open(item)
+    if choice not in Vote.Choice.values:
+        raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
+    seat = seat_for(item, actor)
+    if seat is None:
+        raise PermissionDenied(_("Vous ne siégez pas au comité qui décide ce point."))
+    recused = recusal_reason(item, seat)
+    if recused is not None:
+        raise PermissionDenied(_("Vous êtes récusé·e de ce vote : %(reason)s.")
+                               % {"reason": recused[0]})
+    vote = Vote.objects.filter(item=item, member=seat).first()
+    if vote is None:
+        vote = Vote.objects.create(item=item, member=seat, choice=choice)
+        audit(actor, "vote.cast", item, member=seat.pk, choice=choice)
+    elif vote.choice != choice:
+        previous = vote.choice
+        vote.choice = choice
+        vote.save(update_fields=["choice", "updated_at"])
+        audit(actor, "vote.changed", item, member=seat.pk, choice=choice, previous=previous)
+    # A member who votes takes part in the meeting.
+    Attendance.objects.get_or_create(meeting_id=item.meeting_id, member=seat)
+    return vote
+
+
+@transaction.atomic
+def recusal_declare(*, item: AgendaItem, actor: User, details: str) -> Recusal:
+    """A member declares a conflict of interest on one item. Their vote, if they had cast one,
+    is withdrawn in the same transaction (the audit log keeps it): never both."""
+    item = _lock_item(item)
+    _ensure_open(item)
+    seat = seat_for(item, actor)
+    if seat is None:
+        raise PermissionDenied(_("Vous ne siégez pas au comité qui décide ce point."))
+    existing = Recusal.objects.filter(item=item, member=seat).first()
+    if existing is not None:
+        return existing
+    details = (details or "").strip()
+    if not details:
+        raise ValidationError({"details": _("Précisez la nature du conflit d'intérêts.")})
+    recusal = Recusal.objects.create(item=item, member=seat, reason=Recusal.Reason.CONFLICT,
+                                     details=details, created_by=actor)
+    audit(actor, "recusal.declared", item, member=seat.pk, details=details)
+    withdrawn = Vote.objects.filter(item=item, member=seat).first()
+    if withdrawn is not None:
+        withdrawn.delete()
+        audit(actor, "vote.withdrawn", item, member=seat.pk, choice=withdrawn.choice,
+              because="recusal")
+    return recusal
+
+
+@transaction.atomic
+def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaItem:
+    item = _lock_item(item)
+    if item.is_closed:
+        return item
+    if not (is_chair(item, actor) or is_coordination(actor)):
+        raise PermissionDenied(_("Seule la présidence du comité ferme le vote."))
+    recusals_record_automatic(item=item)
+    tally = item_tally(item)
+    if not tally.quorum_met:
+        raise ValidationError(
+            _("Quorum non atteint : %(present)s membre(s) admissible(s) présent(s) sur "
+              "%(eligible)s, il en faut %(needed)s.")
+            % {"present": tally.present, "eligible": tally.eligible,
+               "needed": tally.quorum_needed})
+    if tally.adopted:
+        item.result = AgendaItem.Result.RECOMMENDED
+        workflow.proposal_recommend(proposal=item.proposal, actor=None, agenda_item=item.pk)
+    else:
+        item.result = AgendaItem.Result.NOT_RECOMMENDED
+        workflow.proposal_not_recommend(proposal=item.proposal, actor=None,
+                                        agenda_item=item.pk)
+    item.status = AgendaItem.Status.CLOSED
+    item.reasons = reasons.strip()
+    item.votes_for, item.votes_against = tally.votes_for, tally.votes_against
+    item.votes_abstain = tally.votes_abstain
+    item.eligible_count, item.present_count = tally.eligible, tally.present
+    item.closed_at, item.closed_by = timezone.now(), actor
+    item.save()
+    audit(actor, "agenda_item.closed", item, result=item.result, votes_for=tally.votes_for,
+          votes_against=tally.votes_against, votes_abstain=tally.votes_abstain,
+          eligible=tally.eligible, present=tally.present, quorum_needed=tally.quorum_needed)
+    return item
+
+
+def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:
+    """The chair reminds the eligible members who have not voted yet; returns how many."""
+    if not (is_chair(item, actor) or is_coordination(actor)):
+        raise PermissionDenied(_("Seule la présidence du comité envoie les rappels."))
+    if item.is_closed:
+        raise ValidationError(_("Ce point est fermé."))
+    from ..tasks import send_vote_reminders
+
+    user_ids = list(eligible_members(item).exclude(
+        pk__in=Vote.objects.filter(item=item).values("member")).values_list("user_id",
+                                                                             flat=True))
+    if user_ids:
+        audit(actor, "vote.reminder_sent", item, recipients=len(user_ids))
+        transaction.on_commit(lambda: send_vote_reminders.delay(item.pk, user_ids))
+    return len(user_ids)
