@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pic.health import health
+from reporting.views import HomeView
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -12,8 +13,8 @@ urlpatterns = [
     path("", include("neighbourhoods.urls")),
     path("", include("proposals.urls")),
     path("", include("governance.urls")),
-    path("suivi/", include("reporting.followup_urls")),
-    path("", include("reporting.urls")),
+    path("suivi/", include("reporting.urls")),
+    path("", HomeView.as_view(), name="home"),
 ]
 
 if settings.DEBUG:

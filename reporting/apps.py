@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from governance.services import register_ratification_listener
 
-        from .allocations import allocation_create_for_ratification
+        from .services.allocations import allocation_create_for_ratification
 
         # A ratified decision makes its allocation in the same transaction.
         register_ratification_listener(allocation_create_for_ratification)

@@ -28,8 +28,8 @@ from proposals.models import Contact, Initiative, Program, Proposal
 
 from .access import can_read_portfolio
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
-from .reminders import UNDECIDED
 from .selectors import envelope_summary, overdue_checkins, overdue_reports
+from .services.reminders import UNDECIDED
 
 AT_RISK_DAYS = 14
 OPEN_REPORT = [Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED]
@@ -250,7 +250,7 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
 
 def neighbourhood_dashboard(*, user: User, today: datetime.date) -> dict:
     """The table's allocations with their years, and its next obligations."""
-    from .reminders import todo_for
+    from .services.reminders import todo_for
 
     allocations = list(
         Allocation.objects.visible_to(user)

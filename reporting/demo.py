@@ -11,8 +11,8 @@ from neighbourhoods.models import AdvisorAssignment, Membership
 from proposals.demo import theme_of
 from proposals.models import Program
 
-from . import allocations, checkins, reports
 from .models import Allocation, AllocationYear, Indicator, ProgramEnvelope, Report
+from .services import allocations, checkins, reports
 
 ENVELOPE = Decimal("3000000")
 

@@ -8,7 +8,7 @@ from celery import shared_task
 @shared_task
 def reconcile_allocations() -> int:
     """Daily: an allocation for every ratified proposal that has none."""
-    from .allocations import allocations_reconcile
+    from .services.allocations import allocations_reconcile
 
     return len(allocations_reconcile(actor=None))
 
@@ -16,7 +16,7 @@ def reconcile_allocations() -> int:
 @shared_task
 def send_daily_reminders(today: str | None = None) -> int:
     """Daily: record the day's reminders and queue one digest per person."""
-    from .reminders import reminders_run
+    from .services.reminders import reminders_run
 
     day = datetime.date.fromisoformat(today) if today else None
     return reminders_run(today=day)
@@ -25,6 +25,6 @@ def send_daily_reminders(today: str | None = None) -> int:
 @shared_task
 def send_reminder_digest(user_id: int, today: str) -> int:
     """One email holding every reminder recorded for the person that day and not yet emailed."""
-    from .reminders import digest_send
+    from .services.reminders import digest_send
 
     return digest_send(user_id=user_id, today=datetime.date.fromisoformat(today))

@@ -41,9 +41,9 @@ from neighbourhoods.models import AdvisorAssignment, Invitation, Membership, Nei
 from pic.models import AuditEvent, User
 from proposals import workflow
 from proposals.models import Initiative, LetterOfIntent, Proposal, ProposalDocument
-from reporting import reports as report_services
 from reporting.models import Allocation, CheckIn, Report, ReportDocument
 from reporting.resources import EXPORTS
+from reporting.services import reports as report_services
 
 SLUG = "saint-michel"
 OWNER = "tq.saint-michel@example.org"

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from proposals.models import Program, Stage
-from reporting import allocations
 from reporting.models import CheckIn, Report
+from reporting.services import allocations
 from tests import factories
 from tests.reporting.conftest import make_ratified
 

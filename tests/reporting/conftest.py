@@ -16,7 +16,7 @@ from proposals.models import (
     Stage,
     Window,
 )
-from reporting import allocations
+from reporting.services import allocations
 from tests import factories
 
 

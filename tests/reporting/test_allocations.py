@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
 from pic.models import AuditEvent
-from reporting import allocations, reports
 from reporting.dates import add_months, year_bounds
 from reporting.models import Allocation, CheckIn, ProgramEnvelope, Report
 from reporting.selectors import envelope_summary
+from reporting.services import allocations, reports
 
 from .conftest import make_ratified
 

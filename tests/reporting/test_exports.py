@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from neighbourhoods.models import Neighbourhood, Organisation
 from pic.models import User
-from reporting import allocations, exports, reports
+from reporting import exports
+from reporting.services import allocations, reports
 
 from .conftest import make_ratified
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import StaffRole
 from proposals.models import Initiative, Proposal, Window, WindowExtension
-from reporting import reminders, reports
 from reporting.dashboards import indicator_rollup
 from reporting.models import Report
+from reporting.services import reminders, reports
 from tests import factories
 
 D = datetime.date

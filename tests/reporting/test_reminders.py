@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from pic.models import User
 from proposals.models import LetterOfIntent, Window
-from reporting import reminders
 from reporting.models import ReminderSent
+from reporting.services import reminders
 from reporting.tasks import send_daily_reminders
 
 D = datetime.date
@@ -196,7 +196,7 @@ def test_a_draft_for_a_stage_the_window_accepts_gets_the_window_reminder(
 
 def test_at_most_one_email_a_day_what_comes_later_waits_for_tomorrow(
         allocation, saint_michel, stage, tq_saint_michel, django_capture_on_commit_callbacks):
-    from reporting import allocations
+    from reporting.services import allocations
 
     from .conftest import make_ratified
 

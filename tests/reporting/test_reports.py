@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 
 from proposals.models import Initiative
-from reporting import checkins, reports
 from reporting.models import Allocation, FinancialLine, Report
+from reporting.services import checkins, reports
 
 D = datetime.date
 TEXTS = {"activities": "Ateliers de cuisine", "learnings": "La mobilisation prend du temps",

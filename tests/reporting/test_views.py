@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from pic.formatting import format_money
 from proposals.models import Contact
-from reporting import allocations, reports, selectors
+from reporting import selectors
 from reporting.models import Disbursement, Report
+from reporting.services import allocations, reports
 from tests import factories
 
 from .conftest import make_ratified
@@ -285,7 +286,7 @@ def test_report_documents_upload_and_download_scoped(client, allocation, tq_sain
 
 
 def test_a_check_in_held_counts_as_the_last_contact(client, advisor_est, allocation):
-    from reporting import checkins
+    from reporting.services import checkins
 
     checkins.checkin_record(checkin=allocation.years.first().checkin, actor=advisor_est,
                             held_on=D(2024, 10, 9), participants="x", summary="y")

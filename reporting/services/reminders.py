@@ -37,7 +37,7 @@ from pic.audit import audit
 from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window
 
-from .models import CheckIn, ReminderPreference, ReminderSent, Report
+from ..models import CheckIn, ReminderPreference, ReminderSent, Report
 
 WINDOW_DAYS = (1, 7, 14)
 REPORT_DAYS = (7, 30)
@@ -262,7 +262,7 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
     reminders not yet emailed and got no email today (at most one a day: what comes up after
     today's email waits for tomorrow's). A rerun the same day records and sends nothing.
     Returns the number of digests queued."""
-    from .tasks import send_reminder_digest
+    from ..tasks import send_reminder_digest
 
     today = today or timezone.localdate()
     items = due_items(today=today)

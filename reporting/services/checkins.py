@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from pic.audit import audit
 from pic.models import User
 
-from . import access
-from .models import CheckIn
+from .. import access
+from ..models import CheckIn
 
 
 @transaction.atomic

@@ -19,9 +19,9 @@ from pic.audit import audit
 from pic.models import User
 from proposals.models import Program, Proposal
 
-from . import access
-from .dates import add_months, first_of_next_month, year_bounds
-from .models import (
+from .. import access
+from ..dates import add_months, first_of_next_month, year_bounds
+from ..models import (
     Allocation,
     AllocationYear,
     CheckIn,

@@ -6,8 +6,8 @@ from governance.models import Committee
 from neighbourhoods import selectors as neighbourhood_selectors
 from proposals import selectors as proposal_selectors
 
-from . import dashboards
-from .roles import roles_of
+from .. import dashboards
+from ..roles import roles_of
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -19,8 +19,8 @@ from pic.audit import audit
 from pic.models import User
 from proposals.documents import validate_upload
 
-from . import access
-from .models import (
+from .. import access
+from ..models import (
     Allocation,
     FinancialLine,
     Indicator,

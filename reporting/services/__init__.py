@@ -1,0 +1,1 @@
+"""Writes on follow-up, by topic: allocations, check-ins, reports, reminders."""

@@ -1,0 +1,130 @@
+"""The follow-up dashboard, the to-do, reminder preferences, envelopes and settings.
+
+Each view: a selector scoped to the user, one service call, a message, a redirect."""
+
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from neighbourhoods.models import is_advisor, is_coordination
+from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.forms import apply_validation_error
+from proposals.models import Program
+
+from .. import dashboards, selectors
+from ..access import FollowupRequiredMixin
+from ..forms import (
+    EnvelopeForm,
+    ReminderPreferenceForm,
+    ReportingConfigForm,
+)
+from ..models import ReminderPreference
+from ..services import allocations as allocation_services
+from ..services import reminders
+
+
+class TodoView(LoginRequiredMixin, TemplateView):
+    """What to do next: the same items as the daily digest."""
+
+    template_name = "reporting/todo.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            items=reminders.todo_for(user=self.request.user, today=timezone.localdate()),
+            **kwargs)
+
+
+class ReminderPreferenceView(LoginRequiredMixin, FormView):
+    template_name = "reporting/preferences.html"
+    form_class = ReminderPreferenceForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = (ReminderPreference.objects.filter(user=self.request.user).first()
+                              or ReminderPreference(user=self.request.user))
+        return kwargs
+
+    def form_valid(self, form):
+        reminders.reminder_preference_save(user=self.request.user, actor=self.request.user,
+                                           **{f: form.cleaned_data[f] for f in form.fields})
+        messages.success(self.request, _("Vos préférences de rappel sont enregistrées."))
+        return redirect("reporting:preferences")
+
+
+class DashboardView(FollowupRequiredMixin, TemplateView):
+    def get_template_names(self):
+        user = self.request.user
+        if is_coordination(user):
+            return ["reporting/dashboard_coordination.html"]
+        if is_advisor(user):
+            return ["reporting/dashboard_advisor.html"]
+        return ["reporting/dashboard_neighbourhood.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, today = self.request.user, timezone.localdate()
+        context["today"] = today
+        if is_coordination(user):
+            context.update(dashboards.coordination_dashboard(user=user, today=today))
+        elif is_advisor(user):
+            context["rows"] = dashboards.advisor_dashboard(user=user, today=today)
+        else:
+            context.update(dashboards.neighbourhood_dashboard(user=user, today=today))
+        return context
+
+
+
+
+class EnvelopeView(CoordinationRequiredMixin, FormView):
+    template_name = "reporting/envelopes.html"
+    form_class = EnvelopeForm
+
+    def get_program(self):
+        program = Program.objects.order_by("-starts_on").first()
+        if program is None:
+            raise Http404
+        return program
+
+    def get_context_data(self, **kwargs):
+        program = self.get_program()
+        kwargs.setdefault("config_form", ReportingConfigForm(
+            instance=allocation_services.config_for(program)))
+        return super().get_context_data(program=program,
+                                        rows=selectors.envelope_summary(program=program),
+                                        **kwargs)
+
+    def form_valid(self, form):
+        try:
+            allocation_services.envelope_set(program=self.get_program(), actor=self.request.user,
+                                             **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("L'enveloppe est enregistrée."))
+        return redirect("reporting:envelopes")
+
+
+class ReportingConfigView(EnvelopeView):
+    """POST only: the program's follow-up delays (they apply to allocations made after)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        program = self.get_program()
+        form = ReportingConfigForm(request.POST, instance=allocation_services.config_for(program))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(config_form=form), status=400)
+        try:
+            allocation_services.reporting_config_save(program=program, actor=request.user,
+                                                      **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.render_to_response(self.get_context_data(config_form=form), status=400)
+        messages.success(request, _("Les paramètres du suivi sont enregistrés."))
+        return redirect("reporting:envelopes")

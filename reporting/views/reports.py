@@ -1,0 +1,187 @@
+"""Annual and final reports: pages, edits, transitions, documents.
+
+Each view: a selector scoped to the user, one service call, a message, a redirect."""
+
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from neighbourhoods.models import is_coordination
+from pic.files import private_file_response
+from pic.forms import apply_validation_error
+
+from .. import selectors
+from ..forms import (
+    FinancialStatementForm,
+    IndicatorValuesForm,
+    QuestionProgressForm,
+    ReportDocumentForm,
+    ReportTextForm,
+    RequestChangesForm,
+)
+from ..models import Report
+from ..services import reports
+
+
+def _report_context(report, user, **forms):
+    lines = list(report.lines.all())
+    context = {
+        "report": report, "statement": reports.statement(lines),
+        "transitions": reports.allowed_transitions(report.status),
+        "is_member": reports.access.is_member_of(user, report.allocation.neighbourhood_id),
+        "is_follower": is_coordination(user) or reports.access.is_advisor_of(
+            user, report.allocation.neighbourhood_id),
+        "editable": report.status in reports.EDITABLE_STATES,
+        "request_changes_form": RequestChangesForm(),
+        "document_form": ReportDocumentForm(),
+    }
+    context.update(forms)
+    return context
+
+
+class ReportDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "reporting/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        report = selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
+        return super().get_context_data(**_report_context(report, self.request.user), **kwargs)
+
+
+class ReportEditView(LoginRequiredMixin, View):
+    """The neighbourhood writes its report: texts, financial statement and indicators, saved
+    as a draft at any time."""
+
+    template_name = "reporting/report_edit.html"
+
+    def forms(self, report, data=None):
+        return {"text_form": ReportTextForm(data, instance=report),
+                "statement_form": FinancialStatementForm(data, report=report),
+                "indicator_form": IndicatorValuesForm(data, report=report),
+                "progress_form": QuestionProgressForm(data, report=report)}
+
+    def get_report(self, request, pk):
+        report = selectors.report_get(user=request.user, pk=pk)
+        if not reports.access.is_member_of(request.user, report.allocation.neighbourhood_id):
+            raise PermissionDenied(_("Réservé aux membres de la table de quartier."))
+        return report
+
+    def get(self, request, pk):
+        report = self.get_report(request, pk)
+        return render(request, self.template_name,
+                      _report_context(report, request.user, **self.forms(report)))
+
+    def post(self, request, pk):
+        report = self.get_report(request, pk)
+        forms = self.forms(report, request.POST)
+        if all(form.is_valid() for form in forms.values()):
+            try:
+                reports.report_save_draft(
+                    report=report, actor=request.user,
+                    texts={k: v for k, v in forms["text_form"].cleaned_data.items()},
+                    lines=forms["statement_form"].lines(),
+                    indicator_values=forms["indicator_form"].values(),
+                    question_progress=forms["progress_form"].values())
+            except ValidationError as error:
+                apply_validation_error(forms["statement_form"], error)
+            else:
+                if "submit" in request.POST:
+                    return ReportTransitionView.as_view(transition=(
+                        "resubmit" if report.status == Report.Status.CHANGES_REQUESTED
+                        else "submit"))(request, pk=pk)
+                messages.success(request, _("Le brouillon est enregistré."))
+                return redirect("reporting:report-edit", pk=pk)
+        report = selectors.report_get(user=request.user, pk=pk)
+        return render(request, self.template_name,
+                      _report_context(report, request.user, **forms), status=400)
+
+
+class ReportTransitionView(LoginRequiredMixin, View):
+    transition = ""
+    messages_done = {
+        "submit": _("Le rapport est remis à votre conseiller·ère."),
+        "resubmit": _("Le rapport est remis de nouveau."),
+        "accept": _("Le rapport est accepté."),
+    }
+
+    def post(self, request, pk):
+        report = selectors.report_get(user=request.user, pk=pk)
+        try:
+            report = reports.TRANSITION_FUNCTIONS[self.transition](report=report,
+                                                                   actor=request.user)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    for message in errors:
+                        messages.error(request, f"{_field_label(field)} : {message.message}")
+            else:
+                for message in error.messages:
+                    messages.error(request, message)
+            return redirect("reporting:report-edit" if report.status in reports.EDITABLE_STATES
+                            and self.transition in ("submit", "resubmit")
+                            else "reporting:report-detail", pk=pk)
+        messages.success(request, str(self.messages_done[self.transition]))
+        if report.kind == Report.Kind.FINAL and report.status == Report.Status.ACCEPTED:
+            messages.info(request, _("L'étape est close : le quartier peut proposer l'étape "
+                                     "suivante ou une nouvelle initiative."))
+        return redirect("reporting:report-detail", pk=pk)
+
+
+def _field_label(field: str) -> str:
+    if field in ("lines",):
+        return _("État financier")
+    try:
+        return str(Report._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # noqa: BLE001
+        return field
+
+
+class ReportRequestChangesView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        report = selectors.report_get(user=request.user, pk=pk)
+        form = RequestChangesForm(request.POST)
+        if form.is_valid():
+            try:
+                reports.report_request_changes(report=report, actor=request.user,
+                                               message=form.cleaned_data["message"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Les modifications sont demandées au quartier."))
+                return redirect("reporting:report-detail", pk=pk)
+        return render(request, "reporting/report_detail.html",
+                      _report_context(report, request.user, request_changes_form=form),
+                      status=400)
+
+
+class ReportDocumentUploadView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        report = selectors.report_get(user=request.user, pk=pk)
+        form = ReportDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                reports.report_document_upload(report=report, upload=form.cleaned_data["file"],
+                                               actor=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Le document est joint au rapport."))
+        else:
+            messages.error(request, _("Choisissez un document."))
+        return redirect("reporting:report-edit", pk=pk)
+
+
+class ReportDocumentDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk, document_pk):
+        report = selectors.report_get(user=request.user, pk=pk)
+        document = report.documents.filter(pk=document_pk).first()
+        if document is None:
+            raise Http404
+        return private_file_response(document.file, filename=document.original_name,
+                                     content_type=document.content_type)
