@@ -1,9 +1,6 @@
-"""The program as data (stages, windows) and the neighbourhoods' files: letters of intent,
-initiatives, contacts and proposals.
-
-This module holds the core the other layers build on; details (evidence, documents, versions,
-evaluation questions) sit beside it.
-"""
+"""The neighbourhoods' files: letters of intent, initiatives, contacts, proposals and their
+details (years, evidence, evaluation questions, documents, versions), and the deadline
+extensions granted to one neighbourhood."""
 
 import os
 from decimal import Decimal
@@ -17,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from neighbourhoods.models import Neighbourhood
-from pic.i18n_fields import localized
+
+from .program import PrerequisiteItem, Program, Stage, Window
 
 # Read access to one initiative, its proposals and their documents, granted to one person
 # (e.g. an external evaluator) by coordination staff: services.initiative_access_grant.
@@ -53,131 +51,6 @@ class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
             | Exists(granted)
         )
 
-
-class Program(models.Model):
-    name = models.CharField(_("nom"), max_length=120, unique=True)
-    slug = models.SlugField(_("identifiant"), unique=True)
-    starts_on = models.DateField(_("début"))
-    ends_on = models.DateField(_("fin"))
-    letter_of_intent_deadline = models.DateField(
-        _("date limite des lettres d'intention"), null=True, blank=True
-    )
-    ratification_weeks = models.PositiveSmallIntegerField(
-        _("délai d'entérinement (semaines)"), default=8,
-        help_text=_("Délai, compté depuis la date limite du dépôt, pour entériner la décision."),
-    )
-
-    class Meta:
-        verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
-        ordering = ["-starts_on"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Stage(models.Model):
-    """One of the program's stages, with its numbers (all editable by coordination staff)."""
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="stages")
-    number = models.PositiveSmallIntegerField(_("numéro"))
-    name = models.CharField(_("nom"), max_length=60)
-    name_en = models.CharField(_("nom (anglais)"), max_length=60, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    normal_duration_years = models.PositiveSmallIntegerField(_("durée normale (années)"))
-    max_duration_years = models.PositiveSmallIntegerField(
-        _("durée maximale (années)"),
-        help_text=_("Au-delà de la durée normale, une justification écrite est exigée."),
-    )
-    min_yearly_amount = models.DecimalField(
-        _("soutien annuel minimal ($)"), max_digits=12, decimal_places=2
-    )
-    max_yearly_amount = models.DecimalField(
-        _("soutien annuel maximal ($)"), max_digits=12, decimal_places=2
-    )
-    capacity_building_amount = models.DecimalField(
-        _("montant réservé au renforcement des compétences ($)"), max_digits=12,
-        decimal_places=2, default=Decimal("0"),
-        help_text=_("Montant maximal, pour toute l'étape, en plus du soutien annuel."),
-    )
-
-    class Meta:
-        verbose_name = _("étape")
-        verbose_name_plural = _("étapes")
-        ordering = ["program", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["program", "number"], name="one_stage_number"),
-            models.CheckConstraint(
-                condition=Q(max_duration_years__gte=models.F("normal_duration_years")),
-                name="stage_max_duration_at_least_normal",
-            ),
-            models.CheckConstraint(
-                condition=Q(max_yearly_amount__gte=models.F("min_yearly_amount")),
-                name="stage_amount_range_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return _("Étape %(number)s — %(name)s") % {"number": self.number,
-                                                    "name": self.display_name}
-
-    @property
-    def display_name(self) -> str:
-        """The name in the active language (English when filled in, else French)."""
-        return localized(self, "name")
-
-
-class PrerequisiteItem(models.Model):
-    """One line of a stage's prerequisite checklist; a proposal evidences each."""
-
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="prerequisites")
-    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    label = models.CharField(_("préalable"), max_length=300)
-    label_en = models.CharField(_("préalable (anglais)"), max_length=300, blank=True)
-    guidance = models.TextField(_("précisions"), blank=True)
-    guidance_en = models.TextField(_("précisions (anglais)"), blank=True)
-
-    class Meta:
-        verbose_name = _("préalable")
-        verbose_name_plural = _("préalables")
-        ordering = ["stage", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.display_label
-
-    @property
-    def display_label(self) -> str:
-        """The label in the active language (English when filled in, else French)."""
-        return localized(self, "label")
-
-    @property
-    def display_guidance(self) -> str:
-        return localized(self, "guidance")
-
-
-class Window(models.Model):
-    """A submission deadline: a date in Montreal time, closing at the end of that day."""
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="windows")
-    name = models.CharField(_("nom"), max_length=120)
-    name_en = models.CharField(_("nom (anglais)"), max_length=120, blank=True)
-    opens_on = models.DateField(_("ouverture"), null=True, blank=True)
-    deadline = models.DateField(_("date limite"))
-    stages = models.ManyToManyField(Stage, verbose_name=_("étapes acceptées"),
-                                    related_name="windows")
-
-    class Meta:
-        verbose_name = _("période de dépôt")
-        verbose_name_plural = _("périodes de dépôt")
-        ordering = ["deadline"]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        """The name in the active language (English when filled in, else French)."""
-        return localized(self, "name")
 
 
 class Initiative(models.Model):
@@ -309,8 +182,6 @@ class ProposalYear(models.Model):
         return f"{self.proposal} — {self.year_number}: {self.amount}"
 
 
-# --- Beside the core: the neighbourhood's file and the proposal's details --------------------
-
 
 class PrivateStorage(FileSystemStorage):
     """Files under settings.PRIVATE_MEDIA_ROOT (read at each use), with no URL: only a
@@ -333,6 +204,7 @@ class PrivateStorage(FileSystemStorage):
 
 def private_storage() -> PrivateStorage:
     return PrivateStorage()
+
 
 
 class WindowExtension(models.Model):

@@ -1,0 +1,36 @@
+"""The program as data (`program`: stages, prerequisites, windows) and the neighbourhoods' files
+(`files`: letters of intent, initiatives, contacts, proposals and their details)."""
+
+from .files import (
+    CI_CONDITIONS,
+    INITIATIVE_READ_PERMISSION,
+    Contact,
+    EvaluationQuestion,
+    Initiative,
+    InitiativeGrantedQuerySet,
+    InitiativeGroupObjectPermission,
+    InitiativeUserObjectPermission,
+    LetterOfIntent,
+    NeighbourhoodOwnedQuerySet,
+    PrerequisiteEvidence,
+    PrivateStorage,
+    Proposal,
+    ProposalDocument,
+    ProposalOwnedQuerySet,
+    ProposalQuerySet,
+    ProposalVersion,
+    ProposalYear,
+    StoredDocument,
+    WindowExtension,
+    private_storage,
+)
+from .program import PrerequisiteItem, Program, Stage, Window
+
+__all__ = [
+    "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION", "Contact", "EvaluationQuestion", "Initiative",
+    "InitiativeGrantedQuerySet", "InitiativeGroupObjectPermission",
+    "InitiativeUserObjectPermission", "LetterOfIntent", "NeighbourhoodOwnedQuerySet",
+    "PrerequisiteEvidence", "PrerequisiteItem", "PrivateStorage", "Program", "Proposal",
+    "ProposalDocument", "ProposalOwnedQuerySet", "ProposalQuerySet", "ProposalVersion",
+    "ProposalYear", "Stage", "StoredDocument", "Window", "WindowExtension", "private_storage",
+]

@@ -1,0 +1,136 @@
+"""The program as data, edited by coordination staff: stages, their prerequisites and the
+submission windows."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pic.i18n_fields import localized
+
+
+class Program(models.Model):
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    letter_of_intent_deadline = models.DateField(
+        _("date limite des lettres d'intention"), null=True, blank=True
+    )
+    ratification_weeks = models.PositiveSmallIntegerField(
+        _("délai d'entérinement (semaines)"), default=8,
+        help_text=_("Délai, compté depuis la date limite du dépôt, pour entériner la décision."),
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    """One of the program's stages, with its numbers (all editable by coordination staff)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    name = models.CharField(_("nom"), max_length=60)
+    name_en = models.CharField(_("nom (anglais)"), max_length=60, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    normal_duration_years = models.PositiveSmallIntegerField(_("durée normale (années)"))
+    max_duration_years = models.PositiveSmallIntegerField(
+        _("durée maximale (années)"),
+        help_text=_("Au-delà de la durée normale, une justification écrite est exigée."),
+    )
+    min_yearly_amount = models.DecimalField(
+        _("soutien annuel minimal ($)"), max_digits=12, decimal_places=2
+    )
+    max_yearly_amount = models.DecimalField(
+        _("soutien annuel maximal ($)"), max_digits=12, decimal_places=2
+    )
+    capacity_building_amount = models.DecimalField(
+        _("montant réservé au renforcement des compétences ($)"), max_digits=12,
+        decimal_places=2, default=Decimal("0"),
+        help_text=_("Montant maximal, pour toute l'étape, en plus du soutien annuel."),
+    )
+
+    class Meta:
+        verbose_name = _("étape")
+        verbose_name_plural = _("étapes")
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="one_stage_number"),
+            models.CheckConstraint(
+                condition=Q(max_duration_years__gte=models.F("normal_duration_years")),
+                name="stage_max_duration_at_least_normal",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_yearly_amount__gte=models.F("min_yearly_amount")),
+                name="stage_amount_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Étape %(number)s — %(name)s") % {"number": self.number,
+                                                    "name": self.display_name}
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when filled in, else French)."""
+        return localized(self, "name")
+
+
+class PrerequisiteItem(models.Model):
+    """One line of a stage's prerequisite checklist; a proposal evidences each."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="prerequisites")
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    label = models.CharField(_("préalable"), max_length=300)
+    label_en = models.CharField(_("préalable (anglais)"), max_length=300, blank=True)
+    guidance = models.TextField(_("précisions"), blank=True)
+    guidance_en = models.TextField(_("précisions (anglais)"), blank=True)
+
+    class Meta:
+        verbose_name = _("préalable")
+        verbose_name_plural = _("préalables")
+        ordering = ["stage", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (English when filled in, else French)."""
+        return localized(self, "label")
+
+    @property
+    def display_guidance(self) -> str:
+        return localized(self, "guidance")
+
+
+class Window(models.Model):
+    """A submission deadline: a date in Montreal time, closing at the end of that day."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="windows")
+    name = models.CharField(_("nom"), max_length=120)
+    name_en = models.CharField(_("nom (anglais)"), max_length=120, blank=True)
+    opens_on = models.DateField(_("ouverture"), null=True, blank=True)
+    deadline = models.DateField(_("date limite"))
+    stages = models.ManyToManyField(Stage, verbose_name=_("étapes acceptées"),
+                                    related_name="windows")
+
+    class Meta:
+        verbose_name = _("période de dépôt")
+        verbose_name_plural = _("périodes de dépôt")
+        ordering = ["deadline"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when filled in, else French)."""
+        return localized(self, "name")
