@@ -2,7 +2,6 @@
 HTTP Observatory's rules in production, no caching of what a signed-in person sees, and
 `__Host-` cookies in production."""
 
-import datetime
 import os
 import re
 import runpy
@@ -18,10 +17,10 @@ from django.urls import reverse
 
 from proposals import services
 from proposals.demo import seed_program
-from proposals.models import Contact, Window
 from reporting.dashboards import bar_chart_svg
 from tests.factories import PASSWORD
 from tests.observatory import Scan, csp_test, observatory_score
+from tests.proposals.conftest import make_contact, make_proposal
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
@@ -61,18 +60,8 @@ def program(db):
 
 @pytest.fixture
 def draft_with_document(program, saint_michel, tq_saint_michel):
-    stage = program.stages.get(number=1)
-    Window.objects.filter(program=program).update(
-        opens_on=datetime.date(2000, 1, 1), deadline=datetime.date(2100, 1, 1))
-    Contact.objects.create(neighbourhood=saint_michel, date=datetime.date.today(),  # noqa: DTZ011
-                           kind=Contact.Kind.PRE_SUBMISSION, summary="Échange")
-    initiative = services.initiative_create(neighbourhood=saint_michel, program=program,
-                                            title="Initiative", desired_change="Un changement",
-                                            actor=None)
-    proposal = services.proposal_create(initiative=initiative, stage=stage, title="Nourrir",
-                                        actor=None)
-    services.proposal_save_draft(proposal=proposal, actor=None,
-                                 data={"summary": "Résumé", "years": {1: Decimal("30000")}})
+    make_contact(saint_michel)
+    proposal = make_proposal(saint_michel, program.stages.get(number=1), title="Nourrir")
     document = services.document_upload(proposal=proposal,
                                          upload=SimpleUploadedFile("plan.pdf", PDF),
                                          actor=tq_saint_michel)

@@ -2,7 +2,6 @@
 stages, prerequisites, windows, committees, neighbourhoods, organisations) comes out escaped on
 every page that shows it, and no template or module marks text safe."""
 
-import datetime
 import re
 from pathlib import Path
 
@@ -13,10 +12,10 @@ from django.urls import reverse
 
 from governance.models import Committee
 from neighbourhoods.models import Neighbourhood, Organisation
-from proposals import services
 from proposals.demo import seed_program
-from proposals.models import Contact, PrerequisiteItem, Program, Stage, Window
+from proposals.models import PrerequisiteItem, Program, Stage, Window
 from tests import factories
+from tests.proposals.conftest import make_contact, make_proposal
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF_EDITED = [Program, Stage, PrerequisiteItem, Window, Committee, Neighbourhood, Organisation]
@@ -44,15 +43,8 @@ def free_text_fields(model) -> list[models.Field]:
 def world(db, saint_michel, tq_saint_michel, coordination):
     program, stages, _windows = seed_program()
     stage = stages[1]
-    Window.objects.filter(program=program).update(opens_on=datetime.date(2000, 1, 1),
-                                                  deadline=datetime.date(2100, 1, 1))
-    Contact.objects.create(neighbourhood=saint_michel, date=datetime.date(2024, 1, 10),
-                           kind=Contact.Kind.PRE_SUBMISSION, summary="Échange")
-    initiative = services.initiative_create(neighbourhood=saint_michel, program=program,
-                                            title="Initiative", desired_change="Un changement",
-                                            actor=None)
-    proposal = services.proposal_create(initiative=initiative, stage=stage, title="Nourrir",
-                                        actor=None)
+    make_contact(saint_michel)
+    proposal = make_proposal(saint_michel, stage, complete=False, title="Nourrir")
     member = factories.make_committee_member(factories.CommitteeFactory(mandate="Décider"))
     # A second seat whose organisation has no short name: its full name is what pages show.
     unnamed = factories.make_committee_member(member.committee).organisation
