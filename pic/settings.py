@@ -68,13 +68,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Headers on every response below, redirects included (docs/security.md).
+    "pic.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "pic.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "neighbourhoods.middleware.StaffMFARequiredMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "pic.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "pic.urls"
