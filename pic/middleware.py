@@ -34,3 +34,27 @@ class PreferredLanguageMiddleware:
         if authenticated and user.language in self.supported:
             return user.language
         return settings.LANGUAGE_CODE
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django has no setting for, on every page the app renders (static files are
+    served before this, by WhiteNoise, and stay cacheable):
+
+    - Cross-Origin-Resource-Policy and Permissions-Policy (settings PIC_*);
+    - `Cache-Control: private, no-store` on every response to a signed-in person, unless the
+      view chose its own: pages, exports and files of a signed-in person carry personal or
+      financial data, and must stay out of shared caches and the browser's disk cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Cross-Origin-Resource-Policy",
+                                    settings.PIC_CROSS_ORIGIN_RESOURCE_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PIC_PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response

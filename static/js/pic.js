@@ -34,4 +34,68 @@
 
   document.addEventListener("DOMContentLoaded", markScrollableTables);
   window.addEventListener("resize", markScrollableTables);
+
+  /* The pages carry no inline script or event handler (the Content-Security-Policy forbids
+     them): behaviour is declared with data- attributes and wired here. */
+
+  /* Confirmation before an irreversible action: data-confirm="Question?" on the form, or on
+     the button that submits it. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    var question = (button && button.dataset && button.dataset.confirm) || form.dataset.confirm;
+    if (!question) {
+      var only = form.querySelector("button[data-confirm]");
+      question = only && only.dataset.confirm;
+    }
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  /* A print button: <button type="button" data-print>. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
+  /* What is typed in a form with data-draft-key is also kept in this browser until the server
+     has it, so an expired session (login, then back here) or a lost connection loses nothing.
+     data-draft-restored is the note shown when something was put back. */
+  function keepDraft(form) {
+    var key = form.dataset.draftKey;
+    if (!window.localStorage) return;
+    function fields() {
+      return Array.prototype.filter.call(form.elements, function (el) {
+        return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "file" &&
+          el.type !== "submit" && el.type !== "hidden" && el.tagName !== "BUTTON";
+      });
+    }
+    var stored = null;
+    try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
+    if (stored) {
+      var restored = 0;
+      fields().forEach(function (el) {
+        if (Object.prototype.hasOwnProperty.call(stored, el.name) && stored[el.name] !== el.value) {
+          el.value = stored[el.name]; restored += 1;
+        }
+      });
+      if (restored) {
+        var note = document.createElement("p");
+        note.className = "message message-warning";
+        note.setAttribute("role", "status");
+        note.textContent = form.dataset.draftRestored || "";
+        form.parentNode.insertBefore(note, form);
+      } else { localStorage.removeItem(key); }
+    }
+    function keep() {
+      var data = {};
+      fields().forEach(function (el) { data[el.name] = el.value; });
+      try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full */ }
+    }
+    form.addEventListener("input", keep);
+    form.addEventListener("submit", keep);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-draft-key]").forEach(keepDraft);
+  });
 })();

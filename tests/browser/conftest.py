@@ -108,8 +108,15 @@ def page(request, browser, live_server, transactional_db):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.base_url = live_server.url
+    # Whatever the Content-Security-Policy blocks (an inline script, style or handler) is a
+    # failure: Chromium reports each refusal on the console.
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     call = request.node.stash.get(_reports, {}).get("call")
+    if call is not None and call.passed:
+        assert violations == [], "the page broke its Content-Security-Policy"
     if call is not None and call.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         try:
