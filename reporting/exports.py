@@ -1,5 +1,6 @@
 """Exports scoped to the user, staff-only imports with a dry run, and the 360Giving export."""
 
+import io
 import json
 
 import tablib
@@ -8,12 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import is_coordination
 from pic.audit import audit
+from pic.files import check_zip
 from pic.models import User
+from proposals.documents import MAX_UPLOAD_BYTES
 from proposals.selectors import proposal_list
 
 from .access import can_read_portfolio
@@ -48,7 +52,17 @@ def export_data(*, kind: str, user: User, file_format: str) -> bytes:
 # --- Imports --------------------------------------------------------------------------------
 
 
-def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
+def load_dataset(content: bytes, file_format: str, *, name: str = "") -> tablib.Dataset:
+    """An import file, checked like every upload before it is parsed: 10 MB at most, and an
+    XLSX (a ZIP archive) neither malformed nor a zip bomb."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("Le fichier pèse %(size)s : la limite est de 10 Mo.")
+                                       % {"size": filesizeformat(len(content))}})
+    if file_format == "xlsx":
+        try:
+            check_zip(io.BytesIO(content), name=name or f"import.{file_format}")
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
     try:
         if file_format == "xlsx":
             return tablib.Dataset().load(content, format="xlsx")
