@@ -17,6 +17,7 @@ from neighbourhoods.models import is_coordination
 from pic.audit import audit
 from pic.files import check_zip
 from pic.models import User
+from pic.spreadsheets import XLSX_CONTENT_TYPE, dataset_export
 from proposals.documents import MAX_UPLOAD_BYTES
 from proposals.selectors import proposal_list
 
@@ -25,8 +26,7 @@ from .models import Allocation
 from .resources import EXPORTS, IMPORTS
 from .selectors import allocation_list, disbursement_list, report_list
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
 
 
 def export_queryset(*, kind: str, user: User):
@@ -44,9 +44,10 @@ def export_queryset(*, kind: str, user: User):
 def export_data(*, kind: str, user: User, file_format: str) -> bytes:
     if kind not in EXPORTS or file_format not in FORMATS:
         raise ValidationError(_("Export inconnu."))
-    dataset = EXPORTS[kind]().export(queryset=export_queryset(kind=kind, user=user))
-    data = dataset.export(file_format)
-    return data.encode("utf-8-sig") if isinstance(data, str) else data
+    # Native types (numbers stay numbers); dataset_export makes every text formula-safe.
+    dataset = EXPORTS[kind]().export(queryset=export_queryset(kind=kind, user=user),
+                                     force_native_type=True)
+    return dataset_export(dataset, file_format)
 
 
 # --- Imports --------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def giving_csv(*, user: User) -> bytes:
     dataset = tablib.Dataset(headers=GIVING_FIELDS)
     for row in giving_rows(user=user):
         dataset.append([row[f] for f in GIVING_FIELDS])
-    return dataset.export("csv").encode("utf-8")
+    return dataset_export(dataset, "csv", bom=False)
 
 
 def giving_json(*, user: User) -> bytes:

@@ -3,7 +3,7 @@ user) and the staff-only imports of organisations, neighbourhoods and people."""
 
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 
 from neighbourhoods.models import Neighbourhood, Organisation
 from pic.models import User
@@ -19,9 +19,10 @@ ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 class ProposalExportResource(resources.ModelResource):
     neighbourhood = fields.Field("neighbourhood__name", "quartier")
-    stage = fields.Field("stage__number", "étape")
+    stage = fields.Field("stage__number", "étape", widget=widgets.IntegerWidget())
     window = fields.Field("window__name", "période de dépôt")
-    requested_total = fields.Field("requested_total", "montant demandé total")
+    requested_total = fields.Field("requested_total", "montant demandé total",
+                                   widget=widgets.DecimalWidget())
 
     class Meta:
         model = Proposal
@@ -38,8 +39,8 @@ class ProposalExportResource(resources.ModelResource):
 class AllocationExportResource(resources.ModelResource):
     neighbourhood = fields.Field("neighbourhood__name", "quartier")
     proposal = fields.Field("proposal__title", "proposition")
-    stage = fields.Field("stage__number", "étape")
-    total = fields.Field("total", "montant annuel total")
+    stage = fields.Field("stage__number", "étape", widget=widgets.IntegerWidget())
+    total = fields.Field("total", "montant annuel total", widget=widgets.DecimalWidget())
 
     class Meta:
         model = Allocation
@@ -54,9 +55,10 @@ class AllocationExportResource(resources.ModelResource):
 
 
 class DisbursementExportResource(resources.ModelResource):
-    allocation = fields.Field("allocation_year__allocation_id", "allocation")
+    allocation = fields.Field("allocation_year__allocation_id", "allocation",
+                              widget=widgets.IntegerWidget())
     neighbourhood = fields.Field("allocation_year__allocation__neighbourhood__name", "quartier")
-    year = fields.Field("allocation_year__year_number", "année")
+    year = fields.Field("allocation_year__year_number", "année", widget=widgets.IntegerWidget())
 
     class Meta:
         model = Disbursement
@@ -72,10 +74,10 @@ class DisbursementExportResource(resources.ModelResource):
 class ReportFinancialExportResource(resources.ModelResource):
     neighbourhood = fields.Field("allocation__neighbourhood__name", "quartier")
     proposal = fields.Field("allocation__proposal__title", "proposition")
-    year = fields.Field("allocation_year__year_number", "année")
-    budget_total = fields.Field("budget_total", "budget total")
-    actual_total = fields.Field("actual_total", "réel total")
-    variance = fields.Field("variance", "écart (réel − budget)")
+    year = fields.Field("allocation_year__year_number", "année", widget=widgets.IntegerWidget())
+    budget_total = fields.Field("budget_total", "budget total", widget=widgets.DecimalWidget())
+    actual_total = fields.Field("actual_total", "réel total", widget=widgets.DecimalWidget())
+    variance = fields.Field("variance", "écart (réel − budget)", widget=widgets.DecimalWidget())
 
     class Meta:
         model = Report
