@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export.results import RowResult
 
 from neighbourhoods.models import is_coordination
 from pic.audit import audit
@@ -85,14 +86,29 @@ def import_run(*, kind: str, dataset: tablib.Dataset, actor: User, dry_run: bool
     if dry_run or result.has_errors() or result.has_validation_errors():
         return result
     with transaction.atomic():
-        result = IMPORTS[kind]().import_data(dataset, dry_run=False, raise_errors=False,
-                                             use_transactions=True)
+        resource = IMPORTS[kind]()
+        result = resource.import_data(dataset, dry_run=False, raise_errors=False,
+                                      use_transactions=True)
         if result.has_errors() or result.has_validation_errors():
             transaction.set_rollback(True)
             return result
+        _audit_rows(resource, result, actor=actor, kind=kind)
         audit(actor, "import.done", None, kind=kind, rows=len(dataset),
               totals={k: v for k, v in result.totals.items() if v})
     return result
+
+
+def _audit_rows(resource, result, *, actor: User, kind: str) -> None:
+    """One audit event per row that created or changed a record, with each changed field's
+    value before and after."""
+    for number, row in enumerate(result.rows, start=1):
+        new = row.import_type == RowResult.IMPORT_TYPE_NEW
+        if not (new or row.import_type == RowResult.IMPORT_TYPE_UPDATE) or row.instance is None:
+            continue
+        changes = resource.changes(None if new else row.original, row.instance)
+        if changes:
+            audit(actor, "import.row_created" if new else "import.row_updated", row.instance,
+                  kind=kind, row=number, changes=changes)
 
 
 # --- 360Giving ------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """django-import-export resources: exports (always given a queryset already scoped to the
 user) and the staff-only imports of organisations, neighbourhoods and people."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from neighbourhoods.models import Neighbourhood, Organisation
@@ -98,26 +100,71 @@ class ReportFinancialExportResource(resources.ModelResource):
 
 # --- Imports (staff only, through reporting.exports.import_run) ------------------------------
 
+# Governance facts change only through their own service, with its audit event (an
+# organisation's withdrawal from investment decisions: neighbourhoods.services.
+# organisation_recusal_set; roles, committee seats, staff flags: memberships, invitations and
+# the committee pages). No import sets them: a file with one of these columns filled in is
+# refused row by row.
+GOVERNED_COLUMNS = frozenset({
+    "recused_from_investment_decisions", "is_staff", "is_superuser", "is_active", "password",
+    "groups", "user_permissions", "last_login", "date_joined", "role", "roles", "staff_role",
+    "staff_roles", "membership", "memberships", "committee", "committees", "committee_member",
+    "seat", "seats", "is_chair", "chair", "advisor", "advisors",
+})
 
-class OrganisationImportResource(resources.ModelResource):
+
+class GovernedImportResource(resources.ModelResource):
+    """What every import shares: governed columns refused, instances kept in the results so
+    that import_run can write each row's changes to the audit log."""
+
+    def before_import_row(self, row, **kwargs):
+        filled = sorted(str(column) for column, value in row.items()
+                        if str(column).strip().lower() in GOVERNED_COLUMNS
+                        and value not in (None, ""))
+        if filled:
+            raise ValidationError({column: _(
+                "La colonne « %(column)s » ne s'importe pas : ce fait de gouvernance ne change "
+                "que par son propre écran, qui le consigne au journal.") % {"column": column}
+                for column in filled})
+
+    def changes(self, original, instance) -> dict:
+        """{field: {"before": …, "after": …}} for the imported fields that differ."""
+        changed = {}
+        for field in self.get_import_fields():
+            if not field.attribute:
+                continue
+            before = field.get_value(original) if original is not None else None
+            after = field.get_value(instance)
+            if before != after:
+                changed[field.attribute] = {"before": _json(before), "after": _json(after)}
+        return changed
+
+
+def _json(value):
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+class OrganisationImportResource(GovernedImportResource):
     class Meta:
         model = Organisation
         import_id_fields = ("name",)
-        fields = ("name", "short_name", "category", "website", "recused_from_investment_decisions")
+        fields = ("name", "short_name", "category", "website")
         clean_model_instances = True
         skip_unchanged = True
+        store_instance = True
 
 
-class NeighbourhoodImportResource(resources.ModelResource):
+class NeighbourhoodImportResource(GovernedImportResource):
     class Meta:
         model = Neighbourhood
         import_id_fields = ("slug",)
         fields = ("slug", "name", "table_name", "borough", "language")
         clean_model_instances = True
         skip_unchanged = True
+        store_instance = True
 
 
-class PersonImportResource(resources.ModelResource):
+class PersonImportResource(GovernedImportResource):
     """People only (email, name, language): roles are given through invitations."""
 
     class Meta:
@@ -126,8 +173,10 @@ class PersonImportResource(resources.ModelResource):
         fields = ("email", "full_name", "language")
         clean_model_instances = True
         skip_unchanged = True
+        store_instance = True
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if row.get("email"):
             row["email"] = str(row["email"]).strip().lower()
 
