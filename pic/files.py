@@ -36,27 +36,33 @@ def private_file_response(file, *, filename: str, content_type: str) -> FileResp
 PDF_ACTIVE_NAMES = ("/JavaScript", "/JS", "/Launch", "/AA")
 _PDF_ACTIVE_RE = re.compile(rb"/(?:JavaScript|JS|Launch|AA)(?![A-Za-z0-9#])")
 _PDF_OPEN_ACTION_RE = re.compile(rb"/OpenAction\s*(?:<<|\d+\s+\d+\s+R)")
-_PDF_STREAM_RE = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+_PDF_STREAM_RE = re.compile(rb"(?<!end)stream\r?\n(.*?)endstream", re.DOTALL)
+_PDF_IMAGE_RE = re.compile(rb"/Subtype\s*/Image")
 # What may be inflated while looking inside a PDF's streams (a bomb stops the scan, not us).
 _PDF_INFLATE_BUDGET = 64 * 1024 * 1024
 
 
 def _pdf_active_in_bytes(data: bytes) -> bool:
-    """The raw file and each of its Flate streams (object streams hide dictionaries there)."""
+    """The raw file and each of its Flate streams (object streams hide dictionaries there),
+    images aside, up to 64 MB inflated (the object walk below reads object streams anyway)."""
     if _PDF_ACTIVE_RE.search(data) or _PDF_OPEN_ACTION_RE.search(data):
         return True
     budget = _PDF_INFLATE_BUDGET
     for match in _PDF_STREAM_RE.finditer(data):
-        inflater = zlib.decompressobj()
+        window = data[max(0, match.start() - 2000):match.start()]
+        cut = window.rfind(b"obj")
+        header = window[cut:] if cut >= 0 else window  # this stream's own dictionary
+        if _PDF_IMAGE_RE.search(header) and b"/ObjStm" not in header:
+            continue
         try:
-            inflated = inflater.decompress(match.group(1), budget)
+            inflated = zlib.decompressobj().decompress(match.group(1), budget)
         except zlib.error:
             continue
-        budget -= len(inflated)
         if _PDF_ACTIVE_RE.search(inflated) or _PDF_OPEN_ACTION_RE.search(inflated):
             return True
+        budget -= len(inflated)
         if budget <= 0:
-            return True  # more than 64 MB of streams in a 10 MB file: not a document
+            break
     return False
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
+from pic import files
 from pic.files import check_pdf, check_zip
 from proposals.demo import demo_pdf
 from proposals.documents import validate_upload
@@ -46,6 +47,21 @@ def test_javascript_hidden_in_a_compressed_object_stream_is_refused():
     with pytest.raises(ValidationError) as refused:
         validate_upload(upload("lettre.pdf", data))
     assert refused.value.code == "pdf_active_content"
+
+
+def test_both_scans_find_javascript_in_an_object_stream():
+    """The byte scan (decompressed streams) and the object walk (pypdf) each find it alone."""
+    data = pdf_with_javascript_in_an_object_stream()
+    assert files._pdf_active_in_bytes(data)
+    assert files._pdf_active_in_objects(data)
+
+
+def test_names_hidden_by_hex_escapes_are_decoded_and_refused():
+    data = (pdf_with_open_action_javascript().replace(b"/OpenAction", b"/Open#41ction")
+            .replace(b"/JavaScript", b"/Java#53cript").replace(b"/JS", b"/J#53"))
+    assert not files._pdf_active_in_bytes(data)  # the raw bytes show none of the names
+    with pytest.raises(ValidationError):
+        check_pdf(io.BytesIO(data), name="x.pdf")
 
 
 @pytest.mark.parametrize("name", ["/JS", "/Launch", "/AA", "/JavaScript"])
