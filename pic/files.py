@@ -160,7 +160,7 @@ def check_zip(fileobj, *, name: str) -> None:
                         if unpacked > limit:
                             raise too_big
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
-            OSError, ValueError, zlib.error) as error:
+            OSError, ValueError, RuntimeError, zlib.error) as error:  # encrypted: RuntimeError
         raise malformed from error
     finally:
         fileobj.seek(0)

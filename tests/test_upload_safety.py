@@ -135,3 +135,15 @@ def test_an_import_xlsx_zip_bomb_is_refused_before_it_is_parsed():
     with pytest.raises(ValidationError) as refused:
         exports.load_dataset(zip_bomb_docx(), "xlsx", name="people.xlsx")
     assert "« people.xlsx » se décompresse" in refused.value.message_dict["file"][0]
+
+
+def test_an_archive_with_an_encrypted_member_is_refused_not_a_crash():
+    data = bytearray(docx(SMALL_DOCX))
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            data[start + flag_at] |= 0x01  # the "encrypted" bit
+            start += 4
+    with pytest.raises(ValidationError) as refused:
+        check_zip(io.BytesIO(bytes(data)), name="plan.docx")
+    assert refused.value.code == "zip_malformed"
