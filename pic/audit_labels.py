@@ -219,6 +219,8 @@ def _value(verb: str, key: str, value: Any) -> str:
         return str(_("oui") if value else _("non"))
     if isinstance(value, list | tuple):
         return ", ".join(_value(verb, key, v) for v in value)
+    if isinstance(value, dict) and set(value) == {"before", "after"}:  # an import's change
+        return " → ".join(_value(verb, k, value[k]) or "—" for k in ("before", "after"))
     if isinstance(value, dict):
         return ", ".join(f"{k} {_value(verb, key, v)}" for k, v in value.items())
     if key in CODED_KEYS and isinstance(value, str):

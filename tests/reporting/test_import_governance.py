@@ -120,3 +120,14 @@ def test_only_coordination_changes_the_recusal_flag(cmtq, advisor_est):
         organisation_recusal_set(organisation=cmtq, recused=False, actor=advisor_est)
     cmtq.refresh_from_db()
     assert cmtq.recused_from_investment_decisions is True
+
+
+def test_the_log_reads_an_imported_change_as_before_and_after(cmtq, coordination):
+    from pic.audit_labels import details_display
+
+    exports.import_run(kind="organisations", dataset=dataset(
+        f"name,short_name,category,website\n{cmtq.name},CMTQ,community,https://cmtq.org\n"),
+        actor=coordination, dry_run=False)
+    event = AuditEvent.objects.get(verb="import.row_updated")
+    assert ("modifications", "website — → https://cmtq.org") in details_display(
+        event.verb, event.details)
