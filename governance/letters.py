@@ -1,21 +1,15 @@
 """PDF rendering (WeasyPrint) and emailing of decision letters and meeting minutes."""
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import AdvisorAssignment, Membership
+from pic.pdf import html_to_pdf
 from proposals.models import Proposal
 
 from .models import AgendaItem, Analysis, DecisionLetter, Meeting, Ratification
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def _letter_context(proposal: Proposal, kind: str) -> dict:
@@ -52,7 +46,7 @@ def letter_render(proposal: Proposal, kind: str) -> tuple[bytes, str]:
                 else "governance/pdf/letter_refusal.html")
     with translation.override(language):
         html = render_to_string(template, _letter_context(proposal, kind))
-    return _pdf(html), language
+    return html_to_pdf(html), language
 
 
 def letter_recipients(proposal: Proposal) -> tuple[list[str], list[str]]:
@@ -93,4 +87,4 @@ def minutes_render(meeting: Meeting) -> bytes:
             "meeting": meeting, "items": items, "attendances": attendances,
             "today": timezone.localdate(),
         })
-    return _pdf(html)
+    return html_to_pdf(html)

@@ -11,14 +11,20 @@ from django.utils.translation import gettext as _
 from pic.models import User
 from proposals.models import Proposal
 
-from .models import AgendaItem, Vote
+from .models import AgendaItem, Meeting, Vote
+
+# PDF work is bounded: past the soft limit the task gets SoftTimeLimitExceeded (the service
+# leaves no file or row behind); past the hard limit the worker process is replaced.
+PDF_SOFT_TIME_LIMIT = 120
+PDF_TIME_LIMIT = 180
 
 # Transient failures only: the mail server unreachable or hanging up.
 TRANSIENT = (ConnectionError, TimeoutError, smtplib.SMTPConnectError,
              smtplib.SMTPServerDisconnected)
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5,
+             soft_time_limit=PDF_SOFT_TIME_LIMIT, time_limit=PDF_TIME_LIMIT)
 def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
     """Idempotent: the service makes and emails the letter once, whatever the retries; a
     failed attempt leaves neither a row nor a file behind, so the retry starts afresh."""
@@ -29,6 +35,18 @@ def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
         return None
     letter = letter_issue(proposal=proposal, kind=kind, actor=None)
     return letter.pk if letter else None
+
+
+@shared_task(soft_time_limit=PDF_SOFT_TIME_LIMIT, time_limit=PDF_TIME_LIMIT)
+def generate_minutes(meeting_id: int, actor_id: int) -> int | None:
+    """A new version of the meeting's minutes, asked for by a staff member."""
+    from .services import minutes_generate
+
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    actor = User.objects.filter(pk=actor_id, is_active=True).first()
+    if meeting is None or actor is None:
+        return None
+    return minutes_generate(meeting=meeting, actor=actor).pk
 
 
 @shared_task

@@ -230,8 +230,9 @@ class MinutesGenerateView(CoordinationRequiredMixin, ServicePostView):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def perform(self, meeting):
-        minutes = services.minutes_generate(meeting=meeting, actor=self.request.user)
-        return _("Procès-verbal produit (version %(v)s).") % {"v": minutes.version}
+        services.minutes_request(meeting=meeting, actor=self.request.user)
+        return _("Procès-verbal demandé : il apparaît dans la liste dès qu'il est prêt "
+                 "(rechargez la page au besoin).")
 
     def success_url(self, meeting):
         return reverse("governance:meeting-detail", args=[meeting.pk])

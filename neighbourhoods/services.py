@@ -145,6 +145,22 @@ def staff_role_end(*, staff_role: StaffRole, actor: User | None) -> StaffRole:
     return staff_role
 
 
+@transaction.atomic
+def organisation_recusal_set(*, organisation: Organisation, recused: bool,
+                             actor: User | None) -> Organisation:
+    """Whether the organisation's delegates withdraw from investment decisions (the CMTQ): a
+    governance fact, changed here only (never by an import), with its audit event."""
+    ensure_coordination(actor)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.recused_from_investment_decisions != recused:
+        before = organisation.recused_from_investment_decisions
+        organisation.recused_from_investment_decisions = recused
+        organisation.save(update_fields=["recused_from_investment_decisions"])
+        audit(actor, "organisation.recusal_changed", organisation, before=before,
+              after=recused)
+    return organisation
+
+
 # Invitations -----------------------------------------------------------------------------------
 
 # A higher layer registers how to seat someone for its own kind of invitation (e.g. governance

@@ -89,6 +89,10 @@ VERB_LABELS: dict[str, Any] = {
     "report.resubmit": _("Rapport remis de nouveau"),
     "report.accept": _("Rapport accepté"),
     "import.done": _("Importation effectuée"),
+    "import.row_created": _("Ligne importée : fiche créée"),
+    "import.row_updated": _("Ligne importée : fiche modifiée"),
+    "organisation.recusal_changed": _(
+        "Retrait des décisions d'investissement de l'organisation modifié"),
     "reminders.digest_sent": _("Courriel de rappels envoyé"),
     "reminders.preferences_saved": _("Préférences de rappel enregistrées"),
 }
@@ -147,6 +151,8 @@ KEY_LABELS: dict[str, Any] = {
     "capacity_building_amount": _("renforcement des compétences"),
     "sha256": _("empreinte SHA-256"),
     "letter": _("lettre"),
+    "row": _("ligne"),
+    "changes": _("modifications"),
 }
 
 # Shown first, in this order ("de … à …"); PostgreSQL's jsonb does not keep the keys' order.
@@ -213,6 +219,8 @@ def _value(verb: str, key: str, value: Any) -> str:
         return str(_("oui") if value else _("non"))
     if isinstance(value, list | tuple):
         return ", ".join(_value(verb, key, v) for v in value)
+    if isinstance(value, dict) and set(value) == {"before", "after"}:  # an import's change
+        return " → ".join(_value(verb, k, value[k]) or "—" for k in ("before", "after"))
     if isinstance(value, dict):
         return ", ".join(f"{k} {_value(verb, key, v)}" for k, v in value.items())
     if key in CODED_KEYS and isinstance(value, str):

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "pic.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "pic.middleware.PreferredLanguageMiddleware",
+    "pic.files.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -161,8 +162,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploaded documents are private: never served by URL, only through permission-checked views.
 PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
+# Uploads: files above 2.5 MB go to a temporary file, not memory; form fields (an import's
+# re-sent file included) at most 10 MB; a whole request body above PIC_REQUEST_MAX_MB is
+# refused (413) before it is read. Office files (ZIP) may unpack to PIC_UPLOAD_MAX_UNPACKED_MB
+# at most, and no member may be packed more than PIC_UPLOAD_MAX_COMPRESSION_RATIO times.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+PIC_REQUEST_MAX_BYTES = int(env("PIC_REQUEST_MAX_MB", "15")) * 1024 * 1024
+PIC_UPLOAD_MAX_UNPACKED_BYTES = int(env("PIC_UPLOAD_MAX_UNPACKED_MB", "100")) * 1024 * 1024
+PIC_UPLOAD_MAX_COMPRESSION_RATIO = int(env("PIC_UPLOAD_MAX_COMPRESSION_RATIO", "100"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

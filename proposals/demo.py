@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from neighbourhoods.models import AdvisorAssignment, Neighbourhood
 from pic.models import User
+from pic.pdf import html_to_pdf
 
 from . import services, workflow
 from .models import (
@@ -268,12 +269,9 @@ def _fill(proposal: Proposal, actor: User | None, amounts: list[int], *, change:
 
 def demo_pdf(title: str, paragraphs: list[str]) -> bytes:
     """A small real PDF (WeasyPrint), as a table would attach to its file."""
-    from weasyprint import HTML
-
     body = "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
-    return HTML(string=f"<html lang='fr'><head><meta charset='utf-8'><title>{escape(title)}"
-                       f"</title></head><body><h1>{escape(title)}</h1>{body}</body></html>"
-                ).write_pdf()
+    return html_to_pdf(f"<html lang='fr'><head><meta charset='utf-8'><title>{escape(title)}"
+                       f"</title></head><body><h1>{escape(title)}</h1>{body}</body></html>")
 
 
 class Decisions(Protocol):

@@ -1,4 +1,5 @@
-"""Uploads: checked by content (magic bytes, through `filetype`) and by size."""
+"""Uploads: checked by content (magic bytes, through `filetype`), by size, and for what the
+content may hide (PDF scripts and actions, Office zip bombs: `pic.files`)."""
 
 import os
 
@@ -8,6 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from pic.files import check_pdf, check_zip
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -28,13 +31,16 @@ ACCEPTED = {
     "png": ({".png"}, "image/png"),
     "jpg": ({".jpg", ".jpeg"}, "image/jpeg"),
 }
+# Office formats that are ZIP archives, opened and measured before they are accepted.
+ZIPPED = {"docx", "xlsx", "pptx", "odt", "ods", "odp"}
 ACCEPTED_HELP = gettext_lazy(
     "PDF, Word, Excel, PowerPoint, OpenDocument, PNG ou JPEG; 10 Mo au plus.")
 
 
 def validate_upload(upload: UploadedFile) -> str:
     """Raise a clear ValidationError unless the file is an accepted kind, by its content, and
-    at most 10 MB. Returns the content type to serve it with."""
+    at most 10 MB, with no active content (PDF) and no zip bomb (Office). Returns the content
+    type to serve it with."""
     name = upload.name or ""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -58,4 +64,8 @@ def validate_upload(upload: UploadedFile) -> str:
             _("Le nom de « %(name)s » ne correspond pas à son contenu (un fichier %(kind)s). "
               "Renommez-le avec la bonne extension.")
             % {"name": name, "kind": kind.extension.upper()}, code="bad_extension")
+    if kind.extension == "pdf":
+        check_pdf(upload, name=name)
+    elif kind.extension in ZIPPED:
+        check_zip(upload, name=name)
     return content_type

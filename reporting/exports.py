@@ -1,5 +1,6 @@
 """Exports scoped to the user, staff-only imports with a dry run, and the 360Giving export."""
 
+import io
 import json
 
 import tablib
@@ -8,12 +9,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export.results import RowResult
 
 from neighbourhoods.models import is_coordination
 from pic.audit import audit
+from pic.files import check_zip
 from pic.models import User
+from pic.spreadsheets import XLSX_CONTENT_TYPE, dataset_export
+from proposals.documents import MAX_UPLOAD_BYTES
 from proposals.selectors import proposal_list
 
 from .access import can_read_portfolio
@@ -21,8 +27,7 @@ from .models import Allocation
 from .resources import EXPORTS, IMPORTS
 from .selectors import allocation_list, disbursement_list, report_list
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
 
 
 def export_queryset(*, kind: str, user: User):
@@ -40,15 +45,26 @@ def export_queryset(*, kind: str, user: User):
 def export_data(*, kind: str, user: User, file_format: str) -> bytes:
     if kind not in EXPORTS or file_format not in FORMATS:
         raise ValidationError(_("Export inconnu."))
-    dataset = EXPORTS[kind]().export(queryset=export_queryset(kind=kind, user=user))
-    data = dataset.export(file_format)
-    return data.encode("utf-8-sig") if isinstance(data, str) else data
+    # Native types (numbers stay numbers); dataset_export makes every text formula-safe.
+    dataset = EXPORTS[kind]().export(queryset=export_queryset(kind=kind, user=user),
+                                     force_native_type=True)
+    return dataset_export(dataset, file_format)
 
 
 # --- Imports --------------------------------------------------------------------------------
 
 
-def load_dataset(content: bytes, file_format: str) -> tablib.Dataset:
+def load_dataset(content: bytes, file_format: str, *, name: str = "") -> tablib.Dataset:
+    """An import file, checked like every upload before it is parsed: 10 MB at most, and an
+    XLSX (a ZIP archive) neither malformed nor a zip bomb."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("Le fichier pèse %(size)s : la limite est de 10 Mo.")
+                                       % {"size": filesizeformat(len(content))}})
+    if file_format == "xlsx":
+        try:
+            check_zip(io.BytesIO(content), name=name or f"import.{file_format}")
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
     try:
         if file_format == "xlsx":
             return tablib.Dataset().load(content, format="xlsx")
@@ -70,14 +86,29 @@ def import_run(*, kind: str, dataset: tablib.Dataset, actor: User, dry_run: bool
     if dry_run or result.has_errors() or result.has_validation_errors():
         return result
     with transaction.atomic():
-        result = IMPORTS[kind]().import_data(dataset, dry_run=False, raise_errors=False,
-                                             use_transactions=True)
+        resource = IMPORTS[kind]()
+        result = resource.import_data(dataset, dry_run=False, raise_errors=False,
+                                      use_transactions=True)
         if result.has_errors() or result.has_validation_errors():
             transaction.set_rollback(True)
             return result
+        _audit_rows(resource, result, actor=actor, kind=kind)
         audit(actor, "import.done", None, kind=kind, rows=len(dataset),
               totals={k: v for k, v in result.totals.items() if v})
     return result
+
+
+def _audit_rows(resource, result, *, actor: User, kind: str) -> None:
+    """One audit event per row that created or changed a record, with each changed field's
+    value before and after."""
+    for number, row in enumerate(result.rows, start=1):
+        new = row.import_type == RowResult.IMPORT_TYPE_NEW
+        if not (new or row.import_type == RowResult.IMPORT_TYPE_UPDATE) or row.instance is None:
+            continue
+        changes = resource.changes(None if new else row.original, row.instance)
+        if changes:
+            audit(actor, "import.row_created" if new else "import.row_updated", row.instance,
+                  kind=kind, row=number, changes=changes)
 
 
 # --- 360Giving ------------------------------------------------------------------------------
@@ -130,7 +161,7 @@ def giving_csv(*, user: User) -> bytes:
     dataset = tablib.Dataset(headers=GIVING_FIELDS)
     for row in giving_rows(user=user):
         dataset.append([row[f] for f in GIVING_FIELDS])
-    return dataset.export("csv").encode("utf-8")
+    return dataset_export(dataset, "csv", bom=False)
 
 
 def giving_json(*, user: User) -> bytes:

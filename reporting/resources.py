@@ -1,9 +1,11 @@
 """django-import-export resources: exports (always given a queryset already scoped to the
 user) and the staff-only imports of organisations, neighbourhoods and people."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
-from import_export import fields, resources
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
 
 from neighbourhoods.models import Neighbourhood, Organisation
 from pic.models import User
@@ -19,9 +21,10 @@ ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 class ProposalExportResource(resources.ModelResource):
     neighbourhood = fields.Field("neighbourhood__name", "quartier")
-    stage = fields.Field("stage__number", "étape")
+    stage = fields.Field("stage__number", "étape", widget=widgets.IntegerWidget())
     window = fields.Field("window__name", "période de dépôt")
-    requested_total = fields.Field("requested_total", "montant demandé total")
+    requested_total = fields.Field("requested_total", "montant demandé total",
+                                   widget=widgets.DecimalWidget())
 
     class Meta:
         model = Proposal
@@ -38,8 +41,8 @@ class ProposalExportResource(resources.ModelResource):
 class AllocationExportResource(resources.ModelResource):
     neighbourhood = fields.Field("neighbourhood__name", "quartier")
     proposal = fields.Field("proposal__title", "proposition")
-    stage = fields.Field("stage__number", "étape")
-    total = fields.Field("total", "montant annuel total")
+    stage = fields.Field("stage__number", "étape", widget=widgets.IntegerWidget())
+    total = fields.Field("total", "montant annuel total", widget=widgets.DecimalWidget())
 
     class Meta:
         model = Allocation
@@ -54,9 +57,10 @@ class AllocationExportResource(resources.ModelResource):
 
 
 class DisbursementExportResource(resources.ModelResource):
-    allocation = fields.Field("allocation_year__allocation_id", "allocation")
+    allocation = fields.Field("allocation_year__allocation_id", "allocation",
+                              widget=widgets.IntegerWidget())
     neighbourhood = fields.Field("allocation_year__allocation__neighbourhood__name", "quartier")
-    year = fields.Field("allocation_year__year_number", "année")
+    year = fields.Field("allocation_year__year_number", "année", widget=widgets.IntegerWidget())
 
     class Meta:
         model = Disbursement
@@ -72,10 +76,10 @@ class DisbursementExportResource(resources.ModelResource):
 class ReportFinancialExportResource(resources.ModelResource):
     neighbourhood = fields.Field("allocation__neighbourhood__name", "quartier")
     proposal = fields.Field("allocation__proposal__title", "proposition")
-    year = fields.Field("allocation_year__year_number", "année")
-    budget_total = fields.Field("budget_total", "budget total")
-    actual_total = fields.Field("actual_total", "réel total")
-    variance = fields.Field("variance", "écart (réel − budget)")
+    year = fields.Field("allocation_year__year_number", "année", widget=widgets.IntegerWidget())
+    budget_total = fields.Field("budget_total", "budget total", widget=widgets.DecimalWidget())
+    actual_total = fields.Field("actual_total", "réel total", widget=widgets.DecimalWidget())
+    variance = fields.Field("variance", "écart (réel − budget)", widget=widgets.DecimalWidget())
 
     class Meta:
         model = Report
@@ -96,26 +100,71 @@ class ReportFinancialExportResource(resources.ModelResource):
 
 # --- Imports (staff only, through reporting.exports.import_run) ------------------------------
 
+# Governance facts change only through their own service, with its audit event (an
+# organisation's withdrawal from investment decisions: neighbourhoods.services.
+# organisation_recusal_set; roles, committee seats, staff flags: memberships, invitations and
+# the committee pages). No import sets them: a file with one of these columns filled in is
+# refused row by row.
+GOVERNED_COLUMNS = frozenset({
+    "recused_from_investment_decisions", "is_staff", "is_superuser", "is_active", "password",
+    "groups", "user_permissions", "last_login", "date_joined", "role", "roles", "staff_role",
+    "staff_roles", "membership", "memberships", "committee", "committees", "committee_member",
+    "seat", "seats", "is_chair", "chair", "advisor", "advisors",
+})
 
-class OrganisationImportResource(resources.ModelResource):
+
+class GovernedImportResource(resources.ModelResource):
+    """What every import shares: governed columns refused, instances kept in the results so
+    that import_run can write each row's changes to the audit log."""
+
+    def before_import_row(self, row, **kwargs):
+        filled = sorted(str(column) for column, value in row.items()
+                        if str(column).strip().lower() in GOVERNED_COLUMNS
+                        and value not in (None, ""))
+        if filled:
+            raise ValidationError({column: _(
+                "La colonne « %(column)s » ne s'importe pas : ce fait de gouvernance ne change "
+                "que par son propre écran, qui le consigne au journal.") % {"column": column}
+                for column in filled})
+
+    def changes(self, original, instance) -> dict:
+        """{field: {"before": …, "after": …}} for the imported fields that differ."""
+        changed = {}
+        for field in self.get_import_fields():
+            if not field.attribute:
+                continue
+            before = field.get_value(original) if original is not None else None
+            after = field.get_value(instance)
+            if before != after:
+                changed[field.attribute] = {"before": _json(before), "after": _json(after)}
+        return changed
+
+
+def _json(value):
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+class OrganisationImportResource(GovernedImportResource):
     class Meta:
         model = Organisation
         import_id_fields = ("name",)
-        fields = ("name", "short_name", "category", "website", "recused_from_investment_decisions")
+        fields = ("name", "short_name", "category", "website")
         clean_model_instances = True
         skip_unchanged = True
+        store_instance = True
 
 
-class NeighbourhoodImportResource(resources.ModelResource):
+class NeighbourhoodImportResource(GovernedImportResource):
     class Meta:
         model = Neighbourhood
         import_id_fields = ("slug",)
         fields = ("slug", "name", "table_name", "borough", "language")
         clean_model_instances = True
         skip_unchanged = True
+        store_instance = True
 
 
-class PersonImportResource(resources.ModelResource):
+class PersonImportResource(GovernedImportResource):
     """People only (email, name, language): roles are given through invitations."""
 
     class Meta:
@@ -124,8 +173,10 @@ class PersonImportResource(resources.ModelResource):
         fields = ("email", "full_name", "language")
         clean_model_instances = True
         skip_unchanged = True
+        store_instance = True
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if row.get("email"):
             row["email"] = str(row["email"]).strip().lower()
 

@@ -11,7 +11,7 @@ from .committees import (
     committee_member_seat,
     ratifying_committee,
 )
-from .letters import letter_issue, minutes_generate, refusal_letter_request
+from .letters import letter_issue, minutes_generate, minutes_request, refusal_letter_request
 from .ratification import ratification_record, register_ratification_listener
 from .votes import item_close, recusal_declare, vote_cast, vote_reminder_send
 
@@ -27,6 +27,7 @@ __all__ = [
     "letter_issue",
     "meeting_create",
     "minutes_generate",
+    "minutes_request",
     "ratification_record",
     "ratifying_committee",
     "recusal_declare",

@@ -117,3 +117,11 @@ def minutes_generate(*, meeting: Meeting, actor: User | None) -> MeetingMinutes:
         minutes.file.storage.delete(minutes.file.name)  # no file without its row
         raise
     return minutes
+
+
+def minutes_request(*, meeting: Meeting, actor: User) -> None:
+    """Staff only: the minutes are rendered by a task (with its time limits), on commit."""
+    ensure_coordination(actor)
+    from ..tasks import generate_minutes
+
+    transaction.on_commit(lambda: generate_minutes.delay(meeting.pk, actor.pk))

@@ -85,6 +85,7 @@ class ImportView(CoordinationRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data
+        name = data["file"].name if data.get("file") else ""
         if data.get("file"):
             content = data["file"].read()
             file_format = "xlsx" if data["file"].name.lower().endswith(".xlsx") else "csv"
@@ -92,7 +93,7 @@ class ImportView(CoordinationRequiredMixin, View):
             content = base64.b64decode(data["payload"])
             file_format = data["file_format"] if data["file_format"] in ("csv", "xlsx") else "csv"
         try:
-            dataset = exports.load_dataset(content, file_format)
+            dataset = exports.load_dataset(content, file_format, name=name)
             confirm = bool(data.get("confirm")) and not data.get("file")
             with transaction.atomic():
                 result = exports.import_run(kind=data["kind"], dataset=dataset,

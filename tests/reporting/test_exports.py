@@ -151,8 +151,8 @@ def test_imports_are_staff_only(advisor_est):
 
 def test_import_organisations_and_neighbourhoods(coordination):
     exports.import_run(kind="organisations", dataset=dataset(
-        "name,short_name,category,website,recused_from_investment_decisions\n"
-        "Dynamo,Dynamo,external,,0\n"), actor=coordination, dry_run=False)
+        "name,short_name,category,website\n"
+        "Dynamo,Dynamo,external,\n"), actor=coordination, dry_run=False)
     assert Organisation.objects.get(name="Dynamo").category == "external"
     result = exports.import_run(kind="organisations", dataset=dataset(
         "name,short_name,category\nX,X,nonsense\n"), actor=coordination, dry_run=False)
