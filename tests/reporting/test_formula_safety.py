@@ -11,8 +11,9 @@ import tablib
 from django.urls import reverse
 
 from pic.spreadsheets import dataset_export, formula_safe
-from reporting import allocations, exports, reports
+from reporting import exports
 from reporting.resources import EXPORTS
+from reporting.services import allocations, reports
 
 from .conftest import make_ratified
 
