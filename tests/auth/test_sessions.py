@@ -3,6 +3,7 @@ the password ends them too."""
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from pic.sessions import device_label
 from tests import factories
@@ -65,4 +66,13 @@ def test_device_labels():
     assert device_label(FIREFOX_LINUX) == "Firefox, Linux"
     assert device_label(SAFARI_IPHONE) == "Safari, iPhone"
     assert device_label("curl/8.5.0") == "curl/8.5.0"
-    assert device_label("") == "Appareil inconnu"
+    with translation.override("fr"):
+        assert device_label("") == "Appareil inconnu"
+
+
+def test_the_sessions_page_in_english(client, tq_saint_michel):
+    client.force_login(tq_saint_michel)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("usersessions_list")).content.decode()
+    assert "Active sessions" in body
+    assert "Last seen" in body
