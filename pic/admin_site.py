@@ -20,6 +20,15 @@ from pic import mfa
 
 class PicAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
+        """Asked many times per admin page: answered once per request and person (a logout
+        within the request replaces request.user)."""
+        cached = getattr(request, "_pic_admin_permission", None)
+        if cached is None or cached[0] is not request.user:
+            cached = request._pic_admin_permission = (request.user,
+                                                      self._has_permission(request))
+        return cached[1]
+
+    def _has_permission(self, request) -> bool:
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
