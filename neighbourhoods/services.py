@@ -228,7 +228,8 @@ def _send_invitation_email(invitation: Invitation, link: str) -> None:
     language = invitation.neighbourhood.language if invitation.neighbourhood else "fr"
     with translation.override(language):
         context = {"invitation": invitation, "link": link,
-                   "days": settings.PIC_INVITATION_MAX_AGE_DAYS}
+                   "days": settings.PIC_INVITATION_MAX_AGE_DAYS,
+                   "has_account": invitation_has_account(invitation)}
         send_mail(
             subject=_("Invitation à PIC — %(role)s") % {"role": invitation.get_kind_display()},
             message=render_to_string("neighbourhoods/email/invitation.txt", context),

@@ -212,3 +212,12 @@ def test_accepting_for_another_account_is_refused(coordination, tq_saint_michel,
     invitation, _url = existing_invitation(coordination, tq_saint_michel)
     with pytest.raises(PermissionDenied):
         services.invitation_accept_existing(invitation=invitation, actor=tq_verdun)
+
+
+def test_the_email_to_an_existing_person_asks_them_to_log_in(
+        client, coordination, tq_saint_michel, django_capture_on_commit_callbacks):
+    invite(client, coordination, django_capture_on_commit_callbacks,
+           email=tq_saint_michel.email, kind=Invitation.Kind.PARTNER)
+    body = mail.outbox[-1].body
+    assert "connectez-vous comme d'habitude" in body
+    assert "choisir votre mot de passe" not in body
