@@ -165,6 +165,13 @@ if not PIC_MFA_ENCRYPTION_KEYS:
 
     PIC_MFA_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(
         hashlib.sha256(f"pic.mfa:{SECRET_KEY}".encode()).digest()).decode()]
+try:
+    from cryptography.fernet import Fernet
+
+    [Fernet(key.encode()) for key in PIC_MFA_ENCRYPTION_KEYS]
+except ValueError as exc:
+    raise ImproperlyConfigured("PIC_MFA_ENCRYPTION_KEYS holds a key that is not a Fernet key "
+                               "(32 bytes, URL-safe base64).") from exc
 # Login throttling: failures count per account (key) and, more loosely, per client IP, so that
 # one person's mistakes never lock out everyone behind the same proxy. The client IP is read
 # behind this many trusted proxies (X-Forwarded-For), or from a header a trusted proxy sets.

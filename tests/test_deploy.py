@@ -40,3 +40,11 @@ def test_production_refuses_to_start_without_the_mfa_encryption_key():
                     SECRET_KEY="x" * 20 + "-production-secret-from-the-environment-0123456789")
     assert result.returncode != 0
     assert "PIC_MFA_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_a_malformed_mfa_encryption_key():
+    result = manage("check", DEBUG="false", ALLOWED_HOSTS="pic.example.org",
+                    SECRET_KEY="x" * 20 + "-production-secret-from-the-environment-0123456789",
+                    PIC_MFA_ENCRYPTION_KEYS="not-a-key")
+    assert result.returncode != 0
+    assert "not a Fernet key" in result.stderr
