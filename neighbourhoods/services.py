@@ -244,7 +244,8 @@ def _send_invitation_email(invitation: Invitation, link: str) -> None:
     language = invitation.neighbourhood.language if invitation.neighbourhood else "fr"
     with translation.override(language):
         context = {"invitation": invitation, "link": link,
-                   "days": settings.PIC_INVITATION_MAX_AGE_DAYS}
+                   "days": settings.PIC_INVITATION_MAX_AGE_DAYS,
+                   "has_account": invitation_has_account(invitation)}
         send_mail(
             subject=_("Invitation à PIC — %(role)s") % {"role": invitation.get_kind_display()},
             message=render_to_string("neighbourhoods/email/invitation.txt", context),
@@ -253,38 +254,62 @@ def _send_invitation_email(invitation: Invitation, link: str) -> None:
         )
 
 
-@transaction.atomic
-def invitation_accept(
-    *, invitation: Invitation, password: str, full_name: str = ""
-) -> User:
-    """Create (or reuse) the invitee's account, set the password, and seat them."""
-    from allauth.account.models import EmailAddress
+def invitation_has_account(invitation: Invitation) -> bool:
+    """Is the invitation addressed to someone who already has an account?"""
+    return User.objects.filter(email__iexact=invitation.email).exists()
 
+
+def _locked_pending(invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("Cette invitation a déjà été utilisée ou a été annulée."))
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = User.objects.create_user(
-            email=invitation.email, password=password,
-            full_name=full_name or invitation.full_name,
-        )
-    else:
-        user.set_password(password)
-        if full_name:
-            user.full_name = full_name
-        user.save()
-    # The link reached this mailbox: the address is verified.
-    EmailAddress.objects.update_or_create(
-        user=user, email=invitation.email, defaults={"verified": True, "primary": True}
-    )
+    return invitation
+
+
+def _seat(invitation: Invitation, user: User) -> None:
     acceptor = _ACCEPTORS.get(invitation.kind, _accept_builtin)
     acceptor(invitation, user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _forget_cached_roles(user)
     audit(user, "invitation.accepted", invitation, kind=invitation.kind)
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, password: str, full_name: str = ""
+) -> User:
+    """A new person: create their account with the password they chose, and seat them.
+
+    An address that already has an account is refused: that person logs in normally
+    (password, then MFA) and accepts with `invitation_accept_existing`. No password is ever
+    set on an existing account from an invitation link."""
+    from allauth.account.models import EmailAddress
+
+    invitation = _locked_pending(invitation)
+    if invitation_has_account(invitation):
+        raise ValidationError(_("Un compte existe déjà pour cette adresse : connectez-vous pour "
+                                "accepter l'invitation."))
+    user = User.objects.create_user(
+        email=invitation.email, password=password, full_name=full_name or invitation.full_name,
+    )
+    # The link reached this mailbox: the address is verified.
+    EmailAddress.objects.update_or_create(
+        user=user, email=invitation.email, defaults={"verified": True, "primary": True}
+    )
+    _seat(invitation, user)
     return user
+
+
+@transaction.atomic
+def invitation_accept_existing(*, invitation: Invitation, actor: User) -> User:
+    """A person who already has an account, logged in as themselves, takes the role offered."""
+    if not actor.is_authenticated or actor.email.lower() != invitation.email.lower():
+        raise PermissionDenied(_("Cette invitation est adressée à une autre personne."))
+    invitation = _locked_pending(invitation)
+    _seat(invitation, actor)
+    return actor
 
 
 @transaction.atomic

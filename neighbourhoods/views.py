@@ -1,9 +1,12 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -111,9 +114,12 @@ class InvitationRevokeView(CoordinationRequiredMixin, View):
 
 
 class InvitationAcceptView(View):
-    """The invitee sets a name and a password from the emailed link (no login needed)."""
+    """From the emailed link. A new person sets a name and a password (no login needed). A
+    person who already has an account logs in normally (allauth: password, then MFA), comes
+    back here and accepts the role: the link never sets a password nor opens a session."""
 
     template_name = "neighbourhoods/invitation_accept.html"
+    existing_template_name = "neighbourhoods/invitation_existing.html"
 
     def dispatch(self, request, token):
         try:
@@ -121,7 +127,24 @@ class InvitationAcceptView(View):
         except ValidationError as error:
             return render(request, "neighbourhoods/invitation_invalid.html",
                           {"reason": error.messages[0]}, status=410)
+        if services.invitation_has_account(self.invitation):
+            return self.existing_account(request)
         return super().dispatch(request, token)
+
+    def existing_account(self, request):
+        user = request.user
+        is_invitee = (user.is_authenticated
+                      and user.email.lower() == self.invitation.email.lower())
+        if request.method == "POST" and is_invitee:
+            services.invitation_accept_existing(invitation=self.invitation, actor=user)
+            messages.success(request, _("C'est fait : votre nouveau rôle est ajouté à votre "
+                                        "compte."))
+            return redirect("home")
+        status = 403 if request.method == "POST" else 200
+        login_url = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
+        return render(request, self.existing_template_name, {
+            "invitation": self.invitation, "is_invitee": is_invitee, "login_url": login_url,
+        }, status=status)
 
     def get(self, request, token):
         form = AcceptInvitationForm(initial={"full_name": self.invitation.full_name},

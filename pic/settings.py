@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pic.apps.PicAdminConfig",  # django.contrib.admin, its login handed to allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    "allauth.usersessions",
     "guardian",
     "import_export",
     "pic",
@@ -76,7 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "neighbourhoods.middleware.StaffMFARequiredMiddleware",
+    "pic.mfa.MFARequiredMiddleware",
+    "pic.sessions.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "pic.urls"
@@ -135,15 +137,56 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PIC grants"
-# Coordination staff must set up two-factor authentication: on by default outside the demo.
+
+# --- One door in, with MFA (issue 8) ------------------------------------------------------
+# Who must set up two-factor authentication (pic/mfa.py applies it): with the switch on (by
+# default outside the demo), every person who reads beyond their own neighbourhood, each role
+# group on unless its own variable turns it off.
 PIC_REQUIRE_STAFF_MFA = env_bool("PIC_REQUIRE_STAFF_MFA", not DEBUG)
+PIC_MFA_REQUIRED = {
+    "coordination": env_bool("PIC_MFA_REQUIRED_COORDINATION", True),
+    "advisor": env_bool("PIC_MFA_REQUIRED_ADVISORS", True),
+    "committee": env_bool("PIC_MFA_REQUIRED_COMMITTEE", True),
+    "partner": env_bool("PIC_MFA_REQUIRED_PARTNERS", True),
+    "superuser": env_bool("PIC_MFA_REQUIRED_SUPERUSERS", True),
+}
+# Where pic/mfa.py learns a person's program roles (the app that knows them all).
+PIC_ROLES_FUNCTION = "reporting.roles.roles_of"
+# TOTP secrets and recovery-code seeds are encrypted at rest (Fernet): comma-separated keys,
+# the first encrypts, all decrypt (rotation). Required in production.
+MFA_ADAPTER = "pic.mfa.MFAAdapter"
+PIC_MFA_ENCRYPTION_KEYS = env_list("PIC_MFA_ENCRYPTION_KEYS")
+if not PIC_MFA_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("PIC_MFA_ENCRYPTION_KEYS must be set when DEBUG is off.")
+    import base64
+    import hashlib
+
+    PIC_MFA_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(
+        hashlib.sha256(f"pic.mfa:{SECRET_KEY}".encode()).digest()).decode()]
+try:
+    from cryptography.fernet import Fernet
+
+    [Fernet(key.encode()) for key in PIC_MFA_ENCRYPTION_KEYS]
+except ValueError as exc:
+    raise ImproperlyConfigured("PIC_MFA_ENCRYPTION_KEYS holds a key that is not a Fernet key "
+                               "(32 bytes, URL-safe base64).") from exc
+# Login throttling: failures count per account (key) and, more loosely, per client IP, so that
+# one person's mistakes never lock out everyone behind the same proxy. The client IP is read
+# behind this many trusted proxies (X-Forwarded-For), or from a header a trusted proxy sets.
+ACCOUNT_RATE_LIMITS["login_failed"] = env("PIC_LOGIN_FAILED_RATE", "50/5m/ip,5/5m/key")
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
+# Active sessions (allauth.usersessions): last seen refreshed at most every few minutes.
+USERSESSIONS_TRACK_ACTIVITY = True
+PIC_SESSION_SEEN_EVERY_SECONDS = 300
+# --- end of "one door in" ------------------------------------------------------------------
 
 # django-guardian: no anonymous user object (the custom user has no username).
 ANONYMOUS_USER_NAME = None
@@ -209,6 +252,12 @@ CELERY_BEAT_SCHEDULE: dict = {}  # periodic tasks are registered in pic/schedule
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+else:
+    # A cache every process shares (used TOTP codes, login rate limits): the database's
+    # table pic_cache, created by pic's migration 0002_shared_cache_table.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "pic_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 # The site's address, for links in emails sent by tasks (no request to take it from).
 PIC_SITE_URL = env("PIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

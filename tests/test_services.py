@@ -33,7 +33,7 @@ def test_database_is_the_one_database_url_names():
         assert cursor.fetchone() == (1,)
 
 
-def test_cache_round_trip():
+def test_cache_round_trip(db):  # the embedded default keeps its cache in the database
     cache.set("greeting", "bonjour", 30)
     assert cache.get("greeting") == "bonjour"
 
