@@ -4,6 +4,8 @@ describes passes `check --deploy` (HTTPS redirect, a year of HSTS)."""
 import re
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from tests.test_deploy import manage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +37,8 @@ def test_compose_defaults_are_secure():
 
 def test_the_compose_stack_passes_check_deploy_with_its_defaults():
     environment = compose_app_environment(
-        {"SECRET_KEY": "compose-secret-from-dot-env-" + "0123456789" * 4})
+        {"SECRET_KEY": "compose-secret-from-dot-env-" + "0123456789" * 4,
+         "PIC_MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode()})
     result = manage("check", "--deploy", "--fail-level", "WARNING", **environment)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -37,7 +38,8 @@ def production_values() -> dict:
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("DEBUG", "SECURE_", "SECRET_KEY", "ALLOWED_HOSTS"))}
     environment.update(DEBUG="false", ALLOWED_HOSTS="testserver",
-                       SECRET_KEY="production-like-secret-for-the-header-tests-0123456789")
+                       SECRET_KEY="production-like-secret-for-the-header-tests-0123456789",
+                       PIC_MFA_ENCRYPTION_KEYS=Fernet.generate_key().decode())
     with mock.patch.dict(os.environ, environment, clear=True):
         values = runpy.run_path(str(ROOT / "pic" / "settings.py"))
     assert values["DEBUG"] is False
