@@ -49,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Set by the retention policy (pic/privacy/retention.py): the person is kept, nameless.
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True,
+                                         editable=False)
 
     objects = UserManager()
 
@@ -133,3 +136,9 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("The audit log is append-only: an event cannot be deleted.")
+
+
+# Law 25: consents and the register of confidentiality incidents (the pic app's models too).
+from pic.privacy.models import ConfidentialityIncident, Consent  # noqa: E402
+
+__all__ = ["AuditEvent", "ConfidentialityIncident", "Consent", "User"]

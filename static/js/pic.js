@@ -34,4 +34,34 @@
 
   document.addEventListener("DOMContentLoaded", markScrollableTables);
   window.addEventListener("resize", markScrollableTables);
+
+  /* Law 25 on a shared computer: the proposal drafts kept in this browser (sessionStorage, gone
+     with the tab; keyed "pic-proposal-draft-<person>-<proposal>", see proposal_edit.html) never
+     outlive the person's session: logging out (forms marked data-pic-clear-drafts) clears them
+     all, and a page seen by another person (body data-pic-user) drops every draft not theirs.
+     Copies left in localStorage by earlier versions go too. */
+  var DRAFT_PREFIX = "pic-proposal-draft-";
+
+  function clearDrafts(keepPrefix) {
+    [window.sessionStorage, window.localStorage].forEach(function (storage) {
+      try {
+        for (var i = storage.length - 1; i >= 0; i -= 1) {
+          var key = storage.key(i);
+          if (!key || key.indexOf(DRAFT_PREFIX) !== 0) continue;
+          if (storage === window.sessionStorage && keepPrefix && key.indexOf(keepPrefix) === 0) {
+            continue;
+          }
+          storage.removeItem(key);
+        }
+      } catch (e) { /* storage disabled: nothing kept */ }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var person = document.body.getAttribute("data-pic-user");
+    if (person) clearDrafts(DRAFT_PREFIX + person + "-");
+    document.querySelectorAll("form[data-pic-clear-drafts]").forEach(function (form) {
+      form.addEventListener("submit", function () { clearDrafts(null); });
+    });
+  });
 })();
