@@ -210,10 +210,11 @@ PIC_INVITATION_MAX_AGE_DAYS = int(env("PIC_INVITATION_MAX_AGE_DAYS", "14"))
 
 # Quebec Law 25: the person in charge of the protection of personal information (named on the
 # privacy page), and how long an inactive person is kept before being anonymised.
-PIC_PRIVACY_OFFICER_NAME = env("PIC_PRIVACY_OFFICER_NAME", "Responsable de la protection des "
-                                                           "renseignements personnels (démo)")
-PIC_PRIVACY_OFFICER_EMAIL = env("PIC_PRIVACY_OFFICER_EMAIL", "vie.privee@example.org")
-PIC_RETENTION_INACTIVE_YEARS = int(env("PIC_RETENTION_INACTIVE_YEARS", "7"))
+# (An empty variable, as docker-compose passes it, means the default.)
+PIC_PRIVACY_OFFICER_NAME = env("PIC_PRIVACY_OFFICER_NAME") or (
+    "Responsable de la protection des renseignements personnels (démo)")
+PIC_PRIVACY_OFFICER_EMAIL = env("PIC_PRIVACY_OFFICER_EMAIL") or "vie.privee@example.org"
+PIC_RETENTION_INACTIVE_YEARS = int(env("PIC_RETENTION_INACTIVE_YEARS") or "7")
 
 # Security: production (DEBUG off) gets the settings `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
