@@ -62,13 +62,17 @@ def _uses_database_sessions() -> bool:
                                        "django.contrib.sessions.backends.cached_db")
 
 
-def _sessions_of(user: User) -> list[str]:
-    if not _uses_database_sessions():
-        return []
-    keys = []
+def _session_keys_by_user(user_ids: set[int]) -> dict[str, list[str]]:
+    """The live sessions of these people, read once (a session names its user only inside its
+    encoded data)."""
+    keys: dict[str, list[str]] = {}
+    if not _uses_database_sessions() or not user_ids:
+        return keys
+    wanted = {str(pk) for pk in user_ids}
     for session in Session.objects.filter(expire_date__gte=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            keys.append(session.session_key)
+        owner = str(session.get_decoded().get("_auth_user_id"))
+        if owner in wanted:
+            keys.setdefault(owner, []).append(session.session_key)
     return keys
 
 
@@ -84,7 +88,8 @@ def _purge_own(*, now: datetime.datetime, cutoff: datetime.datetime, dry_run: bo
 
 
 @transaction.atomic
-def person_anonymise(*, user: User, now: datetime.datetime | None = None) -> dict[str, int]:
+def person_anonymise(*, user: User, now: datetime.datetime | None = None,
+                     session_keys: list[str] | None = None) -> dict[str, int]:
     """Anonymise one person in place (a system action: the retention policy)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.anonymised_at is not None:
@@ -93,7 +98,8 @@ def person_anonymise(*, user: User, now: datetime.datetime | None = None) -> dic
     for _name, anonymiser in registry.anonymisers():
         for key, count in anonymiser(user).items():
             counts[key] = counts.get(key, 0) + count
-    session_keys = _sessions_of(user)
+    if session_keys is None:
+        session_keys = _session_keys_by_user({user.pk}).get(str(user.pk), [])
     counts["sessions"] = Session.objects.filter(session_key__in=session_keys).delete()[0]
     if apps.is_installed("allauth.usersessions"):
         from allauth.usersessions.models import UserSession
@@ -130,8 +136,9 @@ def retention_apply(*, dry_run: bool = False, now: datetime.datetime | None = No
     plan = retention_plan(now=now)
     if dry_run:
         return plan
+    sessions = _session_keys_by_user({person.pk for person in plan.people})
     for person in plan.people:
-        person_anonymise(user=person, now=plan.now)
+        person_anonymise(user=person, now=plan.now, session_keys=sessions.get(str(person.pk), []))
     with transaction.atomic():
         plan.purged.update(_purge_own(now=plan.now, cutoff=plan.cutoff, dry_run=False))
         for _name, purge in registry.purges():
