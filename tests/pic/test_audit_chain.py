@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
 
 from pic import audit_chain
 from pic.audit import audit
@@ -160,3 +161,28 @@ def test_concurrent_writers_keep_one_chain(coordination):
     assert errors == []
     assert AuditEvent.objects.filter(verb="test.concurrent").count() == 40
     assert "Audit chain intact" in verify()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_chains_the_events_written_before_it():
+    """Events written before the chain existed (by an older release) get their sequence and
+    hashes, in the order they happened, and the chain verifies."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, chained = [("pic", "0001_initial")], [("pic", "0003_audit_append_only")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("pic", "AuditEvent")
+    moments = [timezone.now() - datetime.timedelta(days=d) for d in (3, 1, 2)]
+    for n, moment in enumerate(moments):
+        old.objects.create(verb=f"old.event_{n}", created_at=moment,
+                           details={"n": n, "on": "2021-10-15"})
+    executor = MigrationExecutor(connection)
+    executor.migrate(chained)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    events = list(AuditEvent.objects.order_by("sequence"))
+    assert [e.verb for e in events] == ["old.event_0", "old.event_2", "old.event_1"]
+    assert [e.sequence for e in events] == [1, 2, 3]
+    assert "Audit chain intact: 3 event(s)" in verify()
