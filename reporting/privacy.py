@@ -25,7 +25,7 @@ def collect(user) -> list[Section]:
             for d in ReportDocument.objects.filter(uploaded_by=user).select_related("report")
             .order_by("uploaded_at", "pk")]),
         Section("notification_preferences", _("Préférences de rappel"), [] if preference is None
-                else [{str(f.verbose_name): getattr(preference, f.name)
+                else [{f.name: getattr(preference, f.name)
                        for f in ReminderPreference._meta.fields
                        if f.get_internal_type() == "BooleanField"}]),
         Section("reminders", _("Rappels reçus"), [

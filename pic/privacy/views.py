@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from pic.audit_labels import verb_label
+from pic.models import AuditEvent
 
 from . import exports, registry, services
 from .forms import IncidentForm
@@ -124,8 +125,6 @@ class IncidentDetailView(IncidentKeeperMixin, DetailView):
     context_object_name = "incident"
 
     def get_context_data(self, **kwargs):
-        from pic.models import AuditEvent
-
         history = AuditEvent.objects.for_object(self.object).select_related("actor")
         for event in history:
             event.verb_label = verb_label(event.verb)
