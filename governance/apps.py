@@ -15,3 +15,10 @@ class GovernanceConfig(AppConfig):
         register_invitation_acceptor(
             Invitation.Kind.COMMITTEE_SEAT, accept_committee_seat_invitation
         )
+
+        from pic.privacy import registry
+
+        from . import privacy
+
+        registry.register_collector("governance", privacy.collect)
+        registry.register_anonymiser("governance", privacy.anonymise)

@@ -7,8 +7,9 @@ class PicConfig(AppConfig):
     name = "pic"
     verbose_name = _("Plateforme PIC")
 
-    def ready(self):
+    def ready(self) -> None:
         from pic import sessions  # noqa: F401 (connects its login receiver)
+        from pic.privacy import services  # noqa: F401 (registers pic's part of a person's data)
 
 
 class PicAdminConfig(admin_apps.AdminConfig):

@@ -95,6 +95,14 @@ VERB_LABELS: dict[str, Any] = {
         "Retrait des décisions d'investissement de l'organisation modifié"),
     "reminders.digest_sent": _("Courriel de rappels envoyé"),
     "reminders.preferences_saved": _("Préférences de rappel enregistrées"),
+    # pic: Quebec Law 25
+    "privacy.data_exported": _("Données personnelles téléchargées par la personne"),
+    "privacy.person_anonymised": _("Personne anonymisée (politique de conservation)"),
+    "privacy.retention_applied": _("Politique de conservation appliquée"),
+    "consent.given": _("Consentement donné"),
+    "consent.withdrawn": _("Consentement retiré"),
+    "incident.recorded": _("Incident de confidentialité consigné"),
+    "incident.updated": _("Incident de confidentialité mis à jour"),
 }
 
 # Keys that appear in details, in words (unknown keys are shown as they are).
@@ -153,6 +161,14 @@ KEY_LABELS: dict[str, Any] = {
     "letter": _("lettre"),
     "row": _("ligne"),
     "changes": _("modifications"),
+    "purpose": _("finalité"),
+    "format": _("format"),
+    "discovered_on": _("connu le"),
+    "people_affected": _("personnes concernées"),
+    "fields": _("champs"),
+    "anonymised": _("personnes anonymisées"),
+    "inactive_years": _("années d'inactivité"),
+    "cutoff": _("inactives depuis avant le"),
 }
 
 # Shown first, in this order ("de … à …"); PostgreSQL's jsonb does not keep the keys' order.

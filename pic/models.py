@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from pic import audit_chain
 
 
 class UserManager(BaseUserManager):
@@ -47,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Set by the retention policy (pic/privacy/retention.py): the person is kept, nameless.
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True,
+                                         editable=False)
 
     objects = UserManager()
 
@@ -75,22 +80,40 @@ class AuditEventQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
         )
 
+    # The chain needs one INSERT per event, in order (AuditEvent.save); the database's trigger
+    # refuses UPDATE, DELETE and TRUNCATE on PostgreSQL; these refuse them in Python too.
+    def bulk_create(self, *args, **kwargs):
+        raise RuntimeError("The audit log is hash-chained: write events one by one (audit()).")
+
+    def update(self, **kwargs):
+        raise RuntimeError("The audit log is append-only: events cannot be changed.")
+
+    def delete(self):
+        raise RuntimeError("The audit log is append-only: events cannot be deleted.")
+
 
 class AuditEvent(models.Model):
-    """One thing that happened, written by a service. Never updated, never deleted."""
+    """One thing that happened, written by a service. Never updated, never deleted: on
+    PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE on the table, and each event carries
+    the SHA-256 of the one before it (pic/audit_chain.py; `manage.py verify_audit`). People are
+    therefore never deleted, only anonymised in place (pic/privacy/retention.py)."""
 
+    sequence = models.PositiveBigIntegerField(_("rang"), unique=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("auteur·rice"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.PROTECT, related_name="+",
     )
     verb = models.CharField(_("action"), max_length=80, db_index=True)
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("objet"), max_length=255, blank=True)
     details = models.JSONField(_("détails"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    previous_hash = models.CharField(_("empreinte précédente"), max_length=64, default="",
+                                     editable=False)
+    hash = models.CharField(_("empreinte SHA-256"), max_length=64, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -106,7 +129,16 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("The audit log is append-only: an event cannot be changed.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            audit_chain.seal(self, using=using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("The audit log is append-only: an event cannot be deleted.")
+
+
+# Law 25: consents and the register of confidentiality incidents (the pic app's models too).
+from pic.privacy.models import ConfidentialityIncident, Consent  # noqa: E402
+
+__all__ = ["AuditEvent", "ConfidentialityIncident", "Consent", "User"]

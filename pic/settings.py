@@ -270,6 +270,14 @@ PIC_360G_FUNDER_NAME = env("PIC_360G_FUNDER_NAME", "Centraide du Grand Montréal
 # Invitations: how long the emailed link stays valid.
 PIC_INVITATION_MAX_AGE_DAYS = int(env("PIC_INVITATION_MAX_AGE_DAYS", "14"))
 
+# Quebec Law 25: the person in charge of the protection of personal information (named on the
+# privacy page), and how long an inactive person is kept before being anonymised.
+# (An empty variable, as docker-compose passes it, means the default.)
+PIC_PRIVACY_OFFICER_NAME = env("PIC_PRIVACY_OFFICER_NAME") or (
+    "Responsable de la protection des renseignements personnels (démo)")
+PIC_PRIVACY_OFFICER_EMAIL = env("PIC_PRIVACY_OFFICER_EMAIL") or "vie.privee@example.org"
+PIC_RETENTION_INACTIVE_YEARS = int(env("PIC_RETENTION_INACTIVE_YEARS") or "7")
+
 # Security: production (DEBUG off) gets the settings `check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

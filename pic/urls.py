@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("pic.privacy.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("proposals.urls")),
     path("", include("governance.urls")),

@@ -13,3 +13,10 @@ class ReportingConfig(AppConfig):
 
         # A ratified decision makes its allocation in the same transaction.
         register_ratification_listener(allocation_create_for_ratification)
+
+        from pic.privacy import registry
+
+        from . import privacy
+
+        registry.register_collector("reporting", privacy.collect)
+        registry.register_anonymiser("reporting", privacy.anonymise)

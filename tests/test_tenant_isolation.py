@@ -18,6 +18,7 @@ Accounts (README.md):
 """
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -39,6 +40,7 @@ from governance.models import AgendaItem, CommitteeMember, DecisionLetter, Meeti
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import AdvisorAssignment, Invitation, Membership, Neighbourhood
 from pic.models import AuditEvent, User
+from pic.privacy import services as privacy_services
 from proposals import workflow
 from proposals.models import Initiative, LetterOfIntent, Proposal, ProposalDocument
 from reporting.models import Allocation, CheckIn, Report, ReportDocument
@@ -261,6 +263,8 @@ EXEMPT: dict[str, str] = {
     "proposals:window-update": STAFF_ONLY,
     "proposals:window-extension-create": STAFF_ONLY,
     "governance:committee-seat-end": STAFF_ONLY,
+    "privacy:incident-detail": STAFF_ONLY,
+    "privacy:incident-update": STAFF_ONLY,
     "neighbourhoods:invitation-accept": "capability URL: a secret emailed token, not a guessable "
                                         "id (a forged token answers 410, checked below)",
     "account_confirm_email": "allauth: secret e-mail confirmation key, not a tenant object",
@@ -336,6 +340,12 @@ def demo(django_db_setup, django_db_blocker, demo_media):
                     report=report, actor=User.objects.get(email=OWNER),
                     upload=SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n%%EOF\n",
                                               content_type="application/pdf"))
+            # The register of confidentiality incidents holds one entry (coordination only).
+            privacy_services.incident_record(
+                actor=coordination, summary="Courriel mal adressé", information_involved="Noms",
+                circumstances="Erreur d'envoi", occurred_on=datetime.date(2026, 1, 5),
+                discovered_on=datetime.date(2026, 1, 6), people_affected=2,
+                risk_assessment="Faible", measures_taken="Rappel des consignes")
             yield sm
         finally:
             transaction.set_rollback(True)
@@ -515,6 +525,8 @@ STAFF_ONLY_OBJECTS = {
     "proposals:window-update": lambda: {"pk": _first("proposals.Window")},
     "proposals:window-extension-create": lambda: {"pk": _first("proposals.Window")},
     "governance:committee-seat-end": lambda: {"pk": _first("governance.CommitteeMember")},
+    "privacy:incident-detail": lambda: {"pk": _first("pic.ConfidentialityIncident")},
+    "privacy:incident-update": lambda: {"pk": _first("pic.ConfidentialityIncident")},
 }
 
 

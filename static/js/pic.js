@@ -57,12 +57,12 @@
     if (button) window.print();
   });
 
-  /* What is typed in a form with data-draft-key is also kept in this browser until the server
-     has it, so an expired session (login, then back here) or a lost connection loses nothing.
-     data-draft-restored is the note shown when something was put back. */
+  /* What is typed in a form with data-draft-key is also kept in this browser tab (sessionStorage,
+     the person's own: see clearDrafts below) until the server has it, so an expired session
+     (login, then back here) or a lost connection loses nothing. data-draft-restored is the note shown when something was put back. */
   function keepDraft(form) {
     var key = form.dataset.draftKey;
-    if (!window.localStorage) return;
+    if (!window.sessionStorage) return;
     function fields() {
       return Array.prototype.filter.call(form.elements, function (el) {
         return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "file" &&
@@ -70,7 +70,7 @@
       });
     }
     var stored = null;
-    try { stored = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { stored = null; }
+    try { stored = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { stored = null; }
     if (stored) {
       var restored = 0;
       fields().forEach(function (el) {
@@ -84,18 +84,45 @@
         note.setAttribute("role", "status");
         note.textContent = form.dataset.draftRestored || "";
         form.parentNode.insertBefore(note, form);
-      } else { localStorage.removeItem(key); }
+      } else { sessionStorage.removeItem(key); }
     }
     function keep() {
       var data = {};
       fields().forEach(function (el) { data[el.name] = el.value; });
-      try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full */ }
+      try { sessionStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full */ }
     }
     form.addEventListener("input", keep);
     form.addEventListener("submit", keep);
   }
 
+  /* Law 25 on a shared computer: the proposal drafts kept in this browser (sessionStorage, gone
+     with the tab; keyed "pic-proposal-draft-<person>-<proposal>", see proposal_edit.html) never
+     outlive the person's session: logging out (forms marked data-pic-clear-drafts) clears them
+     all, and a page seen by another person (body data-pic-user) drops every draft not theirs.
+     Copies left in localStorage by earlier versions go too. */
+  var DRAFT_PREFIX = "pic-proposal-draft-";
+
+  function clearDrafts(keepPrefix) {
+    [window.sessionStorage, window.localStorage].forEach(function (storage) {
+      try {
+        for (var i = storage.length - 1; i >= 0; i -= 1) {
+          var key = storage.key(i);
+          if (!key || key.indexOf(DRAFT_PREFIX) !== 0) continue;
+          if (storage === window.sessionStorage && keepPrefix && key.indexOf(keepPrefix) === 0) {
+            continue;
+          }
+          storage.removeItem(key);
+        }
+      } catch (e) { /* storage disabled: nothing kept */ }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var person = document.body.getAttribute("data-pic-user");
+    if (person) clearDrafts(DRAFT_PREFIX + person + "-");
+    document.querySelectorAll("form[data-pic-clear-drafts]").forEach(function (form) {
+      form.addEventListener("submit", function () { clearDrafts(null); });
+    });
     document.querySelectorAll("form[data-draft-key]").forEach(keepDraft);
   });
 })();
