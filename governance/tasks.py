@@ -18,10 +18,12 @@ TRANSIENT = (ConnectionError, TimeoutError, smtplib.SMTPConnectError,
              smtplib.SMTPServerDisconnected)
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5,
+             reject_on_worker_lost=True, soft_time_limit=120, time_limit=150)
 def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
-    """Idempotent: the service makes and emails the letter once, whatever the retries; a
-    failed attempt leaves neither a row nor a file behind, so the retry starts afresh."""
+    """Idempotent: the service makes the letter once, whatever the retries (and asks the
+    outbox for its email, once); a failed attempt leaves neither a row nor a file behind, so
+    the retry starts afresh."""
     from .services import letter_issue
 
     proposal = Proposal.objects.filter(pk=proposal_id).first()
@@ -31,6 +33,20 @@ def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
     return letter.pk if letter else None
 
 
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5,
+             reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
+def email_decision_letter(self, letter_id: int) -> int | None:
+    """Idempotent: emails the stored letter once (its row lock and `emailed_at`)."""
+    from .models import DecisionLetter
+    from .services import letter_email_send
+
+    letter = DecisionLetter.objects.filter(pk=letter_id).first()
+    if letter is None:
+        return None
+    return letter_email_send(letter=letter).pk
+
+
+# Not idempotent (a reminder per member): not requeued when its worker dies mid-loop.
 @shared_task
 def send_vote_reminders(item_id: int, user_ids: list[int]) -> int:
     item = (AgendaItem.objects.select_related("meeting__committee", "proposal")

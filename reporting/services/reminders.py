@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from governance.selectors import ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
+from pic import outbox
 from pic.audit import audit
 from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window
@@ -283,8 +284,8 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
                    .exclude(user_id__in=emailed_today)
                    .order_by("user_id").values_list("user_id", flat=True).distinct())
     for user_id in pending:
-        transaction.on_commit(
-            lambda uid=user_id: send_reminder_digest.delay(uid, today.isoformat()))
+        outbox.schedule(send_reminder_digest, user_id, today.isoformat(),
+                        key=f"digest:{user_id}:{today.isoformat()}")
     return len(pending)
 
 
