@@ -214,8 +214,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 PIC_OUTBOX_RETRY_SECONDS = int(env("PIC_OUTBOX_RETRY_SECONDS", "60"))
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    # Redis down: a per-process memory cache and a warning, never a 500 (pic/cache.py).
+    CACHES = {"default": {"BACKEND": "pic.cache.FallbackRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 
 # The site's address, for links in emails sent by tasks (no request to take it from).
 PIC_SITE_URL = env("PIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
