@@ -91,11 +91,15 @@ def dispatch_pending(*, now: datetime.datetime | None = None, limit: int = BATCH
     return sum(_enqueue(row.pk, row.task, row.args) for row in rows)
 
 
+def pending_messages():
+    return _message_model().objects.filter(done_at__isnull=True)
+
+
 def stuck_messages(*, now: datetime.datetime | None = None):
     """Rows still pending STUCK_AFTER after they were recorded, oldest first."""
     now = now or timezone.now()
-    return _message_model().objects.filter(
-        done_at__isnull=True, created_at__lt=now - STUCK_AFTER).order_by("created_at", "pk")
+    return pending_messages().filter(created_at__lt=now - STUCK_AFTER).order_by("created_at",
+                                                                                "pk")
 
 
 def _message_id(request) -> int | None:
