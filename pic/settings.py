@@ -218,6 +218,11 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "pic.cache.FallbackRedisCache", "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 
+# Backups (manage.py backup/restore): the folder of pg_dump and pg_restore, of the server's
+# major version (Debian installs several side by side).
+_PG15 = "/usr/lib/postgresql/15/bin"
+PIC_PG_BIN_DIR = env("PIC_PG_BIN_DIR", _PG15 if Path(_PG15).exists() else "")
+
 # The site's address, for links in emails sent by tasks (no request to take it from).
 PIC_SITE_URL = env("PIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
