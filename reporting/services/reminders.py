@@ -331,7 +331,9 @@ def digest_send(*, user_id: int, today: datetime.date) -> int:
         message.attach_alternative(html, "text/html")
         ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_on=today)
         audit(None, "reminders.digest_sent", user, count=len(rows))
-        transaction.on_commit(message.send)
+        # Sent last inside the transaction: an SMTP failure rolls the marks back and the
+        # outbox retries the digest (sent on commit instead, a failure would lose it).
+        message.send()
     return len(rows)
 
 
