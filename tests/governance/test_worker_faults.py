@@ -35,8 +35,9 @@ def test_killed_workers_leave_one_letter_and_one_email_per_decision(
                                title=f"Décision {n}") for n in range(DECISIONS)]
     env = {"MEDIA_ROOT": str(settings.MEDIA_ROOT), "PIC_TEST_EMAIL_DIR": str(emails),
            "PIC_TEST_MARKER_DIR": str(markers), "PIC_OUTBOX_RETRY_SECONDS": "4"}
+    # One pool child: when it is killed, it is asleep in a render (no file written yet).
     first = WorkerProcess(broker_url=redis_url, queue=queue, log=tmp_path / "worker1.log",
-                          env={**env, "PIC_TEST_RENDER_DELAY": "1.5"})
+                          env={**env, "PIC_TEST_RENDER_DELAY": "1.5"}, concurrency=1)
     second = WorkerProcess(broker_url=redis_url, queue=queue, log=tmp_path / "worker2.log",
                            env={**env, "PIC_TEST_RENDER_DELAY": "0"})
     try:
@@ -53,9 +54,10 @@ def test_killed_workers_leave_one_letter_and_one_email_per_decision(
             rendering = int(next(markers.iterdir()).name.split("-")[0])
             assert rendering in first.children()
             os.kill(rendering, signal.SIGKILL)
-            # Then the whole worker, while its new child renders again.
-            assert wait_for(lambda: len(list(markers.iterdir())) >= 3, timeout=30), \
-                _log(first)
+            # Its task goes back to the queue (reject_on_worker_lost); a new child renders the
+            # next one, and the whole worker dies in the middle of that render.
+            assert wait_for(lambda: len(list(markers.iterdir())) >= 2, timeout=30,
+                            interval=0.05), _log(first)
             first.kill()
             assert DecisionLetter.objects.count() < DECISIONS  # work was really lost
             assert OutboxMessage.objects.filter(done_at__isnull=True).exists()
