@@ -7,10 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # WeasyPrint (the PDF decision letters) needs Pango, HarfBuzz and a font;
-# gettext compiles the translations.
+# gettext compiles the translations; postgresql-client (15 on this Debian, as the server) is
+# manage.py backup/restore's pg_dump and pg_restore.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -110,11 +110,12 @@ class DemoDecisions:
         services.ratification_record(proposal=proposal, ratified_on=ratified_on,
                                      actor=self.coordination)
         if send_letter:
-            # What the task queued on commit does; done now so that the letter exists even
-            # when seed_demo runs inside an outer transaction (tests, benchmark). The task,
-            # when it runs, finds the letter and does nothing.
-            services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION,
-                                  actor=None)
+            # What the tasks queued on commit do (the letter, then its email); done now so
+            # that the letter exists even when seed_demo runs inside an outer transaction
+            # (tests, benchmark). The tasks, when they run, find it done and do nothing.
+            letter = services.letter_issue(
+                proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION, actor=None)
+            services.letter_email_send(letter=letter)
 
     def refuse(self, proposal: Proposal, *, held_on: datetime.date, reasons: str) -> None:
         """A held meeting of the comité de gestion votes the proposal down; its minutes are
@@ -142,7 +143,9 @@ class DemoDecisions:
         services.item_close(item=item, actor=chair, reasons=reasons)
         services.minutes_generate(meeting=meeting, actor=self.coordination)
         services.refusal_letter_request(proposal=proposal, actor=self.coordination)
-        services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.REFUSAL, actor=None)
+        letter = services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.REFUSAL,
+                                       actor=None)
+        services.letter_email_send(letter=letter)
 
 
 DEMO_MEETING = "Rencontre d'allocation — démonstration"

@@ -24,10 +24,12 @@ TRANSIENT = (ConnectionError, TimeoutError, smtplib.SMTPConnectError,
 
 
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5,
-             soft_time_limit=PDF_SOFT_TIME_LIMIT, time_limit=PDF_TIME_LIMIT)
+             reject_on_worker_lost=True, soft_time_limit=PDF_SOFT_TIME_LIMIT,
+             time_limit=PDF_TIME_LIMIT)
 def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
-    """Idempotent: the service makes and emails the letter once, whatever the retries; a
-    failed attempt leaves neither a row nor a file behind, so the retry starts afresh."""
+    """Idempotent: the service makes the letter once, whatever the retries (and asks the
+    outbox for its email, once); a failed attempt leaves neither a row nor a file behind, so
+    the retry starts afresh."""
     from .services import letter_issue
 
     proposal = Proposal.objects.filter(pk=proposal_id).first()
@@ -37,7 +39,8 @@ def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
     return letter.pk if letter else None
 
 
-@shared_task(soft_time_limit=PDF_SOFT_TIME_LIMIT, time_limit=PDF_TIME_LIMIT)
+@shared_task(reject_on_worker_lost=True, soft_time_limit=PDF_SOFT_TIME_LIMIT,
+             time_limit=PDF_TIME_LIMIT)
 def generate_minutes(meeting_id: int, actor_id: int) -> int | None:
     """A new version of the meeting's minutes, asked for by a staff member."""
     from .services import minutes_generate
@@ -49,6 +52,20 @@ def generate_minutes(meeting_id: int, actor_id: int) -> int | None:
     return minutes_generate(meeting=meeting, actor=actor).pk
 
 
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5,
+             reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
+def email_decision_letter(self, letter_id: int) -> int | None:
+    """Idempotent: emails the stored letter once (its row lock and `emailed_at`)."""
+    from .models import DecisionLetter
+    from .services import letter_email_send
+
+    letter = DecisionLetter.objects.filter(pk=letter_id).first()
+    if letter is None:
+        return None
+    return letter_email_send(letter=letter).pk
+
+
+# Not idempotent (a reminder per member): not requeued when its worker dies mid-loop.
 @shared_task
 def send_vote_reminders(item_id: int, user_ids: list[int]) -> int:
     item = (AgendaItem.objects.select_related("meeting__committee", "proposal")

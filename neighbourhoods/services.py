@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from pic import outbox
 from pic.audit import audit
 from pic.models import User
 
@@ -234,13 +235,20 @@ def invitation_create(
         organisation=organisation, target=target or {}, invited_by=actor,
     )
     audit(actor, "invitation.created", invitation, email=email, kind=kind)
-    token = invitation_token(invitation)
-    link = base_url + reverse("neighbourhoods:invitation-accept", args=[token])
-    transaction.on_commit(lambda: _send_invitation_email(invitation, link))
+    from .tasks import send_invitation_email
+
+    outbox.schedule(send_invitation_email, invitation.pk, base_url,
+                    key=f"invitation:{invitation.pk}")
     return invitation
 
 
-def _send_invitation_email(invitation: Invitation, link: str) -> None:
+def invitation_email_send(*, invitation: Invitation, base_url: str) -> bool:
+    """Email the invitation's signed link (signed now: the link is not stored), if it is
+    still pending. Returns whether an email left."""
+    if not invitation.is_pending:
+        return False
+    token = invitation_token(invitation)
+    link = base_url + reverse("neighbourhoods:invitation-accept", args=[token])
     language = invitation.neighbourhood.language if invitation.neighbourhood else "fr"
     with translation.override(language):
         context = {"invitation": invitation, "link": link,
@@ -252,6 +260,7 @@ def _send_invitation_email(invitation: Invitation, link: str) -> None:
             from_email=None,
             recipient_list=[invitation.email],
         )
+    return True
 
 
 def invitation_has_account(invitation: Invitation) -> bool:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(),
          name="invitation-accept"),
     path("journal/", views.AuditLogView.as_view(), name="audit-log"),
+    path("sante/", views.HealthPageView.as_view(), name="health"),
 ]

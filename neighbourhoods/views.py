@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from pic import audit_labels
+from pic import audit_labels, health, outbox
 from pic.forms import apply_validation_error
 
 from . import selectors, services
@@ -191,3 +191,18 @@ class AuditLogView(CoordinationRequiredMixin, ListView):
             object_filter=self.request.GET.get("object", ""),
         )
         return context
+
+
+class HealthPageView(CoordinationRequiredMixin, TemplateView):
+    """Coordination staff: the /health/ checks in words, and the outbox rows stuck for more
+    than 15 minutes (emails and letters that wait for the broker or a worker)."""
+
+    template_name = "neighbourhoods/health.html"
+    shown = 100
+
+    def get_context_data(self, **kwargs):
+        stuck = outbox.stuck_messages()
+        return super().get_context_data(
+            database=health.check_database(), broker=health.check_broker(),
+            stuck=list(stuck[:self.shown]), stuck_count=stuck.count(),
+            pending_count=outbox.pending_messages().count(), **kwargs)

@@ -1,8 +1,11 @@
 """`/health/`: is the database reachable, and the Celery broker?
 
 For load balancers, container health checks and monitoring. Answers JSON such as
-`{"database": "ok", "broker": "ok"}` with 200 when every check passes, 503 otherwise. It needs
-no login and says nothing about why a check failed (that goes to the log).
+`{"database": "ok", "broker": "ok", "outbox": "ok", "outbox_stuck": 0}` with 200 when the
+database and the broker answer, 503 otherwise. Outbox rows still pending 15 minutes after they
+were recorded (pic/outbox.py) make `"outbox": "warning"` without failing the probe: the app
+works, its emails and letters are late. It needs no login and says nothing about why a check
+failed (that goes to the log); coordination staff see the stuck rows on the health page.
 """
 
 import logging
@@ -17,6 +20,7 @@ from kombu import Connection
 logger = logging.getLogger(__name__)
 
 OK = "ok"
+WARNING = "warning"
 ERROR = "error"
 # Seconds one broker connection attempt may take: a health check must answer quickly.
 BROKER_TIMEOUT = 2.0
@@ -55,6 +59,20 @@ def check_broker(url: str | None = None) -> str:
     return OK
 
 
+def check_outbox() -> tuple[str, int]:
+    """("ok" | "warning", how many rows are stuck); ("error", 0) when it cannot tell."""
+    from pic.outbox import stuck_messages
+
+    try:
+        stuck = stuck_messages().count()
+    except Exception:
+        logger.exception("Health check: the outbox cannot be read")
+        return ERROR, 0
+    if stuck:
+        logger.warning("Health check: %s outbox message(s) pending for over 15 minutes", stuck)
+    return (WARNING if stuck else OK), stuck
+
+
 def _redact(url: str) -> str:
     """The broker URL without its password, for the log."""
     scheme, sep, rest = url.partition("://")
@@ -68,4 +86,6 @@ def _redact(url: str) -> str:
 def health(request):
     checks = {"database": check_database(), "broker": check_broker()}
     status = 200 if all(value == OK for value in checks.values()) else 503
+    checks["outbox"], checks["outbox_stuck"] = (check_outbox() if checks["database"] == OK
+                                                else (ERROR, 0))
     return JsonResponse(checks, status=status)

@@ -138,7 +138,35 @@ class AuditEvent(models.Model):
         raise RuntimeError("The audit log is append-only: an event cannot be deleted.")
 
 
+class OutboxMessage(models.Model):
+    """A task that a write asked for, recorded in the write's own transaction (pic.outbox).
+
+    After the commit the app enqueues it; the beat sweep enqueues again what is still pending
+    (a broker that was down, a worker that died); the task marks its row done, and a task whose
+    row is already done does nothing. `key` makes a second request for the same effect a no-op.
+    """
+
+    task = models.CharField(_("tâche"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, encoder=DjangoJSONEncoder)
+    key = models.CharField(_("clé d'idempotence"), max_length=200, unique=True)
+    attempts = models.PositiveIntegerField(_("envois au courtier"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_index=True)
+    enqueued_at = models.DateTimeField(_("dernier envoi au courtier"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now)
+    done_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message en attente d'envoi")
+        verbose_name_plural = _("messages en attente d'envoi")
+        indexes = [models.Index(fields=["done_at", "next_attempt_at"],
+                                name="pic_outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.task} [{self.key}]"
+
+
 # Law 25: consents and the register of confidentiality incidents (the pic app's models too).
 from pic.privacy.models import ConfidentialityIncident, Consent  # noqa: E402
 
-__all__ = ["AuditEvent", "ConfidentialityIncident", "Consent", "User"]
+__all__ = ["AuditEvent", "ConfidentialityIncident", "Consent", "OutboxMessage", "User"]

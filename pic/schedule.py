@@ -3,6 +3,8 @@
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict = {
+    # The outbox's sweep: what a write asked for and the broker or a worker lost, sent again.
+    "pic-outbox-dispatch": {"task": "pic.tasks.outbox_dispatch", "schedule": 60.0},
     # Follow-up (reporting): allocations for any ratification without one, then the digest.
     "reporting-reconcile-allocations": {"task": "reporting.tasks.reconcile_allocations",
                                         "schedule": crontab(hour=5, minute=30)},

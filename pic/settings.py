@@ -248,16 +248,42 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}  # periodic tasks are registered in pic/schedule.py
+# Worker faults: a task is acknowledged after it ran (acks_late); one killed with its pool
+# child is requeued when the task says it is idempotent (reject_on_worker_lost, set per task);
+# a worker killed outright leaves its unacknowledged tasks to Redis, which hands them out again
+# after the visibility timeout (and the outbox sweep sends them again sooner). Every task has
+# a soft and a hard time limit, both below the visibility timeout, so a task still running is
+# never handed to a second worker. One task reserved per worker process at a time.
+CELERY_BROKER_VISIBILITY_TIMEOUT = int(env("CELERY_BROKER_VISIBILITY_TIMEOUT", "900"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+                                   "socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "300"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+if CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("CELERY_TASK_TIME_LIMIT must be below "
+                               "CELERY_BROKER_VISIBILITY_TIMEOUT.")
+CELERY_TASK_REJECT_ON_WORKER_LOST = False  # True only on the idempotent tasks (their decorator)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The outbox (pic/outbox.py): seconds before a pending row is enqueued again, doubling per
+# attempt up to 5 minutes.
+PIC_OUTBOX_RETRY_SECONDS = int(env("PIC_OUTBOX_RETRY_SECONDS", "60"))
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    # Redis down: the database cache table and a warning, never a 500 (pic/cache.py).
+    CACHES = {"default": {"BACKEND": "pic.cache.FallbackRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     # A cache every process shares (used TOTP codes, login rate limits): the database's
     # table pic_cache, created by pic's migration 0002_shared_cache_table.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                           "LOCATION": "pic_cache",
                           "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+
+# Backups (manage.py backup/restore): the folder of pg_dump and pg_restore, of the server's
+# major version (Debian installs several side by side).
+_PG15 = "/usr/lib/postgresql/15/bin"
+PIC_PG_BIN_DIR = env("PIC_PG_BIN_DIR", _PG15 if Path(_PG15).exists() else "")
 
 # The site's address, for links in emails sent by tasks (no request to take it from).
 PIC_SITE_URL = env("PIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -22,7 +22,8 @@ def receipt_recipients(neighbourhood_id: int) -> list[str]:
     return sorted({*members, *advisors})
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5,
+             reject_on_worker_lost=True)
 def send_submission_receipt(version_id: int) -> int:
     """Email the receipt of a (re)submission to the neighbourhood's members and advisors, in
     the neighbourhood's language. Sent once per version. Returns the number of emails."""

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pic import outbox
 from pic.audit import audit
 from pic.models import User
 
@@ -95,7 +96,7 @@ def _ensure_coordination(actor: User | None, _neighbourhood_id: int) -> None:
 def _send_receipt_on_commit(version_id: int) -> None:
     from .tasks import send_submission_receipt
 
-    transaction.on_commit(lambda: send_submission_receipt.delay(version_id))
+    outbox.schedule(send_submission_receipt, version_id, key=f"receipt:{version_id}")
 
 
 @transaction.atomic

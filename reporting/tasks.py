@@ -5,7 +5,7 @@ import datetime
 from celery import shared_task
 
 
-@shared_task
+@shared_task(reject_on_worker_lost=True)
 def reconcile_allocations() -> int:
     """Daily: an allocation for every ratified proposal that has none."""
     from .services.allocations import allocations_reconcile
@@ -13,7 +13,7 @@ def reconcile_allocations() -> int:
     return len(allocations_reconcile(actor=None))
 
 
-@shared_task
+@shared_task(reject_on_worker_lost=True)
 def send_daily_reminders(today: str | None = None) -> int:
     """Daily: record the day's reminders and queue one digest per person."""
     from .services.reminders import reminders_run
@@ -22,7 +22,7 @@ def send_daily_reminders(today: str | None = None) -> int:
     return reminders_run(today=day)
 
 
-@shared_task
+@shared_task(reject_on_worker_lost=True)
 def send_reminder_digest(user_id: int, today: str) -> int:
     """One email holding every reminder recorded for the person that day and not yet emailed."""
     from .services.reminders import digest_send

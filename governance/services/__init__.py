@@ -11,7 +11,13 @@ from .committees import (
     committee_member_seat,
     ratifying_committee,
 )
-from .letters import letter_issue, minutes_generate, minutes_request, refusal_letter_request
+from .letters import (
+    letter_email_send,
+    letter_issue,
+    minutes_generate,
+    minutes_request,
+    refusal_letter_request,
+)
 from .ratification import ratification_record, register_ratification_listener
 from .votes import item_close, recusal_declare, vote_cast, vote_reminder_send
 
@@ -24,6 +30,7 @@ __all__ = [
     "committee_member_end",
     "committee_member_seat",
     "item_close",
+    "letter_email_send",
     "letter_issue",
     "meeting_create",
     "minutes_generate",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighbourhoods.services import ensure_coordination
+from pic import outbox
 from pic.audit import audit
 from pic.models import User
 from proposals import workflow
@@ -34,8 +35,8 @@ def refusal_letter_request(*, proposal: Proposal, actor: User | None) -> None:
     from ..tasks import send_decision_letter
 
     audit(actor, "letter.refusal_requested", proposal)
-    transaction.on_commit(
-        lambda: send_decision_letter.delay(proposal.pk, DecisionLetter.Kind.REFUSAL))
+    outbox.schedule(send_decision_letter, proposal.pk, DecisionLetter.Kind.REFUSAL,
+                    key=f"decision-letter:{proposal.pk}:refusal")
 
 
 
@@ -47,10 +48,12 @@ def _letter_allowed(proposal: Proposal, kind: str) -> bool:
 
 def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
                  regenerate: bool = False) -> DecisionLetter | None:
-    """Render, store and email the decision letter, once. Under the proposal's row lock, a
-    duplicated or retried call finds the letter (and its sent email) and does nothing; only
+    """Render and store the decision letter, once, and ask the outbox for its email (sent
+    after this transaction commits, once per letter: `letter_email_send`). Under the
+    proposal's row lock, a duplicated or retried call finds the letter and does nothing; only
     `regenerate=True` (coordination staff) makes a new version, kept beside the old one."""
-    from ..letters import letter_email, letter_render
+    from ..letters import letter_render
+    from ..tasks import email_decision_letter
 
     if regenerate:
         ensure_coordination(actor)
@@ -82,20 +85,36 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
             else:
                 letter = latest
             if letter.emailed_at is None:
-                letter_email(letter)
-                letter.emailed_at = timezone.now()
-                letter.save(update_fields=["emailed_at"])
-                audit(actor, "letter.emailed", proposal, kind=kind, version=letter.version)
-            if (kind == DecisionLetter.Kind.ALLOCATION
-                    and proposal.status == Proposal.Status.RATIFIED):
-                workflow.proposal_mark_letter_sent(proposal=proposal, actor=None,
-                                                      letter=letter.pk)
+                outbox.schedule(email_decision_letter, letter.pk,
+                                key=f"letter-email:{letter.pk}")
     except BaseException:
-        # The row is rolled back (an email that failed, a lost lock…): so is its file, and a
-        # retry starts again from a clean slate.
+        # The row is rolled back (a lost lock, a worker killed…): so is its file, and a retry
+        # starts again from a clean slate.
         for file in written:
             file.storage.delete(file.name)
         raise
+    return letter
+
+
+@transaction.atomic
+def letter_email_send(*, letter: DecisionLetter) -> DecisionLetter:
+    """Email a stored letter to the neighbourhood, once (the letter's row lock and its
+    `emailed_at`); an allocation letter then moves its ratified proposal to « Lettre
+    envoyée »."""
+    from ..letters import letter_email
+
+    letter = (DecisionLetter.objects.select_for_update(of=("self",))
+              .select_related("proposal").get(pk=letter.pk))
+    if letter.emailed_at is not None:
+        return letter
+    letter_email(letter)
+    letter.emailed_at = timezone.now()
+    letter.save(update_fields=["emailed_at"])
+    proposal = letter.proposal
+    audit(None, "letter.emailed", proposal, kind=letter.kind, version=letter.version)
+    if (letter.kind == DecisionLetter.Kind.ALLOCATION
+            and proposal.status == Proposal.Status.RATIFIED):
+        workflow.proposal_mark_letter_sent(proposal=proposal, actor=None, letter=letter.pk)
     return letter
 
 
@@ -120,8 +139,11 @@ def minutes_generate(*, meeting: Meeting, actor: User | None) -> MeetingMinutes:
 
 
 def minutes_request(*, meeting: Meeting, actor: User) -> None:
-    """Staff only: the minutes are rendered by a task (with its time limits), on commit."""
+    """Staff only: the minutes are rendered by a task (with its time limits), through the
+    outbox; a double click asks for the same next version once."""
     ensure_coordination(actor)
     from ..tasks import generate_minutes
 
-    transaction.on_commit(lambda: generate_minutes.delay(meeting.pk, actor.pk))
+    latest = meeting.minutes.aggregate(m=Max("version"))["m"] or 0
+    outbox.schedule(generate_minutes, meeting.pk, actor.pk,
+                    key=f"minutes:{meeting.pk}:after-v{latest}")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighbourhoods.services import ensure_coordination
+from pic import outbox
 from pic.audit import audit
 from pic.models import User
 from proposals import workflow
@@ -51,6 +52,6 @@ def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
         listener(ratification=ratification, actor=actor)
     from ..tasks import send_decision_letter
 
-    transaction.on_commit(
-        lambda: send_decision_letter.delay(proposal.pk, DecisionLetter.Kind.ALLOCATION))
+    outbox.schedule(send_decision_letter, proposal.pk, DecisionLetter.Kind.ALLOCATION,
+                    key=f"decision-letter:{proposal.pk}:allocation")
     return ratification

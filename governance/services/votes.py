@@ -2,12 +2,15 @@
 item goes through its row lock."""
 
 
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import is_coordination
+from pic import outbox
 from pic.audit import audit
 from pic.models import User
 from proposals import workflow
@@ -141,5 +144,6 @@ def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:
                                                                              flat=True))
     if user_ids:
         audit(actor, "vote.reminder_sent", item, recipients=len(user_ids))
-        transaction.on_commit(lambda: send_vote_reminders.delay(item.pk, user_ids))
+        outbox.schedule(send_vote_reminders, item.pk, user_ids,
+                        key=f"vote-reminders:{item.pk}:{uuid.uuid4().hex}")
     return len(user_ids)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from governance.selectors import ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
+from pic import outbox
 from pic.audit import audit
 from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window
@@ -283,8 +284,8 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
                    .exclude(user_id__in=emailed_today)
                    .order_by("user_id").values_list("user_id", flat=True).distinct())
     for user_id in pending:
-        transaction.on_commit(
-            lambda uid=user_id: send_reminder_digest.delay(uid, today.isoformat()))
+        outbox.schedule(send_reminder_digest, user_id, today.isoformat(),
+                        key=f"digest:{user_id}:{today.isoformat()}")
     return len(pending)
 
 
@@ -330,7 +331,9 @@ def digest_send(*, user_id: int, today: datetime.date) -> int:
         message.attach_alternative(html, "text/html")
         ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_on=today)
         audit(None, "reminders.digest_sent", user, count=len(rows))
-        transaction.on_commit(message.send)
+        # Sent last inside the transaction: an SMTP failure rolls the marks back and the
+        # outbox retries the digest (sent on commit instead, a failure would lose it).
+        message.send()
     return len(rows)
 
 

@@ -227,3 +227,25 @@ def test_failed_minutes_leave_no_file_behind(item, coordination, settings, monke
 
 def test_committee_defaults_to_partners(program, db):
     assert services.ratifying_committee(program).kind == Committee.Kind.PARTENAIRES
+
+
+def test_the_letter_email_leaves_after_the_letter_commits_and_once(
+        recommended, mailoutbox, django_capture_on_commit_callbacks):
+    from pic.models import OutboxMessage
+
+    Proposal.objects.filter(pk=recommended.pk).update(status=Proposal.Status.RATIFIED)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tasks.send_decision_letter(recommended.pk, DecisionLetter.Kind.ALLOCATION)
+    letter = DecisionLetter.objects.get()
+    assert mailoutbox == []  # nothing is sent inside the letter's transaction
+    assert OutboxMessage.objects.get(key=f"letter-email:{letter.pk}").task == \
+        "governance.tasks.email_decision_letter"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+        tasks.send_decision_letter(recommended.pk, DecisionLetter.Kind.ALLOCATION)  # retries
+        tasks.email_decision_letter(letter.pk)
+    assert len(mailoutbox) == 1
+    recommended.refresh_from_db()
+    assert recommended.status == Proposal.Status.LETTER_SENT

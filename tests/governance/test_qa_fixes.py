@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from governance import selectors, services, tasks
 from governance.models import DecisionLetter
 from governance.selectors import RatificationRow
+from pic import outbox
+from pic.models import OutboxMessage
 from proposals.models import Proposal
 from tests.governance.conftest import make_proposal
 
@@ -90,21 +92,33 @@ def _letter_files(settings):
     return sorted(root.iterdir()) if root.exists() else []
 
 
-def test_a_failed_email_leaves_no_letter_file_and_the_retry_succeeds(
-        settings, saint_michel, stage, tq_saint_michel):
+def test_a_failed_email_keeps_the_letter_and_the_outbox_sends_it_once_later(
+        settings, saint_michel, stage, tq_saint_michel, django_capture_on_commit_callbacks):
+    """The email leaves after the letter's transaction commits: an SMTP failure neither
+    rolls the letter back nor loses the email; the sweep sends it, once."""
     proposal = make_proposal(saint_michel, stage, status=Proposal.Status.NOT_RECOMMENDED)
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
-    with pytest.raises(ConnectionError):
-        tasks.send_decision_letter(proposal.pk, DecisionLetter.Kind.REFUSAL)
-    assert not DecisionLetter.objects.exists()
-    assert _letter_files(settings) == []
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    letter_pk = tasks.send_decision_letter(proposal.pk, DecisionLetter.Kind.REFUSAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_pk = tasks.send_decision_letter(proposal.pk, DecisionLetter.Kind.REFUSAL)
     letter = DecisionLetter.objects.get()
     assert letter.pk == letter_pk
-    assert letter.emailed_at is not None
+    assert letter.emailed_at is None
     assert [p.name for p in _letter_files(settings)] == [letter.file.name.split("/")[-1]]
+    message = OutboxMessage.objects.get(key=f"letter-email:{letter.pk}")
+    assert message.done_at is None
+    assert "SMTP down" in message.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.dispatch_pending(now=later) == 1
+        tasks.send_decision_letter(proposal.pk, DecisionLetter.Kind.REFUSAL)  # a retry
+        outbox.dispatch_pending(now=later + datetime.timedelta(hours=1))
+    letter.refresh_from_db()
+    message.refresh_from_db()
+    assert letter.emailed_at is not None
+    assert message.done_at is not None
+    assert DecisionLetter.objects.count() == 1
     assert len(mail.outbox) == 1
 
 

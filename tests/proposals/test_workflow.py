@@ -204,3 +204,16 @@ def test_receipt_task_is_idempotent(draft, tq_saint_michel, advisor_est,
     assert send_submission_receipt(version.pk) == 0
     assert send_submission_receipt(999999) == 0
     assert len(mail.outbox) == sent == 2
+
+
+def test_a_submission_records_its_receipt_in_the_outbox(
+        draft, tq_saint_michel, django_capture_on_commit_callbacks, mailoutbox):
+    from pic.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    version = draft.versions.get()
+    message = OutboxMessage.objects.get(key=f"receipt:{version.pk}")
+    assert message.task == "proposals.tasks.send_submission_receipt"
+    assert message.done_at is not None
+    assert mailoutbox

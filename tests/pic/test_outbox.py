@@ -1,0 +1,131 @@
+"""The outbox: a task a write asks for is recorded with the write, run after the commit,
+swept again while pending, and run once per key (eager Celery: no broker needed)."""
+
+import datetime
+
+import pytest
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from pic import outbox
+from pic.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+CALLS: list = []
+FAILURES: list = []
+
+
+@shared_task(name="tests.outbox_probe")
+def probe(value):
+    if FAILURES:
+        raise RuntimeError(FAILURES.pop())
+    CALLS.append(value)
+    return value
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    CALLS.clear()
+    FAILURES.clear()
+
+
+def test_the_task_runs_after_the_commit_and_marks_its_row_done(
+        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.schedule(probe, "a", key="probe:a")
+        assert CALLS == []  # nothing runs before the commit
+    assert CALLS == ["a"]
+    message.refresh_from_db()
+    assert message.task == "tests.outbox_probe"
+    assert message.args == ["a"]
+    assert message.done_at is not None
+    assert message.attempts == 1
+
+
+def test_a_rolled_back_write_leaves_no_row_and_runs_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                outbox.schedule(probe, "b", key="probe:b")
+                raise RuntimeError("the write fails")
+        except RuntimeError:
+            pass
+    assert not OutboxMessage.objects.exists()
+    assert CALLS == []
+
+
+def test_the_same_key_twice_runs_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.schedule(probe, "c", key="probe:c")
+        outbox.schedule(probe, "c", key="probe:c")
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.schedule(probe, "c", key="probe:c")
+    assert CALLS == ["c"]
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_a_failing_task_never_raises_to_the_writer_and_the_sweep_runs_it_later(
+        django_capture_on_commit_callbacks, caplog):
+    FAILURES.append("SMTP down")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.schedule(probe, "d", key="probe:d")
+    message.refresh_from_db()
+    assert message.done_at is None
+    assert "SMTP down" in message.last_error
+    assert "left for the sweep" in caplog.text
+
+    assert outbox.dispatch_pending() == 0  # not due yet: it backs off
+    due = message.next_attempt_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.dispatch_pending(now=due) == 1
+    message.refresh_from_db()
+    assert CALLS == ["d"]
+    assert message.done_at is not None
+    assert message.last_error == ""
+    assert message.attempts == 2
+    assert outbox.dispatch_pending(now=due + datetime.timedelta(days=1)) == 0
+
+
+def test_a_task_whose_row_is_done_does_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.schedule(probe, "e", key="probe:e")
+    probe.apply_async(args=["e"], headers={outbox.HEADER: message.pk})  # a redelivery
+    assert CALLS == ["e"]
+
+
+def test_backoff_doubles_up_to_five_minutes(settings):
+    settings.PIC_OUTBOX_RETRY_SECONDS = 60
+    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 4, 5)] == [
+        60, 120, 240, 300, 300]
+
+
+def test_stuck_rows_are_those_pending_for_more_than_fifteen_minutes():
+    now = timezone.now()
+    old = OutboxMessage.objects.create(task="x", key="old",
+                                       created_at=now - datetime.timedelta(minutes=16))
+    OutboxMessage.objects.create(task="x", key="recent",
+                                 created_at=now - datetime.timedelta(minutes=14))
+    OutboxMessage.objects.create(task="x", key="done", done_at=now,
+                                 created_at=now - datetime.timedelta(hours=1))
+    assert list(outbox.stuck_messages(now=now)) == [old]
+
+
+def test_the_sweep_is_registered_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["pic-outbox-dispatch"]
+    assert entry == {"task": "pic.tasks.outbox_dispatch", "schedule": 60.0}
+
+
+def test_every_task_has_time_limits_below_the_visibility_timeout(settings):
+    from pic.celery import app
+
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    for name, task in app.tasks.items():
+        if name.startswith("celery."):
+            continue
+        hard = task.time_limit or app.conf.task_time_limit
+        soft = task.soft_time_limit or app.conf.task_soft_time_limit
+        assert soft, name
+        assert hard, name
+        assert soft < hard < visibility, name
