@@ -161,6 +161,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every private file (documents, letters, minutes): another backend (S3, …) is a change
+    # here only; FileFields name pic.storage.private_storage, which looks this entry up.
+    "private": {"BACKEND": "pic.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -1,9 +1,11 @@
 """Pages: tenancy (404), drafts never lost, submission, documents, versions, program."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -210,6 +212,28 @@ def test_upload_download_and_delete_a_document(client, tq_saint_michel, draft, s
     assert "attachment" in download["Content-Disposition"]
     client.post(url("document-delete", document.pk))
     assert not draft.documents.exists()
+
+
+def test_a_document_lands_in_the_private_storage_with_no_url(client, tq_saint_michel, draft,
+                                                             settings):
+    document = upload(draft, actor=tq_saint_michel)
+    assert Path(document.file.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    with pytest.raises(ValueError, match="no URL"):
+        document.file.url  # noqa: B018
+    client.force_login(tq_saint_michel)
+    assert client.get(url("proposal-detail", draft.pk)).status_code == 200
+
+
+def test_another_private_storage_backend_is_a_change_of_settings_only(client, settings, draft,
+                                                                      tq_saint_michel):
+    settings.STORAGES = {**settings.STORAGES,
+                         "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    document = upload(draft, actor=tq_saint_michel)
+    assert isinstance(document.file.storage, InMemoryStorage)
+    assert not list(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf"))
+    client.force_login(tq_saint_michel)
+    download = client.get(url("document-download", document.pk))
+    assert b"".join(download.streaming_content) == PDF
 
 
 @pytest.mark.parametrize(("name", "content"), [

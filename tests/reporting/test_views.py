@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -268,7 +269,7 @@ def test_indicators_roll_up_across_neighbourhoods_and_years(client, coordination
 
 
 def test_report_documents_upload_and_download_scoped(client, allocation, tq_saint_michel,
-                                                     tq_verdun, advisor_est):
+                                                     tq_verdun, advisor_est, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     report = allocation.years.first().report
@@ -283,6 +284,9 @@ def test_report_documents_upload_and_download_scoped(client, allocation, tq_sain
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(tq_verdun)
     assert client.get(url).status_code == 404
+    assert Path(document.file.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    with pytest.raises(ValueError, match="no URL"):
+        document.file.url  # noqa: B018
 
 
 def test_a_check_in_held_counts_as_the_last_contact(client, advisor_est, allocation):
