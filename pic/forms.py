@@ -35,6 +35,16 @@ class RowFormSet(forms.BaseFormSet):
             data[key] = str(min(total + 1, self.max_num))
         super().__init__(data, *args, prefix=prefix, **kwargs)
 
+    @classmethod
+    def from_post(cls, data, *, prefix: str, **kwargs) -> "RowFormSet":
+        """Bound when `data` holds this formset's management form; otherwise unbound: its rows
+        were not posted, and stay as they are."""
+        posted = data is not None and f"{prefix}-{TOTAL_FORM_COUNT}" in data
+        return cls(data if posted else None, prefix=prefix, **kwargs)
+
+    def is_valid_or_unposted(self) -> bool:
+        return not self.is_bound or self.is_valid()
+
     def rows(self) -> list[dict]:
         return [{name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
                 for form in self.forms

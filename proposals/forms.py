@@ -146,8 +146,8 @@ class ProposalForm(forms.Form):
         questions = [{"question": q.question, "data_to_collect": q.data_to_collect,
                       "target": q.target} for q in proposal.evaluation_questions.all()]
         posted = self.is_bound and f"questions-{TOTAL_FORM_COUNT}" in self.data
-        self.question_formset = EvaluationQuestionFormSet(  # not posted: left as they are
-            self.data if posted else None, prefix="questions",
+        self.question_formset = EvaluationQuestionFormSet.from_post(
+            self.data if self.is_bound else None, prefix="questions",
             initial=None if posted else questions)  # posted: every row typed counts
         if not self.is_bound:
             self.initial.update(self._initial_from(proposal))
@@ -165,8 +165,7 @@ class ProposalForm(forms.Form):
 
     def is_valid(self) -> bool:
         form_valid = super().is_valid()
-        return (not self.question_formset.is_bound or self.question_formset.is_valid()) \
-            and form_valid
+        return self.question_formset.is_valid_or_unposted() and form_valid
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         return error_summary(self, self.question_formset)
