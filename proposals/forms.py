@@ -60,6 +60,42 @@ class AmountField(forms.DecimalField):
         return value
 
 
+class YearAmountForm(forms.Form):
+    """The amount asked for one year of the proposal (a row of YearAmountFormSet); its
+    number is its place in the formset, and its id the rules' key (`year_N`), so a rule's
+    error links to it and shows beside it."""
+
+    amount = AmountField(min_value=0, required=False)
+
+    def __init__(self, *args, number: int | None = None, stage: Stage | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.rule_key = rules.year_field(number) if number else ""
+        field = self.fields["amount"]
+        field.label = _("Montant demandé, année %(n)s ($)") % {"n": number or ""}
+        if stage is not None:
+            field.help_text = _("Entre %(low)s et %(high)s.") % {
+                "low": format_money(stage.min_yearly_amount),
+                "high": format_money(stage.max_yearly_amount)}
+        if number:
+            field.widget.attrs["id"] = f"id_{self.rule_key}"
+
+
+class _YearRows(RowFormSet):
+    """One row per year the stage allows (or the proposal already has): no row to add."""
+
+    def __init__(self, *args, stage: Stage, count: int, **kwargs):
+        self.stage, self.max_num, self.absolute_max = stage, count, count
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"number": None if index is None else index + 1, "stage": self.stage}
+
+
+YearAmountFormSet = forms.formset_factory(YearAmountForm, formset=_YearRows, extra=0,
+                                          validate_max=True)
+
+
 class EvaluationQuestionForm(forms.Form):
     """One evaluation question of a proposal (a row of EvaluationQuestionFormSet)."""
 
@@ -121,17 +157,11 @@ class ProposalForm(forms.Form):
             "normal": stage.normal_duration_years, "max": stage.max_duration_years}
         self.fields["capacity_building_amount"].help_text = _(
             "Au plus %(max)s pour l'étape.") % {"max": format_money(stage.capacity_building_amount)}
-        self.year_names = []
-        for number in range(1, max(stage.max_duration_years,
-                                   *[y.year_number for y in proposal.years.all()], 1) + 1):
-            name = rules.year_field(number)
-            self.fields[name] = AmountField(
-                label=_("Montant demandé, année %(n)s ($)") % {"n": number}, min_value=0,
-                required=False,
-                help_text=_("Entre %(low)s et %(high)s.") % {
-                    "low": format_money(stage.min_yearly_amount),
-                    "high": format_money(stage.max_yearly_amount)})
-            self.year_names.append(name)
+        years = {y.year_number: y.amount for y in proposal.years.all()}
+        count = max(stage.max_duration_years, *years, 1)
+        self.year_formset = YearAmountFormSet.from_post(
+            self.data if self.is_bound else None, prefix="years", stage=stage, count=count,
+            initial=[{"amount": years.get(number)} for number in range(1, count + 1)])
         for name in CI_CONDITIONS:
             self.fields[name] = forms.CharField(
                 label=Proposal._meta.get_field(name).verbose_name.capitalize(),
@@ -157,18 +187,17 @@ class ProposalForm(forms.Form):
         initial = {name: getattr(proposal, name) for name in (
             "title", "summary", "vision", "duration_years", "duration_justification",
             "capacity_building_amount", "edi", *CI_CONDITIONS)}
-        for year in proposal.years.all():
-            initial[rules.year_field(year.year_number)] = year.amount
         for evidence in proposal.evidence.all():
             initial[rules.evidence_field(evidence.item_id)] = evidence.text
         return initial
 
     def is_valid(self) -> bool:
-        form_valid = super().is_valid()
-        return self.question_formset.is_valid_or_unposted() and form_valid
+        valid = [super().is_valid(), self.year_formset.is_valid_or_unposted(),
+                 self.question_formset.is_valid_or_unposted()]
+        return all(valid)
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        return error_summary(self, self.question_formset)
+        return error_summary(self, self.year_formset, self.question_formset)
 
     def draft_data(self) -> dict:
         """What may be saved: every field that is well-formed, even when others are not."""
@@ -183,8 +212,9 @@ class ProposalForm(forms.Form):
         for name in ("duration_years", "capacity_building_amount"):
             if ok(name) and cleaned[name] is not None:
                 data[name] = cleaned[name]
-        data["years"] = {int(name.split("_")[1]): cleaned[name]
-                         for name in self.year_names if ok(name)}
+        if self.year_formset.is_bound:
+            data["years"] = {form.number: form.cleaned_data["amount"]
+                             for form in self.year_formset if form.is_valid()}
         data["evidence"] = {item.pk: cleaned[name] for name, item in self.evidence_names
                             if ok(name)}
         if self.question_formset.is_bound and self.question_formset.is_valid():

@@ -21,6 +21,17 @@ def url(name, *args):
     return reverse(f"proposals:{name}", args=args)
 
 
+def years(proposal, *amounts) -> dict:
+    """POST data of the yearly amounts' formset: one row per year the stage allows, as the
+    page renders it, the first ones with these amounts."""
+    count = proposal.stage.max_duration_years
+    data = {"years-TOTAL_FORMS": str(count), "years-INITIAL_FORMS": str(count),
+            "years-MIN_NUM_FORMS": "0", "years-MAX_NUM_FORMS": str(count)}
+    for i in range(count):
+        data[f"years-{i}-amount"] = amounts[i] if i < len(amounts) else ""
+    return data
+
+
 def upload(proposal, name="plan.pdf", content=PDF, actor=None):
     return services.document_upload(proposal=proposal, actor=actor,
                                     upload=SimpleUploadedFile(name, content))
@@ -96,7 +107,7 @@ def test_the_draft_saves_even_when_incomplete(client, tq_saint_michel, draft):
     client.force_login(tq_saint_michel)
     response = client.post(url("proposal-edit", draft.pk),
                            {"title": "Titre", "summary": "", "vision": "Ma vision",
-                            "year_1": "10"})
+                            **years(draft, "10")})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.vision == "Ma vision"
@@ -108,13 +119,15 @@ def test_a_malformed_field_rerenders_the_typed_values_and_saves_the_rest(
     client.force_login(tq_saint_michel)
     response = client.post(url("proposal-edit", draft.pk),
                            {"title": "Titre", "vision": "Texte long à ne pas perdre",
-                            "year_1": "beaucoup"})
+                            **years(draft, "beaucoup", "30000")})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Texte long à ne pas perdre" in page
     assert 'value="beaucoup"' in page
+    assert 'href="#id_year_1"' in page[page.index('id="error-summary"'):]
     draft.refresh_from_db()
     assert draft.vision == "Texte long à ne pas perdre"
+    assert draft.years.get(year_number=2).amount == 30000  # the well-formed year is saved
 
 
 def test_an_expired_session_sends_to_login_with_next(client, draft):
@@ -451,3 +464,24 @@ def test_a_letter_of_intent_after_the_deadline_is_refused(client, tq_saint_miche
     assert response.status_code == 200
     assert "15 octobre 2021" in response.content.decode()
     assert not saint_michel.letters_of_intent.exists()
+
+
+def test_a_year_s_rule_error_sits_beside_its_row_and_links_to_it(client, tq_saint_michel, draft):
+    client.force_login(tq_saint_michel)
+    client.post(url("proposal-edit", draft.pk), {"title": "Titre", **years(draft, "10")})
+    page = client.get(url("proposal-edit", draft.pk) + "?verifier=1").content.decode()
+    assert 'href="#id_year_1"' in page
+    row = page[page.index('id="id_year_1"'):]
+    row = row[:row.index("</div>\n", row.index("</div>") + 1)]
+    assert "doit être entre" in row
+    assert 'name="years-0-amount"' in page
+
+
+def test_no_more_yearly_rows_than_the_stage_allows(client, tq_saint_michel, draft):
+    client.force_login(tq_saint_michel)
+    data = {"title": "Titre", **years(draft, "30000")}
+    data["years-TOTAL_FORMS"] = "50"
+    data["years-49-amount"] = "30000"
+    response = client.post(url("proposal-edit", draft.pk), data)
+    assert response.status_code == 400
+    assert not draft.years.filter(year_number__gt=draft.stage.max_duration_years).exists()
