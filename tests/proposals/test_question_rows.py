@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +125,13 @@ def test_a_forged_row_count_is_capped(client, tq_saint_michel, draft):
 
 def test_the_rows_speak_english_to_an_english_reader(client, tq_saint_michel, draft):
     client.force_login(tq_saint_michel)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    response = client.post(edit_url(draft), rows(*THREE, add_row="questions"))
-    page = response.content.decode()
-    assert "Add a row" in page
-    assert "Delete this question" in page
-    assert "Draft saved; an empty row is added." in page
-    response = client.post(edit_url(draft), rows(("", "", "A target alone")))
-    assert "Write the question, or clear this row." in response.content.decode()
+    # The language middleware activates English in this thread: give French back afterwards.
+    with translation.override("fr"):
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        response = client.post(edit_url(draft), rows(*THREE, add_row="questions"))
+        page = response.content.decode()
+        assert "Add a row" in page
+        assert "Delete this question" in page
+        assert "Draft saved; an empty row is added." in page
+        response = client.post(edit_url(draft), rows(("", "", "A target alone")))
+        assert "Write the question, or clear this row." in response.content.decode()
