@@ -1,10 +1,8 @@
 """Committees and the people seated on them."""
 
 import datetime
-import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Organisation, is_advisor, is_coordination
 from pic.i18n_fields import localized
+from pic.storage import private_storage
 from proposals.models import Proposal
 
 
@@ -391,31 +390,6 @@ class Ratification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} — {self.ratified_on}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, never served by URL (read at each use)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-    def deconstruct(self):
-        return ("governance.models.PrivateStorage", (), {})
-
-
-private_storage = PrivateStorage()
 
 
 class DecisionLetterQuerySet(models.QuerySet):

@@ -217,6 +217,9 @@ PIC_UPLOAD_MAX_UNPACKED_BYTES = int(env("PIC_UPLOAD_MAX_UNPACKED_MB", "100")) * 
 PIC_UPLOAD_MAX_COMPRESSION_RATIO = int(env("PIC_UPLOAD_MAX_COMPRESSION_RATIO", "100"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every private file (documents, letters, minutes): another backend (S3, …) is a change
+    # here only; FileFields name pic.storage.private_storage, which looks this entry up.
+    "private": {"BACKEND": "pic.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -4,10 +4,12 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.forms.formsets import TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Neighbourhood
 from pic.formatting import format_money
+from pic.forms import RowFormSet, error_summary
 from pic.models import User
 
 from . import rules
@@ -25,6 +27,7 @@ from .models import (
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 QUESTION_SLOTS = 3
+QUESTION_MAX = 20
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 GROUPED = re.compile(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
 
@@ -57,6 +60,76 @@ class AmountField(forms.DecimalField):
         return value
 
 
+class YearAmountForm(forms.Form):
+    """The amount asked for one year of the proposal (a row of YearAmountFormSet); its
+    number is its place in the formset, and its id the rules' key (`year_N`), so a rule's
+    error links to it and shows beside it."""
+
+    amount = AmountField(min_value=0, required=False)
+
+    def __init__(self, *args, number: int | None = None, stage: Stage | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.rule_key = rules.year_field(number) if number else ""
+        field = self.fields["amount"]
+        field.label = _("Montant demandé, année %(n)s ($)") % {"n": number or ""}
+        if stage is not None:
+            field.help_text = _("Entre %(low)s et %(high)s.") % {
+                "low": format_money(stage.min_yearly_amount),
+                "high": format_money(stage.max_yearly_amount)}
+        if number:
+            field.widget.attrs["id"] = f"id_{self.rule_key}"
+
+
+class _YearRows(RowFormSet):
+    """One row per year the stage allows (or the proposal already has): no row to add."""
+
+    def __init__(self, *args, stage: Stage, count: int, **kwargs):
+        self.stage, self.max_num, self.absolute_max = stage, count, count
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"number": None if index is None else index + 1, "stage": self.stage}
+
+
+YearAmountFormSet = forms.formset_factory(YearAmountForm, formset=_YearRows, extra=0,
+                                          validate_max=True)
+
+
+class EvaluationQuestionForm(forms.Form):
+    """One evaluation question of a proposal (a row of EvaluationQuestionFormSet)."""
+
+    question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    data_to_collect = forms.CharField(label=_("Données à collecter"), required=False,
+                                      max_length=2000)
+    target = forms.CharField(label=_("Cible"), required=False, max_length=2000)
+
+    def __init__(self, *args, number: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].label = _("Question d'évaluation %(n)s") % {"n": number or ""}
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("question") or "").strip() and (
+                (data.get("data_to_collect") or "").strip() or (data.get("target") or "").strip()):
+            self.add_error("question", _("Écrivez la question, ou videz cette ligne."))
+        return data
+
+
+class _QuestionRows(RowFormSet):
+    def __init__(self, *args, initial=None, **kwargs):
+        super().__init__(*args, initial=initial, **kwargs)
+        self.extra = max(QUESTION_SLOTS - len(initial or []), 1)  # three rows, or one empty
+
+    def get_form_kwargs(self, index):
+        return {"number": None if index is None else index + 1}
+
+
+EvaluationQuestionFormSet = forms.formset_factory(
+    EvaluationQuestionForm, formset=_QuestionRows, can_delete=True, max_num=QUESTION_MAX,
+    validate_max=True)
+
+
 class ProposalForm(forms.Form):
     """Every field optional: a draft is saved whatever its state. Built for one proposal (its
     stage's prerequisites and maximum duration)."""
@@ -84,17 +157,11 @@ class ProposalForm(forms.Form):
             "normal": stage.normal_duration_years, "max": stage.max_duration_years}
         self.fields["capacity_building_amount"].help_text = _(
             "Au plus %(max)s pour l'étape.") % {"max": format_money(stage.capacity_building_amount)}
-        self.year_names = []
-        for number in range(1, max(stage.max_duration_years,
-                                   *[y.year_number for y in proposal.years.all()], 1) + 1):
-            name = rules.year_field(number)
-            self.fields[name] = AmountField(
-                label=_("Montant demandé, année %(n)s ($)") % {"n": number}, min_value=0,
-                required=False,
-                help_text=_("Entre %(low)s et %(high)s.") % {
-                    "low": format_money(stage.min_yearly_amount),
-                    "high": format_money(stage.max_yearly_amount)})
-            self.year_names.append(name)
+        years = {y.year_number: y.amount for y in proposal.years.all()}
+        count = max(stage.max_duration_years, *years, 1)
+        self.year_formset = YearAmountFormSet.from_post(
+            self.data if self.is_bound else None, prefix="years", stage=stage, count=count,
+            initial=[{"amount": years.get(number)} for number in range(1, count + 1)])
         for name in CI_CONDITIONS:
             self.fields[name] = forms.CharField(
                 label=Proposal._meta.get_field(name).verbose_name.capitalize(),
@@ -106,35 +173,31 @@ class ProposalForm(forms.Form):
                                                 required=False,
                                                 help_text=item.display_guidance)
             self.evidence_names.append((name, item))
-        questions = list(proposal.evaluation_questions.all())
-        self.question_rows = []
-        for slot in range(1, max(QUESTION_SLOTS, len(questions) + 1) + 1):
-            names = (f"q{slot}_question", f"q{slot}_data", f"q{slot}_target")
-            self.fields[names[0]] = forms.CharField(
-                label=_("Question d'évaluation %(n)s") % {"n": slot}, required=False,
-                widget=forms.Textarea(attrs={"rows": 2}))
-            self.fields[names[1]] = forms.CharField(label=_("Données à collecter"),
-                                                    required=False, max_length=2000)
-            self.fields[names[2]] = forms.CharField(label=_("Cible"), required=False,
-                                                    max_length=2000)
-            self.question_rows.append(names)
+        questions = [{"question": q.question, "data_to_collect": q.data_to_collect,
+                      "target": q.target} for q in proposal.evaluation_questions.all()]
+        posted = self.is_bound and f"questions-{TOTAL_FORM_COUNT}" in self.data
+        self.question_formset = EvaluationQuestionFormSet.from_post(
+            self.data if self.is_bound else None, prefix="questions",
+            initial=None if posted else questions)  # posted: every row typed counts
         if not self.is_bound:
-            self.initial.update(self._initial_from(proposal, questions))
+            self.initial.update(self._initial_from(proposal))
 
     @staticmethod
-    def _initial_from(proposal: Proposal, questions) -> dict:
+    def _initial_from(proposal: Proposal) -> dict:
         initial = {name: getattr(proposal, name) for name in (
             "title", "summary", "vision", "duration_years", "duration_justification",
             "capacity_building_amount", "edi", *CI_CONDITIONS)}
-        for year in proposal.years.all():
-            initial[rules.year_field(year.year_number)] = year.amount
         for evidence in proposal.evidence.all():
             initial[rules.evidence_field(evidence.item_id)] = evidence.text
-        for slot, q in enumerate(questions, start=1):
-            initial[f"q{slot}_question"] = q.question
-            initial[f"q{slot}_data"] = q.data_to_collect
-            initial[f"q{slot}_target"] = q.target
         return initial
+
+    def is_valid(self) -> bool:
+        valid = [super().is_valid(), self.year_formset.is_valid_or_unposted(),
+                 self.question_formset.is_valid_or_unposted()]
+        return all(valid)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        return error_summary(self, self.year_formset, self.question_formset)
 
     def draft_data(self) -> dict:
         """What may be saved: every field that is well-formed, even when others are not."""
@@ -149,14 +212,13 @@ class ProposalForm(forms.Form):
         for name in ("duration_years", "capacity_building_amount"):
             if ok(name) and cleaned[name] is not None:
                 data[name] = cleaned[name]
-        data["years"] = {int(name.split("_")[1]): cleaned[name]
-                         for name in self.year_names if ok(name)}
+        if self.year_formset.is_bound:
+            data["years"] = {form.number: form.cleaned_data["amount"]
+                             for form in self.year_formset if form.is_valid()}
         data["evidence"] = {item.pk: cleaned[name] for name, item in self.evidence_names
                             if ok(name)}
-        if all(ok(n) for row in self.question_rows for n in row):
-            data["questions"] = [
-                {"question": cleaned[q], "data_to_collect": cleaned[d], "target": cleaned[t]}
-                for q, d, t in self.question_rows]
+        if self.question_formset.is_bound and self.question_formset.is_valid():
+            data["questions"] = self.question_formset.rows()
         return data
 
 

@@ -1,5 +1,6 @@
 """Dashboards: every number comes from a fixed set of aggregate queries (no per-file query),
-and the chart is drawn server-side as SVG with text labels and a data table."""
+and the chart is drawn server-side as SVG (its geometry here, its markup in
+templates/reporting/_chart_bar.html) with text labels and a data table."""
 
 import datetime
 from dataclasses import dataclass
@@ -15,13 +16,10 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from governance.selectors import ratification_deadline
 from neighbourhoods.models import Neighbourhood
-from pic.formatting import format_money
 from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
@@ -134,54 +132,72 @@ def _indicator_table(values: QuerySet[IndicatorValue]) -> list[dict]:
     return result
 
 
-def bar_chart_svg(rows: list[dict]) -> str:
-    """Grouped horizontal bars (one group per year, one bar per stage), each bar labelled
-    with its stage and amount in text, and patterned per stage: readable without colour."""
+@dataclass(frozen=True)
+class ChartBar:
+    """One bar: a stage's total in a year, where it is drawn, and its pattern (a CSS class)."""
+
+    stage_number: int
+    stage_name: str
+    total: Decimal
+    pattern: str
+    y: int
+    width: int
+    text_y: int
+    value_x: int
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    year: int
+    text_y: int
+    bars: list[ChartBar]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """What templates/reporting/_chart_bar.html draws: whole-pixel geometry only (no text is
+    formatted here; the template formats amounts in the reader's language)."""
+
+    title: str
+    width: int
+    height: int
+    groups: list[ChartGroup]
+    bar_x: int
+    bar_height: int
+
+
+CHART_PATTERNS = ("solid", "hatch", "dots")
+
+
+def bar_chart(rows: list[dict]) -> BarChart | None:
+    """Grouped horizontal bars (one group per year, one bar per stage), each bar labelled with
+    its stage and amount in text, and patterned per stage: readable without colour."""
     if not rows:
-        return ""
-    patterns = ["solid", "hatch", "dots"]
-    fills = {"solid": "#1f4e79", "hatch": "url(#pic-hatch)", "dots": "url(#pic-dots)"}
+        return None
     maximum = max(r["total"] for r in rows) or Decimal("1")
-    bar_h, gap, label_w, chart_w = 22, 6, 170, 360
-    parts, y = [], 10
-    years = sorted({r["calendar_year"] for r in rows})
-    for year in years:
-        parts.append(format_html('<text x="0" y="{}" font-weight="bold">{}</text>', y + 14,
-                                 year))
+    bar_h, gap, bar_x, chart_w = 22, 6, 80, 360
+    groups, y = [], 10
+    for year in sorted({r["calendar_year"] for r in rows}):
+        group_y = y + 14
         y += 22
+        bars = []
         for row in [r for r in rows if r["calendar_year"] == year]:
             number = row["allocation__stage__number"]
-            width = int(Decimal(chart_w) * row["total"] / maximum)
-            fill = fills[patterns[(number - 1) % len(patterns)]]
-            label = _("Étape %(n)s") % {"n": number}
-            parts.append(format_html(
-                '<text x="10" y="{}">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#1f4e79"/>'
-                '<text x="{}" y="{}">{}</text>',
-                y + 15, label, label_w - 90, y, max(width, 1), bar_h, fill,
-                label_w - 90 + max(width, 1) + 6, y + 15, format_money(row["total"])))
+            width = max(int(Decimal(chart_w) * row["total"] / maximum), 1)
+            bars.append(ChartBar(
+                stage_number=number, stage_name=row["allocation__stage__name"],
+                total=row["total"], pattern=CHART_PATTERNS[(number - 1) % len(CHART_PATTERNS)],
+                y=y, width=width, text_y=y + 15, value_x=bar_x + width + 6))
             y += bar_h + gap
+        groups.append(ChartGroup(year=year, text_y=group_y, bars=bars))
         y += 8
-    height = y + 10
-    defs = mark_safe(  # noqa: S308 - a constant
-        '<defs><pattern id="pic-hatch" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="#fff"/><path d="M0,6 L6,0" stroke="#1f4e79" '
-        'stroke-width="2"/></pattern><pattern id="pic-dots" width="6" height="6" '
-        'patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#fff"/>'
-        '<circle cx="3" cy="3" r="1.5" fill="#1f4e79"/></pattern></defs>')
-    title = _("Allocations par étape et par année")
-    return format_html(
-        '<svg role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg" '
-        'width="{}" height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="13">'
-        '<title id="chart-title">{}</title>{}{}</svg>',
-        label_w + chart_w + 120, height, label_w + chart_w + 120, height, title, defs,
-        format_html_join("", "{}", ((p,) for p in parts)))
+    return BarChart(title=_("Allocations par étape et par année"), width=bar_x + chart_w + 210,
+                    height=y + 10, groups=groups, bar_x=bar_x, bar_height=bar_h)
 
 
 def coordination_dashboard(*, user: User, today: datetime.date,
                            program: Program | None = None) -> dict:
     program = program or Program.objects.order_by("-starts_on").first()
-    chart_rows = allocations_by_stage_and_year(user=user)
     return {
         "files": files_by_stage_and_status(user=user),
         "program": program,
@@ -189,8 +205,7 @@ def coordination_dashboard(*, user: User, today: datetime.date,
         "decisions_at_risk": decisions_at_risk(user=user, today=today),
         "overdue_reports": list(overdue_reports(user=user, today=today)),
         "overdue_checkins": list(overdue_checkins(user=user, today=today)),
-        "chart_rows": chart_rows,
-        "chart_svg": bar_chart_svg(chart_rows),
+        "chart": bar_chart(allocations_by_stage_and_year(user=user)),
         "indicators": indicator_rollup(user=user),
     }
 
@@ -282,13 +297,11 @@ def portfolio_dashboard(*, user: User) -> dict:
     if not can_read_portfolio(user):
         raise PermissionDenied
     program = Program.objects.order_by("-starts_on").first()
-    chart_rows = _allocations_table(AllocationYear.objects.all())
     return {
         "files": _files_table(Proposal.objects.exclude(status=Proposal.Status.DRAFT)),
         "program": program,
         "envelopes": envelope_summary(program=program) if program else [],
-        "chart_rows": chart_rows,
-        "chart_svg": bar_chart_svg(chart_rows),
+        "chart": bar_chart(_allocations_table(AllocationYear.objects.all())),
         "indicators": _indicator_table(IndicatorValue.objects.all()),
         "neighbourhood_count": Neighbourhood.objects.filter(
             pk__in=Allocation.objects.values("neighbourhood")).count(),

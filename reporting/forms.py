@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pic.forms import RowFormSet, error_summary
 from proposals.documents import ACCEPTED_HELP
 
 from .models import CheckIn, FinancialLine, ReminderPreference, Report, ReportingConfig
@@ -64,28 +65,62 @@ class ReportTextForm(forms.ModelForm):
             del self.fields["strategic_learnings"]
 
 
-class FinancialStatementForm(forms.Form):
-    """One budget and one actual per category (a blank pair is no line)."""
+class FinancialLineForm(forms.Form):
+    """One row of the financial statement: a category's budget and actual (both blank: no
+    line)."""
 
-    def __init__(self, *args, report: Report, **kwargs):
+    category = forms.ChoiceField(choices=FinancialLine.Category.choices, widget=forms.HiddenInput)
+    budget = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
+        attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+    actual = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
+        attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        category = self["category"].value()
+        self.category_label = dict(FinancialLine.Category.choices).get(category, category)
+        self.fields["budget"].label = f"{self.category_label} — {_('budget')}"
+        self.fields["actual"].label = f"{self.category_label} — {_('réel')}"
+
+
+class _StatementRows(RowFormSet):
+    def clean(self):
+        categories = [form.cleaned_data.get("category") for form in self.forms
+                      if form.cleaned_data]
+        if len(categories) != len(set(categories)):
+            raise forms.ValidationError(_("Une catégorie figure deux fois dans l'état financier."))
+
+
+FinancialLineFormSet = forms.formset_factory(
+    FinancialLineForm, formset=_StatementRows, extra=0,
+    max_num=len(FinancialLine.Category.choices), validate_max=True)
+
+
+class FinancialStatementForm(forms.Form):
+    """The financial statement: a formset of one row per category (`formset`), held by a form
+    so that the view validates it, reads it and shows a service's errors like its other forms.
+    A post without the statement's rows leaves the lines as they are."""
+
+    def __init__(self, data=None, *, report: Report, **kwargs):
+        super().__init__(data, **kwargs)
         existing = {line.category: line for line in report.lines.all()}
-        self.rows = []
-        for value, label in FinancialLine.Category.choices:
-            line = existing.get(value)
-            for part, part_label in (("budget", _("budget")), ("actual", _("réel"))):
-                name = f"{value}_{part}"
-                self.fields[name] = forms.DecimalField(
-                    label=f"{label} — {part_label}", required=False, **MONEY,
-                    initial=getattr(line, part) if line else None,
-                    widget=forms.NumberInput(attrs={"step": "0.01", "min": "0",
-                                                    "inputmode": "decimal"}))
-            self.rows.append((value, label, self[f"{value}_budget"], self[f"{value}_actual"]))
+        self.formset = FinancialLineFormSet.from_post(data, prefix="lines", initial=[
+            {"category": value, "budget": getattr(existing.get(value), "budget", None),
+             "actual": getattr(existing.get(value), "actual", None)}
+            for value, _label in FinancialLine.Category.choices])
+
+    def is_valid(self) -> bool:
+        form_valid = super().is_valid()
+        return self.formset.is_valid_or_unposted() and form_valid
 
     def lines(self) -> dict:
-        return {value: (self.cleaned_data.get(f"{value}_budget"),
-                        self.cleaned_data.get(f"{value}_actual"))
-                for value, _label in FinancialLine.Category.choices}
+        if not self.formset.is_bound:
+            return {}
+        return {row["category"]: (row.get("budget"), row.get("actual"))
+                for row in self.formset.rows()}
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        return error_summary(self, self.formset) if self.formset.is_bound else error_summary(self)
 
 
 class QuestionProgressForm(forms.Form):

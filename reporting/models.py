@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import NeighbourhoodOwnedQuerySet, StoredDocument, private_storage
+from pic.storage import private_storage
+from proposals.models import NeighbourhoodOwnedQuerySet, StoredDocument
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

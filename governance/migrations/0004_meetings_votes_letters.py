@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import governance.models
+import pic.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveSmallIntegerField(default=1)),
-                ('file', models.FileField(storage=governance.models.PrivateStorage(), upload_to='minutes/', verbose_name='fichier')),
+                ('file', models.FileField(storage=pic.storage.private_storage, upload_to='minutes/', verbose_name='fichier')),
                 ('sha256', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -193,7 +193,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('allocation', "Lettre de confirmation d'allocation"), ('refusal', 'Lettre de refus')], max_length=20, verbose_name='type')),
                 ('version', models.PositiveSmallIntegerField(default=1, verbose_name='version')),
                 ('language', models.CharField(default='fr', max_length=2, verbose_name='langue')),
-                ('file', models.FileField(storage=governance.models.PrivateStorage(), upload_to='letters/', verbose_name='fichier')),
+                ('file', models.FileField(storage=pic.storage.private_storage, upload_to='letters/', verbose_name='fichier')),
                 ('sha256', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='envoyée le')),

@@ -13,7 +13,6 @@ from .files import (
     LetterOfIntent,
     NeighbourhoodOwnedQuerySet,
     PrerequisiteEvidence,
-    PrivateStorage,
     Proposal,
     ProposalDocument,
     ProposalOwnedQuerySet,
@@ -22,7 +21,6 @@ from .files import (
     ProposalYear,
     StoredDocument,
     WindowExtension,
-    private_storage,
 )
 from .program import PrerequisiteItem, Program, Stage, Window
 
@@ -30,7 +28,7 @@ __all__ = [
     "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION", "Contact", "EvaluationQuestion", "Initiative",
     "InitiativeGrantedQuerySet", "InitiativeGroupObjectPermission",
     "InitiativeUserObjectPermission", "LetterOfIntent", "NeighbourhoodOwnedQuerySet",
-    "PrerequisiteEvidence", "PrerequisiteItem", "PrivateStorage", "Program", "Proposal",
+    "PrerequisiteEvidence", "PrerequisiteItem", "Program", "Proposal",
     "ProposalDocument", "ProposalOwnedQuerySet", "ProposalQuerySet", "ProposalVersion",
-    "ProposalYear", "Stage", "StoredDocument", "Window", "WindowExtension", "private_storage",
+    "ProposalYear", "Stage", "StoredDocument", "Window", "WindowExtension",
 ]

@@ -2,11 +2,9 @@
 details (years, evidence, evaluation questions, documents, versions), and the deadline
 extensions granted to one neighbourhood."""
 
-import os
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from neighbourhoods.models import Neighbourhood
+from pic.storage import private_storage
 
 from .program import PrerequisiteItem, Program, Stage, Window
 
@@ -180,30 +179,6 @@ class ProposalYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} — {self.year_number}: {self.amount}"
-
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT (read at each use), with no URL: only a
-    permission-checked view serves them."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private documents have no URL; use proposals:document-download.")
-
-
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
 
 
 

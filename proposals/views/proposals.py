@@ -172,6 +172,10 @@ class ProposalEditView(LoginRequiredMixin, View):
                                         "ci-dessous."))
             proposal = selectors.proposal_get(user=request.user, pk=pk)
             return self.render(request, proposal, form, document_form, status=400)
+        if form.question_formset.adding_row:  # « Ajouter une ligne »: the same page, one more row
+            messages.success(request, _("Brouillon enregistré; une ligne vide est ajoutée."))
+            proposal = selectors.proposal_get(user=request.user, pk=pk)
+            return self.render(request, proposal, form, document_form)
         messages.success(request, _("Brouillon enregistré."))
         if request.POST.get("then") == "submit":
             return redirect("proposals:proposal-submit", pk=proposal.pk)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import proposals.models
+import pic.storage
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -233,7 +233,7 @@ class Migration(migrations.Migration):
             name='ReportDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=proposals.models.private_storage, upload_to='reports/%Y/%m/')),
+                ('file', models.FileField(max_length=255, storage=pic.storage.private_storage, upload_to='reports/%Y/%m/')),
                 ('original_name', models.CharField(max_length=255, verbose_name='nom du fichier')),
                 ('content_type', models.CharField(max_length=120)),
                 ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),

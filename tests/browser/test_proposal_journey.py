@@ -61,7 +61,7 @@ def test_a_coordinator_drafts_fixes_and_submits_a_proposal(page, journey, tmp_pa
     page.fill("#id_year_1", "20000")  # below the 25 000 $ minimum of stage 1
     for item in journey["stage"].prerequisites.all():
         page.fill(f"#id_evidence_{item.pk}", "Adopté en assemblée le 12 mai 2021.")
-    page.fill("#id_q1_question", "Les familles mangent-elles mieux?")
+    page.fill("#id_questions-0-question", "Les familles mangent-elles mieux?")
     page.get_by_role("button", name="Enregistrer et déposer…").click()
 
     # The confirmation page lists the refused rule; confirming shows it next to the field.

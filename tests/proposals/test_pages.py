@@ -1,9 +1,11 @@
 """Pages: tenancy (404), drafts never lost, submission, documents, versions, program."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,6 +19,17 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 def url(name, *args):
     return reverse(f"proposals:{name}", args=args)
+
+
+def years(proposal, *amounts) -> dict:
+    """POST data of the yearly amounts' formset: one row per year the stage allows, as the
+    page renders it, the first ones with these amounts."""
+    count = proposal.stage.max_duration_years
+    data = {"years-TOTAL_FORMS": str(count), "years-INITIAL_FORMS": str(count),
+            "years-MIN_NUM_FORMS": "0", "years-MAX_NUM_FORMS": str(count)}
+    for i in range(count):
+        data[f"years-{i}-amount"] = amounts[i] if i < len(amounts) else ""
+    return data
 
 
 def upload(proposal, name="plan.pdf", content=PDF, actor=None):
@@ -94,7 +107,7 @@ def test_the_draft_saves_even_when_incomplete(client, tq_saint_michel, draft):
     client.force_login(tq_saint_michel)
     response = client.post(url("proposal-edit", draft.pk),
                            {"title": "Titre", "summary": "", "vision": "Ma vision",
-                            "year_1": "10"})
+                            **years(draft, "10")})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.vision == "Ma vision"
@@ -106,13 +119,15 @@ def test_a_malformed_field_rerenders_the_typed_values_and_saves_the_rest(
     client.force_login(tq_saint_michel)
     response = client.post(url("proposal-edit", draft.pk),
                            {"title": "Titre", "vision": "Texte long à ne pas perdre",
-                            "year_1": "beaucoup"})
+                            **years(draft, "beaucoup", "30000")})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Texte long à ne pas perdre" in page
     assert 'value="beaucoup"' in page
+    assert 'href="#id_year_1"' in page[page.index('id="error-summary"'):]
     draft.refresh_from_db()
     assert draft.vision == "Texte long à ne pas perdre"
+    assert draft.years.get(year_number=2).amount == 30000  # the well-formed year is saved
 
 
 def test_an_expired_session_sends_to_login_with_next(client, draft):
@@ -210,6 +225,28 @@ def test_upload_download_and_delete_a_document(client, tq_saint_michel, draft, s
     assert "attachment" in download["Content-Disposition"]
     client.post(url("document-delete", document.pk))
     assert not draft.documents.exists()
+
+
+def test_a_document_lands_in_the_private_storage_with_no_url(client, tq_saint_michel, draft,
+                                                             settings):
+    document = upload(draft, actor=tq_saint_michel)
+    assert Path(document.file.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    with pytest.raises(ValueError, match="no URL"):
+        document.file.url  # noqa: B018
+    client.force_login(tq_saint_michel)
+    assert client.get(url("proposal-detail", draft.pk)).status_code == 200
+
+
+def test_another_private_storage_backend_is_a_change_of_settings_only(client, settings, draft,
+                                                                      tq_saint_michel):
+    settings.STORAGES = {**settings.STORAGES,
+                         "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    document = upload(draft, actor=tq_saint_michel)
+    assert isinstance(document.file.storage, InMemoryStorage)
+    assert not list(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf"))
+    client.force_login(tq_saint_michel)
+    download = client.get(url("document-download", document.pk))
+    assert b"".join(download.streaming_content) == PDF
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -427,3 +464,24 @@ def test_a_letter_of_intent_after_the_deadline_is_refused(client, tq_saint_miche
     assert response.status_code == 200
     assert "15 octobre 2021" in response.content.decode()
     assert not saint_michel.letters_of_intent.exists()
+
+
+def test_a_year_s_rule_error_sits_beside_its_row_and_links_to_it(client, tq_saint_michel, draft):
+    client.force_login(tq_saint_michel)
+    client.post(url("proposal-edit", draft.pk), {"title": "Titre", **years(draft, "10")})
+    page = client.get(url("proposal-edit", draft.pk) + "?verifier=1").content.decode()
+    assert 'href="#id_year_1"' in page
+    row = page[page.index('id="id_year_1"'):]
+    row = row[:row.index("</div>\n", row.index("</div>") + 1)]
+    assert "doit être entre" in row
+    assert 'name="years-0-amount"' in page
+
+
+def test_no_more_yearly_rows_than_the_stage_allows(client, tq_saint_michel, draft):
+    client.force_login(tq_saint_michel)
+    data = {"title": "Titre", **years(draft, "30000")}
+    data["years-TOTAL_FORMS"] = "50"
+    data["years-49-amount"] = "30000"
+    response = client.post(url("proposal-edit", draft.pk), data)
+    assert response.status_code == 400
+    assert not draft.years.filter(year_number__gt=draft.stage.max_duration_years).exists()

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.urls import reverse
 from pic.formatting import format_money
 from proposals.models import Contact
 from reporting import selectors
-from reporting.models import Disbursement, Report
+from reporting.models import Disbursement, FinancialLine, Report
 from reporting.services import allocations, reports
 from tests import factories
 
@@ -135,6 +136,19 @@ def test_another_neighbourhoods_pages_are_404(client, allocation, tq_verdun):
 # --- Pages ----------------------------------------------------------------------------------
 
 
+def statement(amounts: dict[str, tuple[str, str]]) -> dict:
+    """POST data of the financial statement's formset, one row per category, as the page
+    renders it; `amounts` maps a category to its (budget, actual)."""
+    data = {"lines-TOTAL_FORMS": str(len(FinancialLine.Category.choices)),
+            "lines-INITIAL_FORMS": str(len(FinancialLine.Category.choices)),
+            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"}
+    for i, (category, _label) in enumerate(FinancialLine.Category.choices):
+        budget, actual = amounts.get(category, ("", ""))
+        data.update({f"lines-{i}-category": category, f"lines-{i}-budget": budget,
+                     f"lines-{i}-actual": actual})
+    return data
+
+
 def test_member_writes_and_submits_a_report_through_the_page(client, allocation, tq_saint_michel):
     report = allocation.years.first().report
     client.force_login(tq_saint_michel)
@@ -143,8 +157,7 @@ def test_member_writes_and_submits_a_report_through_the_page(client, allocation,
     question = allocation.proposal.evaluation_questions.get()
     data = {"activities": "Ateliers", "learnings": "Appris", "edi": "Inclusion",
             f"q{question.pk}_progress": "150 sur 200",
-            "salaries_budget": "1000", "salaries_actual": "1200.50",
-            "other_budget": "", "other_actual": "", "submit": "1"}
+            **statement({"salaries": ("1000", "1200.50"), "other": ("", "")}), "submit": "1"}
     response = client.post(url, data)
     assert response.status_code == 302
     report.refresh_from_db()
@@ -159,9 +172,10 @@ def test_negative_amount_on_the_page_is_shown_next_to_the_field(client, allocati
     report = allocation.years.first().report
     client.force_login(tq_saint_michel)
     response = client.post(reverse("reporting:report-edit", args=[report.pk]),
-                           {"salaries_budget": "-5", "salaries_actual": "1"})
+                           statement({"salaries": ("-5", "1")}))
     assert response.status_code == 400
-    assert response.context["statement_form"].errors["salaries_budget"]
+    [row] = [f for f in response.context["statement_form"].formset if f.errors]
+    assert row.errors["budget"]
     assert not report.lines.exists()
 
 
@@ -268,7 +282,7 @@ def test_indicators_roll_up_across_neighbourhoods_and_years(client, coordination
 
 
 def test_report_documents_upload_and_download_scoped(client, allocation, tq_saint_michel,
-                                                     tq_verdun, advisor_est):
+                                                     tq_verdun, advisor_est, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     report = allocation.years.first().report
@@ -283,6 +297,9 @@ def test_report_documents_upload_and_download_scoped(client, allocation, tq_sain
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(tq_verdun)
     assert client.get(url).status_code == 404
+    assert Path(document.file.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    with pytest.raises(ValueError, match="no URL"):
+        document.file.url  # noqa: B018
 
 
 def test_a_check_in_held_counts_as_the_last_contact(client, advisor_est, allocation):
