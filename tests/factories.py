@@ -137,3 +137,10 @@ def ratify(proposal, *, actor=None, ratified_on=None):
         proposal=proposal, ratified_on=ratified_on or timezone.localdate(), actor=actor)
     proposal.refresh_from_db()
     return ratification
+
+
+def english(user: User) -> User:
+    """The person chose English (their pages and messages are in English)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
