@@ -92,3 +92,11 @@ def test_vote_reminders_ask_first(client, item, chair, mailoutbox):
     page = client.get(reverse("governance:item-remind", args=[item.pk])).content.decode()
     assert "Oui, envoyer le rappel" in page
     assert not mailoutbox
+
+
+def test_a_vote_without_a_choice_says_what_to_do(client, item, member):
+    client.force_login(member.user)
+    response = client.post(reverse("governance:item-vote", args=[item.pk]), {})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Choisissez pour, contre ou abstention."]
+    assert not item.votes.exists()
