@@ -147,6 +147,14 @@ class ReportTransitionView(ReportActionView):
 class ReportSubmitView(ReportTransitionView):
     transition = "submit"
     success_message = _("Le rapport est remis à votre conseiller·ère.")
+    confirm_template = "reporting/report_confirm.html"
+
+    def get_context_data(self, report, form, **kwargs):
+        """What is still missing, said before the person confirms."""
+        missing = [f"{_field_label(field)} : {message}"
+                   for field, messages_ in reports.submission_errors(report).items()
+                   for message in messages_]
+        return super().get_context_data(report, form, missing=missing, **kwargs)
 
     def confirmation(self, report):
         return {"title": _("Remettre le rapport"), "subject": report,

@@ -118,3 +118,32 @@ def test_only_the_committee_and_the_ratification_decide(proposal, item, chair, m
     proposal.refresh_from_db()
     assert proposal.status == S.RATIFIED
     assert Ratification.objects.get(proposal=proposal).recorded_by == coordination
+
+
+def test_a_double_click_on_the_confirmations_is_harmless(proposal, item, chair, member, member2,
+                                                         coordination, partenaires,
+                                                         django_capture_on_commit_callbacks):
+    from pic.models import AuditEvent
+    from reporting.models import Allocation
+
+    services.attendance_set(meeting=item.meeting, actor=chair.user,
+                            present=[chair, member, member2])
+    for seat in (chair, member, member2):
+        services.vote_cast(item=item, actor=seat.user, choice="for")
+    chair_client = Client()
+    chair_client.force_login(chair.user)
+    close = reverse("governance:item-close", args=[item.pk])
+    for _click in range(2):
+        assert chair_client.post(close, {"reasons": "Oui"}).status_code == 302
+    assert AuditEvent.objects.filter(verb="agenda_item.closed").count() == 1
+    assert AuditEvent.objects.filter(verb="proposal.recommend").count() == 1
+    staff = Client()
+    staff.force_login(coordination)
+    ratify = reverse("governance:ratification-record", args=[proposal.pk])
+    yesterday = (timezone.localdate() - datetime.timedelta(1)).isoformat()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for _click in range(2):
+            assert staff.post(ratify, {"ratified_on": yesterday}).status_code == 302
+    assert Ratification.objects.filter(proposal=proposal).count() == 1
+    assert Allocation.objects.filter(proposal=proposal).count() == 1
+    assert len(callbacks) == 1  # one letter queued

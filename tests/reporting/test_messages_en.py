@@ -62,3 +62,12 @@ def test_the_confirmation_page_speaksenglish(client, report, tq_saint_michel):
     assert "What will happen:" in page
     report.refresh_from_db()
     assert report.status == Report.Status.DRAFT
+
+
+def test_the_confirmation_page_says_what_is_missing(client, allocation, tq_saint_michel):
+    report = allocation.years.first().report
+    client.force_login(tq_saint_michel)
+    page = client.get(reverse("reporting:report-submit", args=[report.pk])).content.decode()
+    assert "Le rapport ne peut pas encore être remis" in page
+    assert "requis pour remettre le rapport" in page
+    assert "au moins une ligne" in page
