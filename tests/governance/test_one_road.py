@@ -98,15 +98,20 @@ def test_no_admin_action_or_form_changes_a_status(proposal, coordination):
     assert proposal.status == S.IN_ANALYSIS
 
 
+def _everyone_votes_for(item, chair, *members) -> Client:
+    """Everyone present votes for; returns the chair's browser."""
+    services.attendance_set(meeting=item.meeting, actor=chair.user, present=[chair, *members])
+    for seat in (chair, *members):
+        services.vote_cast(item=item, actor=seat.user, choice="for")
+    client = Client()
+    client.force_login(chair.user)
+    return client
+
+
 def test_only_the_committee_and_the_ratification_decide(proposal, item, chair, member, member2,
                                                         coordination, partenaires,
                                                         django_capture_on_commit_callbacks):
-    services.attendance_set(meeting=item.meeting, actor=chair.user,
-                            present=[chair, member, member2])
-    for seat in (chair, member, member2):
-        services.vote_cast(item=item, actor=seat.user, choice="for")
-    chair_client = Client()
-    chair_client.force_login(chair.user)
+    chair_client = _everyone_votes_for(item, chair, member, member2)
     chair_client.post(reverse("governance:item-close", args=[item.pk]), {"reasons": "Oui"})
     proposal.refresh_from_db()
     assert proposal.status == S.RECOMMENDED
@@ -126,12 +131,7 @@ def test_a_double_click_on_the_confirmations_is_harmless(proposal, item, chair, 
     from pic.models import AuditEvent
     from reporting.models import Allocation
 
-    services.attendance_set(meeting=item.meeting, actor=chair.user,
-                            present=[chair, member, member2])
-    for seat in (chair, member, member2):
-        services.vote_cast(item=item, actor=seat.user, choice="for")
-    chair_client = Client()
-    chair_client.force_login(chair.user)
+    chair_client = _everyone_votes_for(item, chair, member, member2)
     close = reverse("governance:item-close", args=[item.pk])
     for _click in range(2):
         assert chair_client.post(close, {"reasons": "Oui"}).status_code == 302
