@@ -117,31 +117,46 @@ class DemoDecisions:
                 proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION, actor=None)
             services.letter_email_send(letter=letter)
 
-    def refuse(self, proposal: Proposal, *, held_on: datetime.date, reasons: str) -> None:
-        """A held meeting of the comité de gestion votes the proposal down; its minutes are
-        produced and the refusal letter sent."""
+    def _put_to_vote(self, proposal: Proposal, held_on: datetime.date, *, reuse: bool = True):
+        """The proposal on the agenda of a held meeting of the comité de gestion (that month's,
+        when `reuse`), every member present; returns (item, chair)."""
         gestion = self.committees[Committee.Kind.GESTION]
-        meeting = services.meeting_create(
-            committee=gestion, title=f"Rencontre d'allocation — {MONTHS[held_on.month - 1]} "
-                                     f"{held_on.year}",
-            location="Centraide, 493 rue Sherbrooke Ouest", held_on=held_on,
-            actor=self.coordination)
-        _seed_analysis(proposal, unmet={
-            "captation": "Le plan de captation des apprentissages n'est pas joint.",
-            "priorisation": "Le portrait alimentaire qui fonde la priorisation reste à faire."})
+        title = f"Rencontre d'allocation — {MONTHS[held_on.month - 1]} {held_on.year}"
+        meeting = ((reuse and Meeting.objects.filter(committee=gestion, title=title).first())
+                   or services.meeting_create(
+                       committee=gestion, title=title, held_on=held_on,
+                       location="Centraide, 493 rue Sherbrooke Ouest", actor=self.coordination))
         item = services.agenda_item_add(meeting=meeting, proposal=proposal,
                                         actor=self.coordination)
         chair = CommitteeMember.objects.current().get(committee=gestion, is_chair=True).user
         services.attendance_set(
             meeting=meeting, actor=chair,
             present=list(CommitteeMember.objects.current().filter(committee=gestion)))
+        return item, chair
+
+    def recommend(self, proposal: Proposal, *, held_on: datetime.date) -> None:
+        """The comité de gestion recommends the proposal: every eligible member votes for,
+        the chair closes the vote."""
+        item, chair = self._put_to_vote(proposal, held_on)
+        for seat in selectors.eligible_members(item).select_related("user"):
+            services.vote_cast(item=item, actor=seat.user, choice=Vote.Choice.FOR)
+        services.item_close(item=item, actor=chair,
+                            reasons="Besoins documentés; préalables remplis.")
+
+    def refuse(self, proposal: Proposal, *, held_on: datetime.date, reasons: str) -> None:
+        """A held meeting of the comité de gestion votes the proposal down; its minutes are
+        produced and the refusal letter sent."""
+        _seed_analysis(proposal, unmet={
+            "captation": "Le plan de captation des apprentissages n'est pas joint.",
+            "priorisation": "Le portrait alimentaire qui fonde la priorisation reste à faire."})
+        item, chair = self._put_to_vote(proposal, held_on, reuse=False)
         for email, choice in PAST_VOTES:
             user = User.objects.get(email=email)
             seat = selectors.seat_for(item, user)
             if seat is not None and selectors.recusal_reason(item, seat) is None:
                 services.vote_cast(item=item, actor=user, choice=choice)
         services.item_close(item=item, actor=chair, reasons=reasons)
-        services.minutes_generate(meeting=meeting, actor=self.coordination)
+        services.minutes_generate(meeting=item.meeting, actor=self.coordination)
         services.refusal_letter_request(proposal=proposal, actor=self.coordination)
         letter = services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.REFUSAL,
                                        actor=None)

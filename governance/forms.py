@@ -47,8 +47,10 @@ class AttendanceForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(label=_("Votre vote"), choices=Vote.Choice.choices,
-                               widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        label=_("Votre vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez pour, contre ou abstention."),
+                        "invalid_choice": _("Choisissez pour, contre ou abstention.")})
 
 
 class ConflictForm(forms.Form):
@@ -56,6 +58,7 @@ class ConflictForm(forms.Form):
         label=_("Nature du conflit d'intérêts"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Elle est consignée au procès-verbal. Un vote déjà exprimé sur ce point "
                     "est retiré."),
+        error_messages={"required": _("Précisez la nature du conflit d'intérêts.")},
     )
 
 
@@ -69,7 +72,10 @@ class CloseItemForm(forms.Form):
 
 class RatificationForm(forms.Form):
     ratified_on = forms.DateField(label=_("Date de l'entérinement"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={
+                                      "required": _("Indiquez la date de l'entérinement."),
+                                      "invalid": _("Indiquez la date de l'entérinement.")})
 
 
 class AnalysisForm(forms.Form):

@@ -12,6 +12,7 @@ from neighbourhoods.models import Organisation, is_advisor, is_coordination
 from pic.i18n_fields import localized
 from pic.storage import private_storage
 from proposals.models import Proposal
+from proposals.states import RATIFIED_STATES
 
 
 class QuorumRule(models.TextChoices):
@@ -126,8 +127,7 @@ class AnalysisQuerySet(models.QuerySet):
         condition = Exists(on_my_agenda)
         if is_advisor(user):
             condition |= Q(proposal__in=visible)
-        published = [Proposal.Status.RATIFIED, Proposal.Status.LETTER_SENT]
-        condition |= Q(proposal__in=visible, proposal__status__in=published)
+        condition |= Q(proposal__in=visible, proposal__status__in=RATIFIED_STATES)
         return self.filter(condition)
 
 

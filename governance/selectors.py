@@ -12,6 +12,8 @@ from django.utils.translation import gettext, ngettext
 from neighbourhoods.models import is_coordination
 from pic.models import User
 from proposals.models import Proposal, ProposalDocument
+from proposals.states import DECIDABLE, RATIFIED_STATES, UNRATIFIED
+from proposals.states import UNDECIDED as UNDECIDED
 
 from .models import (
     AgendaItem,
@@ -29,16 +31,10 @@ from .models import (
 
 # --- States, seats, recusals and tallies (read by the services too) ----------------------
 
-# Proposals that may still be analysed and put on an agenda.
-UNDECIDED = (
-    Proposal.Status.SUBMITTED,
-    Proposal.Status.IN_ANALYSIS,
-    Proposal.Status.CHANGES_REQUESTED,
-    Proposal.Status.RESUBMITTED,
-)
-PUBLISHED = (Proposal.Status.RATIFIED, Proposal.Status.LETTER_SENT)
-# Proposals a committee may decide (the workflow recommends from these states).
-DECIDABLE = (Proposal.Status.IN_ANALYSIS, Proposal.Status.RESUBMITTED)
+# Groups of the proposal's states, derived from its table (proposals.states): UNDECIDED may
+# still be analysed and put on an agenda, DECIDABLE may be decided by a committee, PUBLISHED
+# (ratified and after) is shown to the neighbourhood.
+PUBLISHED = RATIFIED_STATES
 
 
 def seat_for(item: AgendaItem, user: User) -> CommitteeMember | None:
@@ -293,9 +289,7 @@ def ratification_watchlist(*, user: User, today: datetime.date | None = None,
         return []
     today = today or timezone.localdate()
     pending = (Proposal.objects.visible_to(user)
-               .filter(status__in=(*UNDECIDED, Proposal.Status.RECOMMENDED,
-                                   Proposal.Status.NOT_RECOMMENDED),
-                       window__isnull=False)
+               .filter(status__in=UNRATIFIED, window__isnull=False)
                .select_related("neighbourhood", "stage__program", "window"))
     rows = []
     for proposal in pending:

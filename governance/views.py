@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -15,6 +15,7 @@ from neighbourhoods.permissions import CoordinationRequiredMixin
 from neighbourhoods.services import invitation_create
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
+from pic.views import ActionView, error_messages
 from proposals.models import PrerequisiteItem, Proposal
 
 from . import selectors, services
@@ -33,26 +34,13 @@ from .models import Analysis, CommitteeMember, DecisionLetter, MeetingMinutes
 
 
 def _message_of(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("Action refusée.")
+    return " ".join(error_messages(error))
 
 
-class ServicePostView(LoginRequiredMixin, View):
-    """POST only: load the object, call one service, say what happened, redirect."""
+class ServicePostView(ActionView):
+    """Load the object, call one service, say what happened (a refusal too), redirect."""
 
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        target = self.get_object()
-        try:
-            message = self.perform(target)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _message_of(error))
-        else:
-            if message:
-                messages.success(request, message)
-        return redirect(self.success_url(target))
+    refusals_as_messages = True
 
 
 # --- Committees ------------------------------------------------------------------------------
@@ -75,13 +63,9 @@ class CommitteeListView(LoginRequiredMixin, TemplateView):
 
 
 class SeatView(CoordinationRequiredMixin, ServicePostView):
-    def get_object(self):
-        return None
+    form_class = SeatForm
 
-    def perform(self, _target):
-        form = SeatForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError([e for errors in form.errors.values() for e in errors])
+    def perform(self, _target, form):
         data = form.cleaned_data
         committee = data["committee"]
         if data["user"] is None:
@@ -101,7 +85,7 @@ class SeatView(CoordinationRequiredMixin, ServicePostView):
         return _("%(user)s siège au %(committee)s.") % {"user": seat.user,
                                                        "committee": committee}
 
-    def success_url(self, _target):
+    def get_success_url(self, _target):
         return reverse("governance:committee-list")
 
 
@@ -110,11 +94,11 @@ class SeatEndView(CoordinationRequiredMixin, ServicePostView):
         return get_object_or_404(CommitteeMember.objects.current().select_related("user"),
                                  pk=self.kwargs["pk"])
 
-    def perform(self, seat):
+    def perform(self, seat, _form):
         services.committee_member_end(seat=seat, actor=self.request.user)
         return _("%(user)s ne siège plus à ce comité.") % {"user": seat.user}
 
-    def success_url(self, seat):
+    def get_success_url(self, seat):
         return reverse("governance:committee-list")
 
 
@@ -193,7 +177,7 @@ class AgendaItemAddView(CoordinationRequiredMixin, ServicePostView):
     def get_object(self):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def perform(self, meeting):
+    def perform(self, meeting, _form):
         form = AgendaItemAddForm(self.request.POST, proposals=selectors.proposals_for_agenda(
             user=self.request.user, meeting=meeting))
         if not form.is_valid():
@@ -205,23 +189,25 @@ class AgendaItemAddView(CoordinationRequiredMixin, ServicePostView):
                                  actor=self.request.user)
         return _("Proposition inscrite à l'ordre du jour.")
 
-    def success_url(self, meeting):
+    def get_success_url(self, meeting):
         return reverse("governance:meeting-detail", args=[meeting.pk])
 
 
 class AttendanceView(ServicePostView):
+    form_class = AttendanceForm
+
     def get_object(self):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def perform(self, meeting):
-        form = AttendanceForm(self.request.POST, meeting=meeting)
-        if not form.is_valid():
-            raise ValidationError(_("Présences invalides."))
+    def get_form_kwargs(self, meeting):
+        return {"meeting": meeting}
+
+    def perform(self, meeting, form):
         services.attendance_set(meeting=meeting, present=list(form.cleaned_data["present"]),
                                 actor=self.request.user)
         return _("Présences enregistrées.")
 
-    def success_url(self, meeting):
+    def get_success_url(self, meeting):
         return reverse("governance:meeting-detail", args=[meeting.pk])
 
 
@@ -229,12 +215,12 @@ class MinutesGenerateView(CoordinationRequiredMixin, ServicePostView):
     def get_object(self):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def perform(self, meeting):
+    def perform(self, meeting, _form):
         services.minutes_request(meeting=meeting, actor=self.request.user)
         return _("Procès-verbal demandé : il apparaît dans la liste dès qu'il est prêt "
                  "(rechargez la page au besoin).")
 
-    def success_url(self, meeting):
+    def get_success_url(self, meeting):
         return reverse("governance:meeting-detail", args=[meeting.pk])
 
 
@@ -282,7 +268,7 @@ class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
             rows=rows, voted_count=sum(1 for r in rows if r.has_voted and not r.recusal),
             eligible_count=sum(1 for r in rows if not r.recusal),
             vote_form=VoteForm(initial={"choice": my_vote}),
-            conflict_form=ConflictForm(), close_form=CloseItemForm(),
+            conflict_form=ConflictForm(),
         )
         return context
 
@@ -291,41 +277,62 @@ class ItemPostView(ServicePostView):
     def get_object(self):
         return selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def success_url(self, item):
+    def get_success_url(self, item):
         return reverse("governance:item-detail", args=[item.pk])
 
 
 class VoteView(ItemPostView):
-    def perform(self, item):
-        form = VoteForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Choisissez pour, contre ou abstention."))
+    form_class = VoteForm
+
+    def perform(self, item, form):
         vote = services.vote_cast(item=item, actor=self.request.user,
                                   choice=form.cleaned_data["choice"])
         return _("Votre vote est enregistré : %(choice)s.") % {"choice": vote.get_choice_display()}
 
 
 class ConflictView(ItemPostView):
-    def perform(self, item):
-        form = ConflictForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Précisez la nature du conflit d'intérêts."))
+    form_class = ConflictForm
+
+    def perform(self, item, form):
         services.recusal_declare(item=item, actor=self.request.user,
                                  details=form.cleaned_data["details"])
         return _("Votre conflit d'intérêts est consigné : vous êtes récusé·e de ce point.")
 
 
 class CloseItemView(ItemPostView):
-    def perform(self, item):
-        form = CloseItemForm(self.request.POST)
-        form.is_valid()
+    """Closing is final: a confirmation page shows the tally and takes the reasons."""
+
+    form_class, confirm = CloseItemForm, True
+    confirm_template = "governance/item_close_confirm.html"
+
+    def confirmation(self, item):
+        return {"title": _("Fermer le vote"), "subject": item.proposal,
+                "consequences": [
+                    _("Le résultat est définitif : les votes ne changent plus."),
+                    _("Selon le décompte, la proposition devient « Recommandée » ou « Non "
+                      "recommandée »; elle passe ensuite à l'entérinement ou à la lettre de "
+                      "refus.")],
+                "button": _("Oui, fermer le vote")}
+
+    def get_context_data(self, item, form, **kwargs):
+        return super().get_context_data(item, form, tally=selectors.item_tally(item), **kwargs)
+
+    def perform(self, item, form):
         item = services.item_close(item=item, actor=self.request.user,
                                    reasons=form.cleaned_data.get("reasons", ""))
         return _("Vote fermé : %(result)s.") % {"result": item.get_result_display()}
 
 
 class ReminderView(ItemPostView):
-    def perform(self, item):
+    confirm = True
+
+    def confirmation(self, item):
+        return {"title": _("Envoyer un rappel de vote"), "subject": item.proposal,
+                "consequences": [_("Un courriel de rappel part à chaque membre admissible qui "
+                                   "n'a pas encore voté sur ce point.")],
+                "button": _("Oui, envoyer le rappel")}
+
+    def perform(self, item, _form):
         count = services.vote_reminder_send(item=item, actor=self.request.user)
         return _("Rappel envoyé à %(n)s membre(s).") % {"n": count}
 
@@ -433,27 +440,55 @@ class RatificationListView(CoordinationRequiredMixin, TemplateView):
         return context
 
 
-class RatifyView(CoordinationRequiredMixin, ServicePostView):
+class DecisionView(CoordinationRequiredMixin, ServicePostView):
+    confirm = True
+
     def get_object(self):
-        return get_object_or_404(Proposal.objects.visible_to(self.request.user),
+        return get_object_or_404(Proposal.objects.visible_to(self.request.user)
+                                 .select_related("neighbourhood", "stage"),
                                  pk=self.kwargs["proposal_pk"])
 
-    def perform(self, proposal):
-        form = RatificationForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Indiquez la date de l'entérinement."))
-        services.ratification_record(proposal=proposal, actor=self.request.user,
-                                     ratified_on=form.cleaned_data["ratified_on"])
-        return _("Décision entérinée; la lettre de confirmation part au quartier.")
-
-    def success_url(self, proposal):
+    def get_success_url(self, proposal):
         return reverse("governance:ratification-list")
 
 
-class RefusalLetterView(RatifyView):
-    def perform(self, proposal):
+class RatifyView(DecisionView):
+    """The one road to a ratification. The watch-list's date leads to this page, which says
+    what will happen; « Oui, enregistrer » records it."""
+
+    form_class = RatificationForm
+    success_message = _("Décision entérinée; la lettre de confirmation part au quartier.")
+
+    def get_form_kwargs(self, proposal):
+        return {"initial": {"ratified_on": self.request.GET.get("ratified_on")}}
+
+    def confirmation(self, proposal):
+        return {"title": _("Enregistrer l'entérinement"),
+                "subject": f"{proposal.neighbourhood} — {proposal.title}",
+                "consequences": [
+                    _("La proposition devient « Entérinée » : la décision est définitive."),
+                    _("L'allocation est créée, avec ses années, ses bilans et ses rapports."),
+                    _("La lettre de confirmation est produite et envoyée par courriel au "
+                      "quartier.")],
+                "button": _("Oui, enregistrer l'entérinement")}
+
+    def perform(self, proposal, form):
+        services.ratification_record(proposal=proposal, actor=self.request.user,
+                                     ratified_on=form.cleaned_data["ratified_on"])
+
+
+class RefusalLetterView(DecisionView):
+    success_message = _("La lettre de refus part au quartier.")
+
+    def confirmation(self, proposal):
+        return {"title": _("Envoyer la lettre de refus"),
+                "subject": f"{proposal.neighbourhood} — {proposal.title}",
+                "consequences": [_("La lettre de refus est produite et envoyée par courriel au "
+                                   "quartier; elle ne se retire pas.")],
+                "button": _("Oui, envoyer la lettre de refus")}
+
+    def perform(self, proposal, _form):
         services.refusal_letter_request(proposal=proposal, actor=self.request.user)
-        return _("La lettre de refus part au quartier.")
 
 
 class LetterRegenerateView(CoordinationRequiredMixin, ServicePostView):
@@ -461,12 +496,12 @@ class LetterRegenerateView(CoordinationRequiredMixin, ServicePostView):
         return get_object_or_404(DecisionLetter.objects.visible_to(self.request.user),
                                  pk=self.kwargs["pk"])
 
-    def perform(self, letter):
+    def perform(self, letter, _form):
         new = services.letter_issue(proposal=letter.proposal, kind=letter.kind,
                                     actor=self.request.user, regenerate=True)
         return _("Nouvelle version produite et envoyée (version %(v)s).") % {"v": new.version}
 
-    def success_url(self, letter):
+    def get_success_url(self, letter):
         return reverse("governance:letter-list")
 
 

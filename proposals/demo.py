@@ -3,8 +3,8 @@ workflow (history replayed with past dates). Idempotent: each neighbourhood's st
 once, keyed on its initiative's title.
 
 Decisions belong to a higher layer (governance): seed_demo passes them in as `decisions`, an
-object with `ratify(proposal, ratified_on, send_letter)` and `refuse(proposal, held_on,
-reasons)`, so this module never imports governance."""
+object with `recommend(proposal, held_on)`, `ratify(proposal, ratified_on, send_letter)` and
+`refuse(proposal, held_on, reasons)`, so this module never imports governance."""
 
 import datetime
 from collections.abc import Callable
@@ -276,6 +276,7 @@ def demo_pdf(title: str, paragraphs: list[str]) -> bytes:
 
 class Decisions(Protocol):
     analyse: Callable[..., object]
+    recommend: Callable[..., object]
     ratify: Callable[..., object]
     refuse: Callable[..., object]
 
@@ -356,9 +357,13 @@ class Story:
                     "years": {3: D("115000")},
                 })
                 workflow.proposal_resubmit(proposal=proposal, actor=self.member)
+            elif step == "recommend":
+                # The committee's vote is the one road to a recommendation.
+                self.decisions.analyse(proposal)  # the advisor's analysis comes first
+                proposal.refresh_from_db()
+                self.decisions.recommend(
+                    proposal, held_on=proposal.window.deadline + datetime.timedelta(weeks=4))
             else:
-                if step in ("recommend", "not_recommend"):
-                    self.decisions.analyse(proposal)  # the advisor's analysis comes first
                 workflow.TRANSITION_FUNCTIONS[step](proposal=proposal, actor=self.coordination)
         proposal.refresh_from_db()
         return proposal

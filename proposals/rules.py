@@ -23,9 +23,9 @@ from .models import (
     Window,
     WindowExtension,
 )
+from .states import RATIFIED_STATES
 
 MONTREAL = ZoneInfo("America/Toronto")
-RATIFIED_STATES = (Proposal.Status.RATIFIED, Proposal.Status.LETTER_SENT)
 
 # Field keys the rules use (the edit form uses the same names).
 WINDOW, CONTACT, STAGE = "window", "contact", "stage"

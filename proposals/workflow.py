@@ -1,96 +1,44 @@
-"""The proposal's state machine: one table of allowed transitions, one function per transition.
+"""The proposal's transitions, one function per transition, through the shared engine
+(`pic.workflow`; the table and the groups of states are in `proposals.states`).
 
 Nothing else writes `Proposal.status`. Every function locks the row, checks who acts, checks
 the transition against the table, writes, audits, and defers side effects to the commit.
 Actor None is the system (governance after a committee vote, commands, tasks, the demo).
+Recommending (or not) and ratifying take the agenda item or the ratification as proof: only
+`governance.services.item_close` and `ratification_record` have one to give.
 """
 
 import datetime
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from pic import outbox
-from pic.audit import audit
 from pic.models import User
+from pic.workflow import IllegalTransition, WrongRoad, changes_requested
 
 from . import access, rules
 from .models import Proposal
+from .states import EDITABLE_STATES, MACHINE, TRANSITIONS, allowed_transitions
 from .versions import version_freeze
+
+__all__ = ["EDITABLE_STATES", "TRANSITIONS", "IllegalTransition", "WrongRoad",
+           "allowed_transitions"]
 
 S = Proposal.Status
 
-# transition name -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": ((S.DRAFT,), S.SUBMITTED),
-    "start_analysis": ((S.SUBMITTED, S.RESUBMITTED), S.IN_ANALYSIS),
-    "request_changes": ((S.IN_ANALYSIS,), S.CHANGES_REQUESTED),
-    "resubmit": ((S.CHANGES_REQUESTED,), S.RESUBMITTED),
-    "recommend": ((S.IN_ANALYSIS, S.RESUBMITTED), S.RECOMMENDED),
-    "not_recommend": ((S.IN_ANALYSIS, S.RESUBMITTED), S.NOT_RECOMMENDED),
-    "ratify": ((S.RECOMMENDED,), S.RATIFIED),
-    "mark_letter_sent": ((S.RATIFIED,), S.LETTER_SENT),
-    "withdraw": ((S.DRAFT, S.SUBMITTED, S.IN_ANALYSIS, S.CHANGES_REQUESTED, S.RESUBMITTED),
-                 S.WITHDRAWN),
-}
 
-# States in which the neighbourhood may edit the proposal.
-EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
+def _member(actor: User | None):
+    return lambda proposal: access.ensure_member(actor, proposal.neighbourhood_id)
 
 
-class IllegalTransition(ValidationError):  # noqa: N818 - the domain's word
-    """A transition the table does not allow from the proposal's current state."""
-
-    def __init__(self, proposal: Proposal, transition: str):
-        target = S(TRANSITIONS[transition][1]).label
-        super().__init__(
-            _("Impossible de passer la proposition « %(title)s » de l'état « %(current)s » à "
-              "l'état « %(target)s ».")
-            % {"title": proposal.title, "current": proposal.get_status_display(),
-               "target": target},
-            code="illegal_transition",
-        )
-        self.transition = transition
+def _follower(actor: User | None):
+    return lambda proposal: access.ensure_advisor_or_coordination(actor, proposal.neighbourhood_id)
 
 
-def allowed_transitions(status: str) -> list[str]:
-    return [name for name, (sources, _target) in TRANSITIONS.items() if status in sources]
-
-
-def _lock(proposal: Proposal) -> Proposal:
-    return (Proposal.objects.select_for_update(of=("self",))
-            .select_related("stage", "neighbourhood").get(pk=proposal.pk))
-
-
-def _move(proposal: Proposal, transition: str, actor: User | None,
-          ensure: Callable[[User | None, int], None]) -> tuple[Proposal, str | bool]:
-    """Lock, check permission and the table; returns (proposal, moved). A repeat of a transition
-    already done (a double click) changes nothing."""
-    proposal = _lock(proposal)
-    ensure(actor, proposal.neighbourhood_id)
-    sources, target = TRANSITIONS[transition]
-    if proposal.status == target:
-        return proposal, False
-    if proposal.status not in sources:
-        raise IllegalTransition(proposal, transition)
-    before = proposal.status
-    proposal.status = target
-    return proposal, before
-
-
-def _finish(proposal: Proposal, actor: User | None, transition: str, before: str,
-            fields: list[str], **details) -> Proposal:
-    proposal.save(update_fields=["status", "updated_at", *fields])
-    audit(actor, f"proposal.{transition}", proposal, before=before, after=proposal.status,
-          **details)
-    return proposal
-
-
-def _ensure_coordination(actor: User | None, _neighbourhood_id: int) -> None:
-    access.ensure_coordination(actor)
+def _coordination(actor: User | None):
+    return lambda _proposal: access.ensure_coordination(actor)
 
 
 def _send_receipt_on_commit(version_id: int) -> None:
@@ -105,43 +53,35 @@ def proposal_submit(*, proposal: Proposal, actor: User | None,
     """Submit a draft: every rule must pass; freezes version 1 (or the next) and emails a
     receipt. `now` defaults to the server time (the demo replays past windows with it)."""
     now = now or timezone.now()
-    proposal, before = _move(proposal, "submit", actor, access.ensure_member)
-    if before is False:
-        return proposal
-    errors = rules.submission_errors(proposal, now=now)
-    if errors:
-        raise ValidationError(errors)
-    proposal.window = rules.open_window_for(stage=proposal.stage,
-                                            neighbourhood_id=proposal.neighbourhood_id, now=now)
-    proposal.submitted_at = now
-    _finish(proposal, actor, "submit", before, ["window", "submitted_at"],
-            window=proposal.window_id)
-    version = version_freeze(proposal=proposal, actor=actor, now=now)
-    _send_receipt_on_commit(version.pk)
+
+    def prepare(locked: Proposal) -> dict:
+        errors = rules.submission_errors(locked, now=now)
+        if errors:
+            raise ValidationError(errors)
+        locked.window = rules.open_window_for(stage=locked.stage,
+                                              neighbourhood_id=locked.neighbourhood_id, now=now)
+        locked.submitted_at = now
+        return {"window": locked.window_id}
+
+    proposal, moved = MACHINE.move(proposal, "submit", actor=actor, ensure=_member(actor),
+                                   prepare=prepare, fields=["window", "submitted_at"])
+    if moved:
+        version = version_freeze(proposal=proposal, actor=actor, now=now)
+        _send_receipt_on_commit(version.pk)
     return proposal
 
 
 @transaction.atomic
 def proposal_start_analysis(*, proposal: Proposal, actor: User | None) -> Proposal:
-    proposal, before = _move(proposal, "start_analysis", actor,
-                             access.ensure_advisor_or_coordination)
-    if before is False:
-        return proposal
-    return _finish(proposal, actor, "start_analysis", before, [])
+    return MACHINE.move(proposal, "start_analysis", actor=actor, ensure=_follower(actor),
+                        fields=[])[0]
 
 
 @transaction.atomic
 def proposal_request_changes(*, proposal: Proposal, actor: User | None,
                              message: str = "") -> Proposal:
-    proposal, before = _move(proposal, "request_changes", actor,
-                             access.ensure_advisor_or_coordination)
-    if before is False:
-        return proposal
-    if not message.strip():
-        raise ValidationError({"message": _("Précisez les modifications demandées.")})
-    proposal.changes_requested_note = message.strip()
-    return _finish(proposal, actor, "request_changes", before, ["changes_requested_note"],
-                   message=message.strip())
+    return MACHINE.move(proposal, "request_changes", actor=actor, ensure=_follower(actor),
+                        prepare=changes_requested(message), fields=["changes_requested_note"])[0]
 
 
 @transaction.atomic
@@ -150,75 +90,68 @@ def proposal_resubmit(*, proposal: Proposal, actor: User | None,
     """Resubmit after changes were requested: every rule but the window (the proposal keeps the
     window it came in); freezes the next version and emails a receipt."""
     now = now or timezone.now()
-    proposal, before = _move(proposal, "resubmit", actor, access.ensure_member)
-    if before is False:
-        return proposal
-    errors = rules.submission_errors(proposal, now=now, check_window=False)
-    if errors:
-        raise ValidationError(errors)
-    _finish(proposal, actor, "resubmit", before, [])
-    version = version_freeze(proposal=proposal, actor=actor, now=now)
-    _send_receipt_on_commit(version.pk)
+
+    def prepare(locked: Proposal) -> None:
+        errors = rules.submission_errors(locked, now=now, check_window=False)
+        if errors:
+            raise ValidationError(errors)
+
+    proposal, moved = MACHINE.move(proposal, "resubmit", actor=actor, ensure=_member(actor),
+                                   prepare=prepare, fields=[])
+    if moved:
+        version = version_freeze(proposal=proposal, actor=actor, now=now)
+        _send_receipt_on_commit(version.pk)
     return proposal
 
 
 @transaction.atomic
-def proposal_recommend(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    """The comité de gestion recommends the allocation (called by governance, actor None)."""
-    proposal, before = _move(proposal, "recommend", actor, _ensure_coordination)
-    if before is False:
-        return proposal
-    return _finish(proposal, actor, "recommend", before, [], **_jsonable(extra))
+def proposal_recommend(*, proposal: Proposal, agenda_item, actor: User | None) -> Proposal:
+    """The committee recommends the allocation: only `governance.services.item_close` calls
+    this, with the agenda item whose vote it is closing."""
+    return MACHINE.move(proposal, "recommend", actor=actor, ensure=_coordination(actor),
+                        via=agenda_item, fields=[], agenda_item=agenda_item)[0]
 
 
 @transaction.atomic
-def proposal_not_recommend(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    proposal, before = _move(proposal, "not_recommend", actor, _ensure_coordination)
-    if before is False:
-        return proposal
-    return _finish(proposal, actor, "not_recommend", before, [], **_jsonable(extra))
+def proposal_not_recommend(*, proposal: Proposal, agenda_item, actor: User | None) -> Proposal:
+    """The committee does not recommend: only `governance.services.item_close` calls this."""
+    return MACHINE.move(proposal, "not_recommend", actor=actor, ensure=_coordination(actor),
+                        via=agenda_item, fields=[], agenda_item=agenda_item)[0]
 
 
 @transaction.atomic
-def proposal_ratify(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    proposal, before = _move(proposal, "ratify", actor, _ensure_coordination)
-    if before is False:
-        return proposal
-    return _finish(proposal, actor, "ratify", before, [], **_jsonable(extra))
+def proposal_ratify(*, proposal: Proposal, ratification, actor: User | None) -> Proposal:
+    """Only `governance.services.ratification_record` calls this, with its ratification."""
+    return MACHINE.move(proposal, "ratify", actor=actor, ensure=_coordination(actor),
+                        via=ratification, fields=[], ratification=ratification)[0]
 
 
 @transaction.atomic
 def proposal_mark_letter_sent(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    proposal, before = _move(proposal, "mark_letter_sent", actor, _ensure_coordination)
-    if before is False:
-        return proposal
-    return _finish(proposal, actor, "mark_letter_sent", before, [], **_jsonable(extra))
+    return MACHINE.move(proposal, "mark_letter_sent", actor=actor, ensure=_coordination(actor),
+                        fields=[], **_jsonable(extra))[0]
 
 
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, actor: User | None, reason: str = "") -> Proposal:
     """The neighbourhood withdraws its proposal, before a decision. Irreversible."""
-    proposal, before = _move(proposal, "withdraw", actor, access.ensure_member)
-    if before is False:
-        return proposal
-    return _finish(proposal, actor, "withdraw", before, [], reason=reason)
+    return MACHINE.move(proposal, "withdraw", actor=actor, ensure=_member(actor), fields=[],
+                        reason=reason)[0]
 
 
 def _jsonable(extra: dict) -> dict:
-    """Audit details must be JSON: model instances become their pk."""
-    return {key: getattr(value, "pk", value) if hasattr(value, "pk") else value
-            for key, value in extra.items()
+    """Audit details must be JSON: scalars and model instances (their pk) only."""
+    return {key: value for key, value in extra.items()
             if isinstance(value, str | int | float | bool | type(None)) or hasattr(value, "pk")}
 
 
+# The transitions a person asks for from a page (and the demo, the tests, the commands):
+# recommending and ratifying are not among them, they have their own road.
 TRANSITION_FUNCTIONS = {
     "submit": proposal_submit,
     "start_analysis": proposal_start_analysis,
     "request_changes": proposal_request_changes,
     "resubmit": proposal_resubmit,
-    "recommend": proposal_recommend,
-    "not_recommend": proposal_not_recommend,
-    "ratify": proposal_ratify,
     "mark_letter_sent": proposal_mark_letter_sent,
     "withdraw": proposal_withdraw,
 }

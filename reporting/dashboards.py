@@ -23,11 +23,11 @@ from neighbourhoods.models import Neighbourhood
 from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
+from proposals.states import AWAITING_RATIFICATION
 
 from .access import can_read_portfolio
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
 from .selectors import envelope_summary, overdue_checkins, overdue_reports
-from .services.reminders import UNDECIDED
 
 AT_RISK_DAYS = 14
 OPEN_REPORT = [Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED]
@@ -68,7 +68,7 @@ def decisions_at_risk(*, user: User, today: datetime.date) -> list[DecisionRow]:
     """Undecided files whose eight-week limit is within 14 days or passed. One query."""
     rows = []
     for proposal in (Proposal.objects.visible_to(user)
-                     .filter(status__in=UNDECIDED, window__isnull=False,
+                     .filter(status__in=AWAITING_RATIFICATION, window__isnull=False,
                              ratification__isnull=True)
                      .select_related("window", "stage__program", "neighbourhood")):
         deadline = ratification_deadline(proposal)

@@ -91,3 +91,56 @@ def make_committee_member(committee: Committee | None = None,
         committee=committee or CommitteeFactory(), user=UserFactory(**kwargs),
         organisation=organisation or OrganisationFactory(), actor=None,
     )
+
+
+def committee_decide(proposal, *, adopt: bool = True):
+    """The one road to a recommendation: the comité de gestion meets, every eligible member is
+    present and votes for (or against), the chair closes the vote. Returns the closed item."""
+    from django.utils import timezone
+
+    from governance import services as governance_services
+
+    proposal.refresh_from_db()
+    committee, _created = Committee.objects.get_or_create(
+        kind=Committee.Kind.GESTION, defaults={"name": "Comité de gestion"})
+    chair = (CommitteeMember.objects.current().filter(committee=committee, is_chair=True)
+             .select_related("user").first())
+    if chair is None or chair.organisation.recused_from_investment_decisions:
+        chair = governance_services.committee_member_seat(
+            committee=committee, user=UserFactory(), organisation=OrganisationFactory(),
+            is_chair=True, actor=None)
+    meeting = governance_services.meeting_create(
+        committee=committee, title="Rencontre d'allocation", held_on=timezone.localdate(),
+        actor=None)
+    item = governance_services.agenda_item_add(meeting=meeting, proposal=proposal, actor=None)
+    from governance.selectors import eligible_members
+
+    governance_services.attendance_set(
+        meeting=meeting, actor=chair.user,
+        present=list(CommitteeMember.objects.current().filter(committee=committee)))
+    for seat in eligible_members(item).select_related("user"):
+        governance_services.vote_cast(item=item, actor=seat.user,
+                                      choice="for" if adopt else "against")
+    item = governance_services.item_close(item=item, actor=chair.user)
+    proposal.refresh_from_db()
+    return item
+
+
+def ratify(proposal, *, actor=None, ratified_on=None):
+    """The one road to a ratification: `governance.services.ratification_record` (which makes
+    the allocation, through its listener, and queues the letter)."""
+    from django.utils import timezone
+
+    from governance import services as governance_services
+
+    ratification = governance_services.ratification_record(
+        proposal=proposal, ratified_on=ratified_on or timezone.localdate(), actor=actor)
+    proposal.refresh_from_db()
+    return ratification
+
+
+def english(user: User) -> User:
+    """The person chose English (their pages and messages are in English)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user

@@ -45,9 +45,9 @@ def test_ratifying_a_decision_makes_its_allocation(coordination, saint_michel):
 
     from governance import services as governance
     from governance.models import Committee
-    from proposals import workflow
     from proposals.models import Initiative, Program, Proposal, ProposalYear, Stage, Window
     from reporting.models import Allocation
+    from tests import factories
     from tests.factories import CommitteeFactory
 
     CommitteeFactory(kind=Committee.Kind.PARTENAIRES, name="Comité des partenaires")
@@ -65,7 +65,7 @@ def test_ratifying_a_decision_makes_its_allocation(coordination, saint_michel):
                                        stage=stage, window=window, title="Planifier",
                                        status=Proposal.Status.IN_ANALYSIS, duration_years=1)
     ProposalYear.objects.create(proposal=proposal, year_number=1, amount=Decimal("40000"))
-    workflow.proposal_recommend(proposal=proposal, actor=None)
+    factories.committee_decide(proposal)
 
     governance.ratification_record(proposal=proposal, ratified_on=timezone.localdate(),
                                    actor=coordination)

@@ -43,9 +43,11 @@ def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
         raise ValidationError({"ratified_on": _("La date d'entérinement ne peut pas être dans "
                                                 "le futur.")})
     committee = ratifying_committee(proposal.stage.program)
-    proposal = workflow.proposal_ratify(proposal=proposal, actor=actor)
     ratification = Ratification.objects.create(proposal=proposal, committee=committee,
                                                ratified_on=ratified_on, recorded_by=actor)
+    proposal = workflow.proposal_ratify(proposal=proposal, ratification=ratification,
+                                        actor=actor)
+    ratification.proposal = proposal
     audit(actor, "proposal.ratification_recorded", proposal, committee=committee.kind,
           ratified_on=ratified_on.isoformat())
     for listener in _RATIFICATION_LISTENERS:

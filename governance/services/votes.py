@@ -13,6 +13,7 @@ from neighbourhoods.models import is_coordination
 from pic import outbox
 from pic.audit import audit
 from pic.models import User
+from pic.workflow import Machine, Transition
 from proposals import workflow
 
 from ..models import (
@@ -96,39 +97,54 @@ def recusal_declare(*, item: AgendaItem, actor: User, details: str) -> Recusal:
     return recusal
 
 
+ITEM_MACHINE = Machine(
+    model=AgendaItem, audit_prefix="agenda_item",
+    transitions={"close": Transition((AgendaItem.Status.OPEN,), AgendaItem.Status.CLOSED,
+                                     verb="agenda_item.closed")},
+    subject=lambda item: _("le point « %(item)s »") % {"item": item},
+    related=("meeting__committee", "proposal__neighbourhood"),
+)
+
+
 @transaction.atomic
 def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaItem:
-    item = _lock_item(item)
-    if item.is_closed:
-        return item
-    if not (is_chair(item, actor) or is_coordination(actor)):
-        raise PermissionDenied(_("Seule la présidence du comité ferme le vote."))
-    recusals_record_automatic(item=item)
-    tally = item_tally(item)
-    if not tally.quorum_met:
-        raise ValidationError(
-            _("Quorum non atteint : %(present)s membre(s) admissible(s) présent(s) sur "
-              "%(eligible)s, il en faut %(needed)s.")
-            % {"present": tally.present, "eligible": tally.eligible,
-               "needed": tally.quorum_needed})
-    if tally.adopted:
-        item.result = AgendaItem.Result.RECOMMENDED
-        workflow.proposal_recommend(proposal=item.proposal, actor=None, agenda_item=item.pk)
-    else:
-        item.result = AgendaItem.Result.NOT_RECOMMENDED
-        workflow.proposal_not_recommend(proposal=item.proposal, actor=None,
-                                        agenda_item=item.pk)
-    item.status = AgendaItem.Status.CLOSED
-    item.reasons = reasons.strip()
-    item.votes_for, item.votes_against = tally.votes_for, tally.votes_against
-    item.votes_abstain = tally.votes_abstain
-    item.eligible_count, item.present_count = tally.eligible, tally.present
-    item.closed_at, item.closed_by = timezone.now(), actor
-    item.save()
-    audit(actor, "agenda_item.closed", item, result=item.result, votes_for=tally.votes_for,
-          votes_against=tally.votes_against, votes_abstain=tally.votes_abstain,
-          eligible=tally.eligible, present=tally.present, quorum_needed=tally.quorum_needed)
-    return item
+    """The chair closes the vote: the result is final, and the proposal becomes recommended
+    or not (the one road to that decision)."""
+
+    def ensure(locked: AgendaItem) -> None:
+        if locked.is_closed:
+            return  # a double click: the engine returns the item unchanged
+        if not (is_chair(locked, actor) or is_coordination(actor)):
+            raise PermissionDenied(_("Seule la présidence du comité ferme le vote."))
+
+    def prepare(locked: AgendaItem) -> dict:
+        recusals_record_automatic(item=locked)
+        tally = item_tally(locked)
+        if not tally.quorum_met:
+            raise ValidationError(
+                _("Quorum non atteint : %(present)s membre(s) admissible(s) présent(s) sur "
+                  "%(eligible)s, il en faut %(needed)s.")
+                % {"present": tally.present, "eligible": tally.eligible,
+                   "needed": tally.quorum_needed})
+        if tally.adopted:
+            locked.result = AgendaItem.Result.RECOMMENDED
+            workflow.proposal_recommend(proposal=locked.proposal, agenda_item=locked,
+                                        actor=None)
+        else:
+            locked.result = AgendaItem.Result.NOT_RECOMMENDED
+            workflow.proposal_not_recommend(proposal=locked.proposal, agenda_item=locked,
+                                            actor=None)
+        locked.reasons = reasons.strip()
+        locked.votes_for, locked.votes_against = tally.votes_for, tally.votes_against
+        locked.votes_abstain = tally.votes_abstain
+        locked.eligible_count, locked.present_count = tally.eligible, tally.present
+        locked.closed_at, locked.closed_by = timezone.now(), actor
+        return {"result": locked.result, "votes_for": tally.votes_for,
+                "votes_against": tally.votes_against, "votes_abstain": tally.votes_abstain,
+                "eligible": tally.eligible, "present": tally.present,
+                "quorum_needed": tally.quorum_needed}
+
+    return ITEM_MACHINE.move(item, "close", actor=actor, ensure=ensure, prepare=prepare)[0]
 
 
 def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:

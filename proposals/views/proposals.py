@@ -3,16 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from neighbourhoods.models import is_coordination
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
+from pic.views import ActionView
 
 from .. import access, rules, selectors, services, workflow
 from ..forms import (
@@ -93,10 +93,6 @@ def proposal_context(proposal: Proposal, user) -> dict:
             "withdraw": member and "withdraw" in transitions,
             "start_analysis": follower and "start_analysis" in transitions,
             "request_changes": follower and "request_changes" in transitions,
-            "decide": is_coordination(user) and bool(
-                {"recommend", "ratify", "mark_letter_sent"} & set(transitions)),
-            "recommend": is_coordination(user) and "recommend" in transitions,
-            "ratify": is_coordination(user) and "ratify" in transitions,
             "mark_letter_sent": is_coordination(user) and "mark_letter_sent" in transitions,
         },
         "rule_errors": rules.submission_errors(
@@ -113,21 +109,20 @@ class ProposalEditView(LoginRequiredMixin, View):
     template_name = "proposals/proposal_edit.html"
 
     def get_proposal(self, request, pk):
-        proposal = selectors.proposal_get(user=request.user, pk=pk)
+        return selectors.proposal_get(user=request.user, pk=pk)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        proposal = self.get_proposal(request, kwargs["pk"])
         member = access.is_member_of(request.user, proposal.neighbourhood_id)
         if not member and not (is_coordination(request.user)
                                or access.is_advisor_of(request.user, proposal.neighbourhood_id)):
             raise PermissionDenied  # read access to the initiative only: never a write
         if not member or proposal.status not in workflow.EDITABLE_STATES:
             messages.info(request, _("Cette proposition ne se modifie pas."))
-            raise _Redirect(reverse("proposals:proposal-detail", args=[proposal.pk]))
-        return proposal
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except _Redirect as r:
-            return HttpResponseRedirect(r.url)
+            return redirect("proposals:proposal-detail", pk=proposal.pk)
+        return super().dispatch(request, *args, **kwargs)
 
     def render(self, request, proposal, form, document_form, rule_errors=None, status=200):
         return render(request, self.template_name, {
@@ -182,29 +177,27 @@ class ProposalEditView(LoginRequiredMixin, View):
         return redirect("proposals:proposal-edit", pk=proposal.pk)
 
 
-class _Redirect(Exception):  # noqa: N818
-    def __init__(self, url):
-        self.url = url
+def _rule_errors(error: ValidationError) -> dict[str, list[str]]:
+    return {k: [str(m) for e in v for m in e.messages] for k, v in error.error_dict.items()}
 
 
-class TransitionView(LoginRequiredMixin, View):
-    """A POST view per transition; those the neighbourhood does get a GET confirmation page
-    (it works without JavaScript)."""
+class TransitionView(ActionView):
+    """One view per transition; those the neighbourhood does (submit, resubmit, withdraw)
+    have a confirmation page that says what will happen (it works without JavaScript)."""
 
     transition = ""
-    confirm = False
-    success_message = ""
+    confirm_template = "proposals/proposal_confirm.html"
 
-    def get_proposal(self, request, pk):
-        return selectors.proposal_get(user=request.user, pk=pk)
+    def get_object(self):
+        return selectors.proposal_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def get(self, request, pk):
-        if not self.confirm:
-            return redirect("proposals:proposal-detail", pk=pk)
-        proposal = self.get_proposal(request, pk)
-        return render(request, "proposals/proposal_confirm.html", {
-            "proposal": proposal, "transition": self.transition,
-            "rule_errors": self.precheck(proposal)})
+    def get_success_url(self, proposal):
+        return reverse("proposals:proposal-detail", args=[proposal.pk])
+
+    def get_context_data(self, proposal, form, **kwargs):
+        return super().get_context_data(proposal, form, proposal=proposal,
+                                        transition=self.transition,
+                                        rule_errors=self.precheck(proposal), **kwargs)
 
     def precheck(self, proposal):
         if self.transition in ("submit", "resubmit") and proposal.status in (
@@ -212,123 +205,80 @@ class TransitionView(LoginRequiredMixin, View):
             return rules.submission_errors(proposal, check_window=self.transition == "submit")
         return {}
 
-    def call(self, request, proposal):
-        return workflow.TRANSITION_FUNCTIONS[self.transition](proposal=proposal,
-                                                              actor=request.user)
+    def perform(self, proposal, _form):
+        workflow.TRANSITION_FUNCTIONS[self.transition](proposal=proposal,
+                                                       actor=self.request.user)
 
-    def post(self, request, pk):
-        proposal = self.get_proposal(request, pk)
-        try:
-            self.call(request, proposal)
-        except ValidationError as error:
-            return self.refused(request, proposal, error)
-        messages.success(request, self.success_message)
-        return redirect("proposals:proposal-detail", pk=proposal.pk)
-
-    def refused(self, request, proposal, error):
+    def refused(self, proposal, form, error):
         if hasattr(error, "error_dict") and self.transition in ("submit", "resubmit") and \
-                access.is_member_of(request.user, proposal.neighbourhood_id):
-            messages.error(request, _("La proposition n'a pas été déposée : corrigez ce qui est "
-                                      "indiqué ci-dessous."))
-            rule_errors = {k: [str(m) for e in v for m in e.messages]
-                           for k, v in error.error_dict.items()}
-            return render(request, ProposalEditView.template_name, {
+                access.is_member_of(self.request.user, proposal.neighbourhood_id):
+            messages.error(self.request, _("La proposition n'a pas été déposée : corrigez ce qui "
+                                           "est indiqué ci-dessous."))
+            return render(self.request, ProposalEditView.template_name, {
                 "proposal": proposal, "form": ProposalForm(proposal=proposal),
                 "document_form": DocumentForm(stage=proposal.stage),
-                "rule_errors": rule_errors, "documents": proposal.documents.all(),
+                "rule_errors": _rule_errors(error), "documents": proposal.documents.all(),
             }, status=400)
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("proposals:proposal-detail", pk=proposal.pk)
+        return super().refused(proposal, form, error)
 
 
 class ProposalSubmitView(TransitionView):
     transition, confirm = "submit", True
+    success_message = _("Proposition déposée. Un accusé de réception a été envoyé par courriel "
+                        "à votre table et à votre conseiller·ère.")
 
-    @property
-    def success_message(self):
-        return _("Proposition déposée. Un accusé de réception a été envoyé par courriel à "
-                 "votre table et à votre conseiller·ère.")
+    def confirmation(self, proposal):
+        return {"title": _("Déposer la proposition"), "subject": proposal.title,
+                "consequences": [_("Attention : une fois déposée, la proposition ne se modifie "
+                                   "plus, sauf si des modifications vous sont demandées. Une "
+                                   "version numérotée est conservée et un accusé de réception "
+                                   "est envoyé par courriel.")],
+                "button": _("Oui, déposer la proposition")}
 
 
-class ProposalResubmitView(TransitionView):
-    transition, confirm = "resubmit", True
+class ProposalResubmitView(ProposalSubmitView):
+    transition = "resubmit"
+    success_message = _("Proposition déposée de nouveau. Un accusé de réception a été envoyé "
+                        "par courriel.")
 
-    @property
-    def success_message(self):
-        return _("Proposition déposée de nouveau. Un accusé de réception a été envoyé par "
-                 "courriel.")
+    def confirmation(self, proposal):
+        return {**super().confirmation(proposal),
+                "title": _("Déposer de nouveau la proposition")}
 
 
 class ProposalWithdrawView(TransitionView):
     transition, confirm = "withdraw", True
+    success_message = _("Proposition retirée.")
 
-    @property
-    def success_message(self):
-        return _("Proposition retirée.")
+    def confirmation(self, proposal):
+        return {"title": _("Retirer la proposition"), "subject": proposal.title, "danger": True,
+                "consequences": [_("Attention : le retrait est définitif. La proposition ne "
+                                   "pourra plus être déposée ni modifiée; il faudra en créer "
+                                   "une nouvelle.")],
+                "button": _("Oui, retirer la proposition")}
 
 
 class ProposalStartAnalysisView(TransitionView):
     transition = "start_analysis"
-
-    @property
-    def success_message(self):
-        return _("Analyse commencée.")
-
-
-class ProposalRecommendView(TransitionView):
-    transition = "recommend"
-
-    @property
-    def success_message(self):
-        return _("Proposition recommandée.")
-
-
-class ProposalNotRecommendView(TransitionView):
-    transition = "not_recommend"
-
-    @property
-    def success_message(self):
-        return _("Proposition non recommandée.")
-
-
-class ProposalRatifyView(TransitionView):
-    transition = "ratify"
-
-    @property
-    def success_message(self):
-        return _("Décision entérinée.")
+    success_message = _("Analyse commencée.")
 
 
 class ProposalLetterSentView(TransitionView):
     transition = "mark_letter_sent"
-
-    @property
-    def success_message(self):
-        return _("Envoi de la lettre de confirmation noté.")
+    success_message = _("Envoi de la lettre de confirmation noté.")
 
 
-class ProposalRequestChangesView(LoginRequiredMixin, FormView):
-    template_name = "proposals/request_changes_form.html"
-    form_class = RequestChangesForm
+class ProposalRequestChangesView(TransitionView):
+    """The form (GET) says what will happen; its POST asks the neighbourhood for changes, or
+    shows the form again with what was typed."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.proposal = selectors.proposal_get(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    transition, confirm, form_class = "request_changes", True, RequestChangesForm
+    template_name = confirm_template = "proposals/request_changes_form.html"
+    success_message = _("Modifications demandées au quartier.")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(proposal=self.proposal, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            workflow.proposal_request_changes(proposal=self.proposal, actor=self.request.user,
-                                              message=form.cleaned_data["message"])
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Modifications demandées au quartier."))
-        return redirect("proposals:proposal-detail", pk=self.proposal.pk)
+    def perform(self, proposal, form):
+        workflow.proposal_request_changes(proposal=proposal, actor=self.request.user,
+                                          message=form.cleaned_data["message"])
 
 
 # --- Documents and versions -----------------------------------------------------------------

@@ -18,6 +18,7 @@ from governance.models import Analysis, Ratification
 from pic.audit import audit
 from pic.models import User
 from proposals.models import Program, Proposal
+from proposals.states import RATIFIED_STATES
 
 from .. import access
 from ..dates import add_months, first_of_next_month, year_bounds
@@ -82,7 +83,7 @@ def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: 
     existing = Allocation.objects.filter(proposal=proposal).first()
     if existing is not None:
         return existing
-    if proposal.status not in (Proposal.Status.RATIFIED, Proposal.Status.LETTER_SENT):
+    if proposal.status not in RATIFIED_STATES:
         raise ValidationError(_("Seule une proposition entérinée reçoit une allocation."))
     amounts, capacity = decided_amounts(proposal)
     if not amounts:

@@ -37,6 +37,7 @@ from pic import outbox
 from pic.audit import audit
 from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window
+from proposals.states import AWAITING_RATIFICATION
 
 from ..models import CheckIn, ReminderPreference, ReminderSent, Report
 
@@ -44,9 +45,6 @@ WINDOW_DAYS = (1, 7, 14)
 REPORT_DAYS = (7, 30)
 CHECKIN_SOON_DAYS = 14
 DECISION_DAYS = (7, 14)
-UNDECIDED = (Proposal.Status.SUBMITTED, Proposal.Status.IN_ANALYSIS,
-             Proposal.Status.CHANGES_REQUESTED, Proposal.Status.RESUBMITTED,
-             Proposal.Status.RECOMMENDED)
 
 # kind prefix -> the preference that can turn it off (kinds not listed are always sent)
 OPTIONAL = {"window_closing": "window_closing", "report_due_30": "report_due_early",
@@ -226,7 +224,7 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
 
     # Decisions nearing the eight-week limit, to coordination staff.
     if staff:
-        pending = Proposal.objects.filter(status__in=UNDECIDED, window__isnull=False,
+        pending = Proposal.objects.filter(status__in=AWAITING_RATIFICATION, window__isnull=False,
                                           ratification__isnull=True).select_related(
             "window", "stage__program", "neighbourhood")
         for proposal in pending:

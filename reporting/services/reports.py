@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pic.audit import audit
 from pic.models import User
+from pic.workflow import IllegalTransition, Machine, Transition, changes_requested
 from proposals.documents import validate_upload
 
 from .. import access
@@ -30,31 +31,27 @@ from ..models import (
     ReportDocument,
 )
 
+__all__ = ["IllegalTransition"]
+
 S = Report.Status
 
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": ((S.DRAFT,), S.SUBMITTED),
-    "request_changes": ((S.SUBMITTED, S.RESUBMITTED), S.CHANGES_REQUESTED),
-    "resubmit": ((S.CHANGES_REQUESTED,), S.RESUBMITTED),
-    "accept": ((S.SUBMITTED, S.RESUBMITTED), S.ACCEPTED),
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition((S.DRAFT,), S.SUBMITTED),
+    "request_changes": Transition((S.SUBMITTED, S.RESUBMITTED), S.CHANGES_REQUESTED),
+    "resubmit": Transition((S.CHANGES_REQUESTED,), S.RESUBMITTED),
+    "accept": Transition((S.SUBMITTED, S.RESUBMITTED), S.ACCEPTED),
 }
+MACHINE = Machine(model=Report, transitions=TRANSITIONS, audit_prefix="report",
+                  subject=lambda _report: _("le rapport"),
+                  related=("allocation", "allocation_year"))
 EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
 PROGRESS_FIELDS = ("data_collected", "progress", "learned", "reinvested")
 TEXT_FIELDS = ("activities", "evaluation_progress", "learnings", "reinvestment", "edi",
                "strategic_learnings")
 
 
-class IllegalTransition(ValidationError):  # noqa: N818 - the domain's word
-    def __init__(self, report: Report, transition: str):
-        super().__init__(
-            _("Impossible de passer le rapport de l'état « %(current)s » à l'état "
-              "« %(target)s ».") % {"current": report.get_status_display(),
-                                     "target": S(TRANSITIONS[transition][1]).label},
-            code="illegal_transition")
-
-
 def allowed_transitions(status: str) -> list[str]:
-    return [name for name, (sources, _t) in TRANSITIONS.items() if status in sources]
+    return MACHINE.allowed(status)
 
 
 # --- The financial statement ----------------------------------------------------------------
@@ -201,61 +198,44 @@ def submission_errors(report: Report) -> dict[str, list[str]]:
     return errors
 
 
-def _move(report: Report, transition: str, actor: User | None, ensure) -> tuple[Report, str | bool]:
-    report = _lock(report)
-    ensure(actor, report.allocation.neighbourhood_id)
-    sources, target = TRANSITIONS[transition]
-    if report.status == target:
-        return report, False
-    if report.status not in sources:
-        raise IllegalTransition(report, transition)
-    before = report.status
-    report.status = target
-    return report, before
+def _member(actor: User | None):
+    return lambda report: access.ensure_member(actor, report.allocation.neighbourhood_id)
 
 
-def _finish(report: Report, actor: User | None, transition: str, before: str,
-            **details) -> Report:
-    report.save()
-    audit(actor, f"report.{transition}", report, before=before, after=report.status, **details)
-    return report
+def _advisor(actor: User | None):
+    return lambda report: access.ensure_advisor(actor, report.allocation.neighbourhood_id)
+
+
+def _hand_in(report: Report, transition: str, actor: User | None,
+             now: datetime.datetime | None) -> Report:
+    """Submitting and resubmitting are the same move from two states."""
+
+    def prepare(locked: Report) -> None:
+        errors = submission_errors(locked)
+        if errors:
+            raise ValidationError(errors)
+        locked.submitted_at = now or timezone.now()
+
+    return MACHINE.move(report, transition, actor=actor, ensure=_member(actor),
+                        prepare=prepare)[0]
 
 
 @transaction.atomic
 def report_submit(*, report: Report, actor: User | None,
                   now: datetime.datetime | None = None) -> Report:
-    report, before = _move(report, "submit", actor, access.ensure_member)
-    if before is False:
-        return report
-    errors = submission_errors(report)
-    if errors:
-        raise ValidationError(errors)
-    report.submitted_at = now or timezone.now()
-    return _finish(report, actor, "submit", before)
+    return _hand_in(report, "submit", actor, now)
 
 
 @transaction.atomic
 def report_resubmit(*, report: Report, actor: User | None,
                     now: datetime.datetime | None = None) -> Report:
-    report, before = _move(report, "resubmit", actor, access.ensure_member)
-    if before is False:
-        return report
-    errors = submission_errors(report)
-    if errors:
-        raise ValidationError(errors)
-    report.submitted_at = now or timezone.now()
-    return _finish(report, actor, "resubmit", before)
+    return _hand_in(report, "resubmit", actor, now)
 
 
 @transaction.atomic
 def report_request_changes(*, report: Report, actor: User | None, message: str) -> Report:
-    report, before = _move(report, "request_changes", actor, access.ensure_advisor)
-    if before is False:
-        return report
-    if not (message or "").strip():
-        raise ValidationError({"message": _("Précisez les modifications demandées.")})
-    report.changes_requested_note = message.strip()
-    return _finish(report, actor, "request_changes", before, message=message.strip())
+    return MACHINE.move(report, "request_changes", actor=actor, ensure=_advisor(actor),
+                        prepare=changes_requested(message))[0]
 
 
 @transaction.atomic
@@ -263,13 +243,14 @@ def report_accept(*, report: Report, actor: User | None,
                   now: datetime.datetime | None = None) -> Report:
     """The advisor accepts the report; a final report's acceptance closes the stage.
     `now` defaults to the server time (the demo replays past years with it)."""
-    report, before = _move(report, "accept", actor, access.ensure_advisor)
-    if before is False:
-        return report
     now = now or timezone.now()
-    report.accepted_at = now
-    _finish(report, actor, "accept", before)
-    if report.kind == Report.Kind.FINAL:
+
+    def prepare(locked: Report) -> None:
+        locked.accepted_at = now
+
+    report, moved = MACHINE.move(report, "accept", actor=actor, ensure=_advisor(actor),
+                                 prepare=prepare)
+    if moved and report.kind == Report.Kind.FINAL:
         allocation = Allocation.objects.select_for_update().get(pk=report.allocation_id)
         allocation.status = Allocation.Status.CLOSED
         allocation.closed_on = timezone.localdate(now)

@@ -17,11 +17,14 @@ from .followup import (
 )
 from .home import HomeView
 from .reports import (
+    ReportAcceptView,
     ReportDetailView,
     ReportDocumentDownloadView,
     ReportDocumentUploadView,
     ReportEditView,
     ReportRequestChangesView,
+    ReportResubmitView,
+    ReportSubmitView,
     ReportTransitionView,
 )
 
@@ -30,6 +33,7 @@ __all__ = [
     "DisbursementCreateView", "EnvelopeView", "ExportIndexView", "ExportView",
     "GivingExportView", "HomeView", "ImportView", "IndicatorCreateView",
     "ReminderPreferenceView", "ReportDetailView", "ReportDocumentDownloadView",
-    "ReportDocumentUploadView", "ReportEditView", "ReportRequestChangesView",
+    "ReportAcceptView", "ReportDocumentUploadView", "ReportEditView",
+    "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",
     "ReportTransitionView", "ReportingConfigView", "TodoView",
 ]

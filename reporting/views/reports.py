@@ -8,13 +8,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from neighbourhoods.models import is_coordination
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
+from pic.views import ActionView
 
 from .. import selectors
 from ..forms import (
@@ -90,46 +92,96 @@ class ReportEditView(LoginRequiredMixin, View):
             except ValidationError as error:
                 apply_validation_error(forms["statement_form"], error)
             else:
-                if "submit" in request.POST:
-                    return ReportTransitionView.as_view(transition=(
-                        "resubmit" if report.status == Report.Status.CHANGES_REQUESTED
-                        else "submit"))(request, pk=pk)
                 messages.success(request, _("Le brouillon est enregistré."))
+                if "submit" in request.POST:  # then the confirmation page of the hand-in
+                    return redirect("reporting:report-resubmit" if report.status ==
+                                    Report.Status.CHANGES_REQUESTED else "reporting:report-submit",
+                                    pk=pk)
                 return redirect("reporting:report-edit", pk=pk)
         report = selectors.report_get(user=request.user, pk=pk)
         return render(request, self.template_name,
                       _report_context(report, request.user, **forms), status=400)
 
 
-class ReportTransitionView(LoginRequiredMixin, View):
-    transition = ""
-    messages_done = {
-        "submit": _("Le rapport est remis à votre conseiller·ère."),
-        "resubmit": _("Le rapport est remis de nouveau."),
-        "accept": _("Le rapport est accepté."),
-    }
+class ReportActionView(ActionView):
+    def get_object(self):
+        return selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def post(self, request, pk):
-        report = selectors.report_get(user=request.user, pk=pk)
-        try:
-            report = reports.TRANSITION_FUNCTIONS[self.transition](report=report,
-                                                                   actor=request.user)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    for message in errors:
-                        messages.error(request, f"{_field_label(field)} : {message.message}")
-            else:
-                for message in error.messages:
-                    messages.error(request, message)
-            return redirect("reporting:report-edit" if report.status in reports.EDITABLE_STATES
-                            and self.transition in ("submit", "resubmit")
-                            else "reporting:report-detail", pk=pk)
-        messages.success(request, str(self.messages_done[self.transition]))
+    def get_success_url(self, report):
+        return reverse("reporting:report-detail", args=[report.pk])
+
+    def get_context_data(self, report, form, **kwargs):
+        return super().get_context_data(report, form, report=report, **kwargs)
+
+
+class ReportTransitionView(ReportActionView):
+    """Hand in (again) or accept: a confirmation page says what will happen; a refusal lists
+    what is missing, field by field, on the page where it is fixed."""
+
+    transition = ""
+    confirm = True
+
+    def perform(self, report, _form):
+        report = reports.TRANSITION_FUNCTIONS[self.transition](report=report,
+                                                               actor=self.request.user)
         if report.kind == Report.Kind.FINAL and report.status == Report.Status.ACCEPTED:
-            messages.info(request, _("L'étape est close : le quartier peut proposer l'étape "
-                                     "suivante ou une nouvelle initiative."))
-        return redirect("reporting:report-detail", pk=pk)
+            messages.info(self.request, _("L'étape est close : le quartier peut proposer "
+                                          "l'étape suivante ou une nouvelle initiative."))
+
+    def refused(self, report, form, error):
+        if hasattr(error, "error_dict"):
+            error = ValidationError([f"{_field_label(field)} : {message.message}"
+                                     for field, errors in error.error_dict.items()
+                                     for message in errors])
+        return super().refused(report, None, error)
+
+    def get_error_url(self, report):
+        if self.transition in ("submit", "resubmit") and report.status in reports.EDITABLE_STATES:
+            return reverse("reporting:report-edit", args=[report.pk])
+        return self.get_success_url(report)
+
+    def get_cancel_url(self, report):
+        return self.get_error_url(report)
+
+
+class ReportSubmitView(ReportTransitionView):
+    transition = "submit"
+    success_message = _("Le rapport est remis à votre conseiller·ère.")
+    confirm_template = "reporting/report_confirm.html"
+
+    def get_context_data(self, report, form, **kwargs):
+        """What is still missing, said before the person confirms."""
+        missing = [f"{_field_label(field)} : {message}"
+                   for field, messages_ in reports.submission_errors(report).items()
+                   for message in messages_]
+        return super().get_context_data(report, form, missing=missing, **kwargs)
+
+    def confirmation(self, report):
+        return {"title": _("Remettre le rapport"), "subject": report,
+                "consequences": [
+                    _("Le rapport ne se modifie plus, sauf si des modifications vous sont "
+                      "demandées."),
+                    _("Votre conseiller·ère le reçoit pour l'accepter ou demander des "
+                      "modifications.")],
+                "button": _("Oui, remettre le rapport")}
+
+
+class ReportResubmitView(ReportSubmitView):
+    transition = "resubmit"
+    success_message = _("Le rapport est remis de nouveau.")
+
+
+class ReportAcceptView(ReportTransitionView):
+    transition = "accept"
+    success_message = _("Le rapport est accepté.")
+
+    def confirmation(self, report):
+        consequences = [_("Le rapport est accepté tel quel : il ne se modifie plus.")]
+        if report.kind == Report.Kind.FINAL:
+            consequences.append(_("C'est le rapport final : l'allocation est close et "
+                                  "l'étape se termine."))
+        return {"title": _("Accepter le rapport"), "subject": report,
+                "consequences": consequences, "button": _("Oui, accepter le rapport")}
 
 
 def _field_label(field: str) -> str:
@@ -141,22 +193,17 @@ def _field_label(field: str) -> str:
         return field
 
 
-class ReportRequestChangesView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        report = selectors.report_get(user=request.user, pk=pk)
-        form = RequestChangesForm(request.POST)
-        if form.is_valid():
-            try:
-                reports.report_request_changes(report=report, actor=request.user,
-                                               message=form.cleaned_data["message"])
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Les modifications sont demandées au quartier."))
-                return redirect("reporting:report-detail", pk=pk)
-        return render(request, "reporting/report_detail.html",
-                      _report_context(report, request.user, request_changes_form=form),
-                      status=400)
+class ReportRequestChangesView(ReportActionView):
+    form_class = RequestChangesForm
+    template_name = "reporting/report_detail.html"
+    success_message = _("Les modifications sont demandées au quartier.")
+
+    def get_context_data(self, report, form, **kwargs):
+        return _report_context(report, self.request.user, request_changes_form=form)
+
+    def perform(self, report, form):
+        reports.report_request_changes(report=report, actor=self.request.user,
+                                       message=form.cleaned_data["message"])
 
 
 class ReportDocumentUploadView(LoginRequiredMixin, View):

@@ -58,7 +58,10 @@ def test_the_table_submits_its_annual_report_with_a_financial_statement(page, fo
     page.get_by_label("Salaires et honoraires — réel").fill("52500.50")
     page.get_by_label("Activités et mobilisation — budget").fill("30000")
     page.get_by_label("Activités et mobilisation — réel").fill("24000")
-    page.get_by_role("button", name="Enregistrer et remettre").click()
+    page.get_by_role("button", name="Enregistrer et remettre…").click()
+    # Saved; the confirmation page says what handing it in means.
+    page.get_by_text("Le rapport ne se modifie plus").wait_for()
+    page.get_by_role("button", name="Oui, remettre le rapport").click()
 
     page.wait_for_url(re.compile(reverse("reporting:report-detail", args=[report.pk]) + "$"))
     assert page.get_by_text("Le rapport est remis à votre conseiller·ère.").is_visible()

@@ -90,7 +90,13 @@ def test_meeting_vote_recusal_close_ratify_letter(page, story):
     page.get_by_label("Pour").check()
     page.get_by_role("button", name="Voter").click()
     page.get_by_text("Votre vote est enregistré").wait_for()
-    page.get_by_role("button", name="Fermer le vote").click()
+    page.get_by_role("link", name="Fermer le vote…").click()
+    # A confirmation page says what will happen; nothing is closed until « Oui ».
+    page.get_by_text("Le résultat est définitif").wait_for()
+    assert page.get_by_text("la proposition sera recommandée").is_visible()
+    item.refresh_from_db()
+    assert not item.is_closed
+    page.get_by_role("button", name="Oui, fermer le vote").click()
     assert page.locator("#item-result").inner_text() == "Recommandée"
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.RECOMMENDED
@@ -99,7 +105,9 @@ def test_meeting_vote_recusal_close_ratify_letter(page, story):
     login(page, "coordination@example.org")
     page.goto(reverse("governance:ratification-list"))
     page.get_by_label("Entérinée le").fill(timezone.localdate().isoformat())
-    page.get_by_role("button", name="Enregistrer l'entérinement").click()
+    page.get_by_role("button", name="Enregistrer l'entérinement…").click()
+    page.get_by_text("La lettre de confirmation est produite et envoyée").wait_for()
+    page.get_by_role("button", name="Oui, enregistrer l'entérinement").click()
     page.get_by_text("Décision entérinée").wait_for()
 
     # The letter is in the neighbourhood's file.

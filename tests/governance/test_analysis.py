@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from governance import services
 from governance.models import Analysis
-from proposals import workflow
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +59,9 @@ def test_analysis_visibility(proposal, advisor_est, coordination, tq_saint_miche
 def test_neighbourhood_sees_the_analysis_once_ratified(proposal, advisor_est, coordination,
                                                        tq_saint_michel):
     _save(proposal, advisor_est)
-    workflow.proposal_recommend(proposal=proposal, actor=None)
+    factories.committee_decide(proposal)
     assert not Analysis.objects.visible_to(tq_saint_michel).exists()
-    workflow.proposal_ratify(proposal=proposal, actor=None)
+    factories.ratify(proposal, actor=coordination)
     assert Analysis.objects.visible_to(tq_saint_michel).exists()
 
 

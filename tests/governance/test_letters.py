@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from governance import selectors, services, tasks
 from governance.models import Committee, DecisionLetter, ProgramGovernance, Ratification
-from proposals import workflow
 from proposals.models import Proposal
 from tests import factories
 from tests.governance.conftest import make_proposal
@@ -35,7 +34,8 @@ def recommended(proposal, advisor_est, tq_saint_michel):
         conditions="Bilan à mi-parcours",
         capacity_building_amount=Decimal("12000"), prerequisites={},
         yearly_amounts={1: Decimal("80000"), 2: Decimal("95000"), 3: Decimal("100000")})
-    return workflow.proposal_recommend(proposal=proposal, actor=None)
+    factories.committee_decide(proposal)
+    return proposal
 
 
 def _ratify(proposal, coordination, capture):

@@ -65,9 +65,10 @@ def ratified(neighbourhood, stage, initiative=None, title="Ratifiée") -> Propos
     """A proposal through the whole workflow up to ratification (the system acts)."""
     proposal = make_proposal(neighbourhood, stage, initiative=initiative, title=title)
     make_contact(neighbourhood)
-    for step in ("submit", "start_analysis", "recommend", "ratify"):
+    for step in ("submit", "start_analysis"):
         workflow.TRANSITION_FUNCTIONS[step](proposal=proposal, actor=None)
-    proposal.refresh_from_db()
+    factories.committee_decide(proposal)
+    factories.ratify(proposal)
     return proposal
 
 

@@ -116,13 +116,13 @@ def test_the_list_shows_only_the_granted_initiatives_proposals(client, evaluator
 @pytest.mark.parametrize(("name", "kind"), [
     ("proposal-edit", "proposal"), ("proposal-submit", "proposal"),
     ("proposal-resubmit", "proposal"), ("proposal-withdraw", "proposal"),
-    ("proposal-start-analysis", "proposal"), ("proposal-recommend", "proposal"),
+    ("proposal-start-analysis", "proposal"), ("proposal-request-changes", "proposal"),
     ("document-delete", "document")])
 def test_the_evaluator_cannot_write(client, evaluator, with_access, name, kind):
     client.force_login(evaluator)
     proposal = with_access["proposal"]
     before = (proposal.status, ProposalDocument.objects.count(), ProposalVersion.objects.count())
-    response = client.post(url(name, with_access[kind].pk), {"title": "Changé"})
+    response = client.post(url(name, with_access[kind].pk), {"title": "Changé", "message": "…"})
     assert response.status_code in (403, 404), name
     proposal.refresh_from_db()
     assert (proposal.status, ProposalDocument.objects.count(),

@@ -153,7 +153,8 @@ def test_the_confirmation_page_warns_before_submitting(client, tq_saint_michel, 
     client.force_login(tq_saint_michel)
     page = client.get(url("proposal-submit", draft.pk)).content.decode()
     assert "Attention" in page
-    assert "data-confirm" in page
+    assert "Oui, déposer la proposition" in page  # one primary button, no JavaScript needed
+    assert url("proposal-detail", draft.pk) in page  # « Annuler » goes back
     draft.refresh_from_db()
     assert draft.status == Proposal.Status.DRAFT
 

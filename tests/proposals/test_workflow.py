@@ -21,9 +21,6 @@ ALLOWED = {
     "withdraw": {"member", None},
     "start_analysis": {"advisor", "coordination", None},
     "request_changes": {"advisor", "coordination", None},
-    "recommend": {"coordination", None},
-    "not_recommend": {"coordination", None},
-    "ratify": {"coordination", None},
     "mark_letter_sent": {"coordination", None},
 }
 ROLES = ["member", "other_member", "advisor", "other_advisor", "coordination", None]
@@ -52,12 +49,12 @@ def run(transition, proposal, actor):
     return workflow.TRANSITION_FUNCTIONS[transition](proposal=proposal, actor=actor, **extra)
 
 
-CASES = [(t, role) for t in TRANSITIONS for role in ROLES]
+CASES = [(t, role) for t in workflow.TRANSITION_FUNCTIONS for role in ROLES]
 
 
 @pytest.mark.parametrize(("transition", "role"), CASES)
 def test_transition_per_role(draft, people, transition, role, django_capture_on_commit_callbacks):
-    sources, target = TRANSITIONS[transition]
+    sources, target = TRANSITIONS[transition].sources, TRANSITIONS[transition].target
     put(draft, sources[0])
     if role in ALLOWED[transition]:
         with django_capture_on_commit_callbacks(execute=True):
@@ -74,8 +71,8 @@ def test_transition_per_role(draft, people, transition, role, django_capture_on_
         assert draft.status == sources[0]
 
 
-ILLEGAL = [(t, s) for t, (sources, target) in TRANSITIONS.items() for s in S.values
-           if s not in sources and s != target]
+ILLEGAL = [(t, s) for t in workflow.TRANSITION_FUNCTIONS for s in S.values
+           if s not in TRANSITIONS[t].sources and s != TRANSITIONS[t].target]
 
 
 @pytest.mark.parametrize(("transition", "status"), ILLEGAL)
@@ -217,3 +214,60 @@ def test_a_submission_records_its_receipt_in_the_outbox(
     assert message.task == "proposals.tasks.send_submission_receipt"
     assert message.done_at is not None
     assert mailoutbox
+
+
+# --- One road to each decision ---------------------------------------------------------------
+
+
+def test_recommending_and_ratifying_are_not_transitions_a_page_can_ask_for():
+    assert not {"recommend", "not_recommend", "ratify"} & set(workflow.TRANSITION_FUNCTIONS)
+    assert TRANSITIONS["recommend"].only_via == "agenda_item"
+    assert TRANSITIONS["not_recommend"].only_via == "agenda_item"
+    assert TRANSITIONS["ratify"].only_via == "ratification"
+
+
+@pytest.mark.parametrize("function", [workflow.proposal_recommend,
+                                      workflow.proposal_not_recommend])
+def test_recommend_refuses_without_the_committee_vote(draft, coordination, function):
+    put(draft, S.IN_ANALYSIS)
+    with pytest.raises(TypeError):
+        function(proposal=draft, actor=coordination)  # no agenda item: no road
+    with pytest.raises(workflow.WrongRoad, match="fermeture du vote"):
+        function(proposal=draft, actor=coordination, agenda_item=None)
+    draft.refresh_from_db()
+    assert draft.status == S.IN_ANALYSIS
+
+
+def test_recommend_refuses_another_proposals_agenda_item(draft, coordination, saint_michel,
+                                                         stages):
+    from .conftest import make_proposal
+
+    other = make_proposal(saint_michel, stages[1], title="Autre")
+    put(other, S.IN_ANALYSIS)
+    item = factories.committee_decide(other)
+    put(draft, S.IN_ANALYSIS)
+    with pytest.raises(workflow.WrongRoad):
+        workflow.proposal_recommend(proposal=draft, agenda_item=item, actor=None)
+    draft.refresh_from_db()
+    assert draft.status == S.IN_ANALYSIS
+
+
+def test_ratify_refuses_without_a_ratification(draft, coordination):
+    put(draft, S.RECOMMENDED)
+    with pytest.raises(workflow.WrongRoad, match="entérinement"):
+        workflow.proposal_ratify(proposal=draft, ratification=None, actor=coordination)
+    draft.refresh_from_db()
+    assert draft.status == S.RECOMMENDED
+
+
+def test_the_committee_vote_and_the_ratification_are_the_roads(draft, coordination,
+                                                               django_capture_on_commit_callbacks):
+    put(draft, S.IN_ANALYSIS)
+    item = factories.committee_decide(draft)
+    assert draft.status == S.RECOMMENDED
+    event = AuditEvent.objects.get(verb="proposal.recommend", object_id=str(draft.pk))
+    assert event.details["agenda_item"] == item.pk
+    ratification = factories.ratify(draft, actor=coordination)
+    assert draft.status == S.RATIFIED
+    event = AuditEvent.objects.get(verb="proposal.ratify", object_id=str(draft.pk))
+    assert event.details["ratification"] == ratification.pk

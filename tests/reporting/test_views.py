@@ -159,7 +159,16 @@ def test_member_writes_and_submits_a_report_through_the_page(client, allocation,
             f"q{question.pk}_progress": "150 sur 200",
             **statement({"salaries": ("1000", "1200.50"), "other": ("", "")}), "submit": "1"}
     response = client.post(url, data)
+    # Saved, then the confirmation page of the hand-in: nothing is submitted yet.
+    submit_url = reverse("reporting:report-submit", args=[report.pk])
     assert response.status_code == 302
+    assert response.url == submit_url
+    report.refresh_from_db()
+    assert report.status == Report.Status.DRAFT
+    page = client.get(submit_url).content.decode()
+    assert "Oui, remettre le rapport" in page
+    assert "ne se modifie plus" in page
+    assert client.post(submit_url).status_code == 302
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
     assert report.question_progress.get().progress == "150 sur 200"

@@ -76,7 +76,7 @@ class Command(BaseCommand):
         neighbourhoods = list(Neighbourhood.objects.all())
         stages = list(Stage.objects.all())
         statuses = [Proposal.Status.DRAFT, Proposal.Status.SUBMITTED,
-                    Proposal.Status.IN_ANALYSIS, Proposal.Status.RECOMMENDED]
+                    Proposal.Status.IN_ANALYSIS, Proposal.Status.RESUBMITTED]
         for n in range(scale):
             neighbourhood = rng.choice(neighbourhoods)
             stage = rng.choice(stages)
