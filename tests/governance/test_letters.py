@@ -211,12 +211,15 @@ def test_minutes_pdf_lists_recusals_and_results(item, chair, member, member2, co
 
 
 def test_letters_and_minutes_land_in_the_private_storage_with_no_url(
-        recommended, item, coordination, settings, django_capture_on_commit_callbacks):
+        recommended, coordination, settings, django_capture_on_commit_callbacks):
     from pathlib import Path
+
+    from governance.models import AgendaItem
 
     _ratify(recommended, coordination, django_capture_on_commit_callbacks)
     letter = DecisionLetter.objects.get()
-    minutes = services.minutes_generate(meeting=item.meeting, actor=coordination)
+    meeting = AgendaItem.objects.get(proposal=recommended).meeting
+    minutes = services.minutes_generate(meeting=meeting, actor=coordination)
     for stored in (letter.file, minutes.file):
         assert Path(stored.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
         with pytest.raises(ValueError, match="no URL"):
