@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from neighbourhoods.models import Invitation, is_coordination
-from neighbourhoods.permissions import CoordinationRequiredMixin
+from neighbourhoods.models import Invitation
 from neighbourhoods.services import invitation_create
+from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from proposals.models import PrerequisiteItem, Proposal
@@ -66,7 +66,7 @@ class CommitteeListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        staff = is_coordination(user)
+        staff = can(user, "committee.seat")
         context.update(
             committees=selectors.committee_list(user=user), is_staff=staff,
             seat_form=SeatForm() if staff else None,
@@ -74,7 +74,9 @@ class CommitteeListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class SeatView(CoordinationRequiredMixin, ServicePostView):
+class SeatView(ActionRequiredMixin, ServicePostView):
+    action = "committee.seat"
+
     def get_object(self):
         return None
 
@@ -105,7 +107,9 @@ class SeatView(CoordinationRequiredMixin, ServicePostView):
         return reverse("governance:committee-list")
 
 
-class SeatEndView(CoordinationRequiredMixin, ServicePostView):
+class SeatEndView(ActionRequiredMixin, ServicePostView):
+    action = "committee.seat"
+
     def get_object(self):
         return get_object_or_404(CommitteeMember.objects.current().select_related("user"),
                                  pk=self.kwargs["pk"])
@@ -130,7 +134,8 @@ class MeetingListView(LoginRequiredMixin, ListView):
         return selectors.meeting_list(user=self.request.user)
 
 
-class MeetingCreateView(CoordinationRequiredMixin, FormView):
+class MeetingCreateView(ActionRequiredMixin, FormView):
+    action = "meeting.manage"
     template_name = "governance/meeting_form.html"
     form_class = MeetingForm
 
@@ -152,7 +157,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         meeting = selectors.meeting_get(user=user, pk=self.kwargs["pk"])
         members = selectors.committee_members(meeting=meeting)
-        staff = is_coordination(user)
+        staff = can(user, "meeting.manage", meeting)
         chair = any(m.is_chair and m.user_id == user.pk for m in members)
         present = {a.member_id for a in meeting.attendances.all()}
         context.update(
@@ -160,7 +165,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
             is_staff=staff, is_chair=chair,
             minutes=meeting.minutes.all(),
         )
-        if staff or chair:
+        if can(user, "attendance.record", meeting):
             context["attendance_form"] = AttendanceForm(
                 meeting=meeting, initial={"present": list(present)})
         if staff:
@@ -189,7 +194,9 @@ class MeetingAgendaView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class AgendaItemAddView(CoordinationRequiredMixin, ServicePostView):
+class AgendaItemAddView(ActionRequiredMixin, ServicePostView):
+    action = "meeting.manage"
+
     def get_object(self):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
@@ -211,7 +218,9 @@ class AgendaItemAddView(CoordinationRequiredMixin, ServicePostView):
 
 class AttendanceView(ServicePostView):
     def get_object(self):
-        return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+        meeting = selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+        ensure(self.request.user, "attendance.record", meeting)
+        return meeting
 
     def perform(self, meeting):
         form = AttendanceForm(self.request.POST, meeting=meeting)
@@ -225,7 +234,9 @@ class AttendanceView(ServicePostView):
         return reverse("governance:meeting-detail", args=[meeting.pk])
 
 
-class MinutesGenerateView(CoordinationRequiredMixin, ServicePostView):
+class MinutesGenerateView(ActionRequiredMixin, ServicePostView):
+    action = "meeting.manage"
+
     def get_object(self):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
@@ -270,14 +281,14 @@ class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
         rows = selectors.item_members(item=item)
         mine = next((row for row in rows if row.member.user_id == user.pk), None)
         chair = bool(mine and mine.member.is_chair)
-        staff = is_coordination(user)
         my_vote = None
         if mine is not None and mine.has_voted:
             my_vote = item.votes.filter(member=mine.member).values_list("choice", flat=True)[0]
         context.update(
             item=item, proposal=item.proposal,
             analysis=selectors.analysis_for(user=user, proposal=item.proposal),
-            mine=mine, my_vote=my_vote, is_chair=chair, can_close=chair or staff,
+            mine=mine, my_vote=my_vote, is_chair=chair,
+            can_close=can(user, "vote.close", item),
             rows=rows, voted_count=sum(1 for r in rows if r.has_voted and not r.recusal),
             eligible_count=sum(1 for r in rows if not r.recusal),
             vote_form=VoteForm(initial={"choice": my_vote}),
@@ -287,14 +298,20 @@ class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
 
 
 class ItemPostView(ServicePostView):
+    action = ""  # asked before the form is read: a refusal is a 403 with its reason
+
     def get_object(self):
-        return selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
+        item = selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
+        ensure(self.request.user, self.action, item)
+        return item
 
     def success_url(self, item):
         return reverse("governance:item-detail", args=[item.pk])
 
 
 class VoteView(ItemPostView):
+    action = "vote.cast"
+
     def perform(self, item):
         form = VoteForm(self.request.POST)
         if not form.is_valid():
@@ -305,6 +322,8 @@ class VoteView(ItemPostView):
 
 
 class ConflictView(ItemPostView):
+    action = "recusal.declare"
+
     def perform(self, item):
         form = ConflictForm(self.request.POST)
         if not form.is_valid():
@@ -315,6 +334,8 @@ class ConflictView(ItemPostView):
 
 
 class CloseItemView(ItemPostView):
+    action = "vote.close"
+
     def perform(self, item):
         form = CloseItemForm(self.request.POST)
         form.is_valid()
@@ -324,6 +345,8 @@ class CloseItemView(ItemPostView):
 
 
 class ReminderView(ItemPostView):
+    action = "vote.remind"
+
     def perform(self, item):
         count = services.vote_reminder_send(item=item, actor=self.request.user)
         return _("Rappel envoyé à %(n)s membre(s).") % {"n": count}
@@ -339,9 +362,7 @@ class VotersPanelView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         item = selectors.item_get(user=user, pk=self.kwargs["pk"])
         rows = selectors.item_members(item=item)
-        if not (is_coordination(user) or any(r.member.is_chair and r.member.user_id == user.pk
-                                             for r in rows)):
-            raise PermissionDenied
+        ensure(user, "vote.close", item)
         context.update(item=item, rows=rows,
                        voted_count=sum(1 for r in rows if r.has_voted and not r.recusal),
                        eligible_count=sum(1 for r in rows if not r.recusal))
@@ -363,10 +384,10 @@ class AnalysisDetailView(LoginRequiredMixin, TemplateView):
         analysis = selectors.analysis_for(user=user, proposal=proposal)
         if analysis is None:
             if not (Proposal.objects.visible_to(user).filter(pk=proposal.pk).exists()
-                    and services.can_write_analysis(user, proposal)):
+                    and can(user, "analysis.write", proposal)):
                 raise Http404
         context.update(proposal=proposal, analysis=analysis,
-                       can_edit=services.can_write_analysis(user, proposal)
+                       can_edit=can(user, "analysis.write", proposal)
                        and proposal.status in selectors.UNDECIDED)
         return context
 
@@ -382,7 +403,7 @@ class AnalysisEditView(LoginRequiredMixin, FormView):
                 .select_related("neighbourhood", "stage", "initiative")
                 .prefetch_related("years"),
                 pk=kwargs["proposal_pk"])
-            if not services.can_write_analysis(request.user, self.proposal):
+            if not can(request.user, "analysis.write", self.proposal):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -418,7 +439,8 @@ class AnalysisEditView(LoginRequiredMixin, FormView):
 # --- Ratification and letters ----------------------------------------------------------------
 
 
-class RatificationListView(CoordinationRequiredMixin, TemplateView):
+class RatificationListView(ActionRequiredMixin, TemplateView):
+    action = "ratification.record"
     template_name = "governance/ratification_list.html"
 
     def get_context_data(self, **kwargs):
@@ -432,7 +454,9 @@ class RatificationListView(CoordinationRequiredMixin, TemplateView):
         return context
 
 
-class RatifyView(CoordinationRequiredMixin, ServicePostView):
+class RatifyView(ActionRequiredMixin, ServicePostView):
+    action = "ratification.record"
+
     def get_object(self):
         return get_object_or_404(Proposal.objects.visible_to(self.request.user),
                                  pk=self.kwargs["proposal_pk"])
@@ -455,7 +479,9 @@ class RefusalLetterView(RatifyView):
         return _("La lettre de refus part au quartier.")
 
 
-class LetterRegenerateView(CoordinationRequiredMixin, ServicePostView):
+class LetterRegenerateView(ActionRequiredMixin, ServicePostView):
+    action = "letter.regenerate"
+
     def get_object(self):
         return get_object_or_404(DecisionLetter.objects.visible_to(self.request.user),
                                  pk=self.kwargs["pk"])
@@ -479,7 +505,7 @@ class LetterListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_staff"] = is_coordination(self.request.user)
+        context["is_staff"] = can(self.request.user, "letter.regenerate")
         return context
 
 

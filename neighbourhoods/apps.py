@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NeighbourhoodsConfig(AppConfig):
     name = "neighbourhoods"
     verbose_name = _("Quartiers")
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401 - registers the rules and role facts (pic.access)

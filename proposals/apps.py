@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Propositions")
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401 - registers the rules (pic.access)

@@ -2,21 +2,22 @@
 
 Nothing else writes `Proposal.status`. Every function locks the row, checks who acts, checks
 the transition against the table, writes, audits, and defers side effects to the commit.
-Actor None is the system (governance after a committee vote, commands, tasks, the demo).
+The system (governance after a committee vote, commands, tasks, the demo) acts as
+pic.access.SYSTEM; who may do a transition is the rule of its action "proposal.<name>".
 """
 
 import datetime
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pic import access
 from pic.audit import audit
 from pic.models import User
 
-from . import access, rules
+from . import rules
 from .models import Proposal
 from .versions import version_freeze
 
@@ -64,12 +65,11 @@ def _lock(proposal: Proposal) -> Proposal:
             .select_related("stage", "neighbourhood").get(pk=proposal.pk))
 
 
-def _move(proposal: Proposal, transition: str, actor: User | None,
-          ensure: Callable[[User | None, int], None]) -> tuple[Proposal, str | bool]:
+def _move(proposal: Proposal, transition: str, actor: User) -> tuple[Proposal, str | bool]:
     """Lock, check permission and the table; returns (proposal, moved). A repeat of a transition
     already done (a double click) changes nothing."""
     proposal = _lock(proposal)
-    ensure(actor, proposal.neighbourhood_id)
+    access.ensure(actor, f"proposal.{transition}", proposal)
     sources, target = TRANSITIONS[transition]
     if proposal.status == target:
         return proposal, False
@@ -80,16 +80,12 @@ def _move(proposal: Proposal, transition: str, actor: User | None,
     return proposal, before
 
 
-def _finish(proposal: Proposal, actor: User | None, transition: str, before: str,
+def _finish(proposal: Proposal, actor: User, transition: str, before: str,
             fields: list[str], **details) -> Proposal:
     proposal.save(update_fields=["status", "updated_at", *fields])
     audit(actor, f"proposal.{transition}", proposal, before=before, after=proposal.status,
           **details)
     return proposal
-
-
-def _ensure_coordination(actor: User | None, _neighbourhood_id: int) -> None:
-    access.ensure_coordination(actor)
 
 
 def _send_receipt_on_commit(version_id: int) -> None:
@@ -99,12 +95,12 @@ def _send_receipt_on_commit(version_id: int) -> None:
 
 
 @transaction.atomic
-def proposal_submit(*, proposal: Proposal, actor: User | None,
+def proposal_submit(*, proposal: Proposal, actor: User,
                     now: datetime.datetime | None = None) -> Proposal:
     """Submit a draft: every rule must pass; freezes version 1 (or the next) and emails a
     receipt. `now` defaults to the server time (the demo replays past windows with it)."""
     now = now or timezone.now()
-    proposal, before = _move(proposal, "submit", actor, access.ensure_member)
+    proposal, before = _move(proposal, "submit", actor)
     if before is False:
         return proposal
     errors = rules.submission_errors(proposal, now=now)
@@ -121,19 +117,17 @@ def proposal_submit(*, proposal: Proposal, actor: User | None,
 
 
 @transaction.atomic
-def proposal_start_analysis(*, proposal: Proposal, actor: User | None) -> Proposal:
-    proposal, before = _move(proposal, "start_analysis", actor,
-                             access.ensure_advisor_or_coordination)
+def proposal_start_analysis(*, proposal: Proposal, actor: User) -> Proposal:
+    proposal, before = _move(proposal, "start_analysis", actor)
     if before is False:
         return proposal
     return _finish(proposal, actor, "start_analysis", before, [])
 
 
 @transaction.atomic
-def proposal_request_changes(*, proposal: Proposal, actor: User | None,
+def proposal_request_changes(*, proposal: Proposal, actor: User,
                              message: str = "") -> Proposal:
-    proposal, before = _move(proposal, "request_changes", actor,
-                             access.ensure_advisor_or_coordination)
+    proposal, before = _move(proposal, "request_changes", actor)
     if before is False:
         return proposal
     if not message.strip():
@@ -144,12 +138,12 @@ def proposal_request_changes(*, proposal: Proposal, actor: User | None,
 
 
 @transaction.atomic
-def proposal_resubmit(*, proposal: Proposal, actor: User | None,
+def proposal_resubmit(*, proposal: Proposal, actor: User,
                       now: datetime.datetime | None = None) -> Proposal:
     """Resubmit after changes were requested: every rule but the window (the proposal keeps the
     window it came in); freezes the next version and emails a receipt."""
     now = now or timezone.now()
-    proposal, before = _move(proposal, "resubmit", actor, access.ensure_member)
+    proposal, before = _move(proposal, "resubmit", actor)
     if before is False:
         return proposal
     errors = rules.submission_errors(proposal, now=now, check_window=False)
@@ -162,42 +156,42 @@ def proposal_resubmit(*, proposal: Proposal, actor: User | None,
 
 
 @transaction.atomic
-def proposal_recommend(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    """The comité de gestion recommends the allocation (called by governance, actor None)."""
-    proposal, before = _move(proposal, "recommend", actor, _ensure_coordination)
+def proposal_recommend(*, proposal: Proposal, actor: User, **extra) -> Proposal:
+    """The comité de gestion recommends the allocation (called by governance as SYSTEM)."""
+    proposal, before = _move(proposal, "recommend", actor)
     if before is False:
         return proposal
     return _finish(proposal, actor, "recommend", before, [], **_jsonable(extra))
 
 
 @transaction.atomic
-def proposal_not_recommend(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    proposal, before = _move(proposal, "not_recommend", actor, _ensure_coordination)
+def proposal_not_recommend(*, proposal: Proposal, actor: User, **extra) -> Proposal:
+    proposal, before = _move(proposal, "not_recommend", actor)
     if before is False:
         return proposal
     return _finish(proposal, actor, "not_recommend", before, [], **_jsonable(extra))
 
 
 @transaction.atomic
-def proposal_ratify(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    proposal, before = _move(proposal, "ratify", actor, _ensure_coordination)
+def proposal_ratify(*, proposal: Proposal, actor: User, **extra) -> Proposal:
+    proposal, before = _move(proposal, "ratify", actor)
     if before is False:
         return proposal
     return _finish(proposal, actor, "ratify", before, [], **_jsonable(extra))
 
 
 @transaction.atomic
-def proposal_mark_letter_sent(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    proposal, before = _move(proposal, "mark_letter_sent", actor, _ensure_coordination)
+def proposal_mark_letter_sent(*, proposal: Proposal, actor: User, **extra) -> Proposal:
+    proposal, before = _move(proposal, "mark_letter_sent", actor)
     if before is False:
         return proposal
     return _finish(proposal, actor, "mark_letter_sent", before, [], **_jsonable(extra))
 
 
 @transaction.atomic
-def proposal_withdraw(*, proposal: Proposal, actor: User | None, reason: str = "") -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> Proposal:
     """The neighbourhood withdraws its proposal, before a decision. Irreversible."""
-    proposal, before = _move(proposal, "withdraw", actor, access.ensure_member)
+    proposal, before = _move(proposal, "withdraw", actor)
     if before is False:
         return proposal
     return _finish(proposal, actor, "withdraw", before, [], reason=reason)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from pic.access import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["pic", "neighbourhoods", "proposals", "governance", "reporting"]
 
@@ -65,7 +67,7 @@ def test_ratifying_a_decision_makes_its_allocation(coordination, saint_michel):
                                        stage=stage, window=window, title="Planifier",
                                        status=Proposal.Status.IN_ANALYSIS, duration_years=1)
     ProposalYear.objects.create(proposal=proposal, year_number=1, amount=Decimal("40000"))
-    workflow.proposal_recommend(proposal=proposal, actor=None)
+    workflow.proposal_recommend(proposal=proposal, actor=SYSTEM)
 
     governance.ratification_record(proposal=proposal, ratified_on=timezone.localdate(),
                                    actor=coordination)

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighbourhoods.services import ensure_coordination
+from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
 from proposals import workflow
@@ -26,8 +26,8 @@ from ..selectors import (
 
 
 @transaction.atomic
-def refusal_letter_request(*, proposal: Proposal, actor: User | None) -> None:
-    ensure_coordination(actor)
+def refusal_letter_request(*, proposal: Proposal, actor: User) -> None:
+    ensure(actor, "letter.issue", proposal)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.NOT_RECOMMENDED:
         raise ValidationError(_("Une lettre de refus suit une proposition non recommandée."))
@@ -45,15 +45,14 @@ def _letter_allowed(proposal: Proposal, kind: str) -> bool:
     return proposal.status == Proposal.Status.NOT_RECOMMENDED
 
 
-def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
+def letter_issue(*, proposal: Proposal, kind: str, actor: User,
                  regenerate: bool = False) -> DecisionLetter | None:
     """Render, store and email the decision letter, once. Under the proposal's row lock, a
     duplicated or retried call finds the letter (and its sent email) and does nothing; only
     `regenerate=True` (coordination staff) makes a new version, kept beside the old one."""
     from ..letters import letter_email, letter_render
 
-    if regenerate:
-        ensure_coordination(actor)
+    ensure(actor, "letter.regenerate" if regenerate else "letter.issue", proposal)
     written = []  # files stored by this call, removed if its transaction fails
     try:
         with transaction.atomic():
@@ -72,7 +71,7 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
                 digest = hashlib.sha256(pdf).hexdigest()
                 version = (latest.version + 1) if latest else 1
                 letter = DecisionLetter(proposal=proposal, kind=kind, version=version,
-                                        language=language, sha256=digest, created_by=actor)
+                                        language=language, sha256=digest, created_by=person(actor))
                 letter.file.save(f"{proposal.pk}-{kind}-v{version}.pdf", ContentFile(pdf),
                                  save=False)
                 written.append(letter.file)
@@ -88,7 +87,7 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
                 audit(actor, "letter.emailed", proposal, kind=kind, version=letter.version)
             if (kind == DecisionLetter.Kind.ALLOCATION
                     and proposal.status == Proposal.Status.RATIFIED):
-                workflow.proposal_mark_letter_sent(proposal=proposal, actor=None,
+                workflow.proposal_mark_letter_sent(proposal=proposal, actor=SYSTEM,
                                                       letter=letter.pk)
     except BaseException:
         # The row is rolled back (an email that failed, a lost lock…): so is its file, and a
@@ -100,15 +99,16 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
 
 
 @transaction.atomic
-def minutes_generate(*, meeting: Meeting, actor: User | None) -> MeetingMinutes:
+def minutes_generate(*, meeting: Meeting, actor: User) -> MeetingMinutes:
     from ..letters import minutes_render
 
-    ensure_coordination(actor)
+    ensure(actor, "meeting.manage", meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     pdf = minutes_render(meeting)
     digest = hashlib.sha256(pdf).hexdigest()
     version = (meeting.minutes.aggregate(m=Max("version"))["m"] or 0) + 1
-    minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest, created_by=actor)
+    minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest,
+                             created_by=person(actor))
     minutes.file.save(f"{meeting.pk}-minutes-v{version}.pdf", ContentFile(pdf), save=False)
     try:
         minutes.save()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import is_coordination
+from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
 from proposals import workflow
@@ -20,7 +20,6 @@ from ..models import (
 )
 from ..selectors import (
     eligible_members,
-    is_chair,
     item_tally,
     recusal_reason,
     seat_for,
@@ -46,9 +45,8 @@ def vote_cast(*, item: AgendaItem, actor: User, choice: str) -> Vote:
     _ensure_open(item)
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
+    ensure(actor, "vote.cast", item)
     seat = seat_for(item, actor)
-    if seat is None:
-        raise PermissionDenied(_("Vous ne siégez pas au comité qui décide ce point."))
     recused = recusal_reason(item, seat)
     if recused is not None:
         raise PermissionDenied(_("Vous êtes récusé·e de ce vote : %(reason)s.")
@@ -73,9 +71,8 @@ def recusal_declare(*, item: AgendaItem, actor: User, details: str) -> Recusal:
     is withdrawn in the same transaction (the audit log keeps it): never both."""
     item = _lock_item(item)
     _ensure_open(item)
+    ensure(actor, "recusal.declare", item)
     seat = seat_for(item, actor)
-    if seat is None:
-        raise PermissionDenied(_("Vous ne siégez pas au comité qui décide ce point."))
     existing = Recusal.objects.filter(item=item, member=seat).first()
     if existing is not None:
         return existing
@@ -83,7 +80,7 @@ def recusal_declare(*, item: AgendaItem, actor: User, details: str) -> Recusal:
     if not details:
         raise ValidationError({"details": _("Précisez la nature du conflit d'intérêts.")})
     recusal = Recusal.objects.create(item=item, member=seat, reason=Recusal.Reason.CONFLICT,
-                                     details=details, created_by=actor)
+                                     details=details, created_by=person(actor))
     audit(actor, "recusal.declared", item, member=seat.pk, details=details)
     withdrawn = Vote.objects.filter(item=item, member=seat).first()
     if withdrawn is not None:
@@ -98,8 +95,7 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
     item = _lock_item(item)
     if item.is_closed:
         return item
-    if not (is_chair(item, actor) or is_coordination(actor)):
-        raise PermissionDenied(_("Seule la présidence du comité ferme le vote."))
+    ensure(actor, "vote.close", item)
     recusals_record_automatic(item=item)
     tally = item_tally(item)
     if not tally.quorum_met:
@@ -110,17 +106,17 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
                "needed": tally.quorum_needed})
     if tally.adopted:
         item.result = AgendaItem.Result.RECOMMENDED
-        workflow.proposal_recommend(proposal=item.proposal, actor=None, agenda_item=item.pk)
+        workflow.proposal_recommend(proposal=item.proposal, actor=SYSTEM, agenda_item=item.pk)
     else:
         item.result = AgendaItem.Result.NOT_RECOMMENDED
-        workflow.proposal_not_recommend(proposal=item.proposal, actor=None,
+        workflow.proposal_not_recommend(proposal=item.proposal, actor=SYSTEM,
                                         agenda_item=item.pk)
     item.status = AgendaItem.Status.CLOSED
     item.reasons = reasons.strip()
     item.votes_for, item.votes_against = tally.votes_for, tally.votes_against
     item.votes_abstain = tally.votes_abstain
     item.eligible_count, item.present_count = tally.eligible, tally.present
-    item.closed_at, item.closed_by = timezone.now(), actor
+    item.closed_at, item.closed_by = timezone.now(), person(actor)
     item.save()
     audit(actor, "agenda_item.closed", item, result=item.result, votes_for=tally.votes_for,
           votes_against=tally.votes_against, votes_abstain=tally.votes_abstain,
@@ -130,8 +126,7 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
 
 def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:
     """The chair reminds the eligible members who have not voted yet; returns how many."""
-    if not (is_chair(item, actor) or is_coordination(actor)):
-        raise PermissionDenied(_("Seule la présidence du comité envoie les rappels."))
+    ensure(actor, "vote.remind", item)
     if item.is_closed:
         raise ValidationError(_("Ce point est fermé."))
     from ..tasks import send_vote_reminders

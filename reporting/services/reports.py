@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
 from proposals.documents import validate_upload
 
-from .. import access
 from ..models import (
     Allocation,
     FinancialLine,
@@ -93,7 +93,7 @@ def _lock(report: Report) -> Report:
 
 
 @transaction.atomic
-def report_save_draft(*, report: Report, actor: User | None, texts: dict[str, str],
+def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
                       lines: dict[str, tuple[Decimal, Decimal]] | None = None,
                       indicator_values: dict[int, Decimal | None] | None = None,
                       question_progress: dict[int, dict[str, str]] | None = None) -> Report:
@@ -102,7 +102,7 @@ def report_save_draft(*, report: Report, actor: User | None, texts: dict[str, st
     actual value (None clears it); `question_progress` an evaluation question id to its
     data collected, progress, learning and reinvestment."""
     report = _lock(report)
-    access.ensure_member(actor, report.allocation.neighbourhood_id)
+    ensure(actor, "report.edit", report)
     if report.status not in EDITABLE_STATES:
         raise ValidationError(_("Ce rapport n'est plus modifiable (état : %(s)s).")
                               % {"s": report.get_status_display()})
@@ -155,9 +155,9 @@ def report_save_draft(*, report: Report, actor: User | None, texts: dict[str, st
 
 @transaction.atomic
 def report_document_upload(*, report: Report, upload: UploadedFile,
-                           actor: User | None) -> ReportDocument:
+                           actor: User) -> ReportDocument:
     report = _lock(report)
-    access.ensure_member(actor, report.allocation.neighbourhood_id)
+    ensure(actor, "report.edit", report)
     if report.status not in EDITABLE_STATES:
         raise ValidationError(_("Ce rapport n'est plus modifiable."))
     try:
@@ -166,17 +166,17 @@ def report_document_upload(*, report: Report, upload: UploadedFile,
         raise ValidationError({"file": error.messages}) from error
     document = ReportDocument.objects.create(
         report=report, file=upload, original_name=upload.name[:255], content_type=content_type,
-        size=upload.size, uploaded_by=actor)
+        size=upload.size, uploaded_by=person(actor))
     audit(actor, "report.document_uploaded", report, document=document.pk,
           name=document.original_name)
     return document
 
 
 @transaction.atomic
-def indicator_add(*, question, name: str, unit: str, actor: User | None,
+def indicator_add(*, question, name: str, unit: str, actor: User,
                   baseline: Decimal | None = None, target: Decimal | None = None) -> Indicator:
     """A typed indicator on an evaluation question (members of the table, their advisor)."""
-    access.ensure_member_or_followers(actor, question.proposal.neighbourhood_id)
+    ensure(actor, "indicator.add", question)
     if not name.strip() or not unit.strip():
         raise ValidationError(_("Un indicateur a un nom et une unité."))
     indicator = Indicator.objects.create(question=question, name=name.strip(), unit=unit.strip(),
@@ -201,9 +201,9 @@ def submission_errors(report: Report) -> dict[str, list[str]]:
     return errors
 
 
-def _move(report: Report, transition: str, actor: User | None, ensure) -> tuple[Report, str | bool]:
+def _move(report: Report, transition: str, actor: User) -> tuple[Report, str | bool]:
     report = _lock(report)
-    ensure(actor, report.allocation.neighbourhood_id)
+    ensure(actor, f"report.{transition}", report)
     sources, target = TRANSITIONS[transition]
     if report.status == target:
         return report, False
@@ -214,7 +214,7 @@ def _move(report: Report, transition: str, actor: User | None, ensure) -> tuple[
     return report, before
 
 
-def _finish(report: Report, actor: User | None, transition: str, before: str,
+def _finish(report: Report, actor: User, transition: str, before: str,
             **details) -> Report:
     report.save()
     audit(actor, f"report.{transition}", report, before=before, after=report.status, **details)
@@ -222,9 +222,9 @@ def _finish(report: Report, actor: User | None, transition: str, before: str,
 
 
 @transaction.atomic
-def report_submit(*, report: Report, actor: User | None,
+def report_submit(*, report: Report, actor: User,
                   now: datetime.datetime | None = None) -> Report:
-    report, before = _move(report, "submit", actor, access.ensure_member)
+    report, before = _move(report, "submit", actor)
     if before is False:
         return report
     errors = submission_errors(report)
@@ -235,9 +235,9 @@ def report_submit(*, report: Report, actor: User | None,
 
 
 @transaction.atomic
-def report_resubmit(*, report: Report, actor: User | None,
+def report_resubmit(*, report: Report, actor: User,
                     now: datetime.datetime | None = None) -> Report:
-    report, before = _move(report, "resubmit", actor, access.ensure_member)
+    report, before = _move(report, "resubmit", actor)
     if before is False:
         return report
     errors = submission_errors(report)
@@ -248,8 +248,8 @@ def report_resubmit(*, report: Report, actor: User | None,
 
 
 @transaction.atomic
-def report_request_changes(*, report: Report, actor: User | None, message: str) -> Report:
-    report, before = _move(report, "request_changes", actor, access.ensure_advisor)
+def report_request_changes(*, report: Report, actor: User, message: str) -> Report:
+    report, before = _move(report, "request_changes", actor)
     if before is False:
         return report
     if not (message or "").strip():
@@ -259,11 +259,11 @@ def report_request_changes(*, report: Report, actor: User | None, message: str) 
 
 
 @transaction.atomic
-def report_accept(*, report: Report, actor: User | None,
+def report_accept(*, report: Report, actor: User,
                   now: datetime.datetime | None = None) -> Report:
     """The advisor accepts the report; a final report's acceptance closes the stage.
     `now` defaults to the server time (the demo replays past years with it)."""
-    report, before = _move(report, "accept", actor, access.ensure_advisor)
+    report, before = _move(report, "accept", actor)
     if before is False:
         return report
     now = now or timezone.now()

@@ -5,14 +5,14 @@ Each view: a selector scoped to the user, one service call, a message, a redirec
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from neighbourhoods.models import is_coordination
+from pic.access import can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
 
@@ -34,9 +34,10 @@ def _report_context(report, user, **forms):
     context = {
         "report": report, "statement": reports.statement(lines),
         "transitions": reports.allowed_transitions(report.status),
-        "is_member": reports.access.is_member_of(user, report.allocation.neighbourhood_id),
-        "is_follower": is_coordination(user) or reports.access.is_advisor_of(
-            user, report.allocation.neighbourhood_id),
+        "is_member": can(user, "report.edit", report),
+        # a button shows when the state allows the transition and the person its action
+        "can": {name: can(user, f"report.{name}", report)
+                for name in reports.allowed_transitions(report.status)},
         "editable": report.status in reports.EDITABLE_STATES,
         "request_changes_form": RequestChangesForm(),
         "document_form": ReportDocumentForm(),
@@ -67,8 +68,7 @@ class ReportEditView(LoginRequiredMixin, View):
 
     def get_report(self, request, pk):
         report = selectors.report_get(user=request.user, pk=pk)
-        if not reports.access.is_member_of(request.user, report.allocation.neighbourhood_id):
-            raise PermissionDenied(_("Réservé aux membres de la table de quartier."))
+        ensure(request.user, "report.edit", report)
         return report
 
     def get(self, request, pk):
@@ -144,6 +144,7 @@ def _field_label(field: str) -> str:
 class ReportRequestChangesView(LoginRequiredMixin, View):
     def post(self, request, pk):
         report = selectors.report_get(user=request.user, pk=pk)
+        ensure(request.user, "report.request_changes", report)
         form = RequestChangesForm(request.POST)
         if form.is_valid():
             try:

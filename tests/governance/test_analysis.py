@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from governance import services
 from governance.models import Analysis
+from pic.access import SYSTEM
 from proposals import workflow
 from tests import factories
 
@@ -60,9 +61,9 @@ def test_analysis_visibility(proposal, advisor_est, coordination, tq_saint_miche
 def test_neighbourhood_sees_the_analysis_once_ratified(proposal, advisor_est, coordination,
                                                        tq_saint_michel):
     _save(proposal, advisor_est)
-    workflow.proposal_recommend(proposal=proposal, actor=None)
+    workflow.proposal_recommend(proposal=proposal, actor=SYSTEM)
     assert not Analysis.objects.visible_to(tq_saint_michel).exists()
-    workflow.proposal_ratify(proposal=proposal, actor=None)
+    workflow.proposal_ratify(proposal=proposal, actor=SYSTEM)
     assert Analysis.objects.visible_to(tq_saint_michel).exists()
 
 

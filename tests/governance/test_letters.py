@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from governance import selectors, services, tasks
 from governance.models import Committee, DecisionLetter, ProgramGovernance, Ratification
+from pic.access import SYSTEM
 from proposals import workflow
 from proposals.models import Proposal
 from tests import factories
@@ -35,7 +36,7 @@ def recommended(proposal, advisor_est, tq_saint_michel):
         conditions="Bilan à mi-parcours",
         capacity_building_amount=Decimal("12000"), prerequisites={},
         yearly_amounts={1: Decimal("80000"), 2: Decimal("95000"), 3: Decimal("100000")})
-    return workflow.proposal_recommend(proposal=proposal, actor=None)
+    return workflow.proposal_recommend(proposal=proposal, actor=SYSTEM)
 
 
 def _ratify(proposal, coordination, capture):

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from neighbourhoods.models import Membership
+from pic.access import SYSTEM
 from pic.models import AuditEvent
 from proposals import workflow
 from proposals.models import Proposal
@@ -14,19 +15,19 @@ from tests import factories
 
 S = Proposal.Status
 
-# transition -> the roles allowed to do it (None: the system)
+# transition -> the roles allowed to do it (system: pic.access.SYSTEM)
 ALLOWED = {
-    "submit": {"member", None},
-    "resubmit": {"member", None},
-    "withdraw": {"member", None},
-    "start_analysis": {"advisor", "coordination", None},
-    "request_changes": {"advisor", "coordination", None},
-    "recommend": {"coordination", None},
-    "not_recommend": {"coordination", None},
-    "ratify": {"coordination", None},
-    "mark_letter_sent": {"coordination", None},
+    "submit": {"member", "system"},
+    "resubmit": {"member", "system"},
+    "withdraw": {"member", "system"},
+    "start_analysis": {"advisor", "coordination", "system"},
+    "request_changes": {"advisor", "coordination", "system"},
+    "recommend": {"coordination", "system"},
+    "not_recommend": {"coordination", "system"},
+    "ratify": {"coordination", "system"},
+    "mark_letter_sent": {"coordination", "system"},
 }
-ROLES = ["member", "other_member", "advisor", "other_advisor", "coordination", None]
+ROLES = ["member", "other_member", "advisor", "other_advisor", "coordination", "system"]
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def people(tq_saint_michel, tq_verdun, advisor_est, coordination, verdun):
         "advisor": advisor_est,
         "other_advisor": factories.make_advisor(verdun),
         "coordination": coordination,
-        None: None,
+        "system": SYSTEM,
     }
 
 
@@ -82,7 +83,7 @@ ILLEGAL = [(t, s) for t, (sources, target) in TRANSITIONS.items() for s in S.val
 def test_illegal_transition_raises_a_clear_error(draft, transition, status):
     put(draft, status)
     with pytest.raises(IllegalTransition) as caught:
-        run(transition, draft, None)
+        run(transition, draft, SYSTEM)
     assert isinstance(caught.value, ValidationError)
     assert "Impossible de passer la proposition" in caught.value.messages[0]
     assert str(S(status).label) in caught.value.messages[0]
@@ -94,7 +95,7 @@ def test_withdrawal_is_refused_after_a_decision(draft):
     for status in (S.RECOMMENDED, S.NOT_RECOMMENDED, S.RATIFIED, S.LETTER_SENT):
         put(draft, status)
         with pytest.raises(IllegalTransition):
-            workflow.proposal_withdraw(proposal=draft, actor=None)
+            workflow.proposal_withdraw(proposal=draft, actor=SYSTEM)
 
 
 def test_a_double_submit_is_harmless(draft, tq_saint_michel, django_capture_on_commit_callbacks):
