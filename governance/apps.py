@@ -10,6 +10,7 @@ class GovernanceConfig(AppConfig):
         from neighbourhoods.models import Invitation
         from neighbourhoods.services import register_invitation_acceptor
 
+        from . import access  # noqa: F401 - registers the rules and role facts (pic.access)
         from .services import accept_committee_seat_invitation
 
         register_invitation_acceptor(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from neighbourhoods.demo import demo_user
 from neighbourhoods.models import AdvisorAssignment
+from pic.access import SYSTEM
 from pic.models import User
 from proposals.demo import fill_blank
 from proposals.models import Proposal
@@ -70,7 +71,7 @@ def seed_committees(organisations: dict) -> dict:
         for email, full_name, org, chair in people:
             services.committee_member_seat(
                 committee=committees[kind], user=demo_user(email, full_name),
-                organisation=organisations[org], is_chair=chair, actor=None,
+                organisation=organisations[org], is_chair=chair, actor=SYSTEM,
             )
     return committees
 
@@ -114,7 +115,7 @@ class DemoDecisions:
             # that the letter exists even when seed_demo runs inside an outer transaction
             # (tests, benchmark). The tasks, when they run, find it done and do nothing.
             letter = services.letter_issue(
-                proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION, actor=None)
+                proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION, actor=SYSTEM)
             services.letter_email_send(letter=letter)
 
     def _put_to_vote(self, proposal: Proposal, held_on: datetime.date, *, reuse: bool = True):
@@ -159,7 +160,7 @@ class DemoDecisions:
         services.minutes_generate(meeting=item.meeting, actor=self.coordination)
         services.refusal_letter_request(proposal=proposal, actor=self.coordination)
         letter = services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.REFUSAL,
-                                       actor=None)
+                                       actor=SYSTEM)
         services.letter_email_send(letter=letter)
 
 
@@ -177,10 +178,10 @@ def seed_meeting(gestion: Committee) -> Meeting | None:
         return None
     meeting = services.meeting_create(
         committee=gestion, title=DEMO_MEETING, location="Centraide, 493 rue Sherbrooke Ouest",
-        held_on=timezone.localdate() + datetime.timedelta(days=7), actor=None)
+        held_on=timezone.localdate() + datetime.timedelta(days=7), actor=SYSTEM)
     for proposal in proposals:
         _seed_analysis(proposal)
-        item = services.agenda_item_add(meeting=meeting, proposal=proposal, actor=None)
+        item = services.agenda_item_add(meeting=meeting, proposal=proposal, actor=SYSTEM)
     voter = selectors.seat_for(item, demo_user("gestion.chagnon@example.org",
                                               "François Bélanger"))
     if voter is not None and selectors.recusal_reason(item, voter) is None:

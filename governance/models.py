@@ -8,7 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from neighbourhoods.models import Organisation, is_advisor, is_coordination
+from neighbourhoods.models import Organisation
+from pic.access import roles_of
 from pic.i18n_fields import localized
 from pic.storage import private_storage
 from proposals.models import Proposal
@@ -116,7 +117,7 @@ class AnalysisQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AnalysisQuerySet":
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if is_coordination(user):
+        if roles_of(user).coordination:
             return self.all()
         visible = Proposal.objects.visible_to(user)
         on_my_agenda = AgendaItem.objects.filter(
@@ -125,7 +126,7 @@ class AnalysisQuerySet(models.QuerySet):
             .values("committee"),
         )
         condition = Exists(on_my_agenda)
-        if is_advisor(user):
+        if roles_of(user).advisor:
             condition |= Q(proposal__in=visible)
         condition |= Q(proposal__in=visible, proposal__status__in=RATIFIED_STATES)
         return self.filter(condition)
@@ -215,7 +216,7 @@ class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MeetingQuerySet":
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if is_coordination(user):
+        if roles_of(user).coordination:
             return self.all()
         return self.filter(committee__in=_my_committees(user))
 
@@ -269,7 +270,7 @@ class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AgendaItemQuerySet":
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if is_coordination(user):
+        if roles_of(user).coordination:
             return self.all()
         return self.filter(meeting__committee__in=_my_committees(user))
 

@@ -4,6 +4,7 @@ concern their seat; open seats end when a person is anonymised (votes stay, as d
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pic.access import SYSTEM
 from pic.privacy.registry import Section
 from pic.privacy.services import value
 
@@ -38,6 +39,6 @@ def anonymise(user) -> dict[str, int]:
     seats = CommitteeMember.objects.filter(user=user, ended_on__isnull=True)
     count = 0
     for seat in seats:
-        services.committee_member_end(seat=seat, actor=None)
+        services.committee_member_end(seat=seat, actor=SYSTEM)
         count += 1
     return {"roles_ended": count}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
-from neighbourhoods.models import is_coordination
+from pic.access import can, roles_of
 from pic.models import User
 from proposals.models import Proposal, ProposalDocument
 from proposals.states import DECIDABLE, RATIFIED_STATES, UNRATIFIED
@@ -136,7 +136,7 @@ AT_RISK_DAYS = 14
 
 def committee_list(*, user: User) -> QuerySet[Committee]:
     committees = Committee.objects.all()
-    if not is_coordination(user):
+    if not roles_of(user).coordination:
         committees = committees.filter(
             pk__in=CommitteeMember.objects.current().filter(user=user).values("committee"))
     return committees.prefetch_related(
@@ -285,7 +285,7 @@ class RatificationRow:
 def ratification_watchlist(*, user: User, today: datetime.date | None = None,
                            only_flagged: bool = False) -> list[RatificationRow]:
     """Files not yet ratified, with the eight-week limit counted from the window deadline."""
-    if not is_coordination(user):
+    if not can(user, "ratification.record"):
         return []
     today = today or timezone.localdate()
     pending = (Proposal.objects.visible_to(user)

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from pic.access import SYSTEM
 from pic.models import User
 from proposals.models import Proposal
 
@@ -35,7 +36,7 @@ def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
         return None
-    letter = letter_issue(proposal=proposal, kind=kind, actor=None)
+    letter = letter_issue(proposal=proposal, kind=kind, actor=SYSTEM)
     return letter.pk if letter else None
 
 

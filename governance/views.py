@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from neighbourhoods.models import Invitation, is_coordination
-from neighbourhoods.permissions import CoordinationRequiredMixin
+from neighbourhoods.models import Invitation
 from neighbourhoods.services import invitation_create
+from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from pic.views import ActionView, error_messages
@@ -54,7 +54,7 @@ class CommitteeListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        staff = is_coordination(user)
+        staff = can(user, "committee.seat")
         context.update(
             committees=selectors.committee_list(user=user), is_staff=staff,
             seat_form=SeatForm() if staff else None,
@@ -62,7 +62,8 @@ class CommitteeListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class SeatView(CoordinationRequiredMixin, ServicePostView):
+class SeatView(ActionRequiredMixin, ServicePostView):
+    action = "committee.seat"
     form_class = SeatForm
 
     def perform(self, _target, form):
@@ -89,7 +90,9 @@ class SeatView(CoordinationRequiredMixin, ServicePostView):
         return reverse("governance:committee-list")
 
 
-class SeatEndView(CoordinationRequiredMixin, ServicePostView):
+class SeatEndView(ActionRequiredMixin, ServicePostView):
+    action = "committee.seat"
+
     def get_object(self):
         return get_object_or_404(CommitteeMember.objects.current().select_related("user"),
                                  pk=self.kwargs["pk"])
@@ -114,7 +117,8 @@ class MeetingListView(LoginRequiredMixin, ListView):
         return selectors.meeting_list(user=self.request.user)
 
 
-class MeetingCreateView(CoordinationRequiredMixin, FormView):
+class MeetingCreateView(ActionRequiredMixin, FormView):
+    action = "meeting.manage"
     template_name = "governance/meeting_form.html"
     form_class = MeetingForm
 
@@ -136,7 +140,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         meeting = selectors.meeting_get(user=user, pk=self.kwargs["pk"])
         members = selectors.committee_members(meeting=meeting)
-        staff = is_coordination(user)
+        staff = can(user, "meeting.manage", meeting)
         chair = any(m.is_chair and m.user_id == user.pk for m in members)
         present = {a.member_id for a in meeting.attendances.all()}
         context.update(
@@ -144,7 +148,7 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
             is_staff=staff, is_chair=chair,
             minutes=meeting.minutes.all(),
         )
-        if staff or chair:
+        if can(user, "attendance.record", meeting):
             context["attendance_form"] = AttendanceForm(
                 meeting=meeting, initial={"present": list(present)})
         if staff:
@@ -173,7 +177,9 @@ class MeetingAgendaView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class AgendaItemAddView(CoordinationRequiredMixin, ServicePostView):
+class AgendaItemAddView(ActionRequiredMixin, ServicePostView):
+    action = "meeting.manage"
+
     def get_object(self):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
@@ -197,7 +203,9 @@ class AttendanceView(ServicePostView):
     form_class = AttendanceForm
 
     def get_object(self):
-        return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+        meeting = selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+        ensure(self.request.user, "attendance.record", meeting)
+        return meeting
 
     def get_form_kwargs(self, meeting):
         return {"meeting": meeting}
@@ -211,7 +219,9 @@ class AttendanceView(ServicePostView):
         return reverse("governance:meeting-detail", args=[meeting.pk])
 
 
-class MinutesGenerateView(CoordinationRequiredMixin, ServicePostView):
+class MinutesGenerateView(ActionRequiredMixin, ServicePostView):
+    action = "meeting.manage"
+
     def get_object(self):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
@@ -257,14 +267,14 @@ class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
         rows = selectors.item_members(item=item)
         mine = next((row for row in rows if row.member.user_id == user.pk), None)
         chair = bool(mine and mine.member.is_chair)
-        staff = is_coordination(user)
         my_vote = None
         if mine is not None and mine.has_voted:
             my_vote = item.votes.filter(member=mine.member).values_list("choice", flat=True)[0]
         context.update(
             item=item, proposal=item.proposal,
             analysis=selectors.analysis_for(user=user, proposal=item.proposal),
-            mine=mine, my_vote=my_vote, is_chair=chair, can_close=chair or staff,
+            mine=mine, my_vote=my_vote, is_chair=chair,
+            can_close=can(user, "vote.close", item),
             rows=rows, voted_count=sum(1 for r in rows if r.has_voted and not r.recusal),
             eligible_count=sum(1 for r in rows if not r.recusal),
             vote_form=VoteForm(initial={"choice": my_vote}),
@@ -274,14 +284,19 @@ class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
 
 
 class ItemPostView(ServicePostView):
+    action = ""  # asked before the form is read: a refusal is a 403 with its reason
+
     def get_object(self):
-        return selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
+        item = selectors.item_get(user=self.request.user, pk=self.kwargs["pk"])
+        ensure(self.request.user, self.action, item)
+        return item
 
     def get_success_url(self, item):
         return reverse("governance:item-detail", args=[item.pk])
 
 
 class VoteView(ItemPostView):
+    action = "vote.cast"
     form_class = VoteForm
 
     def perform(self, item, form):
@@ -291,6 +306,7 @@ class VoteView(ItemPostView):
 
 
 class ConflictView(ItemPostView):
+    action = "recusal.declare"
     form_class = ConflictForm
 
     def perform(self, item, form):
@@ -302,6 +318,7 @@ class ConflictView(ItemPostView):
 class CloseItemView(ItemPostView):
     """Closing is final: a confirmation page shows the tally and takes the reasons."""
 
+    action = "vote.close"
     form_class, confirm = CloseItemForm, True
     confirm_template = "governance/item_close_confirm.html"
 
@@ -324,6 +341,7 @@ class CloseItemView(ItemPostView):
 
 
 class ReminderView(ItemPostView):
+    action = "vote.remind"
     confirm = True
 
     def confirmation(self, item):
@@ -347,9 +365,7 @@ class VotersPanelView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         item = selectors.item_get(user=user, pk=self.kwargs["pk"])
         rows = selectors.item_members(item=item)
-        if not (is_coordination(user) or any(r.member.is_chair and r.member.user_id == user.pk
-                                             for r in rows)):
-            raise PermissionDenied
+        ensure(user, "vote.close", item)
         context.update(item=item, rows=rows,
                        voted_count=sum(1 for r in rows if r.has_voted and not r.recusal),
                        eligible_count=sum(1 for r in rows if not r.recusal))
@@ -371,10 +387,10 @@ class AnalysisDetailView(LoginRequiredMixin, TemplateView):
         analysis = selectors.analysis_for(user=user, proposal=proposal)
         if analysis is None:
             if not (Proposal.objects.visible_to(user).filter(pk=proposal.pk).exists()
-                    and services.can_write_analysis(user, proposal)):
+                    and can(user, "analysis.write", proposal)):
                 raise Http404
         context.update(proposal=proposal, analysis=analysis,
-                       can_edit=services.can_write_analysis(user, proposal)
+                       can_edit=can(user, "analysis.write", proposal)
                        and proposal.status in selectors.UNDECIDED)
         return context
 
@@ -390,7 +406,7 @@ class AnalysisEditView(LoginRequiredMixin, FormView):
                 .select_related("neighbourhood", "stage", "initiative")
                 .prefetch_related("years"),
                 pk=kwargs["proposal_pk"])
-            if not services.can_write_analysis(request.user, self.proposal):
+            if not can(request.user, "analysis.write", self.proposal):
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -426,7 +442,8 @@ class AnalysisEditView(LoginRequiredMixin, FormView):
 # --- Ratification and letters ----------------------------------------------------------------
 
 
-class RatificationListView(CoordinationRequiredMixin, TemplateView):
+class RatificationListView(ActionRequiredMixin, TemplateView):
+    action = "ratification.record"
     template_name = "governance/ratification_list.html"
 
     def get_context_data(self, **kwargs):
@@ -440,13 +457,16 @@ class RatificationListView(CoordinationRequiredMixin, TemplateView):
         return context
 
 
-class DecisionView(CoordinationRequiredMixin, ServicePostView):
+class DecisionView(ActionRequiredMixin, ServicePostView):
+    action = "ratification.record"
     confirm = True
 
     def get_object(self):
-        return get_object_or_404(Proposal.objects.visible_to(self.request.user)
-                                 .select_related("neighbourhood", "stage"),
-                                 pk=self.kwargs["proposal_pk"])
+        proposal = get_object_or_404(Proposal.objects.visible_to(self.request.user)
+                                     .select_related("neighbourhood", "stage"),
+                                     pk=self.kwargs["proposal_pk"])
+        ensure(self.request.user, self.action, proposal)
+        return proposal
 
     def get_success_url(self, proposal):
         return reverse("governance:ratification-list")
@@ -478,6 +498,7 @@ class RatifyView(DecisionView):
 
 
 class RefusalLetterView(DecisionView):
+    action = "letter.issue"
     success_message = _("La lettre de refus part au quartier.")
 
     def confirmation(self, proposal):
@@ -491,7 +512,9 @@ class RefusalLetterView(DecisionView):
         services.refusal_letter_request(proposal=proposal, actor=self.request.user)
 
 
-class LetterRegenerateView(CoordinationRequiredMixin, ServicePostView):
+class LetterRegenerateView(ActionRequiredMixin, ServicePostView):
+    action = "letter.regenerate"
+
     def get_object(self):
         return get_object_or_404(DecisionLetter.objects.visible_to(self.request.user),
                                  pk=self.kwargs["pk"])
@@ -515,7 +538,7 @@ class LetterListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_staff"] = is_coordination(self.request.user)
+        context["is_staff"] = can(self.request.user, "letter.regenerate")
         return context
 
 

@@ -9,11 +9,11 @@ class NeighbourhoodsConfig(AppConfig):
     def ready(self) -> None:
         from pic.privacy import registry
 
-        from . import privacy
-        from .models import is_coordination
+        from . import (
+            access,  # noqa: F401 - registers the rules and role facts (pic.access)
+            privacy,
+        )
 
         registry.register_collector("neighbourhoods", privacy.collect)
         registry.register_anonymiser("neighbourhoods", privacy.anonymise)
         registry.register_purge("neighbourhoods", privacy.purge)
-        # The register of confidentiality incidents is kept by the coordination team.
-        registry.register_incident_register_access(is_coordination)

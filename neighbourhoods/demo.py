@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
+from pic.access import SYSTEM
 from pic.models import User
 
 from . import services
@@ -137,20 +138,20 @@ def seed() -> dict:
         )
 
     coordination = demo_user("coordination@example.org", "Isabelle Côté")
-    services.staff_role_grant(user=coordination, role=StaffRole.Role.COORDINATION, actor=None,
+    services.staff_role_grant(user=coordination, role=StaffRole.Role.COORDINATION, actor=SYSTEM,
                               organisation=organisations["Centraide"])
     for email, (full_name, followed) in ADVISORS.items():
         advisor = demo_user(email, full_name)
-        services.staff_role_grant(user=advisor, role=StaffRole.Role.ADVISOR, actor=None,
+        services.staff_role_grant(user=advisor, role=StaffRole.Role.ADVISOR, actor=SYSTEM,
                                   organisation=organisations["Centraide"])
         for name in followed:
             services.advisor_assign(advisor=advisor, neighbourhood=neighbourhoods[name],
-                                    actor=None)
+                                    actor=SYSTEM)
     for email, full_name, name, role in NEIGHBOURHOOD_PEOPLE:
         services.membership_create(user=demo_user(email, full_name),
-                                   neighbourhood=neighbourhoods[name], role=role, actor=None)
+                                   neighbourhood=neighbourhoods[name], role=role, actor=SYSTEM)
     partner = demo_user("partenaire.mcconnell@example.org", "Hélène Martin")
-    services.staff_role_grant(user=partner, role=StaffRole.Role.PARTNER, actor=None,
+    services.staff_role_grant(user=partner, role=StaffRole.Role.PARTNER, actor=SYSTEM,
                               organisation=organisations["McConnell"])
     return {"organisations": organisations, "neighbourhoods": neighbourhoods,
             "coordination": coordination}

@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-ACCESS_PERMISSION = "access_neighbourhood"
+from pic.access import roles_of
 
 
 class Organisation(models.Model):
@@ -38,16 +37,24 @@ class Organisation(models.Model):
 
 class NeighbourhoodQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NeighbourhoodQuerySet":
-        """The neighbourhoods whose files `user` may see: all for coordination staff, else those
-        the user holds the access permission on (granted by memberships and assignments)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if is_coordination(user):
-            return self.all()
-        granted = NeighbourhoodUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=ACCESS_PERMISSION
-        )
-        return self.filter(Exists(granted))
+        """The neighbourhoods whose files `user` may see: all for coordination staff (no filter),
+        else those of the user's active memberships and advisor assignments."""
+        scope = neighbourhood_scope(user, "pk")
+        return self.all() if scope is None else self.filter(scope)
+
+
+def neighbourhood_scope(user, path: str) -> Q | None:
+    """The filter "`path` is one of the user's neighbourhoods", as id subqueries an index
+    serves (`path IN (memberships) OR path IN (assignments)`); None means everything
+    (coordination staff); no user, nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if roles_of(user).coordination:
+        return None
+    memberships = Membership.objects.active().filter(user=user).values("neighbourhood_id")
+    assignments = AdvisorAssignment.objects.active().filter(advisor=user).values(
+        "neighbourhood_id")
+    return Q(**{f"{path}__in": memberships}) | Q(**{f"{path}__in": assignments})
 
 
 class Neighbourhood(models.Model):
@@ -71,20 +78,9 @@ class Neighbourhood(models.Model):
         verbose_name = _("quartier")
         verbose_name_plural = _("quartiers")
         ordering = ["name"]
-        permissions = [(ACCESS_PERMISSION, _("Accéder aux dossiers du quartier"))]
 
     def __str__(self) -> str:
         return self.name
-
-
-class NeighbourhoodUserObjectPermission(UserObjectPermissionBase):
-    """Direct foreign keys for guardian: fast, joinable `visible_to` queries."""
-
-    content_object = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE)
-
-
-class NeighbourhoodGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Neighbourhood, on_delete=models.CASCADE)
 
 
 class ActiveQuerySet(models.QuerySet):
@@ -188,23 +184,13 @@ class StaffRole(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-def has_staff_role(user, role: str) -> bool:
-    """Cached on the user object for the request."""
-    if not user.is_authenticated:
-        return False
-    cache = user.__dict__.setdefault("_pic_staff_roles", None)
-    if cache is None:
-        cache = set(StaffRole.objects.active().filter(user=user).values_list("role", flat=True))
-        user.__dict__["_pic_staff_roles"] = cache
-    return role in cache
-
-
 def is_coordination(user) -> bool:
-    return has_staff_role(user, StaffRole.Role.COORDINATION)
+    """Kept for callers by name (the MFA middleware): the role lookup of pic.access."""
+    return roles_of(user).coordination
 
 
 def is_advisor(user) -> bool:
-    return has_staff_role(user, StaffRole.Role.ADVISOR)
+    return roles_of(user).advisor
 
 
 class Invitation(models.Model):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pic.access import SYSTEM
 from pic.privacy.registry import Section
 from pic.privacy.services import value
 
@@ -44,13 +45,13 @@ def collect(user) -> list[Section]:
 def anonymise(user) -> dict[str, int]:
     counts = {"roles_ended": 0}
     for membership in Membership.objects.active().filter(user=user):
-        services.membership_end(membership=membership, actor=None)
+        services.membership_end(membership=membership, actor=SYSTEM)
         counts["roles_ended"] += 1
     for assignment in AdvisorAssignment.objects.active().filter(advisor=user):
-        services.advisor_unassign(assignment=assignment, actor=None)
+        services.advisor_unassign(assignment=assignment, actor=SYSTEM)
         counts["roles_ended"] += 1
     for role in StaffRole.objects.active().filter(user=user):
-        services.staff_role_end(staff_role=role, actor=None)
+        services.staff_role_end(staff_role=role, actor=SYSTEM)
         counts["roles_ended"] += 1
     invitations = Invitation.objects.filter(Q(accepted_by=user) | Q(email__iexact=user.email))
     counts["invitations_emptied"] = invitations.update(

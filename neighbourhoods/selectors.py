@@ -3,9 +3,10 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from pic.access import can
 from pic.models import AuditEvent, User
 
-from .models import AdvisorAssignment, Invitation, Membership, Neighbourhood, is_coordination
+from .models import AdvisorAssignment, Invitation, Membership, Neighbourhood
 
 
 def neighbourhood_list(*, user: User) -> QuerySet[Neighbourhood]:
@@ -51,7 +52,7 @@ def neighbourhoods_followed(*, user: User) -> QuerySet[Neighbourhood]:
 
 
 def invitation_list(*, user: User) -> QuerySet[Invitation]:
-    if not is_coordination(user):
+    if not can(user, "invitation.create"):
         return Invitation.objects.none()
     return Invitation.objects.select_related("neighbourhood", "organisation", "invited_by")
 
@@ -59,7 +60,7 @@ def invitation_list(*, user: User) -> QuerySet[Invitation]:
 def audit_event_list(*, user: User, content_type_id: int | None = None,
                      object_id: str | None = None, verb: str | None = None,
                      ) -> QuerySet[AuditEvent]:
-    if not is_coordination(user):
+    if not can(user, "audit.read"):
         return AuditEvent.objects.none()
     events = AuditEvent.objects.select_related("actor", "content_type")
     if content_type_id:

@@ -1,4 +1,5 @@
-"""Writes on tenants and access. Access (guardian permissions) changes only here."""
+"""Writes on tenants and access: memberships, advisor assignments and staff roles, the one
+source of neighbourhood access, change only here (and forget the person's cached roles)."""
 
 from collections.abc import Callable
 
@@ -11,59 +12,30 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from pic import outbox
+from pic.access import SYSTEM, ensure, forget_roles, person
 from pic.audit import audit
 from pic.models import User
 
 from .models import (
-    ACCESS_PERMISSION,
     AdvisorAssignment,
     Invitation,
     Membership,
     Neighbourhood,
     Organisation,
     StaffRole,
-    is_coordination,
 )
 
-PERM = f"neighbourhoods.{ACCESS_PERMISSION}"
 INVITATION_SALT = "pic.invitation"
-
-
-def ensure_coordination(actor: User | None) -> None:
-    """Coordination staff, or the system itself (actor None: commands and tasks)."""
-    if actor is not None and not is_coordination(actor):
-        raise PermissionDenied(_("Réservé à l'équipe de coordination PIC."))
-
-
-def _forget_cached_roles(user: User) -> None:
-    user.__dict__.pop("_pic_staff_roles", None)
-    user.__dict__.pop("_perm_cache", None)
-    user.__dict__.pop("_user_perm_cache", None)
-
-
-def _sync_access(user: User, neighbourhood: Neighbourhood) -> None:
-    """Grant the access permission while any active membership or assignment gives it."""
-    still_linked = (
-        Membership.objects.active().filter(user=user, neighbourhood=neighbourhood).exists()
-        or AdvisorAssignment.objects.active()
-        .filter(advisor=user, neighbourhood=neighbourhood)
-        .exists()
-    )
-    if still_linked:
-        assign_perm(PERM, user, neighbourhood)
-    else:
-        remove_perm(PERM, user, neighbourhood)
 
 
 @transaction.atomic
 def membership_create(
     *, user: User, neighbourhood: Neighbourhood, role: str = Membership.Role.MEMBER,
-    actor: User | None,
+    actor: User,
 ) -> Membership:
-    ensure_coordination(actor)
+    ensure(actor, "membership.manage", neighbourhood)
     membership = Membership.objects.active().filter(user=user, neighbourhood=neighbourhood).first()
     if membership is not None:
         if membership.role != role:
@@ -72,29 +44,28 @@ def membership_create(
             audit(actor, "membership.role_changed", membership, role=role)
         return membership
     membership = Membership.objects.create(user=user, neighbourhood=neighbourhood, role=role)
-    _sync_access(user, neighbourhood)
+    forget_roles(user)
     audit(actor, "membership.created", membership, neighbourhood=neighbourhood.slug, role=role)
     return membership
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, actor: User | None) -> Membership:
-    ensure_coordination(actor)
+def membership_end(*, membership: Membership, actor: User) -> Membership:
+    ensure(actor, "membership.manage", membership.neighbourhood_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.ended_at is not None:
         return membership
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
-    _sync_access(membership.user, membership.neighbourhood)
-    _forget_cached_roles(membership.user)
+    forget_roles(membership.user)
     audit(actor, "membership.ended", membership, neighbourhood=membership.neighbourhood.slug)
     return membership
 
 
 @transaction.atomic
-def advisor_assign(*, advisor: User, neighbourhood: Neighbourhood, actor: User | None
+def advisor_assign(*, advisor: User, neighbourhood: Neighbourhood, actor: User
                    ) -> AdvisorAssignment:
-    ensure_coordination(actor)
+    ensure(actor, "advisor.assign", neighbourhood)
     staff_role_grant(user=advisor, role=StaffRole.Role.ADVISOR, actor=actor)
     assignment = AdvisorAssignment.objects.active().filter(
         advisor=advisor, neighbourhood=neighbourhood
@@ -102,56 +73,56 @@ def advisor_assign(*, advisor: User, neighbourhood: Neighbourhood, actor: User |
     if assignment is not None:
         return assignment
     assignment = AdvisorAssignment.objects.create(advisor=advisor, neighbourhood=neighbourhood)
-    _sync_access(advisor, neighbourhood)
+    forget_roles(advisor)
     audit(actor, "advisor.assigned", assignment, neighbourhood=neighbourhood.slug)
     return assignment
 
 
 @transaction.atomic
-def advisor_unassign(*, assignment: AdvisorAssignment, actor: User | None) -> AdvisorAssignment:
-    ensure_coordination(actor)
+def advisor_unassign(*, assignment: AdvisorAssignment, actor: User) -> AdvisorAssignment:
+    ensure(actor, "advisor.assign", assignment.neighbourhood_id)
     assignment = AdvisorAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_at is not None:
         return assignment
     assignment.ended_at = timezone.now()
     assignment.save(update_fields=["ended_at"])
-    _sync_access(assignment.advisor, assignment.neighbourhood)
+    forget_roles(assignment.advisor)
     audit(actor, "advisor.unassigned", assignment, neighbourhood=assignment.neighbourhood.slug)
     return assignment
 
 
 @transaction.atomic
 def staff_role_grant(
-    *, user: User, role: str, actor: User | None, organisation: Organisation | None = None
+    *, user: User, role: str, actor: User, organisation: Organisation | None = None
 ) -> StaffRole:
-    ensure_coordination(actor)
+    ensure(actor, "staff_role.grant")
     existing = StaffRole.objects.active().filter(user=user, role=role).first()
     if existing is not None:
         return existing
     staff_role = StaffRole.objects.create(user=user, role=role, organisation=organisation)
-    _forget_cached_roles(user)
+    forget_roles(user)
     audit(actor, "staff_role.granted", staff_role, role=role)
     return staff_role
 
 
 @transaction.atomic
-def staff_role_end(*, staff_role: StaffRole, actor: User | None) -> StaffRole:
-    ensure_coordination(actor)
+def staff_role_end(*, staff_role: StaffRole, actor: User) -> StaffRole:
+    ensure(actor, "staff_role.grant")
     staff_role = StaffRole.objects.select_for_update().get(pk=staff_role.pk)
     if staff_role.ended_at is None:
         staff_role.ended_at = timezone.now()
         staff_role.save(update_fields=["ended_at"])
-        _forget_cached_roles(staff_role.user)
+        forget_roles(staff_role.user)
         audit(actor, "staff_role.ended", staff_role, role=staff_role.role)
     return staff_role
 
 
 @transaction.atomic
 def organisation_recusal_set(*, organisation: Organisation, recused: bool,
-                             actor: User | None) -> Organisation:
+                             actor: User) -> Organisation:
     """Whether the organisation's delegates withdraw from investment decisions (the CMTQ): a
     governance fact, changed here only (never by an import), with its audit event."""
-    ensure_coordination(actor)
+    ensure(actor, "organisation.recusal_set", organisation)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.recused_from_investment_decisions != recused:
         before = organisation.recused_from_investment_decisions
@@ -165,7 +136,7 @@ def organisation_recusal_set(*, organisation: Organisation, recused: bool,
 # Invitations -----------------------------------------------------------------------------------
 
 # A higher layer registers how to seat someone for its own kind of invitation (e.g. governance
-# for committee seats): acceptor(invitation, user, actor) -> None.
+# for committee seats): acceptor(invitation, user) -> None; it acts as SYSTEM.
 _ACCEPTORS: dict[str, Callable[[Invitation, User], None]] = {}
 
 
@@ -178,17 +149,18 @@ def _accept_builtin(invitation: Invitation, user: User) -> None:
     if invitation.kind in (kind.NEIGHBOURHOOD_COORDINATOR, kind.NEIGHBOURHOOD_MEMBER):
         role = (Membership.Role.COORDINATOR if invitation.kind == kind.NEIGHBOURHOOD_COORDINATOR
                 else Membership.Role.MEMBER)
-        membership_create(user=user, neighbourhood=invitation.neighbourhood, role=role, actor=None)
+        membership_create(user=user, neighbourhood=invitation.neighbourhood, role=role,
+                          actor=SYSTEM)
     elif invitation.kind == kind.ADVISOR:
-        staff_role_grant(user=user, role=StaffRole.Role.ADVISOR, actor=None,
+        staff_role_grant(user=user, role=StaffRole.Role.ADVISOR, actor=SYSTEM,
                          organisation=invitation.organisation)
         if invitation.neighbourhood is not None:
-            advisor_assign(advisor=user, neighbourhood=invitation.neighbourhood, actor=None)
+            advisor_assign(advisor=user, neighbourhood=invitation.neighbourhood, actor=SYSTEM)
     elif invitation.kind == kind.COORDINATION:
-        staff_role_grant(user=user, role=StaffRole.Role.COORDINATION, actor=None,
+        staff_role_grant(user=user, role=StaffRole.Role.COORDINATION, actor=SYSTEM,
                          organisation=invitation.organisation)
     elif invitation.kind == kind.PARTNER:
-        staff_role_grant(user=user, role=StaffRole.Role.PARTNER, actor=None,
+        staff_role_grant(user=user, role=StaffRole.Role.PARTNER, actor=SYSTEM,
                          organisation=invitation.organisation)
     else:
         raise ValidationError(_("Ce type d'invitation n'est pas pris en charge."))
@@ -216,11 +188,11 @@ def invitation_from_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_create(
-    *, email: str, kind: str, actor: User | None, full_name: str = "",
+    *, email: str, kind: str, actor: User, full_name: str = "",
     neighbourhood: Neighbourhood | None = None, organisation: Organisation | None = None,
     target: dict | None = None, base_url: str = "",
 ) -> Invitation:
-    ensure_coordination(actor)
+    ensure(actor, "invitation.create")
     email = email.strip().lower()
     errors = {}
     if kind in (Invitation.Kind.NEIGHBOURHOOD_COORDINATOR, Invitation.Kind.NEIGHBOURHOOD_MEMBER):
@@ -232,7 +204,7 @@ def invitation_create(
         raise ValidationError(errors)
     invitation = Invitation.objects.create(
         email=email, full_name=full_name, kind=kind, neighbourhood=neighbourhood,
-        organisation=organisation, target=target or {}, invited_by=actor,
+        organisation=organisation, target=target or {}, invited_by=person(actor),
     )
     audit(actor, "invitation.created", invitation, email=email, kind=kind)
     from .tasks import send_invitation_email
@@ -281,7 +253,7 @@ def _seat(invitation: Invitation, user: User) -> None:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    _forget_cached_roles(user)
+    forget_roles(user)
     audit(user, "invitation.accepted", invitation, kind=invitation.kind)
 
 
@@ -322,8 +294,8 @@ def invitation_accept_existing(*, invitation: Invitation, actor: User) -> User:
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, actor: User | None) -> Invitation:
-    ensure_coordination(actor)
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+    ensure(actor, "invitation.revoke")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,26 +12,19 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from pic import audit_labels, health, outbox
+from pic.access import ActionRequiredMixin
 from pic.forms import apply_validation_error
 
 from . import selectors, services
 from .forms import AcceptInvitationForm, InvitationForm
-from .models import AdvisorAssignment, Membership, is_advisor, is_coordination
-from .permissions import CoordinationRequiredMixin
+from .models import AdvisorAssignment, Membership
 
 
-class FollowerRequiredMixin(LoginRequiredMixin):
-    """Pages over every followed neighbourhood (the list of neighbourhoods): coordination
-    staff and advisors only; committee members, partners and neighbourhood people get 403."""
+class NeighbourhoodListView(ActionRequiredMixin, ListView):
+    """Every followed neighbourhood: coordination staff and advisors only; committee members,
+    partners and neighbourhood people get 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (is_coordination(request.user)
-                                                  or is_advisor(request.user)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class NeighbourhoodListView(FollowerRequiredMixin, ListView):
+    action = "neighbourhood.list"
     template_name = "neighbourhoods/neighbourhood_list.html"
     context_object_name = "neighbourhoods"
 
@@ -50,7 +43,9 @@ class NeighbourhoodDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class MembershipEndView(CoordinationRequiredMixin, View):
+class MembershipEndView(ActionRequiredMixin, View):
+    action = "membership.manage"
+
     def post(self, request, pk):
         membership = get_object_or_404(Membership.objects.active().select_related(
             "user", "neighbourhood"), pk=pk)
@@ -60,7 +55,9 @@ class MembershipEndView(CoordinationRequiredMixin, View):
         return redirect("neighbourhoods:neighbourhood-detail", slug=membership.neighbourhood.slug)
 
 
-class AdvisorUnassignView(CoordinationRequiredMixin, View):
+class AdvisorUnassignView(ActionRequiredMixin, View):
+    action = "advisor.assign"
+
     def post(self, request, pk):
         assignment = get_object_or_404(AdvisorAssignment.objects.active().select_related(
             "advisor", "neighbourhood"), pk=pk)
@@ -70,7 +67,8 @@ class AdvisorUnassignView(CoordinationRequiredMixin, View):
         return redirect("neighbourhoods:neighbourhood-detail", slug=assignment.neighbourhood.slug)
 
 
-class InvitationListView(CoordinationRequiredMixin, ListView):
+class InvitationListView(ActionRequiredMixin, ListView):
+    action = "invitation.create"
     template_name = "neighbourhoods/invitation_list.html"
     context_object_name = "invitations"
     paginate_by = 50
@@ -79,7 +77,8 @@ class InvitationListView(CoordinationRequiredMixin, ListView):
         return selectors.invitation_list(user=self.request.user)
 
 
-class InvitationCreateView(CoordinationRequiredMixin, FormView):
+class InvitationCreateView(ActionRequiredMixin, FormView):
+    action = "invitation.create"
     template_name = "neighbourhoods/invitation_form.html"
     form_class = InvitationForm
 
@@ -104,7 +103,8 @@ class InvitationCreateView(CoordinationRequiredMixin, FormView):
         return redirect("neighbourhoods:invitation-list")
 
 
-class InvitationRevokeView(CoordinationRequiredMixin, View):
+class InvitationRevokeView(ActionRequiredMixin, View):
+    action = "invitation.revoke"
     def post(self, request, pk):
         invitation = get_object_or_404(selectors.invitation_list(user=request.user), pk=pk)
         services.invitation_revoke(invitation=invitation, actor=request.user)
@@ -164,7 +164,8 @@ class InvitationAcceptView(View):
         return render(request, self.template_name, {"form": form, "invitation": self.invitation})
 
 
-class AuditLogView(CoordinationRequiredMixin, ListView):
+class AuditLogView(ActionRequiredMixin, ListView):
+    action = "audit.read"
     template_name = "neighbourhoods/audit_log.html"
     context_object_name = "events"
     paginate_by = 50
@@ -193,9 +194,11 @@ class AuditLogView(CoordinationRequiredMixin, ListView):
         return context
 
 
-class HealthPageView(CoordinationRequiredMixin, TemplateView):
+class HealthPageView(ActionRequiredMixin, TemplateView):
     """Coordination staff: the /health/ checks in words, and the outbox rows stuck for more
     than 15 minutes (emails and letters that wait for the broker or a worker)."""
+
+    action = "coordination.page"
 
     template_name = "neighbourhoods/health.html"
     shown = 100

@@ -1,42 +1,46 @@
-"""Who may act on a neighbourhood's file (one answer: a bool; services raise)."""
+"""The rules of the proposals' actions (pic.access for the vocabulary): who the person is to
+the neighbourhood's file. Whether the proposal's state allows the action is workflow.py's."""
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from neighbourhoods.access import (
+    COORDINATION_ONLY,
+    FILE_ONLY,
+    FOLLOWERS_ONLY,
+    MEMBERS_ONLY,
+    advisor_of,
+    coordination,
+    follower,
+    member,
+    member_or_follower,
+)
+from pic import access
 
-from neighbourhoods.models import AdvisorAssignment, Membership, is_coordination
-from pic.models import User
+# The table de quartier writes its own file. Every write needs membership: a read grant on
+# one initiative never gives one.
+access.register_all(
+    ["proposal.create", "proposal.edit", "proposal.submit", "proposal.resubmit",
+     "proposal.withdraw", "initiative.create", "letter_of_intent.submit"],
+    member, MEMBERS_ONLY)
+
+# The neighbourhood's advisor and coordination staff follow it.
+access.register_all(
+    ["proposal.start_analysis", "proposal.request_changes", "letter_of_intent.acknowledge"],
+    follower, FOLLOWERS_ONLY)
+
+# Either side records an exchange, and sees the whole file (not only what a grant opens).
+access.register_all(["contact.record", "proposal.view_file"], member_or_follower, FILE_ONLY)
+
+# Decisions: the committee's vote and the ratifying body's act (the system calls them), and
+# the coordination team's follow-through; the program's set-up; one-person read grants.
+access.register_all(
+    ["proposal.recommend", "proposal.not_recommend", "proposal.ratify",
+     "proposal.mark_letter_sent", "program.edit", "window.extend", "initiative.grant_read"],
+    coordination, COORDINATION_ONLY)
 
 
-def is_member_of(user: User | None, neighbourhood_id: int) -> bool:
-    return bool(user and user.is_authenticated and Membership.objects.active().filter(
-        user=user, neighbourhood_id=neighbourhood_id).exists())
+# Names other modules call: they ask the same facts (a person, never the system).
+def is_member_of(user, neighbourhood_id: int) -> bool:
+    return member(access.roles_of(user), neighbourhood_id)
 
 
-def is_advisor_of(user: User | None, neighbourhood_id: int) -> bool:
-    return bool(user and user.is_authenticated and AdvisorAssignment.objects.active().filter(
-        advisor=user, neighbourhood_id=neighbourhood_id).exists())
-
-
-def ensure_member(actor: User | None, neighbourhood_id: int) -> None:
-    """A member of the neighbourhood's table, or the system (actor None)."""
-    if actor is not None and not is_member_of(actor, neighbourhood_id):
-        raise PermissionDenied(_("Réservé aux membres de la table de quartier."))
-
-
-def ensure_advisor_or_coordination(actor: User | None, neighbourhood_id: int) -> None:
-    if actor is not None and not (is_coordination(actor)
-                                  or is_advisor_of(actor, neighbourhood_id)):
-        raise PermissionDenied(_("Réservé au conseiller·ère du quartier et à l'équipe de "
-                                 "coordination PIC."))
-
-
-def ensure_member_or_followers(actor: User | None, neighbourhood_id: int) -> None:
-    """Members, the neighbourhood's advisor, coordination staff, or the system."""
-    if actor is not None and not (is_coordination(actor) or is_member_of(actor, neighbourhood_id)
-                                  or is_advisor_of(actor, neighbourhood_id)):
-        raise PermissionDenied(_("Vous n'avez pas accès à ce dossier."))
-
-
-def ensure_coordination(actor: User | None) -> None:
-    if actor is not None and not is_coordination(actor):
-        raise PermissionDenied(_("Réservé à l'équipe de coordination PIC."))
+def is_advisor_of(user, neighbourhood_id: int) -> bool:
+    return advisor_of(access.roles_of(user), neighbourhood_id)

@@ -12,3 +12,4 @@ class ProposalsConfig(AppConfig):
         from . import privacy
 
         registry.register_collector("proposals", privacy.collect)
+        from . import access  # noqa: F401 - registers the rules (pic.access)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from neighbourhoods.models import AdvisorAssignment, Neighbourhood
+from pic.access import SYSTEM
 from pic.models import User
 from pic.pdf import html_to_pdf
 
@@ -242,7 +243,7 @@ def evidence_for(label: str, neighbourhood: Neighbourhood) -> str:
     return f"La table de {neighbourhood.name} a présenté les pièces à son assemblée."
 
 
-def _fill(proposal: Proposal, actor: User | None, amounts: list[int], *, change: str,
+def _fill(proposal: Proposal, actor: User, amounts: list[int], *, change: str,
           justification: str = "", capacity: int = 5000) -> None:
     evidence = {item.pk: evidence_for(item.label, proposal.neighbourhood)
                 for item in proposal.stage.prerequisites.all()}
@@ -384,7 +385,7 @@ def seed(tenants: dict, decisions: Decisions) -> dict:
     centre = _user("conseillere.centre@example.org")
 
     def story(name, member_email, advisor):
-        member = _user(member_email) if member_email else None
+        member = _user(member_email) if member_email else SYSTEM  # no account: the system
         return Story(program, stages, neighbourhoods[name], member, advisor, coordination,
                      decisions)
 
@@ -559,7 +560,7 @@ def seed_followed_files(program: Program, stages: dict[int, Stage],
             sent = met + datetime.timedelta(days=14)  # before the 15 October deadline
             letter = services.letter_of_intent_submit(
                 neighbourhood=neighbourhood, program=program, desired_change=change,
-                target_stage=stages[stage], actor=None, now=at(sent))
+                target_stage=stages[stage], actor=SYSTEM, now=at(sent))
             services.letter_of_intent_acknowledge(letter=letter, actor=advisor,
                                                   now=at(sent + datetime.timedelta(days=3)))
 

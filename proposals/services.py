@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from neighbourhoods.models import Neighbourhood
+from pic.access import ensure, person
 from pic.audit import audit
 from pic.formatting import format_date
 from pic.models import User
@@ -45,10 +46,10 @@ TEXT_FIELDS = ("title", "summary", "vision", "duration_justification", "edi", *C
 
 
 @transaction.atomic
-def program_config_save(*, instance: models.Model, actor: User | None,
+def program_config_save(*, instance: models.Model, actor: User,
                         m2m: dict | None = None) -> models.Model:
     """Create or change a program, stage, prerequisite or window (coordination staff)."""
-    access.ensure_coordination(actor)
+    ensure(actor, "program.edit")
     if not isinstance(instance, Program | Stage | Window) and \
             instance._meta.model_name != "prerequisiteitem":
         raise PermissionDenied
@@ -64,10 +65,10 @@ def program_config_save(*, instance: models.Model, actor: User | None,
 @transaction.atomic
 def window_extension_grant(*, window: Window, neighbourhood: Neighbourhood,
                            new_deadline: datetime.date, reason: str,
-                           actor: User | None) -> WindowExtension:
+                           actor: User) -> WindowExtension:
     """One neighbourhood, one window: a later deadline, with its reason (granting again moves
     it)."""
-    access.ensure_coordination(actor)
+    ensure(actor, "window.extend", neighbourhood)
     if new_deadline <= window.deadline:
         raise ValidationError({"new_deadline": _(
             "La nouvelle date limite doit suivre celle de la période (%(d)s).")
@@ -89,9 +90,9 @@ def window_extension_grant(*, window: Window, neighbourhood: Neighbourhood,
 
 @transaction.atomic
 def letter_of_intent_submit(*, neighbourhood: Neighbourhood, program: Program,
-                            desired_change: str, target_stage: Stage, actor: User | None,
+                            desired_change: str, target_stage: Stage, actor: User,
                             now: datetime.datetime | None = None) -> LetterOfIntent:
-    access.ensure_member(actor, neighbourhood.pk)
+    ensure(actor, "letter_of_intent.submit", neighbourhood)
     deadline = program.letter_of_intent_deadline
     if deadline and not rules.window_is_open(deadline=deadline, now=now or timezone.now()):
         raise ValidationError(_("La date limite des lettres d'intention (%(d)s, 23 h 59, heure "
@@ -103,21 +104,21 @@ def letter_of_intent_submit(*, neighbourhood: Neighbourhood, program: Program,
     letter = LetterOfIntent.objects.create(
         neighbourhood=neighbourhood, program=program, desired_change=desired_change.strip(),
         target_stage=target_stage, submitted_at=now or timezone.now(),
-        submitted_by=actor if actor else None,
+        submitted_by=person(actor),
     )
     audit(actor, "letter_of_intent.submitted", letter, stage=target_stage.number)
     return letter
 
 
 @transaction.atomic
-def letter_of_intent_acknowledge(*, letter: LetterOfIntent, actor: User | None,
+def letter_of_intent_acknowledge(*, letter: LetterOfIntent, actor: User,
                                  now: datetime.datetime | None = None) -> LetterOfIntent:
     letter = LetterOfIntent.objects.select_for_update().get(pk=letter.pk)
-    access.ensure_advisor_or_coordination(actor, letter.neighbourhood_id)
+    ensure(actor, "letter_of_intent.acknowledge", letter)
     if letter.acknowledged_at:
         return letter
     letter.acknowledged_at = now or timezone.now()
-    letter.acknowledged_by = actor
+    letter.acknowledged_by = person(actor)
     letter.save(update_fields=["acknowledged_at", "acknowledged_by"])
     audit(actor, "letter_of_intent.acknowledged", letter)
     return letter
@@ -125,21 +126,21 @@ def letter_of_intent_acknowledge(*, letter: LetterOfIntent, actor: User | None,
 
 @transaction.atomic
 def contact_record(*, neighbourhood: Neighbourhood, date: datetime.date, kind: str,
-                   summary: str, actor: User | None, advisor: User | None = None,
+                   summary: str, actor: User, advisor: User | None = None,
                    initiative: Initiative | None = None) -> Contact:
     """The advisor (or the neighbourhood) records a contact in the file."""
-    access.ensure_member_or_followers(actor, neighbourhood.pk)
+    ensure(actor, "contact.record", neighbourhood)
     if initiative is not None and initiative.neighbourhood_id != neighbourhood.pk:
         raise ValidationError({"initiative": _("Cette initiative n'est pas celle du quartier.")})
     if date > timezone.localdate():
         raise ValidationError({"date": _("Un échange se consigne une fois qui a eu lieu.")})
     if not summary.strip():
         raise ValidationError({"summary": _("Résumez l'échange.")})
-    if advisor is None and actor is not None and access.is_advisor_of(actor, neighbourhood.pk):
+    if advisor is None and access.is_advisor_of(actor, neighbourhood.pk):
         advisor = actor
     contact = Contact.objects.create(
         neighbourhood=neighbourhood, initiative=initiative, advisor=advisor, date=date,
-        kind=kind, summary=summary.strip(), recorded_by=actor,
+        kind=kind, summary=summary.strip(), recorded_by=person(actor),
     )
     audit(actor, "contact.recorded", contact, kind=kind, date=date.isoformat())
     return contact
@@ -147,9 +148,9 @@ def contact_record(*, neighbourhood: Neighbourhood, date: datetime.date, kind: s
 
 @transaction.atomic
 def initiative_create(*, neighbourhood: Neighbourhood, program: Program, title: str,
-                      desired_change: str, actor: User | None,
+                      desired_change: str, actor: User,
                       now: datetime.datetime | None = None) -> Initiative:
-    access.ensure_member(actor, neighbourhood.pk)
+    ensure(actor, "initiative.create", neighbourhood)
     initiative = Initiative.objects.create(
         neighbourhood=neighbourhood, program=program, title=title.strip(),
         desired_change=desired_change.strip(), created_at=now or timezone.now(),
@@ -166,10 +167,10 @@ def _has_initiative_read(user: User, initiative: Initiative) -> bool:
 
 @transaction.atomic
 def initiative_access_grant(*, initiative: Initiative, user: User,
-                            actor: User | None) -> Initiative:
+                            actor: User) -> Initiative:
     """Read access to one initiative, its proposals and their documents (e.g. an external
     evaluator); never a write: those require membership of the table."""
-    access.ensure_coordination(actor)
+    ensure(actor, "initiative.grant_read", initiative)
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if not user.is_active:
         raise ValidationError({"email": _("Ce compte est désactivé.")})
@@ -182,8 +183,8 @@ def initiative_access_grant(*, initiative: Initiative, user: User,
 
 @transaction.atomic
 def initiative_access_revoke(*, initiative: Initiative, user: User,
-                             actor: User | None) -> Initiative:
-    access.ensure_coordination(actor)
+                             actor: User) -> Initiative:
+    ensure(actor, "initiative.grant_read", initiative)
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if not _has_initiative_read(user, initiative):
         return initiative
@@ -193,31 +194,31 @@ def initiative_access_revoke(*, initiative: Initiative, user: User,
 
 
 @transaction.atomic
-def proposal_create(*, initiative: Initiative, stage: Stage, title: str, actor: User | None,
+def proposal_create(*, initiative: Initiative, stage: Stage, title: str, actor: User,
                     now: datetime.datetime | None = None) -> Proposal:
     """A new draft for one stage of the initiative (rules are checked at submission)."""
-    access.ensure_member(actor, initiative.neighbourhood_id)
+    ensure(actor, "proposal.create", initiative)
     if stage.program_id != initiative.program_id:
         raise ValidationError({"stage": _("Cette étape n'est pas celle du programme de "
                                           "l'initiative.")})
     proposal = Proposal.objects.create(
         neighbourhood_id=initiative.neighbourhood_id, initiative=initiative, stage=stage,
         title=title.strip() or initiative.title, duration_years=stage.normal_duration_years,
-        created_by=actor, created_at=now or timezone.now(),
+        created_by=person(actor), created_at=now or timezone.now(),
     )
     audit(actor, "proposal.created", proposal, stage=stage.number)
     return proposal
 
 
-def _ensure_editable(proposal: Proposal, actor: User | None) -> None:
-    access.ensure_member(actor, proposal.neighbourhood_id)
+def _ensure_editable(proposal: Proposal, actor: User) -> None:
+    ensure(actor, "proposal.edit", proposal)
     if proposal.status not in EDITABLE_STATES:
         raise ValidationError(_("La proposition est « %(status)s » : elle ne se modifie plus.")
                               % {"status": proposal.get_status_display()})
 
 
 @transaction.atomic
-def proposal_save_draft(*, proposal: Proposal, actor: User | None, data: dict) -> Proposal:
+def proposal_save_draft(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
     """Save what the neighbourhood typed, whatever its completeness: only the keys present in
     `data` change. Keys: the text fields, duration_years, capacity_building_amount,
     years {number: Decimal | None}, evidence {item_id: text},
@@ -258,7 +259,7 @@ def proposal_save_draft(*, proposal: Proposal, actor: User | None, data: dict) -
 
 
 @transaction.atomic
-def document_upload(*, proposal: Proposal, upload: UploadedFile, actor: User | None,
+def document_upload(*, proposal: Proposal, upload: UploadedFile, actor: User,
                     prerequisite_id: int | None = None) -> ProposalDocument:
     proposal = (Proposal.objects.select_for_update(of=("self",)).select_related("stage")
                 .get(pk=proposal.pk))
@@ -271,14 +272,14 @@ def document_upload(*, proposal: Proposal, upload: UploadedFile, actor: User | N
     document = ProposalDocument.objects.create(
         proposal=proposal, prerequisite_id=prerequisite_id or None, file=upload,
         original_name=original, content_type=content_type, size=upload.size,
-        uploaded_by=actor,
+        uploaded_by=person(actor),
     )
     audit(actor, "proposal.document_uploaded", proposal, document=document.pk, name=original)
     return document
 
 
 @transaction.atomic
-def document_delete(*, document: ProposalDocument, actor: User | None) -> None:
+def document_delete(*, document: ProposalDocument, actor: User) -> None:
     proposal = Proposal.objects.select_for_update().get(pk=document.proposal_id)
     _ensure_editable(proposal, actor)
     name, storage, path = document.original_name, document.file.storage, document.file.name

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from pic.access import person
 from pic.models import User
 
 from .models import CI_CONDITIONS, Proposal, ProposalVersion
@@ -40,13 +41,13 @@ def proposal_snapshot(proposal: Proposal) -> dict:
     }
 
 
-def version_freeze(*, proposal: Proposal, actor: User | None,
+def version_freeze(*, proposal: Proposal, actor: User,
                    now: datetime.datetime) -> ProposalVersion:
     """Called inside the (re)submission transaction, the proposal row locked."""
     last = proposal.versions.aggregate(top=Max("number"))["top"] or 0
     return ProposalVersion.objects.create(
         proposal=proposal, number=last + 1, snapshot=proposal_snapshot(proposal),
-        created_at=now, created_by=actor if actor and actor.is_authenticated else None,
+        created_at=now, created_by=person(actor),
     )
 
 

@@ -3,9 +3,8 @@
 
 Nothing else writes `Proposal.status`. Every function locks the row, checks who acts, checks
 the transition against the table, writes, audits, and defers side effects to the commit.
-Actor None is the system (governance after a committee vote, commands, tasks, the demo).
-Recommending (or not) and ratifying take the agenda item or the ratification as proof: only
-`governance.services.item_close` and `ratification_record` have one to give.
+The system (governance after a committee vote, commands, tasks, the demo) acts as
+pic.access.SYSTEM; who may do a transition is the rule of its action "proposal.<name>".
 """
 
 import datetime
@@ -15,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from pic import outbox
+from pic.access import ensure
 from pic.models import User
 from pic.workflow import IllegalTransition, WrongRoad, changes_requested
 
-from . import access, rules
+from . import rules
 from .models import Proposal
 from .states import EDITABLE_STATES, MACHINE, TRANSITIONS, allowed_transitions
 from .versions import version_freeze
@@ -29,16 +29,9 @@ __all__ = ["EDITABLE_STATES", "TRANSITIONS", "IllegalTransition", "WrongRoad",
 S = Proposal.Status
 
 
-def _member(actor: User | None):
-    return lambda proposal: access.ensure_member(actor, proposal.neighbourhood_id)
-
-
-def _follower(actor: User | None):
-    return lambda proposal: access.ensure_advisor_or_coordination(actor, proposal.neighbourhood_id)
-
-
-def _coordination(actor: User | None):
-    return lambda _proposal: access.ensure_coordination(actor)
+def _may(actor: User, transition: str):
+    """Who may: the rule of the action "proposal.<transition>" (pic.access)."""
+    return lambda proposal: ensure(actor, f"proposal.{transition}", proposal)
 
 
 def _send_receipt_on_commit(version_id: int) -> None:
@@ -48,7 +41,7 @@ def _send_receipt_on_commit(version_id: int) -> None:
 
 
 @transaction.atomic
-def proposal_submit(*, proposal: Proposal, actor: User | None,
+def proposal_submit(*, proposal: Proposal, actor: User,
                     now: datetime.datetime | None = None) -> Proposal:
     """Submit a draft: every rule must pass; freezes version 1 (or the next) and emails a
     receipt. `now` defaults to the server time (the demo replays past windows with it)."""
@@ -63,7 +56,7 @@ def proposal_submit(*, proposal: Proposal, actor: User | None,
         locked.submitted_at = now
         return {"window": locked.window_id}
 
-    proposal, moved = MACHINE.move(proposal, "submit", actor=actor, ensure=_member(actor),
+    proposal, moved = MACHINE.move(proposal, "submit", actor=actor, ensure=_may(actor, "submit"),
                                    prepare=prepare, fields=["window", "submitted_at"])
     if moved:
         version = version_freeze(proposal=proposal, actor=actor, now=now)
@@ -72,20 +65,21 @@ def proposal_submit(*, proposal: Proposal, actor: User | None,
 
 
 @transaction.atomic
-def proposal_start_analysis(*, proposal: Proposal, actor: User | None) -> Proposal:
-    return MACHINE.move(proposal, "start_analysis", actor=actor, ensure=_follower(actor),
-                        fields=[])[0]
+def proposal_start_analysis(*, proposal: Proposal, actor: User) -> Proposal:
+    return MACHINE.move(proposal, "start_analysis", actor=actor,
+                        ensure=_may(actor, "start_analysis"), fields=[])[0]
 
 
 @transaction.atomic
-def proposal_request_changes(*, proposal: Proposal, actor: User | None,
+def proposal_request_changes(*, proposal: Proposal, actor: User,
                              message: str = "") -> Proposal:
-    return MACHINE.move(proposal, "request_changes", actor=actor, ensure=_follower(actor),
+    return MACHINE.move(proposal, "request_changes", actor=actor,
+                        ensure=_may(actor, "request_changes"),
                         prepare=changes_requested(message), fields=["changes_requested_note"])[0]
 
 
 @transaction.atomic
-def proposal_resubmit(*, proposal: Proposal, actor: User | None,
+def proposal_resubmit(*, proposal: Proposal, actor: User,
                       now: datetime.datetime | None = None) -> Proposal:
     """Resubmit after changes were requested: every rule but the window (the proposal keeps the
     window it came in); freezes the next version and emails a receipt."""
@@ -96,8 +90,8 @@ def proposal_resubmit(*, proposal: Proposal, actor: User | None,
         if errors:
             raise ValidationError(errors)
 
-    proposal, moved = MACHINE.move(proposal, "resubmit", actor=actor, ensure=_member(actor),
-                                   prepare=prepare, fields=[])
+    proposal, moved = MACHINE.move(proposal, "resubmit", actor=actor,
+                                   ensure=_may(actor, "resubmit"), prepare=prepare, fields=[])
     if moved:
         version = version_freeze(proposal=proposal, actor=actor, now=now)
         _send_receipt_on_commit(version.pk)
@@ -105,38 +99,39 @@ def proposal_resubmit(*, proposal: Proposal, actor: User | None,
 
 
 @transaction.atomic
-def proposal_recommend(*, proposal: Proposal, agenda_item, actor: User | None) -> Proposal:
+def proposal_recommend(*, proposal: Proposal, agenda_item, actor: User) -> Proposal:
     """The committee recommends the allocation: only `governance.services.item_close` calls
     this, with the agenda item whose vote it is closing."""
-    return MACHINE.move(proposal, "recommend", actor=actor, ensure=_coordination(actor),
+    return MACHINE.move(proposal, "recommend", actor=actor, ensure=_may(actor, "recommend"),
                         via=agenda_item, fields=[], agenda_item=agenda_item)[0]
 
 
 @transaction.atomic
-def proposal_not_recommend(*, proposal: Proposal, agenda_item, actor: User | None) -> Proposal:
+def proposal_not_recommend(*, proposal: Proposal, agenda_item, actor: User) -> Proposal:
     """The committee does not recommend: only `governance.services.item_close` calls this."""
-    return MACHINE.move(proposal, "not_recommend", actor=actor, ensure=_coordination(actor),
+    return MACHINE.move(proposal, "not_recommend", actor=actor, ensure=_may(actor, "not_recommend"),
                         via=agenda_item, fields=[], agenda_item=agenda_item)[0]
 
 
 @transaction.atomic
-def proposal_ratify(*, proposal: Proposal, ratification, actor: User | None) -> Proposal:
+def proposal_ratify(*, proposal: Proposal, ratification, actor: User) -> Proposal:
     """Only `governance.services.ratification_record` calls this, with its ratification."""
-    return MACHINE.move(proposal, "ratify", actor=actor, ensure=_coordination(actor),
+    return MACHINE.move(proposal, "ratify", actor=actor, ensure=_may(actor, "ratify"),
                         via=ratification, fields=[], ratification=ratification)[0]
 
 
 @transaction.atomic
-def proposal_mark_letter_sent(*, proposal: Proposal, actor: User | None, **extra) -> Proposal:
-    return MACHINE.move(proposal, "mark_letter_sent", actor=actor, ensure=_coordination(actor),
-                        fields=[], **_jsonable(extra))[0]
+def proposal_mark_letter_sent(*, proposal: Proposal, actor: User, **extra) -> Proposal:
+    return MACHINE.move(proposal, "mark_letter_sent", actor=actor,
+                        ensure=_may(actor, "mark_letter_sent"), fields=[],
+                        **_jsonable(extra))[0]
 
 
 @transaction.atomic
-def proposal_withdraw(*, proposal: Proposal, actor: User | None, reason: str = "") -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, actor: User, reason: str = "") -> Proposal:
     """The neighbourhood withdraws its proposal, before a decision. Irreversible."""
-    return MACHINE.move(proposal, "withdraw", actor=actor, ensure=_member(actor), fields=[],
-                        reason=reason)[0]
+    return MACHINE.move(proposal, "withdraw", actor=actor, ensure=_may(actor, "withdraw"),
+                        fields=[], reason=reason)[0]
 
 
 def _jsonable(extra: dict) -> dict:

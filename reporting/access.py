@@ -1,56 +1,73 @@
-"""Who may act on follow-up (one answer: services raise PermissionDenied)."""
+"""The rules of follow-up's actions (pic.access for the vocabulary): who the person is to the
+allocation's neighbourhood. Whether a report's state allows the action is the services'."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from typing import Any
 
-from neighbourhoods.models import StaffRole, has_staff_role, is_coordination
-from pic.models import User
-from proposals.access import (
-    ensure_advisor_or_coordination,
-    ensure_coordination,
-    ensure_member,
-    ensure_member_or_followers,
-    is_advisor_of,
-    is_member_of,
+from django.utils.translation import gettext_lazy as _
+
+from neighbourhoods.access import (
+    COORDINATION_ONLY,
+    FILE_ONLY,
+    FOLLOWERS_ONLY,
+    MEMBERS_ONLY,
+    coordination,
+    follower,
+    member,
+    member_or_follower,
 )
+from pic import access
+from pic.access import ActionRequiredMixin, Roles
+
+from .models import Allocation, AllocationYear, CheckIn, Report
 
 
-def ensure_advisor(actor: User | None, neighbourhood_id: int) -> None:
-    """The neighbourhood's advisor (or coordination staff, or the system)."""
-    ensure_advisor_or_coordination(actor, neighbourhood_id)
+def allocation_neighbourhood_id(obj: Any) -> Any:
+    """The neighbourhood of an allocation, one of its years, check-ins or reports; another
+    object (an evaluation question, a proposal) answers for itself."""
+    if isinstance(obj, Report):
+        return obj.allocation.neighbourhood_id
+    if isinstance(obj, CheckIn):
+        return obj.allocation_year.allocation.neighbourhood_id
+    if isinstance(obj, AllocationYear):
+        return obj.allocation.neighbourhood_id
+    if isinstance(obj, Allocation):
+        return obj.neighbourhood_id
+    return getattr(obj, "proposal", obj)
 
 
-def can_read_portfolio(user: User) -> bool:
-    """Partners (read-only) and coordination staff read the program's portfolio aggregates."""
-    return is_coordination(user) or has_staff_role(user, StaffRole.Role.PARTNER)
+def _of_allocation(test):
+    return lambda roles, obj: test(roles, allocation_neighbourhood_id(obj))
 
 
-def can_follow_files(user: User) -> bool:
-    """The follow-up dashboard: coordination, advisors and neighbourhood members."""
-    from .roles import roles_of
+access.register_all(["report.edit", "report.submit", "report.resubmit"],
+                    _of_allocation(member), MEMBERS_ONLY)
+access.register_all(["report.accept", "report.request_changes", "checkin.record"],
+                    _of_allocation(follower), FOLLOWERS_ONLY)
+access.register("indicator.add", _of_allocation(member_or_follower), FILE_ONLY)
+access.register_all(
+    ["allocation.create", "allocation.disburse", "envelope.set", "reporting.configure",
+     "data.import"],
+    coordination, COORDINATION_ONLY)
 
-    return roles_of(user).follows_files
+
+@access.rule("portfolio.read", _("Le portefeuille est réservé aux partenaires et à l'équipe "
+                                 "de coordination PIC."))
+def _portfolio(roles: Roles, _obj: Any) -> bool:
+    return roles.coordination or roles.partner
 
 
-class FollowupRequiredMixin(LoginRequiredMixin):
+@access.rule("followup.view", _("Le suivi des allocations est réservé aux tables de quartier, "
+                                "aux conseiller·ères et à la coordination."))
+def _followup(roles: Roles, _obj: Any) -> bool:
+    return roles.coordination or roles.advisor or roles.neighbourhood_member
+
+
+class FollowupRequiredMixin(ActionRequiredMixin):
     """Follow-up pages: others (committee-only members, partners) get 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_follow_files(request.user):
-            raise PermissionDenied(_("Le suivi des allocations est réservé aux tables de "
-                                     "quartier, aux conseiller·ères et à la coordination."))
-        return super().dispatch(request, *args, **kwargs)
+    action = "followup.view"
 
 
-def ensure_staff(actor: User | None) -> None:
-    if actor is not None and not is_coordination(actor):
-        raise PermissionDenied(_("Réservé à l'équipe de coordination PIC."))
-
-
-__all__ = [
-    "FollowupRequiredMixin", "can_follow_files", "can_read_portfolio", "ensure_advisor",
-    "ensure_advisor_or_coordination",
-    "ensure_coordination", "ensure_member", "ensure_member_or_followers", "ensure_staff",
-    "is_advisor_of", "is_member_of",
-]
+# The navigation asks `roles.follows_files` (a fact derived from the rule above).
+access.register_role_source(lambda user: {"follows_files": access.can(user, "followup.view")},
+                            {"follows_files": False})

@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from governance.services import register_ratification_listener
 
+        from . import access  # noqa: F401 - registers the rules (pic.access)
         from .services.allocations import allocation_create_for_ratification
 
         # A ratified decision makes its allocation in the same transaction.

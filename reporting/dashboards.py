@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     IntegerField,
@@ -20,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from governance.selectors import ratification_deadline
 from neighbourhoods.models import Neighbourhood
+from pic.access import ensure
 from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
 from proposals.states import AWAITING_RATIFICATION
 
-from .access import can_read_portfolio
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
 from .selectors import envelope_summary, overdue_checkins, overdue_reports
 
@@ -294,8 +293,7 @@ __all__ = ["advisor_dashboard", "coordination_dashboard", "neighbourhood_dashboa
 def portfolio_dashboard(*, user: User) -> dict:
     """The program's portfolio for partners (read-only): aggregates over every neighbourhood,
     never a file, a person or a draft. Coordination staff see it too."""
-    if not can_read_portfolio(user):
-        raise PermissionDenied
+    ensure(user, "portfolio.read")
     program = Program.objects.order_by("-starts_on").first()
     return {
         "files": _files_table(Proposal.objects.exclude(status=Proposal.Status.DRAFT)),

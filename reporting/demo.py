@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from neighbourhoods.models import AdvisorAssignment, Membership
+from pic.access import SYSTEM
 from proposals.demo import theme_of
 from proposals.models import Program
 
@@ -147,7 +148,7 @@ def seed() -> dict:
         return {}
     for year in range(program.starts_on.year, program.ends_on.year + 1):
         if not ProgramEnvelope.objects.filter(program=program, year=year).exists():
-            allocations.envelope_set(program=program, year=year, amount=ENVELOPE, actor=None)
+            allocations.envelope_set(program=program, year=year, amount=ENVELOPE, actor=SYSTEM)
     for allocation in Allocation.objects.select_related(
             "proposal__initiative", "stage").order_by("pk"):
         _follow(allocation, today)
@@ -160,7 +161,7 @@ def _pay(year: AllocationYear, today: datetime.date, after: datetime.date | None
     if paid_on <= today and not year.disbursements.exists() and \
             allocations.previous_report_accepted(year):
         allocations.disbursement_record(allocation_year=year, amount=year.amount,
-                                        paid_on=paid_on, actor=None)
+                                        paid_on=paid_on, actor=SYSTEM)
 
 
 def _follow(allocation: Allocation, today: datetime.date) -> None:

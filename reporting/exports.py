@@ -5,7 +5,7 @@ import json
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
-from neighbourhoods.models import is_coordination
+from pic.access import can, ensure
 from pic.audit import audit
 from pic.files import check_zip
 from pic.models import User
@@ -22,7 +22,6 @@ from pic.spreadsheets import XLSX_CONTENT_TYPE, dataset_export
 from proposals.documents import MAX_UPLOAD_BYTES
 from proposals.selectors import proposal_list
 
-from .access import can_read_portfolio
 from .models import Allocation
 from .resources import EXPORTS, IMPORTS
 from .selectors import allocation_list, disbursement_list, report_list
@@ -76,8 +75,7 @@ def load_dataset(content: bytes, file_format: str, *, name: str = "") -> tablib.
 def import_run(*, kind: str, dataset: tablib.Dataset, actor: User, dry_run: bool):
     """Staff only. A dry run reports what would change and every row's errors; a real run
     writes only if every row is valid (a bad row: it is reported and nothing is written)."""
-    if not is_coordination(actor):
-        raise PermissionDenied(_("Réservé à l'équipe de coordination PIC."))
+    ensure(actor, "data.import")
     if kind not in IMPORTS:
         raise ValidationError(_("Import inconnu."))
     resource = IMPORTS[kind]()
@@ -132,7 +130,7 @@ def giving_rows(*, user: User) -> list[dict]:
     conf = _giving_settings()
     zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
     # Open data: partners publish the whole portfolio; others export what they may see.
-    source = Allocation.objects.all() if can_read_portfolio(user) else allocation_list(user=user)
+    source = Allocation.objects.all() if can(user, "portfolio.read") else allocation_list(user=user)
     allocations = (source.select_related("proposal", "neighbourhood", "initiative")
                    .annotate(total_years=Coalesce(Sum("years__amount"), zero)).order_by("pk"))
     rows = []

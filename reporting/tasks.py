@@ -4,13 +4,15 @@ import datetime
 
 from celery import shared_task
 
+from pic.access import SYSTEM
+
 
 @shared_task(reject_on_worker_lost=True)
 def reconcile_allocations() -> int:
     """Daily: an allocation for every ratified proposal that has none."""
     from .services.allocations import allocations_reconcile
 
-    return len(allocations_reconcile(actor=None))
+    return len(allocations_reconcile(actor=SYSTEM))
 
 
 @shared_task(reject_on_worker_lost=True)

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from governance.models import Committee, CommitteeMember
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import Membership, Neighbourhood, Organisation, StaffRole
+from pic.access import SYSTEM
 from pic.models import User
 
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -62,16 +63,16 @@ class CommitteeFactory(factory.django.DjangoModelFactory):
 def make_coordination(**kwargs) -> User:
     user = UserFactory(**kwargs)
     neighbourhood_services.staff_role_grant(user=user, role=StaffRole.Role.COORDINATION,
-                                            actor=None)
+                                            actor=SYSTEM)
     return user
 
 
 def make_advisor(*neighbourhoods: Neighbourhood, **kwargs) -> User:
     user = UserFactory(**kwargs)
-    neighbourhood_services.staff_role_grant(user=user, role=StaffRole.Role.ADVISOR, actor=None)
+    neighbourhood_services.staff_role_grant(user=user, role=StaffRole.Role.ADVISOR, actor=SYSTEM)
     for neighbourhood in neighbourhoods:
         neighbourhood_services.advisor_assign(advisor=user, neighbourhood=neighbourhood,
-                                              actor=None)
+                                              actor=SYSTEM)
     return user
 
 
@@ -79,7 +80,7 @@ def make_member(neighbourhood: Neighbourhood, role: str = Membership.Role.COORDI
                 **kwargs) -> User:
     user = UserFactory(**kwargs)
     neighbourhood_services.membership_create(user=user, neighbourhood=neighbourhood, role=role,
-                                             actor=None)
+                                             actor=SYSTEM)
     return user
 
 
@@ -89,7 +90,7 @@ def make_committee_member(committee: Committee | None = None,
 
     return governance_services.committee_member_seat(
         committee=committee or CommitteeFactory(), user=UserFactory(**kwargs),
-        organisation=organisation or OrganisationFactory(), actor=None,
+        organisation=organisation or OrganisationFactory(), actor=SYSTEM,
     )
 
 
@@ -108,11 +109,11 @@ def committee_decide(proposal, *, adopt: bool = True):
     if chair is None or chair.organisation.recused_from_investment_decisions:
         chair = governance_services.committee_member_seat(
             committee=committee, user=UserFactory(), organisation=OrganisationFactory(),
-            is_chair=True, actor=None)
+            is_chair=True, actor=SYSTEM)
     meeting = governance_services.meeting_create(
         committee=committee, title="Rencontre d'allocation", held_on=timezone.localdate(),
-        actor=None)
-    item = governance_services.agenda_item_add(meeting=meeting, proposal=proposal, actor=None)
+        actor=SYSTEM)
+    item = governance_services.agenda_item_add(meeting=meeting, proposal=proposal, actor=SYSTEM)
     from governance.selectors import eligible_members
 
     governance_services.attendance_set(
@@ -126,7 +127,7 @@ def committee_decide(proposal, *, adopt: bool = True):
     return item
 
 
-def ratify(proposal, *, actor=None, ratified_on=None):
+def ratify(proposal, *, actor=SYSTEM, ratified_on=None):
     """The one road to a ratification: `governance.services.ratification_record` (which makes
     the allocation, through its listener, and queues the letter)."""
     from django.utils import timezone

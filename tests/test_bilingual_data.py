@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from governance.models import Committee
+from pic.access import SYSTEM
 from proposals import services
 from proposals.demo import seed_program
 from proposals.forms import PrerequisiteItemForm, StageForm, WindowForm
@@ -34,9 +35,9 @@ def gestion(db):
 def deployment_proposal(program, saint_michel):
     initiative = services.initiative_create(
         neighbourhood=saint_michel, program=program, title="Initiative",
-        desired_change="Un changement souhaité", actor=None)
+        desired_change="Un changement souhaité", actor=SYSTEM)
     return services.proposal_create(initiative=initiative, stage=program.stage_by_number[2],
-                                    title="Proposition de déploiement", actor=None)
+                                    title="Proposition de déploiement", actor=SYSTEM)
 
 
 def english(client):

@@ -4,7 +4,7 @@ helpers the services share (seats, recusals, tallies, deadlines) are in `governa
 """
 
 from .agendas import agenda_item_add, attendance_set, meeting_create, recusals_record_automatic
-from .analyses import analysis_save, can_write_analysis
+from .analyses import analysis_save
 from .committees import (
     accept_committee_seat_invitation,
     committee_member_end,
@@ -26,7 +26,6 @@ __all__ = [
     "agenda_item_add",
     "analysis_save",
     "attendance_set",
-    "can_write_analysis",
     "committee_member_end",
     "committee_member_seat",
     "item_close",

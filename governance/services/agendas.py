@@ -2,13 +2,12 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import is_coordination
-from neighbourhoods.services import ensure_coordination
+from pic.access import SYSTEM, ensure
 from pic.audit import audit
 from pic.models import User
 from proposals.models import Proposal
@@ -30,10 +29,10 @@ from ..selectors import (
 
 @transaction.atomic
 def meeting_create(
-    *, committee: Committee, title: str, held_on: datetime.date, actor: User | None,
+    *, committee: Committee, title: str, held_on: datetime.date, actor: User,
     location: str = "", quorum_rule: str = "",
 ) -> Meeting:
-    ensure_coordination(actor)
+    ensure(actor, "meeting.manage", committee)
     meeting = Meeting.objects.create(committee=committee, title=title, held_on=held_on,
                                      location=location, quorum_rule=quorum_rule)
     audit(actor, "meeting.created", meeting, committee=committee.kind,
@@ -42,8 +41,8 @@ def meeting_create(
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, proposal: Proposal, actor: User | None) -> AgendaItem:
-    ensure_coordination(actor)
+def agenda_item_add(*, meeting: Meeting, proposal: Proposal, actor: User) -> AgendaItem:
+    ensure(actor, "meeting.manage", meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     existing = AgendaItem.objects.filter(meeting=meeting, proposal=proposal).first()
     if existing is not None:
@@ -70,7 +69,7 @@ def recusals_record_automatic(*, item: AgendaItem) -> None:
         reason = automatic_recusal(member, proposal)
         if reason is not None:
             Recusal.objects.create(item=item, member=member, reason=reason)
-            audit(None, "recusal.recorded", item, member=member.pk, reason=reason)
+            audit(SYSTEM, "recusal.recorded", item, member=member.pk, reason=reason)
 
 
 
@@ -78,11 +77,7 @@ def recusals_record_automatic(*, item: AgendaItem) -> None:
 def attendance_set(*, meeting: Meeting, present: list[CommitteeMember], actor: User) -> None:
     """Record who is present. A member who has voted on an open item stays present."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    chair = CommitteeMember.objects.current().filter(
-        committee_id=meeting.committee_id, user=actor, is_chair=True).exists()
-    if not (chair or is_coordination(actor)):
-        raise PermissionDenied(_("Seule la présidence ou l'équipe de coordination note les "
-                                 "présences."))
+    ensure(actor, "attendance.record", meeting)
     wanted = {m.pk for m in present}
     if any(m.committee_id != meeting.committee_id for m in present):
         raise ValidationError(_("Une de ces personnes ne siège pas à ce comité."))

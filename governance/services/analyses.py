@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import is_advisor, is_coordination
+from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
 from proposals.models import PrerequisiteItem, Proposal
@@ -21,12 +21,6 @@ from ..selectors import (
 )
 
 
-def can_write_analysis(user: User, proposal: Proposal) -> bool:
-    if is_coordination(user):
-        return True
-    return is_advisor(user) and Proposal.objects.visible_to(user).filter(pk=proposal.pk).exists()
-
-
 @transaction.atomic
 def analysis_save(
     *, proposal: Proposal, actor: User, needs_and_context: str, conditions: str,
@@ -36,9 +30,7 @@ def analysis_save(
     """Create or update the analysis: `prerequisites` maps a PrerequisiteItem id to
     (met, comment); `yearly_amounts` maps a year number to the recommended amount."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not can_write_analysis(actor, proposal):
-        raise PermissionDenied(_("Seul·e la conseillère ou le conseiller du quartier, ou "
-                                 "l'équipe de coordination, rédige l'analyse."))
+    ensure(actor, "analysis.write", proposal)
     if proposal.status not in UNDECIDED:
         raise ValidationError(_("La décision sur cette proposition est prise : son analyse ne "
                                 "change plus."))
@@ -60,8 +52,8 @@ def analysis_save(
     if errors:
         raise ValidationError(errors)
     analysis, created = Analysis.objects.get_or_create(proposal=proposal,
-                                                       defaults={"author": actor})
-    analysis.author = actor
+                                                       defaults={"author": person(actor)})
+    analysis.author = person(actor)
     analysis.needs_and_context = needs_and_context
     analysis.conditions = conditions
     analysis.capacity_building_amount = capacity_building_amount

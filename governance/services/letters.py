@@ -9,8 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighbourhoods.services import ensure_coordination
 from pic import outbox
+from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
 from proposals import workflow
@@ -27,8 +27,8 @@ from ..selectors import (
 
 
 @transaction.atomic
-def refusal_letter_request(*, proposal: Proposal, actor: User | None) -> None:
-    ensure_coordination(actor)
+def refusal_letter_request(*, proposal: Proposal, actor: User) -> None:
+    ensure(actor, "letter.issue", proposal)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.NOT_RECOMMENDED:
         raise ValidationError(_("Une lettre de refus suit une proposition non recommandée."))
@@ -46,7 +46,7 @@ def _letter_allowed(proposal: Proposal, kind: str) -> bool:
     return proposal.status == Proposal.Status.NOT_RECOMMENDED
 
 
-def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
+def letter_issue(*, proposal: Proposal, kind: str, actor: User,
                  regenerate: bool = False) -> DecisionLetter | None:
     """Render and store the decision letter, once, and ask the outbox for its email (sent
     after this transaction commits, once per letter: `letter_email_send`). Under the
@@ -55,8 +55,7 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
     from ..letters import letter_render
     from ..tasks import email_decision_letter
 
-    if regenerate:
-        ensure_coordination(actor)
+    ensure(actor, "letter.regenerate" if regenerate else "letter.issue", proposal)
     written = []  # files stored by this call, removed if its transaction fails
     try:
         with transaction.atomic():
@@ -75,7 +74,7 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User | None,
                 digest = hashlib.sha256(pdf).hexdigest()
                 version = (latest.version + 1) if latest else 1
                 letter = DecisionLetter(proposal=proposal, kind=kind, version=version,
-                                        language=language, sha256=digest, created_by=actor)
+                                        language=language, sha256=digest, created_by=person(actor))
                 letter.file.save(f"{proposal.pk}-{kind}-v{version}.pdf", ContentFile(pdf),
                                  save=False)
                 written.append(letter.file)
@@ -111,23 +110,24 @@ def letter_email_send(*, letter: DecisionLetter) -> DecisionLetter:
     letter.emailed_at = timezone.now()
     letter.save(update_fields=["emailed_at"])
     proposal = letter.proposal
-    audit(None, "letter.emailed", proposal, kind=letter.kind, version=letter.version)
+    audit(SYSTEM, "letter.emailed", proposal, kind=letter.kind, version=letter.version)
     if (letter.kind == DecisionLetter.Kind.ALLOCATION
             and proposal.status == Proposal.Status.RATIFIED):
-        workflow.proposal_mark_letter_sent(proposal=proposal, actor=None, letter=letter.pk)
+        workflow.proposal_mark_letter_sent(proposal=proposal, actor=SYSTEM, letter=letter.pk)
     return letter
 
 
 @transaction.atomic
-def minutes_generate(*, meeting: Meeting, actor: User | None) -> MeetingMinutes:
+def minutes_generate(*, meeting: Meeting, actor: User) -> MeetingMinutes:
     from ..letters import minutes_render
 
-    ensure_coordination(actor)
+    ensure(actor, "meeting.manage", meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     pdf = minutes_render(meeting)
     digest = hashlib.sha256(pdf).hexdigest()
     version = (meeting.minutes.aggregate(m=Max("version"))["m"] or 0) + 1
-    minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest, created_by=actor)
+    minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest,
+                             created_by=person(actor))
     minutes.file.save(f"{meeting.pk}-minutes-v{version}.pdf", ContentFile(pdf), save=False)
     try:
         minutes.save()
@@ -141,7 +141,7 @@ def minutes_generate(*, meeting: Meeting, actor: User | None) -> MeetingMinutes:
 def minutes_request(*, meeting: Meeting, actor: User) -> None:
     """Staff only: the minutes are rendered by a task (with its time limits), through the
     outbox; a double click asks for the same next version once."""
-    ensure_coordination(actor)
+    ensure(actor, "meeting.manage", meeting)
     from ..tasks import generate_minutes
 
     latest = meeting.minutes.aggregate(m=Max("version"))["m"] or 0

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighbourhoods.services import ensure_coordination
 from pic import outbox
+from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
 from proposals import workflow
@@ -33,8 +33,8 @@ def register_ratification_listener(listener: Callable[..., object]) -> None:
 
 @transaction.atomic
 def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
-                        actor: User | None) -> Ratification:
-    ensure_coordination(actor)
+                        actor: User) -> Ratification:
+    ensure(actor, "ratification.record", proposal)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     existing = Ratification.objects.filter(proposal=proposal).first()
     if existing is not None:
@@ -44,7 +44,7 @@ def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
                                                 "le futur.")})
     committee = ratifying_committee(proposal.stage.program)
     ratification = Ratification.objects.create(proposal=proposal, committee=committee,
-                                               ratified_on=ratified_on, recorded_by=actor)
+                                               ratified_on=ratified_on, recorded_by=person(actor))
     proposal = workflow.proposal_ratify(proposal=proposal, ratification=ratification,
                                         actor=actor)
     ratification.proposal = proposal

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import is_coordination
 from pic import outbox
+from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
 from pic.workflow import Machine, Transition
@@ -24,7 +24,6 @@ from ..models import (
 )
 from ..selectors import (
     eligible_members,
-    is_chair,
     item_tally,
     recusal_reason,
     seat_for,
@@ -50,9 +49,8 @@ def vote_cast(*, item: AgendaItem, actor: User, choice: str) -> Vote:
     _ensure_open(item)
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
+    ensure(actor, "vote.cast", item)
     seat = seat_for(item, actor)
-    if seat is None:
-        raise PermissionDenied(_("Vous ne siégez pas au comité qui décide ce point."))
     recused = recusal_reason(item, seat)
     if recused is not None:
         raise PermissionDenied(_("Vous êtes récusé·e de ce vote : %(reason)s.")
@@ -77,9 +75,8 @@ def recusal_declare(*, item: AgendaItem, actor: User, details: str) -> Recusal:
     is withdrawn in the same transaction (the audit log keeps it): never both."""
     item = _lock_item(item)
     _ensure_open(item)
+    ensure(actor, "recusal.declare", item)
     seat = seat_for(item, actor)
-    if seat is None:
-        raise PermissionDenied(_("Vous ne siégez pas au comité qui décide ce point."))
     existing = Recusal.objects.filter(item=item, member=seat).first()
     if existing is not None:
         return existing
@@ -87,7 +84,7 @@ def recusal_declare(*, item: AgendaItem, actor: User, details: str) -> Recusal:
     if not details:
         raise ValidationError({"details": _("Précisez la nature du conflit d'intérêts.")})
     recusal = Recusal.objects.create(item=item, member=seat, reason=Recusal.Reason.CONFLICT,
-                                     details=details, created_by=actor)
+                                     details=details, created_by=person(actor))
     audit(actor, "recusal.declared", item, member=seat.pk, details=details)
     withdrawn = Vote.objects.filter(item=item, member=seat).first()
     if withdrawn is not None:
@@ -111,11 +108,10 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
     """The chair closes the vote: the result is final, and the proposal becomes recommended
     or not (the one road to that decision)."""
 
-    def ensure(locked: AgendaItem) -> None:
+    def check(locked: AgendaItem) -> None:
         if locked.is_closed:
             return  # a double click: the engine returns the item unchanged
-        if not (is_chair(locked, actor) or is_coordination(actor)):
-            raise PermissionDenied(_("Seule la présidence du comité ferme le vote."))
+        ensure(actor, "vote.close", locked)
 
     def prepare(locked: AgendaItem) -> dict:
         recusals_record_automatic(item=locked)
@@ -129,28 +125,27 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
         if tally.adopted:
             locked.result = AgendaItem.Result.RECOMMENDED
             workflow.proposal_recommend(proposal=locked.proposal, agenda_item=locked,
-                                        actor=None)
+                                        actor=SYSTEM)
         else:
             locked.result = AgendaItem.Result.NOT_RECOMMENDED
             workflow.proposal_not_recommend(proposal=locked.proposal, agenda_item=locked,
-                                            actor=None)
+                                            actor=SYSTEM)
         locked.reasons = reasons.strip()
         locked.votes_for, locked.votes_against = tally.votes_for, tally.votes_against
         locked.votes_abstain = tally.votes_abstain
         locked.eligible_count, locked.present_count = tally.eligible, tally.present
-        locked.closed_at, locked.closed_by = timezone.now(), actor
+        locked.closed_at, locked.closed_by = timezone.now(), person(actor)
         return {"result": locked.result, "votes_for": tally.votes_for,
                 "votes_against": tally.votes_against, "votes_abstain": tally.votes_abstain,
                 "eligible": tally.eligible, "present": tally.present,
                 "quorum_needed": tally.quorum_needed}
 
-    return ITEM_MACHINE.move(item, "close", actor=actor, ensure=ensure, prepare=prepare)[0]
+    return ITEM_MACHINE.move(item, "close", actor=actor, ensure=check, prepare=prepare)[0]
 
 
 def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:
     """The chair reminds the eligible members who have not voted yet; returns how many."""
-    if not (is_chair(item, actor) or is_coordination(actor)):
-        raise PermissionDenied(_("Seule la présidence du comité envoie les rappels."))
+    ensure(actor, "vote.remind", item)
     if item.is_closed:
         raise ValidationError(_("Ce point est fermé."))
     from ..tasks import send_vote_reminders

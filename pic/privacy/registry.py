@@ -37,7 +37,6 @@ Purge = Callable[..., dict[str, int]]
 _collectors: dict[str, Collector] = {}
 _anonymisers: dict[str, Anonymiser] = {}
 _purges: dict[str, Purge] = {}
-_incident_gate: list[Callable[[object], bool]] = []
 
 
 def register_collector(name: str, collector: Collector) -> None:
@@ -52,10 +51,6 @@ def register_purge(name: str, purge: Purge) -> None:
     _purges[name] = purge
 
 
-def register_incident_register_access(check: Callable[[object], bool]) -> None:
-    _incident_gate[:] = [check]
-
-
 def collectors() -> list[tuple[str, Collector]]:
     return list(_collectors.items())
 
@@ -67,8 +62,3 @@ def anonymisers() -> list[tuple[str, Anonymiser]]:
 def purges() -> list[tuple[str, Purge]]:
     return list(_purges.items())
 
-
-def may_keep_incident_register(user) -> bool:
-    if not user.is_authenticated or not user.is_active or not _incident_gate:
-        return False
-    return bool(_incident_gate[0](user))

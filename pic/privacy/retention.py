@@ -23,6 +23,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pic.access import SYSTEM
 from pic.audit import audit
 from pic.models import User
 
@@ -114,7 +115,7 @@ def person_anonymise(*, user: User, now: datetime.datetime | None = None,
     user.is_active = False
     user.anonymised_at = now or timezone.now()
     user.save()
-    audit(None, "privacy.person_anonymised", user, **{k: v for k, v in counts.items() if v})
+    audit(SYSTEM, "privacy.person_anonymised", user, **{k: v for k, v in counts.items() if v})
     return counts
 
 
@@ -143,7 +144,7 @@ def retention_apply(*, dry_run: bool = False, now: datetime.datetime | None = No
         plan.purged.update(_purge_own(now=plan.now, cutoff=plan.cutoff, dry_run=False))
         for _name, purge in registry.purges():
             plan.purged.update(purge(now=plan.now, cutoff=plan.cutoff, dry_run=False))
-        audit(None, "privacy.retention_applied", None,
+        audit(SYSTEM, "privacy.retention_applied", None,
               inactive_years=settings.PIC_RETENTION_INACTIVE_YEARS,
               cutoff=plan.cutoff.date(), anonymised=len(plan.people), **plan.purged)
     return plan

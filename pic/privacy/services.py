@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pic import audit_labels
+from pic.access import can, ensure
 from pic.audit import audit
 from pic.models import AuditEvent, User
 
@@ -154,20 +155,15 @@ INCIDENT_FIELDS = ["summary", "information_involved", "circumstances", "occurred
                    "measures_taken"]
 
 
-def ensure_incident_keeper(actor: User | None) -> None:
-    if actor is not None and not registry.may_keep_incident_register(actor):
-        raise PermissionDenied(_("Réservé à l'équipe de coordination PIC."))
-
-
 def incident_list(*, user: User):
-    if not registry.may_keep_incident_register(user):
+    if not can(user, "incident.manage"):
         return ConfidentialityIncident.objects.none()
     return ConfidentialityIncident.objects.select_related("recorded_by")
 
 
 @transaction.atomic
 def incident_record(*, actor: User, **values) -> ConfidentialityIncident:
-    ensure_incident_keeper(actor)
+    ensure(actor, "incident.manage")
     incident = ConfidentialityIncident.objects.create(
         recorded_by=actor, **{k: values[k] for k in INCIDENT_FIELDS if k in values})
     audit(actor, "incident.recorded", incident, discovered_on=incident.discovered_on,
@@ -178,7 +174,7 @@ def incident_record(*, actor: User, **values) -> ConfidentialityIncident:
 @transaction.atomic
 def incident_update(*, incident: ConfidentialityIncident, actor: User, **values
                     ) -> ConfidentialityIncident:
-    ensure_incident_keeper(actor)
+    ensure(actor, "incident.manage")
     incident = ConfidentialityIncident.objects.select_for_update().get(pk=incident.pk)
     changed = [k for k in INCIDENT_FIELDS if k in values and getattr(incident, k) != values[k]]
     if not changed:

@@ -4,7 +4,6 @@ and the register of confidentiality incidents (coordination team)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -12,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from pic.access import ActionRequiredMixin
 from pic.audit_labels import verb_label
 from pic.models import AuditEvent
 
-from . import exports, registry, services
+from . import exports, services
 from .forms import IncidentForm
 from .models import INCIDENT_MINIMUM_YEARS, ConfidentialityIncident, Consent
 
@@ -98,14 +98,10 @@ class ConsentView(LoginRequiredMixin, TemplateView):
 # --- The register of confidentiality incidents --------------------------------------------------
 
 
-class IncidentKeeperMixin(LoginRequiredMixin):
-    """The coordination team only (registry.may_keep_incident_register); others get 403."""
+class IncidentKeeperMixin(ActionRequiredMixin):
+    """The coordination team only (the action "incident.manage"); others get 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not registry.may_keep_incident_register(
-                request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    action = "incident.manage"
 
     def get_queryset(self):
         return services.incident_list(user=self.request.user)

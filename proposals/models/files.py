@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from neighbourhoods.models import Neighbourhood
+from neighbourhoods.models import Neighbourhood, neighbourhood_scope
 from pic.storage import private_storage
 
 from .program import PrerequisiteItem, Program, Stage, Window
@@ -22,14 +22,14 @@ INITIATIVE_READ_PERMISSION = "view_initiative_file"
 
 
 class NeighbourhoodOwnedQuerySet(models.QuerySet):
-    """For models with a `neighbourhood` foreign key: what a user may see."""
+    """For models with a `neighbourhood` foreign key: what a user may see (the neighbourhoods
+    of their memberships and assignments, as id subqueries; everything for coordination)."""
 
     neighbourhood_path = "neighbourhood"
 
     def visible_to(self, user):
-        return self.filter(
-            **{f"{self.neighbourhood_path}__in": Neighbourhood.objects.visible_to(user)}
-        )
+        scope = neighbourhood_scope(user, self.neighbourhood_path)
+        return self.all() if scope is None else self.filter(scope)
 
 
 class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
@@ -39,17 +39,15 @@ class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
     initiative_path = "pk"
 
     def visible_to(self, user):
+        scope = neighbourhood_scope(user, self.neighbourhood_path)
+        if scope is None:
+            return self.all()
         if not user.is_authenticated or not user.is_active:
             return self.none()
         granted = InitiativeUserObjectPermission.objects.filter(
-            content_object=OuterRef(self.initiative_path), user=user,
-            permission__codename=INITIATIVE_READ_PERMISSION,
-        )
-        return self.filter(
-            Q(**{f"{self.neighbourhood_path}__in": Neighbourhood.objects.visible_to(user)})
-            | Exists(granted)
-        )
-
+            user=user, permission__codename=INITIATIVE_READ_PERMISSION,
+        ).values("content_object_id")
+        return self.filter(scope | Q(**{f"{self.initiative_path}__in": granted}))
 
 
 class Initiative(models.Model):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.access import ActionRequiredMixin
 from pic.forms import apply_validation_error
 from pic.models import User
 
@@ -14,7 +14,9 @@ from .. import selectors, services
 from ..forms import InitiativeAccessForm
 
 
-class InitiativeAccessGrantView(CoordinationRequiredMixin, View):
+class InitiativeAccessGrantView(ActionRequiredMixin, View):
+    action = "initiative.grant_read"
+
     def post(self, request, pk):
         initiative = selectors.initiative_get(user=request.user, pk=pk)
         form = InitiativeAccessForm(request.POST)
@@ -35,8 +37,10 @@ class InitiativeAccessGrantView(CoordinationRequiredMixin, View):
         return redirect("proposals:initiative-detail", pk=initiative.pk)
 
 
-class InitiativeAccessRevokeView(CoordinationRequiredMixin, View):
+class InitiativeAccessRevokeView(ActionRequiredMixin, View):
     """GET: a confirmation page (it works without JavaScript); POST: the revocation."""
+
+    action = "initiative.grant_read"
 
     template_name = "proposals/initiative_access_revoke.html"
 

@@ -12,10 +12,11 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from neighbourhoods import selectors as neighbourhood_selectors
-from neighbourhoods.models import Neighbourhood, is_coordination
+from neighbourhoods.models import Neighbourhood
+from pic.access import ActionRequiredMixin, can
 from pic.forms import apply_validation_error
 
-from .. import access, selectors, services
+from .. import selectors, services
 from ..forms import (
     ContactForm,
     InitiativeAccessForm,
@@ -61,7 +62,7 @@ class ProposalListView(LoginRequiredMixin, ListView):
                 "number", flat=True).distinct(),
             statuses=S.choices,
             neighbourhood_choices=Neighbourhood.objects.visible_to(user).only("slug", "name"),
-            can_create=_member_neighbourhoods(user).exists(),
+            can_create=can(user, "proposal.create"),
         )
         return context
 
@@ -79,14 +80,16 @@ class NeighbourhoodFileView(LoginRequiredMixin, TemplateView):
         file = selectors.neighbourhood_file(user=user, neighbourhood=neighbourhood)
         windows = selectors.open_window_list(today=timezone.localdate())
         context.update(file=file, next_steps=selectors.next_steps(file, open_windows=windows),
-                       is_member=access.is_member_of(user, neighbourhood.pk))
+                       is_member=can(user, "proposal.create", neighbourhood),
+                       can_acknowledge=can(user, "letter_of_intent.acknowledge", neighbourhood))
         return context
 
 
 # --- Initiatives, letters of intent, contacts -------------------------------------------------
 
 
-class InitiativeCreateView(LoginRequiredMixin, FormView):
+class InitiativeCreateView(ActionRequiredMixin, FormView):
+    action = "initiative.create"
     template_name = "proposals/initiative_form.html"
     form_class = InitiativeForm
 
@@ -113,13 +116,14 @@ class InitiativeDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         initiative = selectors.initiative_get(user=user, pk=self.kwargs["pk"])
         context = super().get_context_data(initiative=initiative, **kwargs)
-        if is_coordination(user):
+        if can(user, "initiative.grant_read", initiative):
             context.update(access_form=InitiativeAccessForm(),
                            readers=selectors.initiative_reader_list(initiative=initiative))
         return context
 
 
-class LetterOfIntentCreateView(LoginRequiredMixin, FormView):
+class LetterOfIntentCreateView(ActionRequiredMixin, FormView):
+    action = "letter_of_intent.submit"
     template_name = "proposals/letter_of_intent_form.html"
     form_class = LetterOfIntentForm
 

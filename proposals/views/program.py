@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from neighbourhoods.models import is_coordination
-from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.access import ActionRequiredMixin, can
 from pic.formatting import format_date
 from pic.forms import apply_validation_error
 
@@ -25,15 +24,18 @@ from ..models import PrerequisiteItem, Program, Stage, Window
 # --- The program (coordination staff) --------------------------------------------------------
 
 
-class ProgramView(CoordinationRequiredMixin, TemplateView):
+class ProgramView(ActionRequiredMixin, TemplateView):
+    action = "program.edit"
     template_name = "proposals/program.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(programs=selectors.program_list(), **kwargs)
 
 
-class ProgramConfigView(CoordinationRequiredMixin, FormView):
+class ProgramConfigView(ActionRequiredMixin, FormView):
     """Create or change one piece of the program (program, stage, prerequisite, window)."""
+
+    action = "program.edit"
 
     template_name = "proposals/program_form.html"
     model = None
@@ -44,7 +46,7 @@ class ProgramConfigView(CoordinationRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.instance = None
         self.parent = None
-        if not (request.user.is_authenticated and is_coordination(request.user)):
+        if not can(request.user, self.action):
             return super().dispatch(request, *args, **kwargs)  # login or 403
         if "pk" in kwargs:
             self.instance = get_object_or_404(self.model, pk=kwargs["pk"])
@@ -113,12 +115,13 @@ class WindowUpdateView(WindowCreateView):
     title = gettext_lazy("Modifier la période de dépôt")
 
 
-class WindowExtensionCreateView(CoordinationRequiredMixin, FormView):
+class WindowExtensionCreateView(ActionRequiredMixin, FormView):
+    action = "window.extend"
     template_name = "proposals/program_form.html"
     form_class = WindowExtensionForm
 
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_authenticated and is_coordination(request.user)):
+        if not can(request.user, self.action):
             return super().dispatch(request, *args, **kwargs)  # login or 403
         self.window = get_object_or_404(Window, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)

@@ -2,19 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from neighbourhoods.models import is_coordination
+from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from pic.views import ActionView
 
-from .. import access, rules, selectors, services, workflow
+from .. import rules, selectors, services, workflow
 from ..forms import (
     DocumentForm,
     ProposalCreateForm,
@@ -31,7 +31,8 @@ S = Proposal.Status
 # --- Proposals ----------------------------------------------------------------------------
 
 
-class ProposalCreateView(LoginRequiredMixin, FormView):
+class ProposalCreateView(ActionRequiredMixin, FormView):
+    action = "proposal.create"  # for one's own table (the form offers only those)
     template_name = "proposals/proposal_create.html"
     form_class = ProposalCreateForm
 
@@ -69,9 +70,11 @@ class ProposalDetailView(LoginRequiredMixin, TemplateView):
 
 
 def proposal_context(proposal: Proposal, user) -> dict:
-    member = access.is_member_of(user, proposal.neighbourhood_id)
-    follower = is_coordination(user) or access.is_advisor_of(user, proposal.neighbourhood_id)
-    transitions = workflow.allowed_transitions(proposal.status)
+    member = can(user, "proposal.edit", proposal)
+    # A button shows when the table allows the transition from this state and the person may
+    # do its action (pic.access): the same two checks the transition itself makes.
+    allowed = {name: can(user, f"proposal.{name}", proposal)
+               for name in workflow.allowed_transitions(proposal.status)}
     evidence = {e.item_id: e.text for e in proposal.evidence.all()}
     docs_by_item: dict[int, list] = {}
     for document in proposal.documents.all():
@@ -85,16 +88,9 @@ def proposal_context(proposal: Proposal, user) -> dict:
         "prerequisites": prerequisites,
         "is_member": member,
         # A person given read access to this initiative only does not see the file.
-        "sees_file": member or follower,
+        "sees_file": can(user, "proposal.view_file", proposal),
         "editable": editable,
-        "can": {
-            "submit": member and "submit" in transitions,
-            "resubmit": member and "resubmit" in transitions,
-            "withdraw": member and "withdraw" in transitions,
-            "start_analysis": follower and "start_analysis" in transitions,
-            "request_changes": follower and "request_changes" in transitions,
-            "mark_letter_sent": is_coordination(user) and "mark_letter_sent" in transitions,
-        },
+        "can": {name: allowed.get(name, False) for name in workflow.TRANSITIONS},
         "rule_errors": rules.submission_errors(
             proposal, check_window=proposal.status == S.DRAFT) if editable else {},
         "ci_fields": [(Proposal._meta.get_field(name).verbose_name, getattr(proposal, name))
@@ -115,11 +111,8 @@ class ProposalEditView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         proposal = self.get_proposal(request, kwargs["pk"])
-        member = access.is_member_of(request.user, proposal.neighbourhood_id)
-        if not member and not (is_coordination(request.user)
-                               or access.is_advisor_of(request.user, proposal.neighbourhood_id)):
-            raise PermissionDenied  # read access to the initiative only: never a write
-        if not member or proposal.status not in workflow.EDITABLE_STATES:
+        ensure(request.user, "proposal.edit", proposal)  # a read grant never gives a write
+        if proposal.status not in workflow.EDITABLE_STATES:
             messages.info(request, _("Cette proposition ne se modifie pas."))
             return redirect("proposals:proposal-detail", pk=proposal.pk)
         return super().dispatch(request, *args, **kwargs)
@@ -189,7 +182,9 @@ class TransitionView(ActionView):
     confirm_template = "proposals/proposal_confirm.html"
 
     def get_object(self):
-        return selectors.proposal_get(user=self.request.user, pk=self.kwargs["pk"])
+        proposal = selectors.proposal_get(user=self.request.user, pk=self.kwargs["pk"])
+        ensure(self.request.user, f"proposal.{self.transition}", proposal)
+        return proposal
 
     def get_success_url(self, proposal):
         return reverse("proposals:proposal-detail", args=[proposal.pk])
@@ -211,7 +206,7 @@ class TransitionView(ActionView):
 
     def refused(self, proposal, form, error):
         if hasattr(error, "error_dict") and self.transition in ("submit", "resubmit") and \
-                access.is_member_of(self.request.user, proposal.neighbourhood_id):
+                can(self.request.user, "proposal.edit", proposal):
             messages.error(self.request, _("La proposition n'a pas été déposée : corrigez ce qui "
                                            "est indiqué ci-dessous."))
             return render(self.request, ProposalEditView.template_name, {

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Analysis, Ratification
+from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
 from proposals.models import Program, Proposal
 from proposals.states import RATIFIED_STATES
 
-from .. import access
 from ..dates import add_months, first_of_next_month, year_bounds
 from ..models import (
     Allocation,
@@ -66,18 +66,18 @@ def allocation_start(ratified_on: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def allocation_create_for_ratification(*, ratification: Ratification,
-                                       actor: User | None) -> Allocation:
+                                       actor: User) -> Allocation:
     """The allocation of a ratified proposal, made once (a second call returns the first)."""
     return allocation_create(proposal=ratification.proposal,
                              ratified_on=ratification.ratified_on, actor=actor)
 
 
 @transaction.atomic
-def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: User | None,
+def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: User,
                       starts_on: datetime.date | None = None) -> Allocation:
     """Years, amounts, check-ins and reports of a ratified proposal's allocation.
     `starts_on` defaults to the first of the month after ratification."""
-    access.ensure_staff(actor)
+    ensure(actor, "allocation.create", proposal)
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related(
         "stage__program").get(pk=proposal.pk)
     existing = Allocation.objects.filter(proposal=proposal).first()
@@ -113,7 +113,7 @@ def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: 
     return allocation
 
 
-def allocations_reconcile(*, actor: User | None = None) -> list[Allocation]:
+def allocations_reconcile(*, actor: User = SYSTEM) -> list[Allocation]:
     """Allocations for every ratification that has none, each in its own transaction; one
     that cannot be made (e.g. no yearly amount) is logged and the others still are."""
     missing = Ratification.objects.filter(proposal__allocation__isnull=True).select_related(
@@ -143,11 +143,11 @@ def previous_report_accepted(year: AllocationYear) -> bool:
 
 @transaction.atomic
 def disbursement_record(*, allocation_year: AllocationYear, amount: Decimal,
-                        paid_on: datetime.date, actor: User | None,
+                        paid_on: datetime.date, actor: User,
                         override_reason: str = "") -> Disbursement:
     """Staff record a payment. A year's payment needs the previous year's annual report
     accepted, unless a reason for the exception is given (it is recorded)."""
-    access.ensure_staff(actor)
+    ensure(actor, "allocation.disburse", allocation_year)
     year = AllocationYear.objects.select_for_update(of=("self",)).select_related("allocation").get(
         pk=allocation_year.pk)
     errors: dict[str, list[str]] = {}
@@ -171,7 +171,7 @@ def disbursement_record(*, allocation_year: AllocationYear, amount: Decimal,
         raise ValidationError(errors)
     disbursement = Disbursement.objects.create(
         allocation_year=year, amount=amount, paid_on=paid_on,
-        override_reason="" if compliant else override_reason, recorded_by=actor)
+        override_reason="" if compliant else override_reason, recorded_by=person(actor))
     audit(actor, "disbursement.recorded", year.allocation, year=year.year_number,
           amount=str(amount), paid_on=paid_on.isoformat(), override=not compliant,
           override_reason=disbursement.override_reason)
@@ -183,8 +183,8 @@ def disbursement_record(*, allocation_year: AllocationYear, amount: Decimal,
 
 @transaction.atomic
 def envelope_set(*, program: Program, year: int, amount: Decimal,
-                 actor: User | None) -> ProgramEnvelope:
-    access.ensure_staff(actor)
+                 actor: User) -> ProgramEnvelope:
+    ensure(actor, "envelope.set", program)
     if amount < 0:
         raise ValidationError({"amount": _("L'enveloppe ne peut pas être négative.")})
     envelope, _created = ProgramEnvelope.objects.select_for_update().update_or_create(
@@ -194,9 +194,9 @@ def envelope_set(*, program: Program, year: int, amount: Decimal,
 
 
 @transaction.atomic
-def reporting_config_save(*, program: Program, actor: User | None,
+def reporting_config_save(*, program: Program, actor: User,
                           **values: int) -> ReportingConfig:
-    access.ensure_staff(actor)
+    ensure(actor, "reporting.configure", program)
     config, _created = ReportingConfig.objects.update_or_create(program=program, defaults=values)
     audit(actor, "reporting_config.saved", config, **values)
     return config

@@ -7,22 +7,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
 
-from .. import access
 from ..models import CheckIn
 
 
 @transaction.atomic
-def checkin_record(*, checkin: CheckIn, actor: User | None, held_on: datetime.date,
+def checkin_record(*, checkin: CheckIn, actor: User, held_on: datetime.date,
                    participants: str, summary: str, follow_ups: str = "") -> CheckIn:
     """The advisor records the check-in held with the people running the initiative. A later
     call corrects the record (audited)."""
     checkin = CheckIn.objects.select_for_update(of=("self",)).select_related(
         "allocation_year__allocation").get(pk=checkin.pk)
     allocation = checkin.allocation_year.allocation
-    access.ensure_advisor(actor, allocation.neighbourhood_id)
+    ensure(actor, "checkin.record", checkin)
     errors: dict[str, list[str]] = {}
     if held_on > timezone.localdate():
         errors["held_on"] = [_("La date ne peut pas être dans le futur.")]
@@ -39,7 +39,7 @@ def checkin_record(*, checkin: CheckIn, actor: User | None, held_on: datetime.da
     checkin.participants = participants.strip()
     checkin.summary = summary.strip()
     checkin.follow_ups = follow_ups.strip()
-    checkin.recorded_by = actor
+    checkin.recorded_by = person(actor)
     checkin.recorded_at = timezone.now()
     checkin.save()
     audit(actor, "checkin.corrected" if corrected else "checkin.recorded", checkin,

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from governance.selectors import ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic import outbox
+from pic.access import SYSTEM
 from pic.audit import audit
 from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window
@@ -328,7 +329,7 @@ def digest_send(*, user_id: int, today: datetime.date) -> int:
         message = EmailMultiAlternatives(subject, body, to=[user.email])
         message.attach_alternative(html, "text/html")
         ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_on=today)
-        audit(None, "reminders.digest_sent", user, count=len(rows))
+        audit(SYSTEM, "reminders.digest_sent", user, count=len(rows))
         # Sent last inside the transaction: an SMTP failure rolls the marks back and the
         # outbox retries the digest (sent on commit instead, a failure would lose it).
         message.send()

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
 from pic.workflow import IllegalTransition, Machine, Transition, changes_requested
 from proposals.documents import validate_upload
 
-from .. import access
 from ..models import (
     Allocation,
     FinancialLine,
@@ -90,7 +90,7 @@ def _lock(report: Report) -> Report:
 
 
 @transaction.atomic
-def report_save_draft(*, report: Report, actor: User | None, texts: dict[str, str],
+def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
                       lines: dict[str, tuple[Decimal, Decimal]] | None = None,
                       indicator_values: dict[int, Decimal | None] | None = None,
                       question_progress: dict[int, dict[str, str]] | None = None) -> Report:
@@ -99,7 +99,7 @@ def report_save_draft(*, report: Report, actor: User | None, texts: dict[str, st
     actual value (None clears it); `question_progress` an evaluation question id to its
     data collected, progress, learning and reinvestment."""
     report = _lock(report)
-    access.ensure_member(actor, report.allocation.neighbourhood_id)
+    ensure(actor, "report.edit", report)
     if report.status not in EDITABLE_STATES:
         raise ValidationError(_("Ce rapport n'est plus modifiable (état : %(s)s).")
                               % {"s": report.get_status_display()})
@@ -152,9 +152,9 @@ def report_save_draft(*, report: Report, actor: User | None, texts: dict[str, st
 
 @transaction.atomic
 def report_document_upload(*, report: Report, upload: UploadedFile,
-                           actor: User | None) -> ReportDocument:
+                           actor: User) -> ReportDocument:
     report = _lock(report)
-    access.ensure_member(actor, report.allocation.neighbourhood_id)
+    ensure(actor, "report.edit", report)
     if report.status not in EDITABLE_STATES:
         raise ValidationError(_("Ce rapport n'est plus modifiable."))
     try:
@@ -163,17 +163,17 @@ def report_document_upload(*, report: Report, upload: UploadedFile,
         raise ValidationError({"file": error.messages}) from error
     document = ReportDocument.objects.create(
         report=report, file=upload, original_name=upload.name[:255], content_type=content_type,
-        size=upload.size, uploaded_by=actor)
+        size=upload.size, uploaded_by=person(actor))
     audit(actor, "report.document_uploaded", report, document=document.pk,
           name=document.original_name)
     return document
 
 
 @transaction.atomic
-def indicator_add(*, question, name: str, unit: str, actor: User | None,
+def indicator_add(*, question, name: str, unit: str, actor: User,
                   baseline: Decimal | None = None, target: Decimal | None = None) -> Indicator:
     """A typed indicator on an evaluation question (members of the table, their advisor)."""
-    access.ensure_member_or_followers(actor, question.proposal.neighbourhood_id)
+    ensure(actor, "indicator.add", question)
     if not name.strip() or not unit.strip():
         raise ValidationError(_("Un indicateur a un nom et une unité."))
     indicator = Indicator.objects.create(question=question, name=name.strip(), unit=unit.strip(),
@@ -198,15 +198,12 @@ def submission_errors(report: Report) -> dict[str, list[str]]:
     return errors
 
 
-def _member(actor: User | None):
-    return lambda report: access.ensure_member(actor, report.allocation.neighbourhood_id)
+def _may(actor: User, transition: str):
+    """Who may: the rule of the action "report.<transition>" (pic.access)."""
+    return lambda report: ensure(actor, f"report.{transition}", report)
 
 
-def _advisor(actor: User | None):
-    return lambda report: access.ensure_advisor(actor, report.allocation.neighbourhood_id)
-
-
-def _hand_in(report: Report, transition: str, actor: User | None,
+def _hand_in(report: Report, transition: str, actor: User,
              now: datetime.datetime | None) -> Report:
     """Submitting and resubmitting are the same move from two states."""
 
@@ -216,30 +213,31 @@ def _hand_in(report: Report, transition: str, actor: User | None,
             raise ValidationError(errors)
         locked.submitted_at = now or timezone.now()
 
-    return MACHINE.move(report, transition, actor=actor, ensure=_member(actor),
+    return MACHINE.move(report, transition, actor=actor, ensure=_may(actor, transition),
                         prepare=prepare)[0]
 
 
 @transaction.atomic
-def report_submit(*, report: Report, actor: User | None,
+def report_submit(*, report: Report, actor: User,
                   now: datetime.datetime | None = None) -> Report:
     return _hand_in(report, "submit", actor, now)
 
 
 @transaction.atomic
-def report_resubmit(*, report: Report, actor: User | None,
+def report_resubmit(*, report: Report, actor: User,
                     now: datetime.datetime | None = None) -> Report:
     return _hand_in(report, "resubmit", actor, now)
 
 
 @transaction.atomic
-def report_request_changes(*, report: Report, actor: User | None, message: str) -> Report:
-    return MACHINE.move(report, "request_changes", actor=actor, ensure=_advisor(actor),
+def report_request_changes(*, report: Report, actor: User, message: str) -> Report:
+    return MACHINE.move(report, "request_changes", actor=actor,
+                        ensure=_may(actor, "request_changes"),
                         prepare=changes_requested(message))[0]
 
 
 @transaction.atomic
-def report_accept(*, report: Report, actor: User | None,
+def report_accept(*, report: Report, actor: User,
                   now: datetime.datetime | None = None) -> Report:
     """The advisor accepts the report; a final report's acceptance closes the stage.
     `now` defaults to the server time (the demo replays past years with it)."""
@@ -248,7 +246,7 @@ def report_accept(*, report: Report, actor: User | None,
     def prepare(locked: Report) -> None:
         locked.accepted_at = now
 
-    report, moved = MACHINE.move(report, "accept", actor=actor, ensure=_advisor(actor),
+    report, moved = MACHINE.move(report, "accept", actor=actor, ensure=_may(actor, "accept"),
                                  prepare=prepare)
     if moved and report.kind == Report.Kind.FINAL:
         allocation = Allocation.objects.select_for_update().get(pk=report.allocation_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from neighbourhoods.models import is_coordination
+from pic.access import can, ensure
 from pic.forms import apply_validation_error
 
 from .. import selectors
@@ -41,7 +41,7 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         allocation = selectors.allocation_get(user=self.request.user, pk=self.kwargs["pk"])
         context = super().get_context_data(allocation=allocation, **kwargs)
-        context["can_disburse"] = is_coordination(self.request.user)
+        context["can_disburse"] = can(self.request.user, "allocation.disburse", allocation)
         context["today"] = timezone.localdate()
         context["disbursement_form"] = kwargs.get("disbursement_form") or DisbursementForm(
             allocation=allocation, initial={"paid_on": timezone.localdate()})
@@ -56,6 +56,7 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
 class DisbursementCreateView(LoginRequiredMixin, View):
     def post(self, request, pk):
         allocation = selectors.allocation_get(user=request.user, pk=pk)
+        ensure(request.user, "allocation.disburse", allocation)
         form = DisbursementForm(request.POST, allocation=allocation)
         if form.is_valid():
             try:

@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from neighbourhoods.models import is_coordination
+from pic.access import can, ensure
 from pic.forms import apply_validation_error
 
 from .. import selectors
 from ..forms import (
     CheckInForm,
 )
-from ..services import checkins, reports
+from ..services import checkins
 
 
 class CheckInRecordView(LoginRequiredMixin, FormView):
@@ -28,6 +28,8 @@ class CheckInRecordView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.checkin = selectors.checkin_get(user=request.user, pk=kwargs["pk"])
+            if request.method == "POST":
+                ensure(request.user, "checkin.record", self.checkin)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -36,11 +38,9 @@ class CheckInRecordView(LoginRequiredMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        neighbourhood_id = self.checkin.allocation_year.allocation.neighbourhood_id
         return super().get_context_data(
             checkin=self.checkin, today=timezone.localdate(),
-            can_record=is_coordination(self.request.user)
-            or reports.access.is_advisor_of(self.request.user, neighbourhood_id), **kwargs)
+            can_record=can(self.request.user, "checkin.record", self.checkin), **kwargs)
 
     def form_valid(self, form):
         try:

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from neighbourhoods.models import is_coordination
-from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.access import ActionRequiredMixin, can, roles_of
 from pic.forms import apply_validation_error
 
 from .. import exports
@@ -25,7 +24,6 @@ from ..forms import (
     ImportForm,
 )
 from ..resources import EXPORTS
-from ..roles import roles_of
 
 
 class ExportIndexView(LoginRequiredMixin, TemplateView):
@@ -35,12 +33,11 @@ class ExportIndexView(LoginRequiredMixin, TemplateView):
         labels = {"proposals": _("Propositions"), "allocations": _("Allocations"),
                   "disbursements": _("Versements"),
                   "financial-summaries": _("Sommaires financiers des rapports")}
-        roles = roles_of(self.request.user)
-        files_reader = roles.coordination or roles.advisor or roles.neighbourhood_member
+        files_reader = roles_of(self.request.user).follows_files
         return super().get_context_data(
             exports=[(k, labels[k]) for k in EXPORTS] if files_reader else [],
             formats=list(exports.FORMATS),
-            can_import=is_coordination(self.request.user), **kwargs)
+            can_import=can(self.request.user, "data.import"), **kwargs)
 
 
 class ExportView(LoginRequiredMixin, View):
@@ -69,9 +66,11 @@ class GivingExportView(LoginRequiredMixin, View):
         return response
 
 
-class ImportView(CoordinationRequiredMixin, View):
+class ImportView(ActionRequiredMixin, View):
     """Upload → dry-run preview with per-row errors → confirm (the file rides along, encoded,
     so the person does not pick it again)."""
+
+    action = "data.import"
 
     template_name = "reporting/import.html"
     kinds = [("organisations", gettext_lazy("Organisations")),

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from neighbourhoods.models import is_advisor, is_coordination
-from neighbourhoods.permissions import CoordinationRequiredMixin
+from pic.access import ActionRequiredMixin, roles_of
 from pic.forms import apply_validation_error
 from proposals.models import Program
 
@@ -60,9 +59,9 @@ class ReminderPreferenceView(LoginRequiredMixin, FormView):
 class DashboardView(FollowupRequiredMixin, TemplateView):
     def get_template_names(self):
         user = self.request.user
-        if is_coordination(user):
+        if roles_of(user).coordination:
             return ["reporting/dashboard_coordination.html"]
-        if is_advisor(user):
+        if roles_of(user).advisor:
             return ["reporting/dashboard_advisor.html"]
         return ["reporting/dashboard_neighbourhood.html"]
 
@@ -70,9 +69,9 @@ class DashboardView(FollowupRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, today = self.request.user, timezone.localdate()
         context["today"] = today
-        if is_coordination(user):
+        if roles_of(user).coordination:
             context.update(dashboards.coordination_dashboard(user=user, today=today))
-        elif is_advisor(user):
+        elif roles_of(user).advisor:
             context["rows"] = dashboards.advisor_dashboard(user=user, today=today)
         else:
             context.update(dashboards.neighbourhood_dashboard(user=user, today=today))
@@ -81,7 +80,8 @@ class DashboardView(FollowupRequiredMixin, TemplateView):
 
 
 
-class EnvelopeView(CoordinationRequiredMixin, FormView):
+class EnvelopeView(ActionRequiredMixin, FormView):
+    action = "envelope.set"
     template_name = "reporting/envelopes.html"
     form_class = EnvelopeForm
 

@@ -4,10 +4,10 @@ from django.views.generic import TemplateView
 
 from governance.models import Committee
 from neighbourhoods import selectors as neighbourhood_selectors
+from pic.access import roles_of
 from proposals import selectors as proposal_selectors
 
 from .. import dashboards
-from ..roles import roles_of
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

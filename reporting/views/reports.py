@@ -5,7 +5,7 @@ Each view: a selector scoped to the user, one service call, a message, a redirec
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from neighbourhoods.models import is_coordination
+from pic.access import can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from pic.views import ActionView
@@ -36,9 +36,10 @@ def _report_context(report, user, **forms):
     context = {
         "report": report, "statement": reports.statement(lines),
         "transitions": reports.allowed_transitions(report.status),
-        "is_member": reports.access.is_member_of(user, report.allocation.neighbourhood_id),
-        "is_follower": is_coordination(user) or reports.access.is_advisor_of(
-            user, report.allocation.neighbourhood_id),
+        "is_member": can(user, "report.edit", report),
+        # a button shows when the state allows the transition and the person its action
+        "can": {name: can(user, f"report.{name}", report)
+                for name in reports.allowed_transitions(report.status)},
         "editable": report.status in reports.EDITABLE_STATES,
         "request_changes_form": RequestChangesForm(),
         "document_form": ReportDocumentForm(),
@@ -69,8 +70,7 @@ class ReportEditView(LoginRequiredMixin, View):
 
     def get_report(self, request, pk):
         report = selectors.report_get(user=request.user, pk=pk)
-        if not reports.access.is_member_of(request.user, report.allocation.neighbourhood_id):
-            raise PermissionDenied(_("Réservé aux membres de la table de quartier."))
+        ensure(request.user, "report.edit", report)
         return report
 
     def get(self, request, pk):
@@ -104,8 +104,12 @@ class ReportEditView(LoginRequiredMixin, View):
 
 
 class ReportActionView(ActionView):
+    action = ""  # asked before the form is read: a refusal is a 403 with its reason
+
     def get_object(self):
-        return selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
+        report = selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
+        ensure(self.request.user, self.action or f"report.{self.transition}", report)
+        return report
 
     def get_success_url(self, report):
         return reverse("reporting:report-detail", args=[report.pk])
@@ -194,6 +198,7 @@ def _field_label(field: str) -> str:
 
 
 class ReportRequestChangesView(ReportActionView):
+    action = "report.request_changes"
     form_class = RequestChangesForm
     template_name = "reporting/report_detail.html"
     success_message = _("Les modifications sont demandées au quartier.")

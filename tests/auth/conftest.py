@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import StaffRole
+from pic.access import SYSTEM
 from tests import factories
 
 
@@ -40,7 +41,7 @@ def is_signed_in(client) -> bool:
 @pytest.fixture
 def partner(db):
     user = factories.UserFactory(email="partenaire@example.org")
-    neighbourhood_services.staff_role_grant(user=user, role=StaffRole.Role.PARTNER, actor=None)
+    neighbourhood_services.staff_role_grant(user=user, role=StaffRole.Role.PARTNER, actor=SYSTEM)
     return user
 
 

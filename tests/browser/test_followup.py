@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from pic.access import SYSTEM
 from proposals.models import Program, Stage
 from reporting.models import CheckIn, Report
 from reporting.services import allocations
@@ -34,7 +35,7 @@ def followed(settings, tmp_path, transactional_db):
     member = factories.make_member(saint_michel, email="tq.saint-michel@example.org")
     advisor = factories.make_advisor(saint_michel, email="conseillere.est@example.org")
     allocation = allocations.allocation_create_for_ratification(
-        ratification=make_ratified(saint_michel, stage), actor=None)
+        ratification=make_ratified(saint_michel, stage), actor=SYSTEM)
     return {"member": member, "advisor": advisor, "allocation": allocation}
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from neighbourhoods import services
 from neighbourhoods.models import Membership, StaffRole
 from pic import audit_labels
+from pic.access import SYSTEM
 from pic.audit import audit
 from pic.models import AuditEvent
 from tests import factories
@@ -28,7 +29,7 @@ def test_a_committee_only_member_gets_403_on_the_neighbourhood_list(client, db):
 
 def test_a_partner_gets_403_on_the_neighbourhood_list(client, db):
     partner = factories.UserFactory()
-    services.staff_role_grant(user=partner, role=StaffRole.Role.PARTNER, actor=None)
+    services.staff_role_grant(user=partner, role=StaffRole.Role.PARTNER, actor=SYSTEM)
     client.force_login(partner)
     assert client.get(reverse("neighbourhoods:neighbourhood-list")).status_code == 403
 

@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from pic import audit_chain
+from pic.access import SYSTEM
 from pic.audit import audit
 from pic.models import AuditEvent
 from tests.conftest import in_ci
@@ -147,7 +148,7 @@ def test_concurrent_writers_keep_one_chain(coordination):
             barrier.wait(timeout=10)
             for i in range(5):
                 with transaction.atomic():
-                    audit(None, "test.concurrent", None, thread=n, i=i)
+                    audit(SYSTEM, "test.concurrent", None, thread=n, i=i)
         except BaseException as error:  # noqa: BLE001 - reported to the test
             errors.append(error)
         finally:

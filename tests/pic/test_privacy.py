@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from governance.models import AgendaItem, Meeting, Vote
 from neighbourhoods.models import Invitation
+from pic.access import SYSTEM
 from pic.models import AuditEvent, Consent
 from pic.privacy import services
 from proposals.models import Contact
@@ -38,7 +39,7 @@ def two_people(saint_michel, verdun, coordination):
 
         seat = governance_services.committee_member_seat(
             committee=committee, user=person, organisation=factories.OrganisationFactory(),
-            actor=None)
+            actor=SYSTEM)
         Vote.objects.create(item=item, member=seat, choice=choice)
         Contact.objects.create(neighbourhood=place, date=timezone.localdate(),
                                kind=Contact.Kind.OTHER, summary=f"Échange noté par {person}",

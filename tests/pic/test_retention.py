@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from governance.models import AgendaItem, CommitteeMember, Meeting, Vote
 from neighbourhoods.models import Invitation, Membership
+from pic.access import SYSTEM
 from pic.models import AuditEvent, ConfidentialityIncident, Consent, User
 from pic.privacy import services
 from pic.privacy.retention import ANONYMOUS_NAME
@@ -55,7 +56,7 @@ def world(saint_michel, coordination):
     from governance import services as governance_services
 
     seat = governance_services.committee_member_seat(
-        committee=committee, user=old, organisation=factories.OrganisationFactory(), actor=None)
+        committee=committee, user=old, organisation=factories.OrganisationFactory(), actor=SYSTEM)
     proposal = make_proposal(saint_michel, factories_stage(), title="Décision ancienne")
     meeting = Meeting.objects.create(committee=committee, title="Rencontre",
                                      held_on=datetime.date(2018, 5, 1))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from pic.access import SYSTEM
 from proposals import services, workflow
 from proposals.demo import seed_program
 from proposals.models import Contact, Proposal, Window
@@ -36,15 +37,15 @@ def make_contact(neighbourhood, day=None):
                                   kind=Contact.Kind.PRE_SUBMISSION, summary="Échange")
 
 
-def make_proposal(neighbourhood, stage, *, actor=None, amounts=None, complete=True,
+def make_proposal(neighbourhood, stage, *, actor=SYSTEM, amounts=None, complete=True,
                   initiative=None, title="Proposition", **data) -> Proposal:
     """A draft; `complete` fills everything the rules ask for."""
     if initiative is None:
         initiative = services.initiative_create(
             neighbourhood=neighbourhood, program=stage.program, title=f"Initiative {title}",
-            desired_change="Un changement souhaité", actor=None)
+            desired_change="Un changement souhaité", actor=SYSTEM)
     proposal = services.proposal_create(initiative=initiative, stage=stage, title=title,
-                                        actor=None)
+                                        actor=SYSTEM)
     if complete:
         if amounts is None:
             amounts = [stage.min_yearly_amount] * stage.normal_duration_years
@@ -56,7 +57,7 @@ def make_proposal(neighbourhood, stage, *, actor=None, amounts=None, complete=Tr
                            "target": "50 %"}],
         }
         payload.update(data)
-        services.proposal_save_draft(proposal=proposal, actor=None, data=payload)
+        services.proposal_save_draft(proposal=proposal, actor=SYSTEM, data=payload)
     proposal.refresh_from_db()
     return proposal
 
@@ -66,7 +67,7 @@ def ratified(neighbourhood, stage, initiative=None, title="Ratifiée") -> Propos
     proposal = make_proposal(neighbourhood, stage, initiative=initiative, title=title)
     make_contact(neighbourhood)
     for step in ("submit", "start_analysis"):
-        workflow.TRANSITION_FUNCTIONS[step](proposal=proposal, actor=None)
+        workflow.TRANSITION_FUNCTIONS[step](proposal=proposal, actor=SYSTEM)
     factories.committee_decide(proposal)
     factories.ratify(proposal)
     return proposal

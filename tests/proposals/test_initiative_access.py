@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pic.access import SYSTEM
 from pic.models import AuditEvent
 from proposals import selectors, services, workflow
 from proposals.models import (
@@ -29,7 +30,7 @@ def url(name, *args):
 
 
 def upload(proposal, name="plan.pdf"):
-    return services.document_upload(proposal=proposal, actor=None,
+    return services.document_upload(proposal=proposal, actor=SYSTEM,
                                     upload=SimpleUploadedFile(name, PDF))
 
 
@@ -45,7 +46,7 @@ def granted(saint_michel, stages, open_window, tq_saint_michel, advisor_est):
     make_contact(saint_michel)
     proposal = make_proposal(saint_michel, stages[1], title="Accordée")
     document = upload(proposal)
-    workflow.proposal_submit(proposal=proposal, actor=None)
+    workflow.proposal_submit(proposal=proposal, actor=SYSTEM)
     proposal.refresh_from_db()
     return {"initiative": proposal.initiative, "proposal": proposal, "document": document}
 

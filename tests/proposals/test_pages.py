@@ -9,6 +9,7 @@ from django.core.files.storage import InMemoryStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pic.access import SYSTEM
 from proposals import services, workflow
 from proposals.models import Proposal, ProposalDocument, WindowExtension
 
@@ -32,7 +33,7 @@ def years(proposal, *amounts) -> dict:
     return data
 
 
-def upload(proposal, name="plan.pdf", content=PDF, actor=None):
+def upload(proposal, name="plan.pdf", content=PDF, actor=SYSTEM):
     return services.document_upload(proposal=proposal, actor=actor,
                                     upload=SimpleUploadedFile(name, content))
 
@@ -161,7 +162,7 @@ def test_the_confirmation_page_warns_before_submitting(client, tq_saint_michel, 
 
 def test_a_refused_submission_lists_the_rules_next_to_the_fields(client, tq_saint_michel,
                                                                  draft):
-    services.proposal_save_draft(proposal=draft, actor=None, data={"years": {1: 60000}})
+    services.proposal_save_draft(proposal=draft, actor=SYSTEM, data={"years": {1: 60000}})
     client.force_login(tq_saint_michel)
     response = client.post(url("proposal-submit", draft.pk))
     assert response.status_code == 400

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pic.access import SYSTEM
 from proposals import services, workflow
 
 from .conftest import make_contact, make_proposal
@@ -21,18 +22,18 @@ def add_proposals(neighbourhood, stage, n, *, start=0):
     for i in range(start, start + n):
         proposal = make_proposal(neighbourhood, stage, title=f"P{i}")
         if i % 2:
-            workflow.proposal_submit(proposal=proposal, actor=None)
+            workflow.proposal_submit(proposal=proposal, actor=SYSTEM)
 
 
 def richer(proposal, n):
     """More years, evidence, questions, documents and versions on one proposal."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    services.proposal_save_draft(proposal=proposal, actor=None, data={
+    services.proposal_save_draft(proposal=proposal, actor=SYSTEM, data={
         "questions": [{"question": f"Q{i}", "data_to_collect": "d", "target": "t"}
                       for i in range(n)]})
     for i in range(n):
-        services.document_upload(proposal=proposal, actor=None,
+        services.document_upload(proposal=proposal, actor=SYSTEM,
                                  upload=SimpleUploadedFile(f"d{i}.pdf", b"%PDF-1.4\n"))
 
 
@@ -94,12 +95,12 @@ def test_the_version_comparison_runs_constant_queries(client, tq_saint_michel, s
     client.force_login(advisor_est)
     make_contact(saint_michel)
     proposal = make_proposal(saint_michel, stages[1])
-    workflow.proposal_submit(proposal=proposal, actor=None)
+    workflow.proposal_submit(proposal=proposal, actor=SYSTEM)
     path = reverse("proposals:proposal-versions", args=[proposal.pk])
     small = count_queries(client, path)
     for _round in range(5):
-        workflow.proposal_start_analysis(proposal=proposal, actor=None)
-        workflow.proposal_request_changes(proposal=proposal, actor=None, message="m")
-        workflow.proposal_resubmit(proposal=proposal, actor=None)
+        workflow.proposal_start_analysis(proposal=proposal, actor=SYSTEM)
+        workflow.proposal_request_changes(proposal=proposal, actor=SYSTEM, message="m")
+        workflow.proposal_resubmit(proposal=proposal, actor=SYSTEM)
     with django_assert_max_num_queries(small):
         client.get(path)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pic.access import SYSTEM
 from proposals import rules, services
 from proposals.models import Contact
 
@@ -58,7 +59,7 @@ def test_yearly_amount_one_dollar_outside_is_refused(saint_michel, stages, open_
 
 def test_a_missing_year_amount_is_refused(saint_michel, stages):
     proposal = make_proposal(saint_michel, stages[2], amounts=[75000, 75000])
-    services.proposal_save_draft(proposal=proposal, actor=None, data={"duration_years": 3})
+    services.proposal_save_draft(proposal=proposal, actor=SYSTEM, data={"duration_years": 3})
     errors = errors_of(proposal)
     assert "year_3" in errors
 
@@ -66,7 +67,7 @@ def test_a_missing_year_amount_is_refused(saint_michel, stages):
 def test_years_beyond_the_duration_are_refused(saint_michel, stages):
     proposal = make_proposal(saint_michel, stages[1], amounts=[30000, 30000],
                              duration_justification="Parce que.")
-    services.proposal_save_draft(proposal=proposal, actor=None, data={"duration_years": 1})
+    services.proposal_save_draft(proposal=proposal, actor=SYSTEM, data={"duration_years": 1})
     assert "years" in errors_of(proposal)
 
 
@@ -93,7 +94,7 @@ def test_longer_duration_needs_a_justification(saint_michel, stages, number, nor
     stage = stages[number]
     proposal = make_proposal(saint_michel, stage, amounts=[stage.min_yearly_amount] * longest)
     assert "duration_justification" in errors_of(proposal)
-    services.proposal_save_draft(proposal=proposal, actor=None,
+    services.proposal_save_draft(proposal=proposal, actor=SYSTEM,
                                  data={"duration_justification": "Mobiliser prend du temps."})
     errors = errors_of(proposal)
     assert "duration_justification" not in errors
@@ -156,7 +157,8 @@ def test_stage_2_repeats_stage_1_prerequisites_and_adds_the_deployment_plan(stag
 def test_a_blank_evidence_text_is_refused(saint_michel, stages):
     proposal = make_proposal(saint_michel, stages[1])
     item = stages[1].prerequisites.first()
-    services.proposal_save_draft(proposal=proposal, actor=None, data={"evidence": {item.pk: "  "}})
+    services.proposal_save_draft(proposal=proposal, actor=SYSTEM,
+                                 data={"evidence": {item.pk: "  "}})
     assert rules.evidence_field(item.pk) in errors_of(proposal)
 
 
@@ -165,7 +167,7 @@ def test_a_document_evidences_a_prerequisite(saint_michel, stages, tq_saint_mich
 
     proposal = make_proposal(saint_michel, stages[1])
     item = stages[1].prerequisites.first()
-    services.proposal_save_draft(proposal=proposal, actor=None, data={"evidence": {item.pk: ""}})
+    services.proposal_save_draft(proposal=proposal, actor=SYSTEM, data={"evidence": {item.pk: ""}})
     services.document_upload(
         proposal=proposal, actor=tq_saint_michel, prerequisite_id=item.pk,
         upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", "application/pdf"))
@@ -207,7 +209,7 @@ def test_unratified_previous_stage_does_not_count(saint_michel, stages, open_win
     first = make_proposal(saint_michel, stages[1])
     from proposals import workflow
 
-    workflow.proposal_submit(proposal=first, actor=None)
+    workflow.proposal_submit(proposal=first, actor=SYSTEM)
     second = make_proposal(saint_michel, stages[3], initiative=first.initiative, title="3")
     assert "stage" not in errors_of(second)
 

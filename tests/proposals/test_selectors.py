@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from pic.access import SYSTEM
 from proposals import selectors, services, workflow
 
 from .conftest import make_contact
@@ -16,9 +17,9 @@ def both(draft, verdun_draft, verdun, saint_michel, program):
     for neighbourhood in (saint_michel, verdun):
         services.letter_of_intent_submit(neighbourhood=neighbourhood, program=program,
                                          desired_change="Changement",
-                                         target_stage=program.stage_by_number[1], actor=None)
+                                         target_stage=program.stage_by_number[1], actor=SYSTEM)
         make_contact(neighbourhood)
-    workflow.proposal_submit(proposal=verdun_draft, actor=None)
+    workflow.proposal_submit(proposal=verdun_draft, actor=SYSTEM)
     return {"draft": draft, "verdun_draft": verdun_draft}
 
 
@@ -41,7 +42,7 @@ def test_selectors_exclude_another_neighbourhood(both, tq_saint_michel, saint_mi
 
 
 def test_document_get_excludes_another_neighbourhood(verdun_draft, tq_saint_michel, tq_verdun):
-    document = services.document_upload(proposal=verdun_draft, actor=None,
+    document = services.document_upload(proposal=verdun_draft, actor=SYSTEM,
                                         upload=SimpleUploadedFile("v.pdf", b"%PDF-1.4\n"))
     assert selectors.document_get(user=tq_verdun, pk=document.pk) == document
     with pytest.raises(Http404):

@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from neighbourhoods.models import Membership
+from pic.access import SYSTEM
 from pic.models import AuditEvent
 from proposals import workflow
 from proposals.models import Proposal
@@ -14,16 +15,16 @@ from tests import factories
 
 S = Proposal.Status
 
-# transition -> the roles allowed to do it (None: the system)
+# transition -> the roles allowed to do it (system: pic.access.SYSTEM)
 ALLOWED = {
-    "submit": {"member", None},
-    "resubmit": {"member", None},
-    "withdraw": {"member", None},
-    "start_analysis": {"advisor", "coordination", None},
-    "request_changes": {"advisor", "coordination", None},
-    "mark_letter_sent": {"coordination", None},
+    "submit": {"member", "system"},
+    "resubmit": {"member", "system"},
+    "withdraw": {"member", "system"},
+    "start_analysis": {"advisor", "coordination", "system"},
+    "request_changes": {"advisor", "coordination", "system"},
+    "mark_letter_sent": {"coordination", "system"},
 }
-ROLES = ["member", "other_member", "advisor", "other_advisor", "coordination", None]
+ROLES = ["member", "other_member", "advisor", "other_advisor", "coordination", "system"]
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def people(tq_saint_michel, tq_verdun, advisor_est, coordination, verdun):
         "advisor": advisor_est,
         "other_advisor": factories.make_advisor(verdun),
         "coordination": coordination,
-        None: None,
+        "system": SYSTEM,
     }
 
 
@@ -79,7 +80,7 @@ ILLEGAL = [(t, s) for t in workflow.TRANSITION_FUNCTIONS for s in S.values
 def test_illegal_transition_raises_a_clear_error(draft, transition, status):
     put(draft, status)
     with pytest.raises(IllegalTransition) as caught:
-        run(transition, draft, None)
+        run(transition, draft, SYSTEM)
     assert isinstance(caught.value, ValidationError)
     assert "Impossible de passer la proposition" in caught.value.messages[0]
     assert str(S(status).label) in caught.value.messages[0]
@@ -91,7 +92,7 @@ def test_withdrawal_is_refused_after_a_decision(draft):
     for status in (S.RECOMMENDED, S.NOT_RECOMMENDED, S.RATIFIED, S.LETTER_SENT):
         put(draft, status)
         with pytest.raises(IllegalTransition):
-            workflow.proposal_withdraw(proposal=draft, actor=None)
+            workflow.proposal_withdraw(proposal=draft, actor=SYSTEM)
 
 
 def test_a_double_submit_is_harmless(draft, tq_saint_michel, django_capture_on_commit_callbacks):
@@ -247,7 +248,7 @@ def test_recommend_refuses_another_proposals_agenda_item(draft, coordination, sa
     item = factories.committee_decide(other)
     put(draft, S.IN_ANALYSIS)
     with pytest.raises(workflow.WrongRoad):
-        workflow.proposal_recommend(proposal=draft, agenda_item=item, actor=None)
+        workflow.proposal_recommend(proposal=draft, agenda_item=item, actor=SYSTEM)
     draft.refresh_from_db()
     assert draft.status == S.IN_ANALYSIS
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
+from pic.access import SYSTEM
 from pic.models import AuditEvent
 from reporting.dates import add_months, year_bounds
 from reporting.models import Allocation, CheckIn, ProgramEnvelope, Report
@@ -34,7 +35,7 @@ def test_ratified_decision_produces_its_allocation_with_the_analysis_years(alloc
 def test_without_analysis_the_requested_amounts_are_used(saint_michel, stage, coordination):
     ratification = make_ratified(saint_michel, stage, with_analysis=False, amounts=("80000",))
     allocation = allocations.allocation_create_for_ratification(ratification=ratification,
-                                                                actor=None)
+                                                                actor=SYSTEM)
     assert list(allocation.years.values_list("amount", flat=True)) == [Decimal("80000")]
     assert allocation.capacity_building_amount == Decimal("15000")
     assert allocation.ends_on == D(2025, 3, 31)
@@ -111,7 +112,7 @@ def test_check_in_and_report_dates_from_a_month_end_start(saint_michel, stage, c
 def test_reconciliation_creates_missing_allocations_only(saint_michel, verdun, stage):
     make_ratified(saint_michel, stage)
     second = make_ratified(verdun, stage)
-    allocations.allocation_create_for_ratification(ratification=second, actor=None)
+    allocations.allocation_create_for_ratification(ratification=second, actor=SYSTEM)
     created = allocations.allocations_reconcile()
     assert [a.neighbourhood for a in created] == [saint_michel]
     assert allocations.allocations_reconcile() == []

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from neighbourhoods.models import Neighbourhood, Organisation
+from pic.access import SYSTEM
 from pic.models import User
 from reporting import exports
 from reporting.services import allocations, reports
@@ -21,9 +22,9 @@ from .conftest import make_ratified
 @pytest.fixture
 def two_allocations(saint_michel, verdun, stage, coordination, tq_saint_michel):
     mine = allocations.allocation_create_for_ratification(
-        ratification=make_ratified(saint_michel, stage, title="Saint-Michel nourri"), actor=None)
+        ratification=make_ratified(saint_michel, stage, title="Saint-Michel nourri"), actor=SYSTEM)
     theirs = allocations.allocation_create_for_ratification(
-        ratification=make_ratified(verdun, stage, title="Verdun bouge"), actor=None)
+        ratification=make_ratified(verdun, stage, title="Verdun bouge"), actor=SYSTEM)
     for allocation in (mine, theirs):
         allocations.disbursement_record(allocation_year=allocation.years.first(),
                                         amount=Decimal("1000"),

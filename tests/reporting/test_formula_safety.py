@@ -10,6 +10,7 @@ import pytest
 import tablib
 from django.urls import reverse
 
+from pic.access import SYSTEM
 from pic.spreadsheets import dataset_export, formula_safe
 from reporting import exports
 from reporting.resources import EXPORTS
@@ -28,7 +29,7 @@ def hostile(saint_michel, stage, coordination, tq_saint_michel):
     made = []
     for title in HOSTILE:
         made.append(allocations.allocation_create_for_ratification(
-            ratification=make_ratified(saint_michel, stage, title=title), actor=None))
+            ratification=make_ratified(saint_michel, stage, title=title), actor=SYSTEM))
     year2 = made[0].years.get(year_number=2)
     allocations.disbursement_record(allocation_year=year2, amount=Decimal("1000"),
                                     paid_on=year2.starts_on, actor=coordination,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import StaffRole
+from pic.access import SYSTEM
 from proposals.models import Initiative, Proposal, Window, WindowExtension
 from reporting.dashboards import indicator_rollup
 from reporting.models import Report
@@ -31,7 +32,7 @@ def test_a_committee_only_member_gets_403_on_the_followup_dashboard(client, db):
 def test_a_partner_gets_403_on_the_followup_dashboard(client, db):
     partner = factories.UserFactory()
     neighbourhood_services.staff_role_grant(user=partner, role=StaffRole.Role.PARTNER,
-                                            actor=None)
+                                            actor=SYSTEM)
     client.force_login(partner)
     assert client.get(reverse("reporting:dashboard")).status_code == 403
 
@@ -48,7 +49,7 @@ def test_people_who_follow_files_get_the_followup_dashboard(client, request, who
 def _indicator(allocation, target):
     question = allocation.proposal.evaluation_questions.get()
     return reports.indicator_add(question=question, name="Personnes", unit="pers.",
-                                 target=Decimal(target), actor=None)
+                                 target=Decimal(target), actor=SYSTEM)
 
 
 def test_a_final_report_counts_in_the_stage_last_year_never_in_no_year(

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from pic.access import SYSTEM
 from pic.models import User
 from proposals.models import LetterOfIntent, Window
 from reporting.models import ReminderSent
@@ -204,7 +205,7 @@ def test_at_most_one_email_a_day_what_comes_later_waits_for_tomorrow(
     assert len(emails_to(tq_saint_michel.email)) == 1
     allocations.allocation_create_for_ratification(
         ratification=make_ratified(saint_michel, stage, amounts=("80000",), title="Autre"),
-        actor=None)
+        actor=SYSTEM)
     run(django_capture_on_commit_callbacks)  # same day: recorded, not emailed
     assert len(emails_to(tq_saint_michel.email)) == 1
     assert ReminderSent.objects.filter(user=tq_saint_michel, emailed_on__isnull=True).count() == 1

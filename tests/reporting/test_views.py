@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from pic.access import SYSTEM
 from pic.formatting import format_money
 from proposals.models import Contact
 from reporting import selectors
@@ -28,12 +29,12 @@ def add_files(stage, count, advisor=None):
         if advisor is not None:
             from neighbourhoods import services
 
-            services.advisor_assign(advisor=advisor, neighbourhood=neighbourhood, actor=None)
+            services.advisor_assign(advisor=advisor, neighbourhood=neighbourhood, actor=SYSTEM)
         allocation = allocations.allocation_create_for_ratification(
-            ratification=make_ratified(neighbourhood, stage), actor=None)
+            ratification=make_ratified(neighbourhood, stage), actor=SYSTEM)
         question = allocation.proposal.evaluation_questions.get()
         indicator = reports.indicator_add(question=question, name="Personnes", unit="pers.",
-                                          target=Decimal("100"), actor=None)
+                                          target=Decimal("100"), actor=SYSTEM)
         reports.report_save_draft(report=allocation.years.first().report, actor=member,
                                   texts={}, indicator_values={indicator.pk: Decimal("10")})
         Contact.objects.create(neighbourhood=neighbourhood, date=D(2024, 9, 1),
@@ -110,7 +111,7 @@ def test_neighbourhood_dashboard(client, tq_saint_michel, allocation):
 def test_selectors_exclude_other_neighbourhoods(allocation, tq_verdun, advisor_est, verdun,
                                                 stage):
     other = allocations.allocation_create_for_ratification(
-        ratification=make_ratified(verdun, stage), actor=None)
+        ratification=make_ratified(verdun, stage), actor=SYSTEM)
     assert list(selectors.allocation_list(user=tq_verdun)) == [other]
     assert list(selectors.allocation_list(user=advisor_est)) == [allocation]
     assert set(selectors.report_list(user=tq_verdun)) == set(other.reports.all())
@@ -278,7 +279,7 @@ def test_indicators_roll_up_across_neighbourhoods_and_years(client, coordination
     add_files(stage, 2)  # two more neighbourhoods reporting 10 "Personnes" each
     question = allocation.proposal.evaluation_questions.get()
     indicator = reports.indicator_add(question=question, name="Personnes", unit="pers.",
-                                      target=Decimal("50"), actor=None)
+                                      target=Decimal("50"), actor=SYSTEM)
     reports.report_save_draft(report=allocation.years.get(year_number=2).report,
                               actor=tq_saint_michel, texts={},
                               indicator_values={indicator.pk: Decimal("30")})
@@ -329,7 +330,7 @@ def test_neighbourhood_dashboard_runs_a_constant_number_of_queries(
     small = queries(client, url)
     for n in range(4):
         allocations.allocation_create_for_ratification(
-            ratification=make_ratified(saint_michel, stage, title=f"Autre {n}"), actor=None)
+            ratification=make_ratified(saint_michel, stage, title=f"Autre {n}"), actor=SYSTEM)
     with django_assert_max_num_queries(small):
         response = client.get(url)
     assert len(response.context["allocations"]) == 5

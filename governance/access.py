@@ -1,0 +1,57 @@
+"""Who a person is to a committee (their current seats), and the rules of governance's actions
+(pic.access for the vocabulary). Whether an item is open, or a member recused, stays with the
+services: a recusal is the item's own record."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from neighbourhoods.access import COORDINATION_ONLY, coordination, follower
+from pic import access
+from pic.access import Roles
+
+from .models import AgendaItem, Committee, CommitteeMember, Meeting
+
+
+def _seat_facts(user) -> dict[str, Any]:
+    seats = list(CommitteeMember.objects.current().filter(user=user)
+                 .values_list("committee_id", "is_chair"))
+    committee_ids = tuple(committee for committee, _chair in seats)
+    return {"committee_ids": committee_ids, "committee_member": bool(committee_ids),
+            "chaired_committee_ids": tuple(committee for committee, chair in seats if chair)}
+
+
+access.register_role_source(_seat_facts, {"committee_ids": (), "committee_member": False,
+                                          "chaired_committee_ids": ()})
+
+
+def committee_id_of(obj: Any) -> int | None:
+    if isinstance(obj, Committee):
+        return obj.pk
+    if isinstance(obj, Meeting):
+        return obj.committee_id
+    if isinstance(obj, AgendaItem):
+        return obj.meeting.committee_id
+    return None
+
+
+def seated(roles: Roles, obj: Any) -> bool:
+    """A current member of the committee that decides (the item's, the meeting's)."""
+    return committee_id_of(obj) in roles.committee_ids
+
+
+def chair_or_coordination(roles: Roles, obj: Any) -> bool:
+    return roles.coordination or committee_id_of(obj) in roles.chaired_committee_ids
+
+
+access.register_all(
+    ["committee.seat", "meeting.manage", "ratification.record", "letter.issue",
+     "letter.regenerate"],
+    coordination, COORDINATION_ONLY)
+access.register_all(["vote.cast", "recusal.declare"], seated,
+                    _("Vous ne siégez pas au comité qui décide ce point."))
+access.register_all(["vote.close", "vote.remind", "attendance.record"], chair_or_coordination,
+                    _("Réservé à la présidence du comité et à l'équipe de coordination PIC."))
+access.register("analysis.write", follower,
+                _("Seul·e la conseillère ou le conseiller du quartier, ou l'équipe de "
+                  "coordination, rédige l'analyse."))
