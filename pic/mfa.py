@@ -14,14 +14,15 @@ from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from pic.access import roles_of
 
 # Paths a person without the MFA their role requires may still reach: setting it up (allauth's
 # pages), leaving, assets.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/health/", "/i18n/")
 
-# Which flag of the person's program roles (PIC_ROLES_FUNCTION) puts them in each group.
+# Which fact of the person's program roles (pic.access.roles_of) puts them in each group.
 ROLE_GROUPS = {
     "coordination": "coordination",
     "advisor": "advisor",
@@ -40,7 +41,7 @@ def mfa_required(user) -> bool:
     groups = [group for group in ROLE_GROUPS if required.get(group)]
     if not groups:
         return False
-    roles = import_string(settings.PIC_ROLES_FUNCTION)(user)
+    roles = roles_of(user)
     return any(getattr(roles, ROLE_GROUPS[group]) for group in groups)
 
 

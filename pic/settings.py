@@ -156,8 +156,6 @@ PIC_MFA_REQUIRED = {
     "partner": env_bool("PIC_MFA_REQUIRED_PARTNERS", True),
     "superuser": env_bool("PIC_MFA_REQUIRED_SUPERUSERS", True),
 }
-# Where pic/mfa.py learns a person's program roles (the app that knows them all).
-PIC_ROLES_FUNCTION = "reporting.roles.roles_of"
 # TOTP secrets and recovery-code seeds are encrypted at rest (Fernet): comma-separated keys,
 # the first encrypts, all decrypt (rotation). Required in production.
 MFA_ADAPTER = "pic.mfa.MFAAdapter"

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from proposals import services
 from proposals.demo import seed_program
-from reporting.dashboards import bar_chart_svg
+from reporting.dashboards import bar_chart
 from tests.factories import PASSWORD
 from tests.observatory import Scan, csp_test, observatory_score
 from tests.proposals.conftest import make_contact, make_proposal
@@ -181,8 +181,13 @@ def test_the_rendered_pages_have_nothing_inline(client, draft_with_document, tq_
 
 
 def test_the_allocation_chart_is_styled_by_attributes_not_inline_css():
-    svg = bar_chart_svg([{"calendar_year": 2024, "allocation__stage__number": n,
-                          "total": Decimal(amount)} for n, amount in ((1, "50000"), (2, "90000"))])
+    from django.template.loader import render_to_string
+
+    chart = bar_chart([{"calendar_year": 2024, "allocation__stage__number": n,
+                        "allocation__stage__name": name, "total": Decimal(amount)}
+                       for n, name, amount in ((1, "Planification", "50000"),
+                                               (2, "Déploiement", "90000"))])
+    svg = render_to_string("reporting/_chart_bar.html", {"chart": chart})
     assert "<svg" in svg
     assert inline_in(svg) == []
 
