@@ -314,19 +314,23 @@ FOLLOW_UP_PAGES = [("coordination", "reporting:allocation-list"),
                    ("coordination", "governance:ratification-list"),
                    ("coordination", "governance:letter-list"),
                    ("coordination", "neighbourhoods:audit-log"),
+                   ("coordination", "home"),
                    ("advisor_est", "reporting:todo"),
-                   ("advisor_est", "home")]
+                   ("advisor_est", "home"),
+                   ("tq_saint_michel", "reporting:report-detail")]
 
 
 def test_follow_up_pages_run_the_same_queries_at_10_and_100_files(client, request, stage,
-                                                                  advisor_est):
+                                                                  advisor_est, allocation):
     add_files(stage, 10, advisor=advisor_est)
+    report = allocation.years.first().report
 
     def counts():
         found = {}
         for who, name in FOLLOW_UP_PAGES:
             client.force_login(request.getfixturevalue(who))
-            found[(who, name)] = queries(client, reverse(name))
+            args = [report.pk] if name == "reporting:report-detail" else []
+            found[(who, name)] = queries(client, reverse(name, args=args))
         return found
 
     at_10 = counts()
