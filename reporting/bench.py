@@ -116,7 +116,7 @@ class PageResult:
     median_ms: float
     p95_ms: float
     html_bytes: int
-    bare_ms: float  # the bare page, same account, measured just before
+    bare_ms: float  # the bare page, same account, its requests interleaved with the page's
 
     @property
     def bare_ratio(self) -> float:
@@ -137,22 +137,20 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def _timed(client: Client, url: str, repeat: int, warmup: int):
-    for _ in range(warmup):
-        client.get(url)
-    timings = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-    return response, len(queries.captured_queries), timings
+def _get(client: Client, url: str):
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+    return response, len(queries.captured_queries), elapsed
 
 
 def measure_pages(pages: list[Page], *, repeat: int, warmup: int, log=print
                   ) -> dict[str, PageResult]:
+    """Each timed request of a page follows one of the bare page, same client: both see the
+    same load (the machine may be shared), and the ratio compares like with like."""
     clients: dict[str, Client] = {}
-    bare: dict[str, float] = {}
+    bare_url = reverse("bench-bare")
     results = {}
     for page in pages:
         client = clients.get(page.email)
@@ -163,18 +161,25 @@ def measure_pages(pages: list[Page], *, repeat: int, warmup: int, log=print
                 continue
             client = clients[page.email] = Client()
             client.force_login(user)
-            _r, _q, timings = _timed(client, reverse("bench-bare"), repeat, warmup)
-            bare[page.email] = statistics.median(timings)
         url = page.url()
         if url is None:
             log(f"  {page.key}: nothing to show, skipped")
             continue
-        response, queries, timings = _timed(client, url, repeat, warmup)
+        for _ in range(warmup):
+            client.get(bare_url)
+            client.get(url)
+        timings, bare = [], []
+        for _ in range(repeat):
+            bare.append(_get(client, bare_url)[2])
+            response, queries, elapsed = _get(client, url)
+            timings.append(elapsed)
         results[page.key] = PageResult(
             status=response.status_code, queries=queries, median_ms=statistics.median(timings),
-            p95_ms=p95(timings), html_bytes=len(response.content), bare_ms=bare[page.email])
+            p95_ms=p95(timings), html_bytes=len(response.content),
+            bare_ms=statistics.median(bare))
         log(f"  {page.key:22} {response.status_code} {queries:>3} q "
-            f"{results[page.key].median_ms:8.1f} ms {len(response.content) / 1024:7.1f} KB")
+            f"{results[page.key].median_ms:8.1f} ms {len(response.content) / 1024:7.1f} KB "
+            f"(bare {results[page.key].bare_ms:.1f} ms)")
     return results
 
 
