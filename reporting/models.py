@@ -96,6 +96,7 @@ class Allocation(models.Model):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         ordering = ["-starts_on", "pk"]
+        indexes = [models.Index(fields=["-starts_on", "id"], name="allocation_starts_on_idx")]
         constraints = [
             models.UniqueConstraint(fields=["proposal"], name="one_allocation_per_proposal"),
             models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
@@ -189,6 +190,7 @@ class CheckIn(models.Model):
         verbose_name = _("bilan de mi-année")
         verbose_name_plural = _("bilans de mi-année")
         ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on", "id"], name="checkin_due_on_idx")]
 
     def __str__(self) -> str:
         return _("Bilan de mi-année — %(year)s") % {"year": self.allocation_year}
@@ -242,6 +244,7 @@ class Report(models.Model):
         verbose_name = _("rapport")
         verbose_name_plural = _("rapports")
         ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on", "id"], name="report_due_on_idx")]
         constraints = [
             models.UniqueConstraint(fields=["allocation"], condition=Q(kind="final"),
                                     name="one_final_report_per_allocation"),

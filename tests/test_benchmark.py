@@ -2,15 +2,52 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from proposals.models import Proposal
+from reporting import bench
 
 
 @pytest.mark.django_db
-def test_benchmark_measures_every_page_and_leaves_the_database_as_it_was():
+def test_bench_writes_the_results_table_and_leaves_the_database_as_it_was(tmp_path):
+    output = tmp_path / "RESULTS.md"
     out = StringIO()
-    call_command("benchmark", scale=5, repeat=1, stdout=out, stderr=out)
-    text = out.getvalue()
-    assert "Every page runs a constant number of queries." in text
-    assert " 500 " not in text
+    call_command("bench", small=True, repeat=2, warmup=0, skip_tasks=True, output=str(output),
+                 pages="tq-home,tq-proposal,staff-proposals,committee-vote", stdout=out)
+    text = output.read_text()
+    assert "## Machine" in text
+    assert "- cores: " in text
+    assert "## Sizes" in text
+    header = next(line for line in text.splitlines() if line.startswith("| page |"))
+    for column in ("queries demo → scale", "median demo → scale (ms)", "p95 scale (ms)",
+                   "bare (ms)", "× bare", "HTML (KB)", "flat", "p95"):
+        assert column in header
+    rows = [line for line in text.splitlines() if line.startswith("| tq-")
+            or line.startswith("| staff-") or line.startswith("| committee-")]
+    assert len(rows) == 4
+    assert all("| 200 |" in row for row in rows)
+    # Every target flagged on every row (met, missed, or — for none).
+    assert all(row.count("met") + row.count("MISSED") >= 4 for row in rows)
+    assert "| proposals | " in text
+    assert "## Targets missed" in text
     assert not Proposal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bench_refuses_unknown_pages():
+    with pytest.raises(CommandError, match="Unknown page"):
+        call_command("bench", pages="nowhere", stdout=StringIO())
+
+
+def test_page_targets_are_flagged():
+    demo = bench.PageResult(status=200, queries=8, median_ms=24, p95_ms=30, html_bytes=9000,
+                            bare_ms=5)
+    flat = bench.PageResult(status=200, queries=8, median_ms=35, p95_ms=40, html_bytes=9000,
+                            bare_ms=5)
+    grown = bench.PageResult(status=200, queries=9, median_ms=700, p95_ms=2500,
+                             html_bytes=300_000, bare_ms=5)
+    assert set(bench.page_checks("x", demo, flat, False).values()) == {True}
+    assert bench.page_checks("x", demo, grown, False) == {
+        "queries": False, "flat": False, "bare": False, "html": False, "p95": False}
+    # Detail pages: 6× the bare page at most (7× here).
+    assert bench.page_checks("x", demo, flat, True)["bare"] is False

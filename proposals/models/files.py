@@ -154,6 +154,7 @@ class Proposal(models.Model):
         verbose_name = _("proposition")
         verbose_name_plural = _("propositions")
         ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["-updated_at"], name="proposal_updated_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"

@@ -334,3 +334,33 @@ def test_neighbourhood_dashboard_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(small):
         response = client.get(url)
     assert len(response.context["allocations"]) == 5
+
+
+# Key pages of issue 10 not measured above: the same number of queries at 10 and 100 files.
+FOLLOW_UP_PAGES = [("coordination", "reporting:allocation-list"),
+                   ("coordination", "governance:ratification-list"),
+                   ("coordination", "governance:letter-list"),
+                   ("coordination", "neighbourhoods:audit-log"),
+                   ("coordination", "home"),
+                   ("advisor_est", "reporting:todo"),
+                   ("advisor_est", "home"),
+                   ("tq_saint_michel", "reporting:report-detail")]
+
+
+def test_follow_up_pages_run_the_same_queries_at_10_and_100_files(client, request, stage,
+                                                                  advisor_est, allocation):
+    add_files(stage, 10, advisor=advisor_est)
+    report = allocation.years.first().report
+
+    def counts():
+        found = {}
+        for who, name in FOLLOW_UP_PAGES:
+            client.force_login(request.getfixturevalue(who))
+            args = [report.pk] if name == "reporting:report-detail" else []
+            found[(who, name)] = queries(client, reverse(name, args=args))
+        return found
+
+    at_10 = counts()
+    add_files(stage, 90, advisor=advisor_est)
+    assert counts() == at_10
+    assert max(at_10.values()) <= 15

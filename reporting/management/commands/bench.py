@@ -1,0 +1,124 @@
+"""Measure every key page at demo size and at scale, in one run, and write bench/RESULTS.md.
+
+    python manage.py bench [--repeat 20] [--pages tq-home,staff-proposals] [--skip-scale]
+
+On an empty database (or one holding only the demo): seed_demo, measure, seed_scale on top,
+measure again; everything is rolled back at the end (--keep leaves it). See reporting/bench.py
+for what is measured and README "Performance at scale" for the targets.
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+from reporting import bench, scale
+from reporting.management.commands.seed_demo import CHATTY_LOGGERS, LOCMEM, quiet
+
+
+class Rollback(Exception):  # noqa: N818
+    pass
+
+
+class Command(BaseCommand):
+    help = "Measure the key pages and background work at demo size and at scale."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
+        parser.add_argument("--warmup", type=int, default=2, help="Untimed requests first.")
+        parser.add_argument("--pages", default="",
+                            help="Comma-separated page keys (default: all): "
+                                 + ", ".join(p.key for p in bench.PAGES))
+        parser.add_argument("--skip-scale", action="store_true", help="Demo size only.")
+        parser.add_argument("--skip-tasks", action="store_true",
+                            help="Pages only: no letters, reminders, exports, import (these "
+                                 "are measured on the last run only: scale, else demo).")
+        parser.add_argument("--small", action="store_true",
+                            help="The scale run uses seed_scale's small preset.")
+        parser.add_argument("--no-files", action="store_true",
+                            help="seed_scale writes no document files.")
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench" /
+                                                    "RESULTS.md"))
+        parser.add_argument("--note", default="", help="A line added to RESULTS.md.")
+        parser.add_argument("--keep", action="store_true",
+                            help="Commit the demo and scale data instead of rolling back.")
+
+    def handle(self, *args, **options):
+        reason = scale.real_data_reason()
+        if reason:
+            raise CommandError(f"bench refuses to run on this database ({reason}): it loads "
+                               "the demo and the scale data set. Use an empty database.")
+        if scale.already_seeded():
+            raise CommandError("The scale data set is already loaded: bench measures the demo "
+                               "first, so it needs a database without it.")
+        wanted = {k for k in options["pages"].split(",") if k}
+        unknown = wanted - {p.key for p in bench.PAGES}
+        if unknown:
+            raise CommandError(f"Unknown page(s): {', '.join(sorted(unknown))}")
+        pages = [p for p in bench.PAGES if not wanted or p.key in wanted]
+        log = self.stdout.write
+        machine = bench.machine()
+        runs = []
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="pic-bench-") as scratch, override_settings(
+                ALLOWED_HOSTS=["*"], PIC_REQUIRE_STAFF_MFA=False, EMAIL_BACKEND=LOCMEM,
+                ROOT_URLCONF="reporting.bench_urls", CELERY_TASK_ALWAYS_EAGER=True,
+                MEDIA_ROOT=Path(scratch), PRIVATE_MEDIA_ROOT=Path(scratch) / "private"), \
+                quiet((*CHATTY_LOGGERS, "django.request")):
+            try:
+                with transaction.atomic():
+                    log("Loading the demo…")
+                    call_command("seed_demo", force=True, verbosity=0, stdout=self.stdout)
+                    last = options["skip_scale"]
+                    self.measure("demo", pages, options, log, runs, machine, tasks=last)
+                    if not options["skip_scale"]:
+                        log("Loading the scale data set…")
+                        seeded = time.perf_counter()
+                        call_command("seed_scale", small=options["small"],
+                                     no_files=options["no_files"], verbosity=0,
+                                     stdout=self.stdout)
+                        self.analyze()
+                        machine["seed_scale"] = f"{time.perf_counter() - seeded:.0f} s"
+                        self.measure("scale", pages, options, log, runs, machine, tasks=True)
+                    if not options["keep"]:
+                        raise Rollback
+            except Rollback:
+                pass
+        machine["bench run"] = f"{time.perf_counter() - started:.0f} s"
+        text = self.write(runs, machine, options)
+        self.stdout.write(text)
+        self.stdout.write(self.style.SUCCESS(f"Written: {options['output']}"))
+
+    @staticmethod
+    def write(runs, machine, options) -> str:
+        """RESULTS.md, rewritten after each step (a long run that fails late keeps its pages)."""
+        text = bench.report_markdown(runs, machine_info=machine, repeat=options["repeat"],
+                                     warmup=options["warmup"], note=options["note"])
+        output = Path(options["output"])
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        return text
+
+    @staticmethod
+    def analyze() -> None:
+        """Fresh planner statistics for the rows just inserted (visible in this transaction)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+    def measure(self, label, pages, options, log, runs, machine, *, tasks: bool) -> None:
+        log(f"Measuring at {label} size…")
+        run = bench.Run(label=label, sizes=bench.table_sizes())
+        runs.append(run)
+        run.pages = bench.measure_pages(pages, repeat=options["repeat"],
+                                        warmup=options["warmup"], log=log)
+        self.write(runs, machine, options)
+        if tasks and not options["skip_tasks"]:
+            run.tasks = bench.measure_tasks(log=log)
+            self.write(runs, machine, options)
+
