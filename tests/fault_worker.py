@@ -26,7 +26,7 @@ settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 settings.EMAIL_FILE_PATH = os.environ["PIC_TEST_EMAIL_DIR"]
 app.conf.task_default_queue = os.environ["PIC_TEST_QUEUE"]
 
-_render = letters._pdf
+_render = letters.html_to_pdf
 
 
 def _slow_render(html: str) -> bytes:
@@ -36,6 +36,6 @@ def _slow_render(html: str) -> bytes:
     return _render(html)
 
 
-letters._pdf = _slow_render
+letters.html_to_pdf = _slow_render
 
 __all__ = ["app"]
