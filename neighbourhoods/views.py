@@ -113,6 +113,24 @@ class InvitationRevokeView(ActionRequiredMixin, View):
         return redirect("neighbourhoods:invitation-list")
 
 
+def _accept_for_existing_account(request, invitation, template_name):
+    """The invitee already has an account: once logged in as that person, a POST adds the
+    role; anyone else sees the page that says to log in as the invitee."""
+    user = request.user
+    is_invitee = (user.is_authenticated
+                  and user.email.lower() == invitation.email.lower())
+    if request.method == "POST" and is_invitee:
+        services.invitation_accept_existing(invitation=invitation, actor=user)
+        messages.success(request, _("C'est fait : votre nouveau rôle est ajouté à votre "
+                                    "compte."))
+        return redirect("home")
+    status = 403 if request.method == "POST" else 200
+    login_url = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
+    return render(request, template_name, {
+        "invitation": invitation, "is_invitee": is_invitee, "login_url": login_url,
+    }, status=status)
+
+
 class InvitationAcceptView(View):
     """From the emailed link. A new person sets a name and a password (no login needed). A
     person who already has an account logs in normally (allauth: password, then MFA), comes
@@ -132,19 +150,8 @@ class InvitationAcceptView(View):
         return super().dispatch(request, token)
 
     def existing_account(self, request):
-        user = request.user
-        is_invitee = (user.is_authenticated
-                      and user.email.lower() == self.invitation.email.lower())
-        if request.method == "POST" and is_invitee:
-            services.invitation_accept_existing(invitation=self.invitation, actor=user)
-            messages.success(request, _("C'est fait : votre nouveau rôle est ajouté à votre "
-                                        "compte."))
-            return redirect("home")
-        status = 403 if request.method == "POST" else 200
-        login_url = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
-        return render(request, self.existing_template_name, {
-            "invitation": self.invitation, "is_invitee": is_invitee, "login_url": login_url,
-        }, status=status)
+        return _accept_for_existing_account(request, self.invitation,
+                                            self.existing_template_name)
 
     def get(self, request, token):
         form = AcceptInvitationForm(initial={"full_name": self.invitation.full_name},

@@ -32,53 +32,35 @@ def error_messages(error: Exception) -> list[str]:
     return [str(error) or str(_("Action refusée."))]
 
 
-class ActionView(LoginRequiredMixin, View):
-    form_class: type[forms.Form] | None = None
-    template_name: str | None = None  # re-rendered with the errors (and the confirmation page)
+def _form_for(view, obj: Any, *data) -> forms.Form | None:
+    """The view's form (bound to the POST's data and files when given), or None."""
+    if view.form_class is None:
+        return None
+    return view.form_class(*data, **view.get_form_kwargs(obj))
+
+
+class ConfirmationMixin:
+    """The optional confirmation step: with `confirm`, a GET shows a page that says what will
+    happen (`confirmation`), the POST comes from that page."""
+
     confirm = False
     confirm_template = "confirm.html"
-    success_message: Any = ""
-    # Governance shows a PermissionDenied as a message; elsewhere it is a 403.
-    refusals_as_messages = False
-
-    # --- What a subclass gives ---------------------------------------------------------------
-
-    def get_object(self) -> Any:
-        return None
-
-    def perform(self, obj: Any, form: forms.Form | None) -> str | None:
-        raise NotImplementedError
-
-    def get_success_url(self, obj: Any) -> str:
-        raise NotImplementedError
-
-    def get_cancel_url(self, obj: Any) -> str:
-        return self.get_success_url(obj)
-
-    def get_error_url(self, obj: Any) -> str:
-        return self.get_success_url(obj)
-
-    def confirmation(self, obj: Any) -> dict:
-        """What the confirmation page says: title, subject, consequences (a list), button."""
-        return {}
-
-    def get_form_kwargs(self, obj: Any) -> dict:
-        return {}
-
-    def get_context_data(self, obj: Any, form: forms.Form | None, **kwargs) -> dict:
-        return {"object": obj, "form": form, **kwargs}
-
-    # --- The flow ----------------------------------------------------------------------------
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # Without a confirmation step the view answers POST only.
         cls.http_method_names = list(View.http_method_names) if cls.confirm else ["post"]
 
+    def get_cancel_url(self, obj: Any) -> str:
+        return self.get_success_url(obj)
+
+    def confirmation(self, obj: Any) -> dict:
+        """What the confirmation page says: title, subject, consequences (a list), button."""
+        return {}
+
     def get(self, request, *args, **kwargs) -> HttpResponse:
         obj = self.get_object()
-        form = self.form_class(**self.get_form_kwargs(obj)) if self.form_class else None
-        return self.render_confirmation(obj, form)
+        return self.render_confirmation(obj, _form_for(self, obj))
 
     def render_confirmation(self, obj, form, status: int = 200) -> HttpResponse:
         context = self.get_context_data(obj, form)
@@ -86,26 +68,16 @@ class ActionView(LoginRequiredMixin, View):
                               **self.confirmation(obj)}
         return render(self.request, self.confirm_template, context, status=status)
 
-    def post(self, request, *args, **kwargs) -> HttpResponse:
-        obj = self.get_object()
-        form = None
-        if self.form_class is not None:
-            form = self.form_class(request.POST, request.FILES or None,
-                                   **self.get_form_kwargs(obj))
-            if not form.is_valid():
-                return self.refused(obj, form, None)
-        try:
-            message = self.perform(obj, form)
-        except ValidationError as error:
-            return self.refused(obj, form, error)
-        except PermissionDenied as error:
-            if not self.refusals_as_messages:
-                raise
-            return self.refused(obj, None, error)
-        message = message if message is not None else self.success_message
-        if message:
-            messages.success(request, str(message))
-        return HttpResponseRedirect(self.get_success_url(obj))
+
+class RefusalMixin:
+    """What a refusal shows (`refused`)."""
+
+    template_name: str | None = None  # re-rendered with the errors (and the confirmation page)
+    # Governance shows a PermissionDenied as a message; elsewhere it is a 403.
+    refusals_as_messages = False
+
+    def get_error_url(self, obj: Any) -> str:
+        return self.get_success_url(obj)
 
     def refused(self, obj, form, error: Exception | None) -> HttpResponse:
         """Show what went wrong: beside the fields, with what was typed, when there is a page
@@ -122,3 +94,45 @@ class ActionView(LoginRequiredMixin, View):
         for message in error_messages(error):
             messages.error(self.request, message)
         return HttpResponseRedirect(self.get_error_url(obj))
+
+
+class ActionView(ConfirmationMixin, RefusalMixin, LoginRequiredMixin, View):
+    form_class: type[forms.Form] | None = None
+    success_message: Any = ""
+
+    # --- What a subclass gives (also confirmation, get_cancel_url, get_error_url) ------------
+
+    def get_object(self) -> Any:
+        return None
+
+    def perform(self, obj: Any, form: forms.Form | None) -> str | None:
+        raise NotImplementedError
+
+    def get_success_url(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def get_form_kwargs(self, obj: Any) -> dict:
+        return {}
+
+    def get_context_data(self, obj: Any, form: forms.Form | None, **kwargs) -> dict:
+        return {"object": obj, "form": form, **kwargs}
+
+    # --- The flow (GET and the confirmation page: ConfirmationMixin) -------------------------
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        obj = self.get_object()
+        form = _form_for(self, obj, request.POST, request.FILES or None)
+        if form is not None and not form.is_valid():
+            return self.refused(obj, form, None)
+        try:
+            message = self.perform(obj, form)
+        except ValidationError as error:
+            return self.refused(obj, form, error)
+        except PermissionDenied as error:
+            if not self.refusals_as_messages:
+                raise
+            return self.refused(obj, None, error)
+        message = message if message is not None else self.success_message
+        if message:
+            messages.success(request, str(message))
+        return HttpResponseRedirect(self.get_success_url(obj))

@@ -32,6 +32,15 @@ class ProgramView(ActionRequiredMixin, TemplateView):
         return super().get_context_data(programs=selectors.program_list(), **kwargs)
 
 
+def _config_objects(view, kwargs):
+    """(the piece being changed, the parent a new piece goes under): one of them, or neither."""
+    if "pk" in kwargs:
+        return get_object_or_404(view.model, pk=kwargs["pk"]), None
+    if view.parent_model is not None:
+        return None, get_object_or_404(view.parent_model, pk=kwargs["parent"])
+    return None, None
+
+
 class ProgramConfigView(ActionRequiredMixin, FormView):
     """Create or change one piece of the program (program, stage, prerequisite, window)."""
 
@@ -44,14 +53,9 @@ class ProgramConfigView(ActionRequiredMixin, FormView):
     title = ""
 
     def dispatch(self, request, *args, **kwargs):
-        self.instance = None
-        self.parent = None
-        if not can(request.user, self.action):
-            return super().dispatch(request, *args, **kwargs)  # login or 403
-        if "pk" in kwargs:
-            self.instance = get_object_or_404(self.model, pk=kwargs["pk"])
-        elif self.parent_model is not None:
-            self.parent = get_object_or_404(self.parent_model, pk=kwargs["parent"])
+        self.instance, self.parent = None, None
+        if can(request.user, self.action):  # else super() answers: login or 403
+            self.instance, self.parent = _config_objects(self, kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

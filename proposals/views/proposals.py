@@ -91,11 +91,59 @@ def proposal_context(proposal: Proposal, user) -> dict:
         "sees_file": can(user, "proposal.view_file", proposal),
         "editable": editable,
         "can": {name: allowed.get(name, False) for name in workflow.TRANSITIONS},
-        "rule_errors": rules.submission_errors(
-            proposal, check_window=proposal.status == S.DRAFT) if editable else {},
+        "rule_errors": _submission_errors(proposal) if editable else {},
         "ci_fields": [(Proposal._meta.get_field(name).verbose_name, getattr(proposal, name))
                       for name in services.CI_CONDITIONS],
     }
+
+
+def _submission_errors(proposal: Proposal) -> dict:
+    """What stops the proposal from being submitted (the window too, while it is a draft)."""
+    return rules.submission_errors(proposal, check_window=proposal.status == S.DRAFT)
+
+
+def _edit_page(request, proposal, form, document_form, rule_errors=None, status=200):
+    """The draft's page: its form, the document upload, what stops a submission."""
+    return render(request, ProposalEditView.template_name, {
+        "proposal": proposal, "form": form, "document_form": document_form,
+        "rule_errors": rule_errors or {}, "documents": proposal.documents.all(),
+    }, status=status)
+
+
+def _upload_document(request, proposal) -> tuple[DocumentForm, bool]:
+    """The document sent with the draft, if any: (its form, with its errors; whether it is
+    stored or there was none)."""
+    if not request.FILES.get("file"):
+        return DocumentForm(stage=proposal.stage), True
+    document_form = DocumentForm(request.POST, request.FILES, stage=proposal.stage)
+    if not document_form.is_valid():
+        return document_form, False
+    try:
+        services.document_upload(
+            proposal=proposal, upload=document_form.cleaned_data["file"],
+            actor=request.user,
+            prerequisite_id=getattr(document_form.cleaned_data["prerequisite"], "pk", None))
+    except ValidationError as error:
+        document_form.add_error("file" if not hasattr(error, "error_dict") else None, error)
+        return document_form, False
+    return document_form, True
+
+
+def _after_draft_saved(view, request, pk, form, document_form, complete: bool):
+    """Back to the page with what to correct, or with one more row; else on to the
+    submission's confirmation or back to the edit page."""
+    if not complete:
+        messages.warning(request, _("Brouillon enregistré, sauf les champs à corriger "
+                                    "ci-dessous."))
+        return view.render(request, view.get_proposal(request, pk), form, document_form,
+                           status=400)
+    if form.question_formset.adding_row:  # « Ajouter une ligne »: the same page, one more row
+        messages.success(request, _("Brouillon enregistré; une ligne vide est ajoutée."))
+        return view.render(request, view.get_proposal(request, pk), form, document_form)
+    messages.success(request, _("Brouillon enregistré."))
+    if request.POST.get("then") == "submit":
+        return redirect("proposals:proposal-submit", pk=pk)
+    return redirect("proposals:proposal-edit", pk=pk)
 
 
 class ProposalEditView(LoginRequiredMixin, View):
@@ -118,17 +166,11 @@ class ProposalEditView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, request, proposal, form, document_form, rule_errors=None, status=200):
-        return render(request, self.template_name, {
-            "proposal": proposal, "form": form, "document_form": document_form,
-            "rule_errors": rule_errors or {}, "documents": proposal.documents.all(),
-        }, status=status)
+        return _edit_page(request, proposal, form, document_form, rule_errors, status)
 
     def get(self, request, pk):
         proposal = self.get_proposal(request, pk)
-        rule_errors = {}
-        if request.GET.get("verifier"):
-            rule_errors = rules.submission_errors(
-                proposal, check_window=proposal.status == S.DRAFT)
+        rule_errors = _submission_errors(proposal) if request.GET.get("verifier") else {}
         return self.render(request, proposal, ProposalForm(proposal=proposal),
                            DocumentForm(stage=proposal.stage), rule_errors)
 
@@ -138,36 +180,8 @@ class ProposalEditView(LoginRequiredMixin, View):
         valid = form.is_valid()
         services.proposal_save_draft(proposal=proposal, actor=request.user,
                                      data=form.draft_data())
-        document_form = DocumentForm(request.POST, request.FILES, stage=proposal.stage)
-        uploaded = True
-        if request.FILES.get("file"):
-            uploaded = False
-            if document_form.is_valid():
-                try:
-                    services.document_upload(
-                        proposal=proposal, upload=document_form.cleaned_data["file"],
-                        actor=request.user,
-                        prerequisite_id=getattr(document_form.cleaned_data["prerequisite"],
-                                                "pk", None))
-                    uploaded = True
-                except ValidationError as error:
-                    document_form.add_error(
-                        "file" if not hasattr(error, "error_dict") else None, error)
-        else:
-            document_form = DocumentForm(stage=proposal.stage)
-        if not valid or not uploaded:
-            messages.warning(request, _("Brouillon enregistré, sauf les champs à corriger "
-                                        "ci-dessous."))
-            proposal = selectors.proposal_get(user=request.user, pk=pk)
-            return self.render(request, proposal, form, document_form, status=400)
-        if form.question_formset.adding_row:  # « Ajouter une ligne »: the same page, one more row
-            messages.success(request, _("Brouillon enregistré; une ligne vide est ajoutée."))
-            proposal = selectors.proposal_get(user=request.user, pk=pk)
-            return self.render(request, proposal, form, document_form)
-        messages.success(request, _("Brouillon enregistré."))
-        if request.POST.get("then") == "submit":
-            return redirect("proposals:proposal-submit", pk=proposal.pk)
-        return redirect("proposals:proposal-edit", pk=proposal.pk)
+        document_form, uploaded = _upload_document(request, proposal)
+        return _after_draft_saved(self, request, pk, form, document_form, valid and uploaded)
 
 
 def _rule_errors(error: ValidationError) -> dict[str, list[str]]:
@@ -209,11 +223,8 @@ class TransitionView(ActionView):
                 can(self.request.user, "proposal.edit", proposal):
             messages.error(self.request, _("La proposition n'a pas été déposée : corrigez ce qui "
                                            "est indiqué ci-dessous."))
-            return render(self.request, ProposalEditView.template_name, {
-                "proposal": proposal, "form": ProposalForm(proposal=proposal),
-                "document_form": DocumentForm(stage=proposal.stage),
-                "rule_errors": _rule_errors(error), "documents": proposal.documents.all(),
-            }, status=400)
+            return _edit_page(self.request, proposal, ProposalForm(proposal=proposal),
+                              DocumentForm(stage=proposal.stage), _rule_errors(error), 400)
         return super().refused(proposal, form, error)
 
 

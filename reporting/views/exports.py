@@ -66,6 +66,16 @@ class GivingExportView(LoginRequiredMixin, View):
         return response
 
 
+def _import_content(data) -> tuple[bytes, str, str]:
+    """(content, format, file name) of the file just picked, or of the one riding along from
+    the preview (encoded, without a name)."""
+    if data.get("file"):
+        file_format = "xlsx" if data["file"].name.lower().endswith(".xlsx") else "csv"
+        return data["file"].read(), file_format, data["file"].name
+    file_format = data["file_format"] if data["file_format"] in ("csv", "xlsx") else "csv"
+    return base64.b64decode(data["payload"]), file_format, ""
+
+
 class ImportView(ActionRequiredMixin, View):
     """Upload → dry-run preview with per-row errors → confirm (the file rides along, encoded,
     so the person does not pick it again)."""
@@ -84,13 +94,7 @@ class ImportView(ActionRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data
-        name = data["file"].name if data.get("file") else ""
-        if data.get("file"):
-            content = data["file"].read()
-            file_format = "xlsx" if data["file"].name.lower().endswith(".xlsx") else "csv"
-        else:
-            content = base64.b64decode(data["payload"])
-            file_format = data["file_format"] if data["file_format"] in ("csv", "xlsx") else "csv"
+        content, file_format, name = _import_content(data)
         try:
             dataset = exports.load_dataset(content, file_format, name=name)
             confirm = bool(data.get("confirm")) and not data.get("file")

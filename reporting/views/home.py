@@ -9,23 +9,35 @@ from proposals import selectors as proposal_selectors
 
 from .. import dashboards
 
+# The first role the person has gives the home page (a person may have several).
+HOME_TEMPLATES = [
+    ("coordination", "reporting/home_coordination.html"),
+    ("advisor", "reporting/home_advisor.html"),
+    ("neighbourhood_member", "reporting/home_neighbourhood.html"),
+    ("committee_member", "reporting/home_committee.html"),
+    ("partner", "reporting/home_partner.html"),
+]
+
+
+def _member_files(user) -> dict:
+    """A neighbourhood member's neighbourhoods and, for each, its file with the next steps."""
+    neighbourhoods = neighbourhood_selectors.neighbourhoods_of_member(user=user)
+    windows = proposal_selectors.open_window_list(today=timezone.localdate())
+    files = []
+    for neighbourhood in neighbourhoods:
+        file = proposal_selectors.neighbourhood_file(user=user, neighbourhood=neighbourhood)
+        file["next_steps"] = proposal_selectors.next_steps(file, open_windows=windows)
+        files.append(file)
+    return {"my_neighbourhoods": neighbourhoods, "files": files}
+
 
 class HomeView(LoginRequiredMixin, TemplateView):
     """Each role lands on its own home page."""
 
     def get_template_names(self):
         roles = roles_of(self.request.user)
-        if roles.coordination:
-            return ["reporting/home_coordination.html"]
-        if roles.advisor:
-            return ["reporting/home_advisor.html"]
-        if roles.neighbourhood_member:
-            return ["reporting/home_neighbourhood.html"]
-        if roles.committee_member:
-            return ["reporting/home_committee.html"]
-        if roles.partner:
-            return ["reporting/home_partner.html"]
-        return ["reporting/home_no_role.html"]
+        return [next((template for role, template in HOME_TEMPLATES if getattr(roles, role)),
+                     "reporting/home_no_role.html")]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -34,15 +46,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if roles.coordination or roles.advisor:
             context["neighbourhoods"] = neighbourhood_selectors.neighbourhood_list(user=user)
         if roles.neighbourhood_member:
-            context["my_neighbourhoods"] = neighbourhood_selectors.neighbourhoods_of_member(
-                user=user)
-            windows = proposal_selectors.open_window_list(today=timezone.localdate())
-            context["files"] = []
-            for neighbourhood in context["my_neighbourhoods"]:
-                file = proposal_selectors.neighbourhood_file(user=user,
-                                                             neighbourhood=neighbourhood)
-                file["next_steps"] = proposal_selectors.next_steps(file, open_windows=windows)
-                context["files"].append(file)
+            context.update(_member_files(user))
         if roles.advisor and not roles.coordination:
             context["followed_proposals"] = proposal_selectors.proposal_list(user=user).exclude(
                 status__in=["draft", "withdrawn"])[:50]

@@ -56,6 +56,23 @@ class ReportDetailView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(**_report_context(report, self.request.user), **kwargs)
 
 
+def _save_draft(report, actor, forms) -> None:
+    """The four valid forms saved as the report's draft (ValidationError: refused)."""
+    reports.report_save_draft(
+        report=report, actor=actor,
+        texts={k: v for k, v in forms["text_form"].cleaned_data.items()},
+        lines=forms["statement_form"].lines(),
+        indicator_values=forms["indicator_form"].values(),
+        question_progress=forms["progress_form"].values())
+
+
+def _after_draft_saved(request, report, pk):
+    if "submit" in request.POST:  # then the confirmation page of the hand-in
+        return redirect("reporting:report-resubmit" if report.status ==
+                        Report.Status.CHANGES_REQUESTED else "reporting:report-submit", pk=pk)
+    return redirect("reporting:report-edit", pk=pk)
+
+
 class ReportEditView(LoginRequiredMixin, View):
     """The neighbourhood writes its report: texts, financial statement and indicators, saved
     as a draft at any time."""
@@ -83,21 +100,12 @@ class ReportEditView(LoginRequiredMixin, View):
         forms = self.forms(report, request.POST)
         if all(form.is_valid() for form in forms.values()):
             try:
-                reports.report_save_draft(
-                    report=report, actor=request.user,
-                    texts={k: v for k, v in forms["text_form"].cleaned_data.items()},
-                    lines=forms["statement_form"].lines(),
-                    indicator_values=forms["indicator_form"].values(),
-                    question_progress=forms["progress_form"].values())
+                _save_draft(report, request.user, forms)
             except ValidationError as error:
                 apply_validation_error(forms["statement_form"], error)
             else:
                 messages.success(request, _("Le brouillon est enregistré."))
-                if "submit" in request.POST:  # then the confirmation page of the hand-in
-                    return redirect("reporting:report-resubmit" if report.status ==
-                                    Report.Status.CHANGES_REQUESTED else "reporting:report-submit",
-                                    pk=pk)
-                return redirect("reporting:report-edit", pk=pk)
+                return _after_draft_saved(request, report, pk)
         report = selectors.report_get(user=request.user, pk=pk)
         return render(request, self.template_name,
                       _report_context(report, request.user, **forms), status=400)

@@ -1,0 +1,89 @@
+"""Ratifications, decision letters and meeting minutes."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pic.storage import private_storage
+from proposals.models import Proposal
+
+from .committees import (
+    Committee,
+)
+from .meetings import Meeting
+
+
+class Ratification(models.Model):
+    proposal = models.OneToOneField("proposals.Proposal", on_delete=models.PROTECT,
+                                    related_name="ratification")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+")
+    ratified_on = models.DateField(_("entérinée le"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("entérinement")
+        verbose_name_plural = _("entérinements")
+
+    def __str__(self) -> str:
+        return f"{self.proposal} — {self.ratified_on}"
+
+
+class DecisionLetterQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DecisionLetterQuerySet":
+        return self.filter(proposal__in=Proposal.objects.visible_to(user))
+
+
+class DecisionLetter(models.Model):
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", _("Lettre de confirmation d'allocation")
+        REFUSAL = "refusal", _("Lettre de refus")
+
+    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT,
+                                 related_name="decision_letters")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    language = models.CharField(_("langue"), max_length=2, default="fr")
+    file = models.FileField(_("fichier"), storage=private_storage, upload_to="letters/")
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    emailed_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+
+    objects = DecisionLetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lettre de décision")
+        verbose_name_plural = _("lettres de décision")
+        ordering = ["proposal", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "kind", "version"],
+                                    name="one_letter_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} — {self.proposal}"
+
+
+class MeetingMinutes(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    version = models.PositiveSmallIntegerField(default=1)
+    file = models.FileField(_("fichier"), storage=private_storage, upload_to="minutes/")
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("procès-verbal")
+        verbose_name_plural = _("procès-verbaux")
+        ordering = ["meeting", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="one_minutes_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} v{self.version}"

@@ -1,0 +1,67 @@
+"""Pages and one POST view per transition. Every object comes from a scoped selector.
+
+One module per topic; the views are re-exported here for governance/urls.py.
+"""
+
+from .analyses import AnalysisDetailView, AnalysisEditView
+from .base import ServicePostView
+from .committees import CommitteeListView, SeatEndView, SeatView
+from .decisions import (
+    DecisionView,
+    LetterDownloadView,
+    LetterListView,
+    LetterRegenerateView,
+    RatificationListView,
+    RatifyView,
+    RefusalLetterView,
+)
+from .meetings import (
+    AgendaItemAddView,
+    AgendaItemDetailView,
+    AttendanceView,
+    CloseItemView,
+    ConflictView,
+    ItemDocumentDownloadView,
+    ItemPostView,
+    MeetingAgendaView,
+    MeetingCreateView,
+    MeetingDetailView,
+    MeetingListView,
+    MinutesDownloadView,
+    MinutesGenerateView,
+    ReminderView,
+    VotersPanelView,
+    VoteView,
+)
+
+__all__ = [
+    "ServicePostView",
+    "CommitteeListView",
+    "SeatView",
+    "SeatEndView",
+    "MeetingListView",
+    "MeetingCreateView",
+    "MeetingDetailView",
+    "MeetingAgendaView",
+    "AgendaItemAddView",
+    "AttendanceView",
+    "MinutesGenerateView",
+    "ItemDocumentDownloadView",
+    "MinutesDownloadView",
+    "AgendaItemDetailView",
+    "ItemPostView",
+    "VoteView",
+    "ConflictView",
+    "CloseItemView",
+    "ReminderView",
+    "VotersPanelView",
+    "AnalysisDetailView",
+    "AnalysisEditView",
+    "RatificationListView",
+    "DecisionView",
+    "RatifyView",
+    "RefusalLetterView",
+    "LetterRegenerateView",
+    "LetterListView",
+    "LetterDownloadView",
+]

@@ -1,0 +1,44 @@
+"""Follow-up after a decision: allocations and their years, disbursements, the program's
+envelopes, mid-year check-ins, annual and final reports (with their financial statements and
+indicators), and the reminders sent.
+
+State changes go through the services in reporting/allocations.py, checkins.py, reports.py and
+reminders.py; nothing here holds a business rule. One module per topic; every model is
+re-exported here so that `from reporting.models import X` keeps working.
+"""
+
+from .allocations import (
+    MONEY,
+    Allocation,
+    AllocationOwnedQuerySet,
+    AllocationYear,
+    Disbursement,
+    ProgramEnvelope,
+    ReportingConfig,
+    YearOwnedQuerySet,
+)
+from .indicators import Indicator, IndicatorQuerySet, IndicatorValue, QuestionProgress
+from .reminders import ReminderPreference, ReminderSent
+from .reports import CheckIn, FinancialLine, Report, ReportDocument, ReportOwnedQuerySet
+
+__all__ = [
+    "MONEY",
+    "ReportingConfig",
+    "ProgramEnvelope",
+    "Allocation",
+    "AllocationOwnedQuerySet",
+    "AllocationYear",
+    "YearOwnedQuerySet",
+    "Disbursement",
+    "CheckIn",
+    "Report",
+    "ReportOwnedQuerySet",
+    "FinancialLine",
+    "ReportDocument",
+    "IndicatorQuerySet",
+    "QuestionProgress",
+    "Indicator",
+    "IndicatorValue",
+    "ReminderSent",
+    "ReminderPreference",
+]
