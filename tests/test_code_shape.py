@@ -1,6 +1,7 @@
 """The codebase keeps its shape: no module over 400 lines and no view over 40 lines, outside
-migrations, demo and scale data and tests. A module that grows becomes a package split by topic; a view
-that grows hands its work to a service, a selector or the base view in pic/views.py."""
+migrations, demo and scale data and tests. A module that grows becomes a package split by
+topic; a view that grows hands its work to a service, a selector or the base view
+(pic/views.py)."""
 
 import ast
 from pathlib import Path
