@@ -418,7 +418,13 @@ def seed(tenants: dict, decisions: Decisions) -> dict:
         s.through(second, *DECIDED)
         # Ratified; its letter goes out by the task run on commit.
         s.ratify(second, send_letter=False)
-        s.proposal(food, 3, [200000, 250000, 250000])
+        third = s.proposal(food, 3, [200000, 250000, 250000])
+        s.document(third, "Plan de quartier de Saint-Michel 2021-2026 (mise à jour 2025)",
+                   "plan-de-quartier-saint-michel-mise-a-jour-2025.pdf", [
+                       "Mise à jour adoptée en assemblée générale, mai 2025.",
+                       "La sécurité alimentaire reste la priorité 1 : le plan d'intensification "
+                       "s'y rattache.",
+                   ])
         school = s.initiative(
             "Persévérance scolaire à Saint-Michel",
             "Les jeunes de Saint-Michel terminent leurs études secondaires", "2025-01-15")
