@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
@@ -25,9 +25,13 @@ from .models import (
 
 
 def allocation_list(*, user: User) -> QuerySet[Allocation]:
+    """The total is a correlated subquery, not a join and GROUP BY: the database sums the years
+    of the page's rows only, after the page is chosen, whatever the number of allocations."""
+    years_total = (AllocationYear.objects.filter(allocation=OuterRef("pk"))
+                   .values("allocation").annotate(total=Sum("amount")).values("total"))
     return (Allocation.objects.visible_to(user)
             .select_related("neighbourhood", "stage", "proposal", "initiative")
-            .annotate(total=Sum("years__amount")))
+            .annotate(total=Subquery(years_total)))
 
 
 def allocation_get(*, user: User, pk: int) -> Allocation:

@@ -105,6 +105,18 @@ def test_neighbourhood_dashboard(client, tq_saint_michel, allocation):
     assert [a.pk for a in response.context["allocations"]] == [allocation.pk]
 
 
+def test_the_allocation_list_shows_each_allocations_yearly_total(client, coordination,
+                                                                  allocation):
+    from django.db.models import Sum
+
+    expected = allocation.years.aggregate(t=Sum("amount"))["t"]
+    assert expected  # the fixture's allocation has its years
+    client.force_login(coordination)
+    response = client.get(reverse("reporting:allocation-list"))
+    [listed] = [a for a in response.context["allocations"] if a.pk == allocation.pk]
+    assert listed.total == expected
+
+
 # --- Scoping --------------------------------------------------------------------------------
 
 
