@@ -1,5 +1,6 @@
 """Files a person or the coordination team downloads: a person's own data (JSON, CSV) and the
-incident register (CSV). Every CSV cell is formula-safe."""
+incident register (CSV). Every CSV cell is formula-safe, by the one rule of every export
+(pic.spreadsheets.formula_safe)."""
 
 import csv
 import io
@@ -7,24 +8,15 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-# A cell that a spreadsheet would run as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell):
-    """Text that begins like a formula is written as text (a leading apostrophe); numbers,
-    booleans and empty cells stay what they are."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
-        return "'" + cell
-    return cell
+from pic.spreadsheets import formula_safe
 
 
 def csv_bytes(header: list[str], rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([spreadsheet_safe(h) for h in header])
+    writer.writerow([formula_safe(h) for h in header])
     for row in rows:
-        writer.writerow(["" if cell is None else spreadsheet_safe(cell) for cell in row])
+        writer.writerow(["" if cell is None else formula_safe(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
 
 

@@ -112,7 +112,10 @@ class ReportEditView(LoginRequiredMixin, View):
 
 
 class ReportActionView(ActionView):
-    action = ""  # asked before the form is read: a refusal is a 403 with its reason
+    # Asked before the form is read (a refusal is a 403 with its reason): `action`, else the
+    # transition's own action "report.<transition>".
+    action = ""
+    transition = ""
 
     def get_object(self):
         report = selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from pic.models import AuditEvent, ConfidentialityIncident
 from pic.privacy import services
-from pic.privacy.exports import spreadsheet_safe
 
 pytestmark = pytest.mark.django_db
 
@@ -111,14 +110,6 @@ def test_the_export_holds_every_field_and_no_live_formula(client, coordination, 
     assert row["mesures prises"] == "'@mesures"
     assert row["nombre de personnes concernées"] == "4"
     assert row["date de la prise de connaissance"] == "2026-10-02"
-
-
-@pytest.mark.parametrize(("cell", "safe"), [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("texte", "texte"), (12, 12), (-3, -3), (None, None),
-])
-def test_spreadsheet_safe(cell, safe):
-    assert spreadsheet_safe(cell) == safe
 
 
 @pytest.mark.parametrize("who", ["tq_saint_michel", "advisor_est"])
