@@ -102,13 +102,31 @@ TEMPLATES = [
 ]
 
 # Database: SQLite unless DATABASE_URL names another (postgres://… uses psycopg 3).
+# On PostgreSQL, connections are either kept for CONN_MAX_AGE seconds per process (the default)
+# or, with PIC_DB_POOL_MAX_SIZE set, taken from a psycopg pool per process (Django's "pool"
+# option; persistent connections are then off). Behind PgBouncer in transaction mode, set
+# PIC_DB_PGBOUNCER=true: no server-side cursors, no persistent connection (README, "Scaling
+# out").
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(env("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ATOMIC_REQUESTS"] = False
+    if env("PIC_DB_POOL_MAX_SIZE"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(env("PIC_DB_POOL_MIN_SIZE", "1")),
+            "max_size": int(env("PIC_DB_POOL_MAX_SIZE")),
+            "timeout": int(env("PIC_DB_POOL_TIMEOUT", "10")),
+        }
+    if env_bool("PIC_DB_PGBOUNCER", False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pic.User"
@@ -215,8 +233,9 @@ PIC_UPLOAD_MAX_UNPACKED_BYTES = int(env("PIC_UPLOAD_MAX_UNPACKED_MB", "100")) * 
 PIC_UPLOAD_MAX_COMPRESSION_RATIO = int(env("PIC_UPLOAD_MAX_COMPRESSION_RATIO", "100"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Every private file (documents, letters, minutes): another backend (S3, …) is a change
+    # Every private file (documents, letters, minutes, exports): another backend is a change
     # here only; FileFields name pic.storage.private_storage, which looks this entry up.
+    # PIC_S3_BUCKET switches it to an S3-compatible bucket (below).
     "private": {"BACKEND": "pic.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -224,6 +243,25 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Several web nodes share no disk: with PIC_S3_BUCKET set, private files go to that bucket
+# of an S3-compatible store (AWS, MinIO, Ceph…) through django-storages. Objects are private
+# (no ACL, no public URL): the app still serves them itself, after its permission check.
+if env("PIC_S3_BUCKET"):
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PIC_S3_BUCKET"),
+            "endpoint_url": env("PIC_S3_ENDPOINT_URL") or None,
+            "region_name": env("PIC_S3_REGION") or None,
+            "access_key": env("PIC_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("PIC_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("PIC_S3_PREFIX", "private"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": env("PIC_S3_ADDRESSING_STYLE") or None,
+        },
+    }
 
 # Email: console unless EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "PIC Centraide <pic@example.org>")

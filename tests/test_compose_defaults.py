@@ -21,6 +21,8 @@ def compose_app_environment(overrides: dict[str, str]) -> dict[str, str]:
     for line in block.splitlines():
         if not line.startswith("    ") or line.startswith("     "):
             break
+        if line.strip().startswith("#"):
+            continue
         name, value = line.strip().split(":", 1)
         value = value.strip().strip('"')
         environment[name] = VARIABLE.sub(
