@@ -179,9 +179,9 @@ class Advisor(Person):
         detail = self.opens_a_proposal()
         if detail is None:
             return
-        if not self.follow_and_post(detail, r"/analyses/\d+/modifier/", name="analysis edit"):
-            for url in links(detail.text, r"/analyses/\d+/")[:1]:
-                self.client.get(url, name="analysis detail")
+        for url in links(detail.text, r"/analyses/\d+/")[:1]:
+            analysis = self.client.get(url, name="analysis detail")
+            self.follow_and_post(analysis, r"/analyses/\d+/modifier/", name="analysis edit")
 
 
 class CommitteeMember(Person):
