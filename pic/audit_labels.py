@@ -95,6 +95,7 @@ VERB_LABELS: dict[str, Any] = {
         "Retrait des décisions d'investissement de l'organisation modifié"),
     "reminders.digest_sent": _("Courriel de rappels envoyé"),
     "reminders.preferences_saved": _("Préférences de rappel enregistrées"),
+    "neighbourhood.reminded": _("Rappel envoyé aux membres du quartier"),
     # pic: Quebec Law 25
     "privacy.data_exported": _("Données personnelles téléchargées par la personne"),
     "privacy.person_anonymised": _("Personne anonymisée (politique de conservation)"),

@@ -2,10 +2,10 @@
 
 from .allocations import (
     AllocationDetailView,
-    AllocationListView,
     DisbursementCreateView,
     IndicatorCreateView,
 )
+from .bulk import NeighbourhoodRemindView
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
@@ -16,6 +16,12 @@ from .followup import (
     TodoView,
 )
 from .home import HomeView
+from .lists import (
+    AllocationListView,
+    CheckInListView,
+    DisbursementListView,
+    ReportListView,
+)
 from .reports import (
     ReportAcceptView,
     ReportDetailView,
@@ -36,4 +42,5 @@ __all__ = [
     "ReportAcceptView", "ReportDocumentUploadView", "ReportEditView",
     "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",
     "ReportTransitionView", "ReportingConfigView", "TodoView",
+    "CheckInListView", "DisbursementListView", "NeighbourhoodRemindView", "ReportListView",
 ]
