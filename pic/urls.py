@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pic.health import health
-from reporting.views import HomeView
+from reporting.views import HomeView, SearchView
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("proposals.urls")),
     path("", include("governance.urls")),
     path("suivi/", include("reporting.urls")),
+    path("recherche/", SearchView.as_view(), name="search"),
     path("", HomeView.as_view(), name="home"),
 ]
 

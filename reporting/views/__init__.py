@@ -33,6 +33,7 @@ from .reports import (
     ReportSubmitView,
     ReportTransitionView,
 )
+from .search import SearchView
 
 __all__ = [
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
@@ -43,4 +44,5 @@ __all__ = [
     "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",
     "ReportTransitionView", "ReportingConfigView", "TodoView",
     "CheckInListView", "DisbursementListView", "NeighbourhoodRemindView", "ReportListView",
+    "SearchView",
 ]
