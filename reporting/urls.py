@@ -14,6 +14,8 @@ urlpatterns = [
     path("allocations/", views.AllocationListView.as_view(), name="allocation-list"),
     path("rappels/quartiers/", views.NeighbourhoodRemindView.as_view(),
          name="neighbourhood-remind"),
+    path("agenda/", views.CalendarView.as_view(), name="calendar"),
+    path("agenda/abonnement/", views.CalendarFeedManageView.as_view(), name="calendar-feed"),
     path("rapports/", views.ReportListView.as_view(), name="report-list"),
     path("bilans/", views.CheckInListView.as_view(), name="checkin-list"),
     path("versements/", views.DisbursementListView.as_view(), name="disbursement-list"),

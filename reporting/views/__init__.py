@@ -6,6 +6,7 @@ from .allocations import (
     IndicatorCreateView,
 )
 from .bulk import NeighbourhoodRemindView
+from .calendar import CalendarFeedManageView, CalendarFeedView, CalendarView
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
@@ -44,5 +45,5 @@ __all__ = [
     "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",
     "ReportTransitionView", "ReportingConfigView", "TodoView",
     "CheckInListView", "DisbursementListView", "NeighbourhoodRemindView", "ReportListView",
-    "SearchView",
+    "SearchView", "CalendarFeedManageView", "CalendarFeedView", "CalendarView",
 ]

@@ -56,7 +56,7 @@ def test_a_proposal_is_found_by_a_word_of_its_summary_without_accents(client, co
     hit = proposals.hits[0]
     assert hit.url == reverse("proposals:proposal-detail", args=[proposal.pk])
     assert "<mark>sécurité</mark> <mark>alimentaire</mark>" in str(hit.excerpt)
-    assert '<a href="/propositions/%d/">Planifier ensemble</a>' % proposal.pk in (
+    assert f'<a href="/propositions/{proposal.pk}/">Planifier ensemble</a>' in (
         response.content.decode())
 
 
