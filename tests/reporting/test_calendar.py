@@ -120,3 +120,22 @@ def test_ics_lines_are_escaped_and_folded_at_75_octets():
         "\r\n ", "")
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert "DTEND;VALUE=DATE:20261216" in text
+
+
+def test_the_calendar_runs_the_same_queries_with_more_deadlines(client, world, coordination,
+                                                                advisor_est):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for user in (coordination, advisor_est):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as small:
+            client.get(reverse("reporting:calendar"))
+        window = world["window"]
+        for i in range(10):
+            Window.objects.create(program=window.program, name=f"Dépôt {user.pk}-{i}",
+                                  deadline=FIRST + datetime.timedelta(days=i))
+        with CaptureQueriesContext(connection) as large:
+            client.get(reverse("reporting:calendar"))
+        assert len(large) == len(small)
+        assert len(large) <= 15
