@@ -254,3 +254,15 @@ def test_the_neighbourhood_list_is_under_100_kb_at_1000_neighbourhoods(client, c
     for name in ("neighbourhoods:neighbourhood-list", "proposals:proposal-list"):
         response = client.get(reverse(name))
         assert len(response.content) < 100_000, name
+
+
+def test_a_list_page_reads_in_english(client, coordination, saint_michel, program):
+    make_files(saint_michel, program, 2)
+    coordination.language = "en"
+    coordination.save(update_fields=["language"])
+    client.force_login(coordination)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("reporting:report-list")).content.decode()
+    assert "Export this view" in html
+    assert "2 results" in html
+    assert "Overdue only" in html
