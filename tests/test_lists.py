@@ -266,3 +266,37 @@ def test_a_list_page_reads_in_english(client, coordination, saint_michel, progra
     assert "Export this view" in html
     assert "2 results" in html
     assert "Overdue only" in html
+
+
+FILTERED = {
+    # url name: (the filter that keeps Saint-Michel's rows only, the CSV column of the name)
+    "proposals:proposal-list": ({"neighbourhood": "saint-michel"}, 1),
+    "reporting:allocation-list": ({"neighbourhood": "Saint-Mi"}, 0),
+    "reporting:report-list": ({"neighbourhood": "saint-michel", "kind": "annual"}, 1),
+    "reporting:checkin-list": ({"neighbourhood": "saint michel"}, 0),
+    "reporting:disbursement-list": ({"neighbourhood": "saint-michel"}, 1),
+    "governance:letter-list": ({"neighbourhood": "saint-michel", "kind": "allocation"}, 0),
+    "neighbourhoods:neighbourhood-list": ({"neighbourhood": "saint"}, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILTERED))
+def test_every_list_exports_exactly_its_filtered_rows_and_sorts_by_each_column(
+        client, coordination, saint_michel, verdun, program, name):
+    make_files(saint_michel, program, 4)
+    make_files(verdun, program, 3)
+    client.force_login(coordination)
+    params, column = FILTERED[name]
+    page = client.get(reverse(name), params)
+    shown = page.context["paginator"].count
+    rows = rows_of(client.get(reverse(name), {**params, "export": "csv"}))[1:]
+    assert len(rows) == shown == (1 if "neighbourhood-list" in name else 4)
+    assert {row[column].split(" — ")[0] for row in rows} == {"Saint-Michel"}
+    everything = client.get(reverse(name)).context["paginator"].count
+    assert everything > shown  # the filter did filter
+    for heading in page.context["headings"]:
+        if heading["sortable"]:
+            for sort in (heading["key"], "-" + heading["key"]):
+                response = client.get(reverse(name), {"sort": sort})
+                assert response.status_code == 200, sort
+                assert response.context["sort"] == sort

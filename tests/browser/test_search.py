@@ -48,3 +48,19 @@ def test_a_search_finds_a_proposal_by_an_unaccented_word(page, files):
     link.click()
     page.wait_for_url(page.base_url + reverse("proposals:proposal-detail",
                                               args=[files["Côte-des-Neiges"].pk]))
+
+
+def test_the_neighbourhood_filter_suggests_names_as_one_types(page, files):
+    advisor = factories.make_advisor(files["Côte-des-Neiges"].neighbourhood,
+                                     files["Verdun"].neighbourhood)
+    log_in(page, advisor.email)
+    page.goto(reverse("proposals:proposal-list"))
+    field = page.get_by_label("Quartier", exact=True)
+    field.press_sequentially("cote")
+    page.locator('#neighbourhood-suggestions option[value="Côte-des-Neiges"]').wait_for(
+        state="attached")
+    assert page.locator("#neighbourhood-suggestions option").count() == 1
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url("**neighbourhood=cote**")
+    assert page.get_by_role("link", name="Sécurité alimentaire à Côte-des-Neiges").is_visible()
+    assert page.get_by_role("link", name="Sécurité alimentaire à Verdun").count() == 0
