@@ -1,7 +1,7 @@
 """What falls due for one person, by day: the calendar page (month grid and list) and the
 private iCalendar feed read the same list, so they never disagree.
 
-- submission windows (opening and deadline): neighbourhood members, advisors, coordination;
+- submission windows (opening and deadline): everyone (the program's public calendar);
 - reports not yet accepted: the members of their neighbourhood and its advisor;
 - check-ins not yet held: the advisor of the neighbourhood;
 - meetings: those who see them (their committees' members, coordination);
@@ -111,8 +111,7 @@ def deadlines_for(*, user: User, start: datetime.date, end: datetime.date) -> li
     """Everything that concerns `user` from `start` to `end` (both included), by day."""
     roles = roles_of(user)
     found: list[Deadline] = []
-    if roles.coordination or roles.advisor or roles.neighbourhood_member:
-        found += _windows(start, end)
+    found += _windows(start, end)
     own = {*roles.neighbourhood_ids, *roles.advised_ids}
     if own:
         found += _reports(own, start, end)
