@@ -159,3 +159,21 @@ class SeatForm(forms.Form):
         self.cleaned_data["user"] = User.objects.filter(email__iexact=email,
                                                         is_active=True).first()
         return email
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} — {obj.committee.display_name} ({obj.held_on:%Y-%m-%d})"
+
+
+class AgendaBulkAddForm(forms.Form):
+    """Several proposals (ticked on the proposal list) for one meeting's agenda."""
+
+    meeting = MeetingChoiceField(label=_("Rencontre"), queryset=None,
+                                 empty_label=_("Choisir une rencontre"))
+    proposal = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, meetings, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["proposal"].queryset = proposals

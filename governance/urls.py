@@ -10,6 +10,8 @@ urlpatterns = [
     path("sieges/<int:pk>/fin/", views.SeatEndView.as_view(), name="committee-seat-end"),
     path("rencontres/", views.MeetingListView.as_view(), name="meeting-list"),
     path("rencontres/nouvelle/", views.MeetingCreateView.as_view(), name="meeting-create"),
+    path("rencontres/ordre-du-jour/ajout-groupe/", views.AgendaBulkAddView.as_view(),
+         name="agenda-bulk-add"),
     path("rencontres/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("rencontres/<int:pk>/ordre-du-jour/", views.MeetingAgendaView.as_view(),
          name="meeting-agenda"),

@@ -1,9 +1,9 @@
 """Reads on tenants, always scoped to the user."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from pic.access import can
+from pic.access import can, roles_of
 from pic.models import AuditEvent, User
 
 from .models import AdvisorAssignment, Invitation, Membership, Neighbourhood
@@ -70,3 +70,16 @@ def audit_event_list(*, user: User, content_type_id: int | None = None,
     if verb:
         events = events.filter(verb=verb)
     return events
+
+
+def people_list(*, user: User) -> QuerySet[User]:
+    """The people `user` may see: everyone for coordination staff; else the members and the
+    advisors of the neighbourhoods the user sees, and the user."""
+    people = User.objects.filter(is_active=True, anonymised_at__isnull=True)
+    if roles_of(user).coordination:
+        return people
+    neighbourhoods = Neighbourhood.objects.visible_to(user).values("pk")
+    members = Membership.objects.active().filter(neighbourhood__in=neighbourhoods)
+    advisors = AdvisorAssignment.objects.active().filter(neighbourhood__in=neighbourhoods)
+    return people.filter(Q(pk__in=members.values("user_id")) | Q(pk__in=advisors.values(
+        "advisor_id")) | Q(pk=user.pk))

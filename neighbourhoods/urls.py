@@ -6,6 +6,8 @@ app_name = "neighbourhoods"
 
 urlpatterns = [
     path("quartiers/", views.NeighbourhoodListView.as_view(), name="neighbourhood-list"),
+    path("quartiers/suggestions/", views.NeighbourhoodSuggestionsView.as_view(),
+         name="neighbourhood-suggestions"),
     path("quartiers/<slug:slug>/", views.NeighbourhoodDetailView.as_view(),
          name="neighbourhood-detail"),
     path("membres/<int:pk>/retirer/", views.MembershipEndView.as_view(), name="membership-end"),

@@ -8,28 +8,58 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from pic import audit_labels, health, outbox
-from pic.access import ActionRequiredMixin
+from pic.access import ActionRequiredMixin, can
 from pic.forms import apply_validation_error
+from pic.lists import Column, FilteredListView
 
 from . import selectors, services
+from .filters import NeighbourhoodListFilterForm, neighbourhood_suggestions
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import AdvisorAssignment, Membership
 
 
-class NeighbourhoodListView(ActionRequiredMixin, ListView):
+class NeighbourhoodListView(ActionRequiredMixin, FilteredListView):
     """Every followed neighbourhood: coordination staff and advisors only; committee members,
-    partners and neighbourhood people get 403."""
+    partners and neighbourhood people get 403. Filters, sorting, pages, export: pic/lists.py."""
 
     action = "neighbourhood.list"
     template_name = "neighbourhoods/neighbourhood_list.html"
     context_object_name = "neighbourhoods"
+    paginate_by = 50
+    filter_form_class = NeighbourhoodListFilterForm
+    export_filename = "quartiers"
+    default_sort = "name"
+    columns = (
+        Column("name", _l("Quartier"), "name", lambda n: n.name),
+        Column("table", _l("Table de quartier"), "table_name", lambda n: n.table_name),
+        Column("borough", _l("Arrondissement ou ville"), "borough", lambda n: n.borough),
+        Column("advisors", _l("Conseiller·ère"), None, lambda n: ", ".join(
+            str(a.advisor) for a in n.active_assignments)),
+    )
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.neighbourhood_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if can(self.request.user, "neighbourhood.remind"):  # the bulk reminder (reporting)
+            context["bulk_remind_url"] = reverse("reporting:neighbourhood-remind")
+        return context
+
+
+class NeighbourhoodSuggestionsView(LoginRequiredMixin, View):
+    """The datalist of the neighbourhood filter (htmx, as one types): at most 20 names of the
+    neighbourhoods the person may see."""
+
+    def get(self, request):
+        found = neighbourhood_suggestions(user=request.user,
+                                          text=request.GET.get("neighbourhood", "")[:120])
+        return render(request, "neighbourhoods/_suggestions.html", {"suggestions": found})
 
 
 class NeighbourhoodDetailView(LoginRequiredMixin, TemplateView):

@@ -95,6 +95,9 @@ VERB_LABELS: dict[str, Any] = {
         "Retrait des décisions d'investissement de l'organisation modifié"),
     "reminders.digest_sent": _("Courriel de rappels envoyé"),
     "reminders.preferences_saved": _("Préférences de rappel enregistrées"),
+    "neighbourhood.reminded": _("Rappel envoyé aux membres du quartier"),
+    "calendar_feed.created": _("Adresse d'agenda iCalendar créée"),
+    "calendar_feed.revoked": _("Adresse d'agenda iCalendar révoquée"),
     # pic: Quebec Law 25
     "privacy.data_exported": _("Données personnelles téléchargées par la personne"),
     "privacy.person_anonymised": _("Personne anonymisée (politique de conservation)"),

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pic.health import health
-from reporting.views import HomeView
+from reporting.views import CalendarFeedView, HomeView, SearchView
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("proposals.urls")),
     path("", include("governance.urls")),
     path("suivi/", include("reporting.urls")),
+    path("recherche/", SearchView.as_view(), name="search"),
+    path("agenda/<str:token>.ics", CalendarFeedView.as_view(), name="calendar-ics"),
     path("", HomeView.as_view(), name="home"),
 ]
 

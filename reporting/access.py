@@ -71,3 +71,7 @@ class FollowupRequiredMixin(ActionRequiredMixin):
 # The navigation asks `roles.follows_files` (a fact derived from the rule above).
 access.register_role_source(lambda user: {"follows_files": access.can(user, "followup.view")},
                             {"follows_files": False})
+
+# A reminder sent by hand to a neighbourhood's members (the bulk action on the neighbourhood
+# list): its advisor or coordination staff (with no object: either of them).
+access.register("neighbourhood.remind", follower, FOLLOWERS_ONLY)

@@ -30,3 +30,12 @@ def send_reminder_digest(user_id: int, today: str) -> int:
     from .services.reminders import digest_send
 
     return digest_send(user_id=user_id, today=datetime.date.fromisoformat(today))
+
+
+@shared_task(reject_on_worker_lost=True)
+def send_neighbourhood_reminder(neighbourhood_id: int, user_id: int, today: str) -> bool:
+    """The reminder a follower sent by hand to one member of a neighbourhood."""
+    from .services.nudges import neighbourhood_reminder_send
+
+    return neighbourhood_reminder_send(neighbourhood_id=neighbourhood_id, user_id=user_id,
+                                       today=datetime.date.fromisoformat(today))

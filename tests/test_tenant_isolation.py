@@ -270,6 +270,8 @@ EXEMPT: dict[str, str] = {
                                   "test_exports_hold_no_saint_michel_row",
     "reporting:export": "export kind and format, not an object id: "
                         "test_exports_hold_no_saint_michel_row",
+    "calendar-ics": "capability URL: a person's secret feed token, not a guessable id (a "
+                    "revoked or forged token is a 404: tests/reporting/test_calendar.py)",
     "^static/(?P<path>.*)$": "static files (DEBUG only), no tenant data",
 }
 # Every pattern of the Django admin (now and later): is_staff only; test_admin_is_staff_only.

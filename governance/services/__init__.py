@@ -3,7 +3,13 @@ under a row lock, audits, and defers side effects (tasks, email) to the commit. 
 helpers the services share (seats, recusals, tallies, deadlines) are in `governance.selectors`.
 """
 
-from .agendas import agenda_item_add, attendance_set, meeting_create, recusals_record_automatic
+from .agendas import (
+    agenda_item_add,
+    agenda_items_add,
+    attendance_set,
+    meeting_create,
+    recusals_record_automatic,
+)
 from .analyses import analysis_save
 from .committees import (
     accept_committee_seat_invitation,
@@ -24,6 +30,7 @@ from .votes import item_close, recusal_declare, vote_cast, vote_reminder_send
 __all__ = [
     "accept_committee_seat_invitation",
     "agenda_item_add",
+    "agenda_items_add",
     "analysis_save",
     "attendance_set",
     "committee_member_end",

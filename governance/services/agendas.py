@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pic.access import SYSTEM, ensure
 from pic.audit import audit
+from pic.bulk import BulkResult, each_in_its_own_transaction
 from pic.models import User
 from proposals.models import Proposal
 
@@ -89,3 +90,14 @@ def attendance_set(*, meeting: Meeting, present: list[CommitteeMember], actor: U
     Attendance.objects.bulk_create([Attendance(meeting=meeting, member_id=pk) for pk in added])
     if added or removed:
         audit(actor, "meeting.attendance", meeting, added=sorted(added), removed=sorted(removed))
+
+
+def agenda_items_add(*, meeting: Meeting, proposals: list[Proposal],
+                     actor: User) -> BulkResult:
+    """Put several proposals on one meeting's agenda: each in its own transaction (a refused
+    one is named in the result, the others are added). Returns a pic.bulk.BulkResult."""
+
+    ensure(actor, "meeting.manage", meeting)
+    return each_in_its_own_transaction(
+        proposals, lambda proposal: agenda_item_add(meeting=meeting, proposal=proposal,
+                                                    actor=actor))

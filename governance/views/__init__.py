@@ -5,16 +5,17 @@ One module per topic; the views are re-exported here for governance/urls.py.
 
 from .analyses import AnalysisDetailView, AnalysisEditView
 from .base import ServicePostView
+from .bulk import AgendaBulkAddView
 from .committees import CommitteeListView, SeatEndView, SeatView
 from .decisions import (
     DecisionView,
     LetterDownloadView,
-    LetterListView,
     LetterRegenerateView,
     RatificationListView,
     RatifyView,
     RefusalLetterView,
 )
+from .lists import LetterListView, MeetingListView
 from .meetings import (
     AgendaItemAddView,
     AgendaItemDetailView,
@@ -26,7 +27,6 @@ from .meetings import (
     MeetingAgendaView,
     MeetingCreateView,
     MeetingDetailView,
-    MeetingListView,
     MinutesDownloadView,
     MinutesGenerateView,
     ReminderView,
@@ -36,6 +36,7 @@ from .meetings import (
 
 __all__ = [
     "ServicePostView",
+    "AgendaBulkAddView",
     "CommitteeListView",
     "SeatView",
     "SeatEndView",

@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
-from pic.access import ActionRequiredMixin, can, ensure
+from pic.access import ActionRequiredMixin, ensure
 from pic.files import private_file_response
 from proposals.models import Proposal
 
@@ -101,20 +101,6 @@ class LetterRegenerateView(ActionRequiredMixin, ServicePostView):
 
     def get_success_url(self, letter):
         return reverse("governance:letter-list")
-
-
-class LetterListView(LoginRequiredMixin, ListView):
-    template_name = "governance/letter_list.html"
-    context_object_name = "letters"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return selectors.letter_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_staff"] = can(self.request.user, "letter.regenerate")
-        return context
 
 
 class LetterDownloadView(LoginRequiredMixin, View):

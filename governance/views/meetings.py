@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
@@ -23,15 +23,6 @@ from ..forms import (
 )
 from ..models import Analysis, MeetingMinutes
 from .base import ServicePostView
-
-
-class MeetingListView(LoginRequiredMixin, ListView):
-    template_name = "governance/meeting_list.html"
-    context_object_name = "meetings"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return selectors.meeting_list(user=self.request.user)
 
 
 class MeetingCreateView(ActionRequiredMixin, FormView):

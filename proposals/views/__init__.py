@@ -10,8 +10,8 @@ from .files import (
     LetterOfIntentAcknowledgeView,
     LetterOfIntentCreateView,
     NeighbourhoodFileView,
-    ProposalListView,
 )
+from .lists import ProposalListView
 from .program import (
     PrerequisiteCreateView,
     PrerequisiteUpdateView,

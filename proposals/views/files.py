@@ -1,4 +1,4 @@
-"""The neighbourhood's file: lists, initiatives, letters of intent, contacts."""
+"""The neighbourhood's file: initiatives, letters of intent, contacts."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from neighbourhoods import selectors as neighbourhood_selectors
 from neighbourhoods.models import Neighbourhood
@@ -23,7 +23,7 @@ from ..forms import (
     InitiativeForm,
     LetterOfIntentForm,
 )
-from ..models import Initiative, Proposal, Stage, Window
+from ..models import Initiative, Proposal, Stage
 
 S = Proposal.Status
 
@@ -33,38 +33,6 @@ def _member_neighbourhoods(user):
 
 
 # --- Lists and the neighbourhood's file -----------------------------------------------------
-
-
-class ProposalListView(LoginRequiredMixin, ListView):
-    template_name = "proposals/proposal_list.html"
-    context_object_name = "proposals"
-    paginate_by = 25
-    FILTERS = ("window", "stage", "status", "neighbourhood")
-
-    def get_filters(self) -> dict:
-        return {k: self.request.GET.get(k, "").strip() for k in self.FILTERS
-                if self.request.GET.get(k, "").strip()}
-
-    def get_queryset(self):
-        filters = self.get_filters()
-        for key in ("window", "stage"):
-            if key in filters and not filters[key].isdigit():
-                filters.pop(key)
-        return selectors.proposal_list(user=self.request.user, filters=filters)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context.update(
-            filters=self.get_filters(),
-            windows=Window.objects.order_by("deadline"),
-            stage_numbers=Stage.objects.order_by("number").values_list(
-                "number", flat=True).distinct(),
-            statuses=S.choices,
-            neighbourhood_choices=Neighbourhood.objects.visible_to(user).only("slug", "name"),
-            can_create=can(user, "proposal.create"),
-        )
-        return context
 
 
 class NeighbourhoodFileView(LoginRequiredMixin, TemplateView):

@@ -17,12 +17,14 @@ from .allocations import (
     ReportingConfig,
     YearOwnedQuerySet,
 )
+from .calendar import CalendarFeed
 from .indicators import Indicator, IndicatorQuerySet, IndicatorValue, QuestionProgress
 from .reminders import ReminderPreference, ReminderSent
 from .reports import CheckIn, FinancialLine, Report, ReportDocument, ReportOwnedQuerySet
 
 __all__ = [
     "MONEY",
+    "CalendarFeed",
     "ReportingConfig",
     "ProgramEnvelope",
     "Allocation",

@@ -2,10 +2,11 @@
 
 from .allocations import (
     AllocationDetailView,
-    AllocationListView,
     DisbursementCreateView,
     IndicatorCreateView,
 )
+from .bulk import NeighbourhoodRemindView
+from .calendar import CalendarFeedManageView, CalendarFeedView, CalendarView
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
@@ -16,6 +17,12 @@ from .followup import (
     TodoView,
 )
 from .home import HomeView
+from .lists import (
+    AllocationListView,
+    CheckInListView,
+    DisbursementListView,
+    ReportListView,
+)
 from .reports import (
     ReportAcceptView,
     ReportDetailView,
@@ -27,6 +34,7 @@ from .reports import (
     ReportSubmitView,
     ReportTransitionView,
 )
+from .search import SearchView
 
 __all__ = [
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
@@ -36,4 +44,6 @@ __all__ = [
     "ReportAcceptView", "ReportDocumentUploadView", "ReportEditView",
     "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",
     "ReportTransitionView", "ReportingConfigView", "TodoView",
+    "CheckInListView", "DisbursementListView", "NeighbourhoodRemindView", "ReportListView",
+    "SearchView", "CalendarFeedManageView", "CalendarFeedView", "CalendarView",
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from pic.access import can, ensure
 from pic.forms import apply_validation_error
@@ -23,16 +23,6 @@ from ..forms import (
 from ..models import Report
 from ..services import allocations as allocation_services
 from ..services import reports
-
-
-class AllocationListView(LoginRequiredMixin, ListView):
-    template_name = "reporting/allocation_list.html"
-    context_object_name = "allocations"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return selectors.allocation_list(user=self.request.user).order_by(
-            "neighbourhood__name", "-starts_on")
 
 
 class AllocationDetailView(LoginRequiredMixin, TemplateView):

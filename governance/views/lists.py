@@ -1,0 +1,52 @@
+"""The governance lists (pic/lists.py: filters in the URL, sorting, pages, export): meetings
+and decision letters, from selectors scoped with `visible_to`."""
+
+from django.utils.translation import gettext_lazy as _
+
+from pic.access import can
+from pic.lists import Column, FilteredListView, local_day
+
+from .. import selectors
+from ..filters import LetterFilterForm, MeetingFilterForm
+
+
+class MeetingListView(FilteredListView):
+    template_name = "governance/meeting_list.html"
+    context_object_name = "meetings"
+    filter_form_class = MeetingFilterForm
+    export_filename = "rencontres"
+    default_sort = "-date"
+    columns = (
+        Column("date", _("Date"), "held_on", lambda m: m.held_on),
+        Column("committee", _("Comité"), "committee__kind", lambda m: m.committee.display_name),
+        Column("title", _("Rencontre"), "title", lambda m: m.title),
+        Column("items", _("Points"), "item_count", lambda m: m.item_count),
+    )
+
+    def get_base_queryset(self):
+        return selectors.meeting_list(user=self.request.user)
+
+
+class LetterListView(FilteredListView):
+    template_name = "governance/letter_list.html"
+    context_object_name = "letters"
+    paginate_by = 50
+    filter_form_class = LetterFilterForm
+    export_filename = "lettres"
+    default_sort = "-created"
+    columns = (
+        Column("proposal", _("Dossier"), ("proposal__neighbourhood__name", "proposal__title"),
+               lambda x: f"{x.proposal.neighbourhood.name} — {x.proposal.title}"),
+        Column("kind", _("Lettre"), ("kind", "version"),
+               lambda x: f"{x.get_kind_display()} (v{x.version})"),
+        Column("created", _("Produite le"), "created_at", lambda x: local_day(x.created_at)),
+        Column("emailed", _("Envoyée le"), "emailed_at", lambda x: local_day(x.emailed_at)),
+    )
+
+    def get_base_queryset(self):
+        return selectors.letter_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_staff"] = can(self.request.user, "letter.regenerate")
+        return context
