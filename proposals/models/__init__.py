@@ -1,5 +1,6 @@
-"""The program as data (`program`: stages, prerequisites, windows) and the neighbourhoods' files
-(`files`: letters of intent, initiatives, contacts, proposals and their details)."""
+"""The program as data (`program`: stages, prerequisites, windows), the neighbourhoods' files
+(`files`: letters of intent, initiatives, contacts, proposals and their details) and their
+plans de quartier (`plans`)."""
 
 from .files import (
     CI_CONDITIONS,
@@ -22,12 +23,15 @@ from .files import (
     StoredDocument,
     WindowExtension,
 )
+from .plans import NeighbourhoodPlan, NeighbourhoodPlanDocument, PlanPriority
 from .program import PrerequisiteItem, Program, Stage, Window
 
 __all__ = [
     "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION", "Contact", "EvaluationQuestion", "Initiative",
     "InitiativeGrantedQuerySet", "InitiativeGroupObjectPermission",
     "InitiativeUserObjectPermission", "LetterOfIntent", "NeighbourhoodOwnedQuerySet",
+    "NeighbourhoodPlan",
+    "NeighbourhoodPlanDocument", "PlanPriority",
     "PrerequisiteEvidence", "PrerequisiteItem", "Program", "Proposal",
     "ProposalDocument", "ProposalOwnedQuerySet", "ProposalQuerySet", "ProposalVersion",
     "ProposalYear", "Stage", "StoredDocument", "Window", "WindowExtension",
