@@ -20,7 +20,7 @@ from pic.access import SYSTEM
 from pic.models import User
 from pic.pdf import html_to_pdf
 
-from . import services, workflow
+from . import plans, services, workflow
 from .models import (
     Contact,
     Initiative,
@@ -402,9 +402,13 @@ def seed_plans(neighbourhoods: dict[str, Neighbourhood]) -> None:
         neighbourhood = neighbourhoods.get(name)
         if neighbourhood is not None and not NeighbourhoodPlan.objects.filter(
                 neighbourhood=neighbourhood).exists():
-            services.neighbourhood_plan_record(
+            document = SimpleUploadedFile(
+                f"{neighbourhood.slug}-plan-de-quartier.pdf", demo_pdf(title, [
+                    f"Priorité {n} — {label}." for n, label in enumerate(priorities, start=1)]),
+                content_type="application/pdf")
+            plans.neighbourhood_plan_record(
                 neighbourhood=neighbourhood, title=title, status=status, adopted_on=d(day),
-                priorities=priorities, actor=SYSTEM)
+                priorities=priorities, actor=SYSTEM, document=document)
 
 
 def seed(tenants: dict, decisions: Decisions) -> dict:

@@ -28,8 +28,6 @@ from .models import (
     Initiative,
     InitiativeUserObjectPermission,
     LetterOfIntent,
-    NeighbourhoodPlan,
-    NeighbourhoodPlanDocument,
     PlanPriority,
     PrerequisiteEvidence,
     Program,
@@ -169,49 +167,6 @@ def initiative_create(*, neighbourhood: Neighbourhood, program: Program, title: 
     )
     audit(actor, "initiative.created", initiative, priority=getattr(priority, "pk", None))
     return initiative
-
-
-# --- The plan de quartier ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def neighbourhood_plan_record(*, neighbourhood: Neighbourhood, title: str, status: str,
-                              adopted_on: datetime.date | None, priorities: list[str],
-                              actor: User, document: UploadedFile | None = None,
-                              ) -> NeighbourhoodPlan:
-    """Record (or update) the neighbourhood's plan: a priority kept by its label keeps the
-    initiatives that chose it; the document is checked as every upload is."""
-    ensure(actor, "neighbourhood_plan.record", neighbourhood)
-    errors = {}
-    if not title.strip():
-        errors["title"] = _("Indiquez le titre du plan de quartier.")
-    if status not in NeighbourhoodPlan.Status.values:
-        errors["status"] = _("Choisissez l'état du plan : adopté ou en cours d'adoption.")
-    elif status == NeighbourhoodPlan.Status.ADOPTED and adopted_on is None:
-        errors["adopted_on"] = _("Indiquez la date d'adoption du plan.")
-    labels = list(dict.fromkeys(p.strip() for p in priorities if p.strip()))
-    if not labels:
-        errors["priorities"] = _("Indiquez au moins une priorité du plan (une par ligne).")
-    if errors:
-        raise ValidationError(errors)
-    content_type = validate_upload(document) if document is not None else None
-    plan, _created = NeighbourhoodPlan.objects.select_for_update().update_or_create(
-        neighbourhood=neighbourhood,
-        defaults={"title": title.strip(), "status": status, "adopted_on": adopted_on,
-                  "updated_by": person(actor), "updated_at": timezone.now()})
-    kept = {p.label: p for p in plan.priorities.all()}
-    plan.priorities.exclude(label__in=labels).delete()
-    for position, label in enumerate(labels, start=1):
-        row = kept.get(label) or PlanPriority(plan=plan, label=label)
-        row.position = position
-        row.save()
-    if document is not None:
-        original = _private_name(document)
-        NeighbourhoodPlanDocument.objects.create(
-            plan=plan, file=document, original_name=original, content_type=content_type,
-            size=document.size, uploaded_by=person(actor))
-    audit(actor, "neighbourhood_plan.recorded", plan, status=status, priorities=len(labels))
-    return plan
 
 
 # --- After ratification: an accepted amendment --------------------------------------------
@@ -400,7 +355,7 @@ def _write_draft(proposal: Proposal, data: dict) -> None:
         )
 
 
-def _private_name(upload: UploadedFile) -> str:
+def private_name(upload: UploadedFile) -> str:
     """Store the upload under a random name; returns the name the person gave it."""
     original = os.path.basename(upload.name)[:255]
     upload.name = f"{uuid.uuid4().hex}{os.path.splitext(original)[1].lower()}"
@@ -416,7 +371,7 @@ def document_upload(*, proposal: Proposal, upload: UploadedFile, actor: User,
     content_type = validate_upload(upload)
     if prerequisite_id and not proposal.stage.prerequisites.filter(pk=prerequisite_id).exists():
         raise ValidationError({"prerequisite": _("Ce préalable n'est pas celui de l'étape.")})
-    original = _private_name(upload)
+    original = private_name(upload)
     document = ProposalDocument.objects.create(
         proposal=proposal, prerequisite_id=prerequisite_id or None, file=upload,
         original_name=original, content_type=content_type, size=upload.size,

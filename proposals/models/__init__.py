@@ -2,6 +2,7 @@
 (`files`: letters of intent, initiatives, contacts, proposals and their details) and their
 plans de quartier (`plans`)."""
 
+from .extensions import WindowExtension
 from .files import (
     CI_CONDITIONS,
     INITIATIVE_READ_PERMISSION,
@@ -21,7 +22,6 @@ from .files import (
     ProposalVersion,
     ProposalYear,
     StoredDocument,
-    WindowExtension,
 )
 from .plans import NeighbourhoodPlan, NeighbourhoodPlanDocument, PlanPriority
 from .program import PrerequisiteItem, Program, Stage, Window

@@ -17,14 +17,14 @@ from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
 
-from .. import selectors, services
+from .. import plans, selectors, services
 from ..forms import (
     ContactForm,
     InitiativeAccessForm,
     InitiativeForm,
     LetterOfIntentForm,
-    NeighbourhoodPlanForm,
 )
+from ..journey_forms import NeighbourhoodPlanForm
 from ..models import Initiative, Proposal, Stage, Window
 
 S = Proposal.Status
@@ -228,7 +228,7 @@ class NeighbourhoodPlanRecordView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.neighbourhood_plan_record(
+            plans.neighbourhood_plan_record(
                 neighbourhood=self.neighbourhood, title=data["title"], status=data["status"],
                 adopted_on=data["adopted_on"], priorities=form.priority_lines(),
                 document=data.get("document"), actor=self.request.user)

@@ -17,10 +17,10 @@ from pic.views import ActionView
 from .. import rules, selectors, services, workflow
 from ..forms import (
     DocumentForm,
-    ProposalCreateForm,
     ProposalForm,
     RequestChangesForm,
 )
+from ..journey_forms import ProposalCreateForm
 from ..models import Initiative, LetterOfIntent, Proposal, Stage
 from ..states import RATIFIED_STATES
 from ..versions import versions_compare
@@ -43,16 +43,11 @@ class ProposalCreateView(ActionRequiredMixin, FormView):
         get = self.request.GET
         initial = {"initiative": get.get("initiative"), "start_from": get.get("depuis"),
                    "stage": get.get("etape"), "letter_of_intent": get.get("lettre")}
-        letter = self._letters().filter(pk=get.get("lettre") or 0).first() if \
-            (get.get("lettre") or "").isdigit() else None
+        letter = _acknowledged_letters(self.request.user).filter(
+            pk=get.get("lettre")).first() if (get.get("lettre") or "").isdigit() else None
         if letter is not None:
             initial["stage"] = letter.target_stage_id
         return initial
-
-    def _letters(self):
-        return LetterOfIntent.objects.filter(
-            neighbourhood__in=_member_neighbourhoods(self.request.user),
-            acknowledged_at__isnull=False).select_related("target_stage")
 
     def get_form_kwargs(self):
         program = selectors.current_program()
@@ -61,7 +56,7 @@ class ProposalCreateView(ActionRequiredMixin, FormView):
                 "initiatives": Initiative.objects.filter(
                     neighbourhood__in=mine).select_related("neighbourhood"),
                 "stages": program.stages.all() if program else Stage.objects.none(),
-                "letters": self._letters(),
+                "letters": _acknowledged_letters(self.request.user),
                 "previous": Proposal.objects.filter(neighbourhood__in=mine).exclude(
                     status=S.WITHDRAWN).select_related("stage").order_by("-created_at")}
 
@@ -74,6 +69,13 @@ class ProposalCreateView(ActionRequiredMixin, FormView):
         messages.success(self.request, _("Brouillon créé : rédigez votre proposition, elle est "
                                          "enregistrée à chaque fois."))
         return redirect("proposals:proposal-edit", pk=proposal.pk)
+
+
+def _acknowledged_letters(user):
+    """The letters of intent a new proposal may start from: acknowledged, of one's tables."""
+    return LetterOfIntent.objects.filter(
+        neighbourhood__in=_member_neighbourhoods(user),
+        acknowledged_at__isnull=False).select_related("target_stage")
 
 
 class ProposalDetailView(LoginRequiredMixin, TemplateView):

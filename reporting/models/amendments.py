@@ -40,6 +40,8 @@ class Amendment(models.Model):
     # The amended proposal: {field: value} over the version in force (texts, "years",
     # "initiative_title", "desired_change").
     changes = models.JSONField(default=dict, blank=True)
+    # The allocation's yearly amounts when the amendment started ({"1": "85000.00"}).
+    allocated = models.JSONField(default=dict, blank=True)
     base_version = models.ForeignKey("proposals.ProposalVersion", on_delete=models.PROTECT,
                                      related_name="+", null=True, blank=True)
     version = models.OneToOneField("proposals.ProposalVersion", on_delete=models.PROTECT,

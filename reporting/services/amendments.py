@@ -68,12 +68,19 @@ def version_in_force(proposal: Proposal) -> ProposalVersion | None:
             .order_by("-number").first())
 
 
+def base_snapshot(amendment: Amendment) -> dict:
+    """The version in force, with the allocation's amounts when the amendment started (what
+    the amendment's diff starts from)."""
+    base = amendment.base_version.snapshot if amendment.base_version_id else {}
+    return {**base, "years": {**amendment.allocated}}
+
+
 def amendment_snapshot(amendment: Amendment) -> dict:
     """The amended proposal: the version in force with the amendment's changes, its action
     plan and what changes (what the version frozen at submission holds)."""
-    base = amendment.base_version.snapshot if amendment.base_version_id else {}
-    return amended_snapshot(base, {**amendment.changes, "action_plan": amendment.action_plan,
-                                   "amendment_reason": amendment.reason})
+    return amended_snapshot(base_snapshot(amendment), {
+        **amendment.changes, "action_plan": amendment.action_plan,
+        "amendment_reason": amendment.reason})
 
 
 def amended_years(amendment: Amendment) -> dict[int, Decimal]:
@@ -112,6 +119,7 @@ def amendment_create(*, allocation: Allocation, actor: User, year_number: int | 
     amendment = Amendment.objects.create(
         allocation=allocation, neighbourhood_id=allocation.neighbourhood_id, number=number,
         year_number=year_number, base_version=version_in_force(allocation.proposal),
+        allocated={str(y.year_number): str(y.amount) for y in allocation.years.all()},
         created_by=person(actor), created_at=now or timezone.now())
     audit(actor, "amendment.created", amendment, allocation=allocation.pk)
     return amendment
@@ -168,7 +176,7 @@ def _changes(amendment: Amendment, data: dict, years: set[int]) -> dict:
             continue
         if amount < 0:
             raise ValidationError({"years": _("Un montant ne peut pas être négatif.")})
-        if str(base.get("years", {}).get(str(number), "")) != str(amount):
+        if Decimal(amendment.allocated.get(str(number), "0")) != amount:
             amounts[str(number)] = str(amount)
     if amounts:
         changes["years"] = amounts

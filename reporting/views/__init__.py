@@ -6,6 +6,17 @@ from .allocations import (
     DisbursementCreateView,
     IndicatorCreateView,
 )
+from .amendments import (
+    AmendmentAcceptView,
+    AmendmentCreateView,
+    AmendmentDetailView,
+    AmendmentEditView,
+    AmendmentReferView,
+    AmendmentRequestChangesView,
+    AmendmentReviewView,
+    AmendmentSubmitView,
+    AmendmentWithdrawView,
+)
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
@@ -29,6 +40,9 @@ from .reports import (
 )
 
 __all__ = [
+    "AmendmentAcceptView", "AmendmentCreateView", "AmendmentDetailView", "AmendmentEditView",
+    "AmendmentReferView", "AmendmentRequestChangesView", "AmendmentReviewView",
+    "AmendmentSubmitView", "AmendmentWithdrawView",
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
     "DisbursementCreateView", "EnvelopeView", "ExportIndexView", "ExportView",
     "GivingExportView", "HomeView", "ImportView", "IndicatorCreateView",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pic.access import SYSTEM
-from proposals import rules, services
+from proposals import plans, rules, services
 from proposals.models import LetterOfIntent, NeighbourhoodPlan, Program, Proposal
 
 from .conftest import hand_in_final_report, make_proposal, ratified
@@ -187,7 +187,7 @@ def test_another_neighbourhoods_proposal_cannot_be_copied(saint_michel, verdun, 
 
 def test_the_plan_de_quartier_is_recorded_and_shown_on_the_neighbourhood_file(
         client, saint_michel, tq_saint_michel):
-    plan = services.neighbourhood_plan_record(
+    plan = plans.neighbourhood_plan_record(
         neighbourhood=saint_michel, title="Plan 2024-2029", status="adopted",
         adopted_on=timezone.localdate(), priorities=["Logement", "Alimentation", ""],
         actor=tq_saint_michel)
@@ -202,7 +202,7 @@ def test_the_plan_de_quartier_is_recorded_and_shown_on_the_neighbourhood_file(
 
 def test_an_adopted_plan_needs_its_date(saint_michel, tq_saint_michel):
     with pytest.raises(ValidationError) as refused:
-        services.neighbourhood_plan_record(
+        plans.neighbourhood_plan_record(
             neighbourhood=saint_michel, title="Plan", status="adopted", adopted_on=None,
             priorities=["Logement"], actor=tq_saint_michel)
     assert "adopted_on" in refused.value.error_dict
@@ -210,21 +210,21 @@ def test_an_adopted_plan_needs_its_date(saint_michel, tq_saint_michel):
 
 def test_another_table_cannot_record_the_plan(saint_michel, tq_verdun):
     with pytest.raises(PermissionDenied):
-        services.neighbourhood_plan_record(
+        plans.neighbourhood_plan_record(
             neighbourhood=saint_michel, title="Plan", status="being_adopted", adopted_on=None,
             priorities=["Logement"], actor=tq_verdun)
 
 
 def test_updating_the_plan_keeps_the_priority_an_initiative_chose(saint_michel, stages,
                                                                   tq_saint_michel):
-    plan = services.neighbourhood_plan_record(
+    plan = plans.neighbourhood_plan_record(
         neighbourhood=saint_michel, title="Plan", status="being_adopted", adopted_on=None,
         priorities=["Logement", "Alimentation"], actor=tq_saint_michel)
     housing = plan.priorities.get(label="Logement")
     initiative = services.initiative_create(
         neighbourhood=saint_michel, program=stages[1].program, title="Logement",
         desired_change="…", priority=housing, actor=tq_saint_michel)
-    services.neighbourhood_plan_record(
+    plans.neighbourhood_plan_record(
         neighbourhood=saint_michel, title="Plan", status="adopted",
         adopted_on=timezone.localdate(), priorities=["Mobilité", "Logement"],
         actor=tq_saint_michel)
@@ -235,7 +235,7 @@ def test_updating_the_plan_keeps_the_priority_an_initiative_chose(saint_michel, 
 
 def test_the_changement_prioritaire_comes_from_the_neighbourhoods_own_plan(
         saint_michel, verdun, stages, tq_verdun):
-    plan = services.neighbourhood_plan_record(
+    plan = plans.neighbourhood_plan_record(
         neighbourhood=saint_michel, title="Plan", status="being_adopted", adopted_on=None,
         priorities=["Logement"], actor=SYSTEM)
     with pytest.raises(ValidationError, match="pas celle du plan"):
