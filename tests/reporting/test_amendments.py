@@ -162,3 +162,12 @@ def test_the_amendment_page_shows_the_diff(client, draft, tq_saint_michel, coord
 def test_another_table_does_not_see_the_amendment(client, draft, tq_verdun):
     client.force_login(tq_verdun)
     assert client.get(reverse("reporting:amendment-detail", args=[draft.pk])).status_code == 404
+
+
+def test_the_amendment_page_speaks_english(client, draft, coordination):
+    from tests.factories import english
+
+    client.force_login(english(coordination))
+    page = client.get(reverse("reporting:amendment-detail", args=[draft.pk])).content.decode()
+    assert "Differences from the ratified version" in page
+    assert "Amendment no. 1" in page
