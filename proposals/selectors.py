@@ -97,7 +97,7 @@ def initiative_list(*, user: User) -> QuerySet[Initiative]:
 
 
 def initiative_get(*, user: User, pk: int) -> Initiative:
-    initiative = initiative_list(user=user).filter(pk=pk).first()
+    initiative = initiative_list(user=user).select_related("priority").filter(pk=pk).first()
     if initiative is None:
         raise Http404
     return initiative
