@@ -98,6 +98,18 @@ VERB_LABELS: dict[str, Any] = {
     "neighbourhood.reminded": _("Rappel envoyé aux membres du quartier"),
     "calendar_feed.created": _("Adresse d'agenda iCalendar créée"),
     "calendar_feed.revoked": _("Adresse d'agenda iCalendar révoquée"),
+    # the initiative's journey: the plan de quartier, amendments after ratification
+    # (reporting/services/amendments.py TRANSITIONS)
+    "neighbourhood_plan.recorded": _("Plan de quartier consigné"),
+    "proposal.amended": _("Proposition modifiée après entérinement"),
+    "amendment.created": _("Modification commencée"),
+    "amendment.saved": _("Modification enregistrée"),
+    "amendment.submit": _("Modification déposée"),
+    "amendment.review": _("Modification revue par le·la conseiller·ère"),
+    "amendment.request_changes": _("Modifications demandées à la modification"),
+    "amendment.accept": _("Modification acceptée"),
+    "amendment.refer": _("Modification renvoyée au comité"),
+    "amendment.withdraw": _("Modification retirée"),
     # pic: Quebec Law 25
     "privacy.data_exported": _("Données personnelles téléchargées par la personne"),
     "privacy.person_anonymised": _("Personne anonymisée (politique de conservation)"),

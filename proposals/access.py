@@ -27,13 +27,15 @@ access.register_all(
     follower, FOLLOWERS_ONLY)
 
 # Either side records an exchange, and sees the whole file (not only what a grant opens).
-access.register_all(["contact.record", "proposal.view_file"], member_or_follower, FILE_ONLY)
+access.register_all(["contact.record", "proposal.view_file", "neighbourhood_plan.record"],
+                    member_or_follower, FILE_ONLY)
 
 # Decisions: the committee's vote and the ratifying body's act (the system calls them), and
 # the coordination team's follow-through; the program's set-up; one-person read grants.
 access.register_all(
     ["proposal.recommend", "proposal.not_recommend", "proposal.ratify",
-     "proposal.mark_letter_sent", "program.edit", "window.extend", "initiative.grant_read"],
+     "proposal.mark_letter_sent", "proposal.amend", "program.edit", "window.extend",
+     "initiative.grant_read"],
     coordination, COORDINATION_ONLY)
 
 

@@ -20,11 +20,13 @@ from pic.access import SYSTEM
 from pic.models import User
 from pic.pdf import html_to_pdf
 
-from . import services, workflow
+from . import plans, services, workflow
 from .models import (
     Contact,
     Initiative,
     LetterOfIntent,
+    NeighbourhoodPlan,
+    PlanPriority,
     PrerequisiteItem,
     Program,
     Proposal,
@@ -306,16 +308,21 @@ class Story:
                                 actor=self.advisor, advisor=self.advisor)
 
     def initiative(self, title: str, change: str, day: str) -> Initiative:
+        """The initiative's « changement prioritaire » is the plan's priority its title names."""
+        priority = next((p for p in PlanPriority.objects.filter(
+            plan__neighbourhood=self.neighbourhood) if title.lower().startswith(p.label.lower())),
+            None)
         return services.initiative_create(neighbourhood=self.neighbourhood,
                                           program=self.program, title=title,
                                           desired_change=change, actor=self.member,
-                                          now=at(d(day)))
+                                          now=at(d(day)), priority=priority)
 
     def proposal(self, initiative: Initiative, stage: int, amounts: list[int],
-                 justification: str = "", title: str = "") -> Proposal:
+                 justification: str = "", title: str = "",
+                 start_from: Proposal | None = None) -> Proposal:
         proposal = services.proposal_create(
             initiative=initiative, stage=self.stages[stage], actor=self.member,
-            title=title or f"{initiative.title} — étape {stage}")
+            title=title or f"{initiative.title} — étape {stage}", start_from=start_from)
         _fill(proposal, self.member, amounts, change=initiative.desired_change,
               justification=justification)
         return proposal
@@ -377,8 +384,51 @@ def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
+# Each demo neighbourhood's plan de quartier: (title, status, date, priorities).
+PLANS = {
+    "Saint-Michel": ("Plan de quartier de Saint-Michel 2021-2026", "adopted", "2021-06-15",
+                     ["Sécurité alimentaire", "Persévérance scolaire", "Logement"]),
+    "Verdun": ("Plan de quartier de Verdun 2021-2026", "adopted", "2021-06-10",
+               ["Logement", "Mobilité active", "Sécurité alimentaire"]),
+    "Hochelaga-Maisonneuve": ("Plan de quartier d'Hochelaga-Maisonneuve", "being_adopted",
+                              "2022-06-01", ["Alimentation saine", "Logement"]),
+    "Lachine": ("Plan de quartier de Lachine 2020-2025", "adopted", "2020-05-20",
+                ["Réussite éducative", "Mobilité"]),
+}
+
+
+def seed_plans(neighbourhoods: dict[str, Neighbourhood]) -> None:
+    for name, (title, status, day, priorities) in PLANS.items():
+        neighbourhood = neighbourhoods.get(name)
+        if neighbourhood is not None and not NeighbourhoodPlan.objects.filter(
+                neighbourhood=neighbourhood).exists():
+            document = SimpleUploadedFile(
+                f"{neighbourhood.slug}-plan-de-quartier.pdf", demo_pdf(title, [
+                    f"Priorité {n} — {label}." for n, label in enumerate(priorities, start=1)]),
+                content_type="application/pdf")
+            plans.neighbourhood_plan_record(
+                neighbourhood=neighbourhood, title=title, status=status, adopted_on=d(day),
+                priorities=priorities, actor=SYSTEM, document=document)
+
+
 def seed(tenants: dict, decisions: Decisions) -> dict:
     program, stages, windows = seed_program()
+    seed_plans(tenants["neighbourhoods"])
+    # The guide allows a planning to go straight to intensification (phase 1 initiatives).
+    program.allow_planning_to_intensification = True
+    # The history below is replayed before follow-up exists (reporting seeds the reports
+    # last), so the rule on the previous stage's final report applies from today on.
+    requires = program.next_stage_requires
+    program.next_stage_requires = Program.NextStageRequires.NOTHING
+    program.save(update_fields=["allow_planning_to_intensification", "next_stage_requires"])
+    try:
+        return _seed_stories(program, stages, windows, tenants, decisions)
+    finally:
+        program.next_stage_requires = requires
+        program.save(update_fields=["next_stage_requires"])
+
+
+def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions) -> dict:
     neighbourhoods: dict[str, Neighbourhood] = tenants["neighbourhoods"]
     coordination = tenants["coordination"]
     est, ouest = _user("conseillere.est@example.org"), _user("conseiller.ouest@example.org")
@@ -413,7 +463,8 @@ def seed(tenants: dict, decisions: Decisions) -> dict:
         s.submit(first, "2021-10-12")
         s.through(first, *DECIDED)
         s.ratify(first)
-        second = s.proposal(food, 2, [120000, 130000, 140000])
+        # Started from the stage-1 file: its vision, strategies and evidence carried over.
+        second = s.proposal(food, 2, [120000, 130000, 140000], start_from=first)
         s.submit(second, "2022-10-05")
         s.through(second, *DECIDED)
         # Ratified; its letter goes out by the task run on commit.

@@ -12,12 +12,13 @@ from pic.formatting import format_money
 from pic.forms import RowFormSet, error_summary
 from pic.models import User
 
-from . import rules
+from . import journey, rules
 from .documents import ACCEPTED_HELP
 from .models import (
     CI_CONDITIONS,
     Contact,
     Initiative,
+    PlanPriority,
     PrerequisiteItem,
     Program,
     Proposal,
@@ -147,6 +148,16 @@ class ProposalForm(forms.Form):
         label=_("Renforcement des compétences ($)"), min_value=0, required=False)
     edi = forms.CharField(label=_("Équité, diversité et inclusion (ÉDI)"), widget=TEXTAREA,
                           required=False)
+    # --- The initiative's journey (w-journey) ---
+    previous_learnings = forms.CharField(
+        label=_("Apprentissages de l'étape précédente"), widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Ce que l'étape précédente a appris et comment vous le réinvestissez."))
+    stage_jump_justification = forms.CharField(
+        label=_("Justification du passage de la planification à l'intensification"),
+        widget=TEXTAREA, required=False,
+        help_text=_("Exigée pour passer de l'étape 1 à l'étape 3 : p. ex. une initiative déjà "
+                    "déployée à la phase 1, avec des effets documentés."))
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         self.proposal = proposal
@@ -181,12 +192,24 @@ class ProposalForm(forms.Form):
             initial=None if posted else questions)  # posted: every row typed counts
         if not self.is_bound:
             self.initial.update(self._initial_from(proposal))
+        self._mark_carried(proposal)
+
+    JOURNEY_FIELDS = ("previous_learnings", "stage_jump_justification")
+
+    def _mark_carried(self, proposal: Proposal) -> None:
+        """« Repris de … » on every carried field (and whether it changed since): the field's
+        `carry_mark`, shown by proposals/_field.html."""
+        texts = {name: getattr(proposal, name) for name in (*journey.CARRIED_TEXTS,
+                                                             *self.JOURNEY_FIELDS)}
+        texts.update({rules.evidence_field(e.item_id): e.text for e in proposal.evidence.all()})
+        for name, field in self.fields.items():
+            field.carry_mark = journey.mark_for(proposal, name, texts.get(name, ""))
 
     @staticmethod
     def _initial_from(proposal: Proposal) -> dict:
         initial = {name: getattr(proposal, name) for name in (
             "title", "summary", "vision", "duration_years", "duration_justification",
-            "capacity_building_amount", "edi", *CI_CONDITIONS)}
+            "capacity_building_amount", "edi", *CI_CONDITIONS, *ProposalForm.JOURNEY_FIELDS)}
         for evidence in proposal.evidence.all():
             initial[rules.evidence_field(evidence.item_id)] = evidence.text
         return initial
@@ -207,8 +230,8 @@ class ProposalForm(forms.Form):
             return name in cleaned and name not in self.errors
 
         data = {name: cleaned[name] for name in (
-            "title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS)
-            if ok(name)}
+            "title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS,
+            *self.JOURNEY_FIELDS) if ok(name)}
         for name in ("duration_years", "capacity_building_amount"):
             if ok(name) and cleaned[name] is not None:
                 data[name] = cleaned[name]
@@ -222,26 +245,24 @@ class ProposalForm(forms.Form):
         return data
 
 
-class ProposalCreateForm(forms.Form):
-    initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=Initiative.objects.none())
-    stage = forms.ModelChoiceField(label=_("Étape"), queryset=Stage.objects.none())
-    title = forms.CharField(label=_("Titre de la proposition"), max_length=200)
-
-    def __init__(self, *args, initiatives, stages, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["initiative"].queryset = initiatives
-        self.fields["stage"].queryset = stages
-
-
 class InitiativeForm(forms.Form):
     neighbourhood = forms.ModelChoiceField(label=_("Quartier"),
                                            queryset=Neighbourhood.objects.none())
     title = forms.CharField(label=_("Titre de l'initiative"), max_length=200)
     desired_change = forms.CharField(label=_("Changement souhaité"), widget=TEXTAREA)
+    priority = forms.ModelChoiceField(
+        label=_("Changement prioritaire (priorité du plan de quartier)"), required=False,
+        queryset=PlanPriority.objects.none(),
+        help_text=_("Le guide : les quartiers choisissent un changement prioritaire basé sur "
+                    "leur plan de quartier."))
 
     def __init__(self, *args, neighbourhoods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods
+        self.fields["priority"].queryset = PlanPriority.objects.filter(
+            plan__neighbourhood__in=neighbourhoods).select_related("plan__neighbourhood")
+        self.fields["priority"].label_from_instance = lambda p: (
+            f"{p.plan.neighbourhood.name} — {p.label}")
         only = list(neighbourhoods[:2])
         if len(only) == 1:
             self.fields["neighbourhood"].initial = only[0].pk
@@ -294,7 +315,8 @@ class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = ["name", "slug", "starts_on", "ends_on", "letter_of_intent_deadline",
-                  "ratification_weeks"]
+                  "ratification_weeks", "allow_planning_to_intensification",
+                  "next_stage_requires"]
         widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
                    for name in ("starts_on", "ends_on", "letter_of_intent_deadline")}
 

@@ -9,26 +9,29 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pic.formatting import format_money
 
+from . import journey
 from .models import (
     Contact,
+    Program,
     Proposal,
     ProposalDocument,
     Stage,
     Window,
     WindowExtension,
 )
-from .states import RATIFIED_STATES
+from .states import RATIFIED_STATES  # noqa: F401 - the rules' group of states, re-exported
 
 MONTREAL = ZoneInfo("America/Toronto")
 
 # Field keys the rules use (the edit form uses the same names).
 WINDOW, CONTACT, STAGE = "window", "contact", "stage"
+JUMP = "stage_jump_justification"
 YEARS, DURATION, JUSTIFICATION = "years", "duration_years", "duration_justification"
 CAPACITY, SUMMARY, QUESTIONS = "capacity_building_amount", "summary", "evaluation"
 
@@ -179,35 +182,70 @@ def _contact_errors(proposal: Proposal, now: datetime.datetime) -> dict[str, lis
                         "conseiller·ère de Centraide (échange « avant le dépôt »).")]}
 
 
-def stage_progression_error(proposal: Proposal) -> str | None:
-    """Entry at any stage for a neighbourhood's first initiative; then the next stage for the
-    same initiative (once the previous stage's proposal is ratified), or a new initiative at
-    stage 1 after stage 2 or 3."""
+def stage_progression_errors(proposal: Proposal) -> dict[str, list[str]]:
+    """The paths the guide allows: entry at any stage for a neighbourhood's first initiative;
+    then the next stage for the same initiative once the previous stage's proposal is ratified
+    (and its final report is as far as the program asks), planning straight to intensification
+    where the program allows it, with a justification; or a new initiative at stage 1 after
+    stage 2 or 3."""
     stage_number = proposal.stage.number
-    ratified = Proposal.objects.filter(
-        neighbourhood_id=proposal.neighbourhood_id, status__in=RATIFIED_STATES,
-        stage__program_id=proposal.stage.program_id,
-    ).exclude(pk=proposal.pk)
-    own = ratified.filter(initiative_id=proposal.initiative_id).aggregate(
-        top=Max("stage__number"))["top"]
-    if own is not None:
-        if stage_number == own + 1:
-            return None
-        if own >= 3:
-            return _("Cette initiative a terminé l'étape 3 : proposez une nouvelle initiative à "
-                     "l'étape 1.")
-        return _("Cette initiative a une proposition entérinée à l'étape %(own)s : la suivante "
-                 "est l'étape %(next)s.") % {"own": own, "next": own + 1}
-    others = ratified.exclude(initiative_id=proposal.initiative_id).aggregate(
-        top=Max("stage__number"))["top"]
+    program = proposal.stage.program
+    previous = journey.latest_ratified(proposal, same_initiative=True)
+    if previous is not None:
+        own = previous.stage.number
+        error = _next_stage_error(proposal, own, program)
+        if error:
+            return error
+        return _final_report_errors(previous, program)
+    others = journey.latest_ratified(proposal, same_initiative=False)
     if others is None:
-        return None  # the neighbourhood's first initiative: entry at any stage
+        return {}  # the neighbourhood's first initiative: entry at any stage
     if stage_number != 1:
-        return _("Une nouvelle initiative commence à l'étape 1.")
-    if others < 2:
-        return _("Une nouvelle initiative peut commencer à l'étape 1 après l'étape 2 ou 3 de "
-                 "l'initiative précédente; poursuivez d'abord celle-ci à l'étape 2.")
-    return None
+        return {STAGE: [_("Une nouvelle initiative commence à l'étape 1.")]}
+    if others.stage.number < 2:
+        return {STAGE: [_("Une nouvelle initiative peut commencer à l'étape 1 après l'étape 2 "
+                          "ou 3 de l'initiative précédente; poursuivez d'abord celle-ci à "
+                          "l'étape 2.")]}
+    return {}
+
+
+def _next_stage_error(proposal: Proposal, own: int, program) -> dict[str, list[str]]:
+    stage_number = proposal.stage.number
+    if stage_number == own + 1:
+        return {}
+    if own == 1 and stage_number == 3:
+        if not program.allow_planning_to_intensification:
+            return {STAGE: [_("Le programme ne permet pas de passer de la planification "
+                              "(étape 1) à l'intensification (étape 3) : la suivante est "
+                              "l'étape 2.")]}
+        if not proposal.stage_jump_justification.strip():
+            return {JUMP: [_("Pour passer de la planification à l'intensification, justifiez-le "
+                             "(p. ex. l'initiative a déjà été déployée à la phase 1, avec des "
+                             "effets documentés).")]}
+        return {}
+    if own >= 3:
+        return {STAGE: [_("Cette initiative a terminé l'étape 3 : proposez une nouvelle "
+                          "initiative à l'étape 1.")]}
+    return {STAGE: [_("Cette initiative a une proposition entérinée à l'étape %(own)s : la "
+                      "suivante est l'étape %(next)s.") % {"own": own, "next": own + 1}]}
+
+
+def _final_report_errors(previous: Proposal, program) -> dict[str, list[str]]:
+    """The program's setting: may the next stage be submitted before the previous stage's
+    final report is submitted, or accepted?"""
+    needs = program.next_stage_requires
+    if needs == Program.NextStageRequires.NOTHING:
+        return {}
+    reports = journey.stage_reports(previous)
+    submitted = reports is not None and reports.final_submitted
+    accepted = reports is not None and reports.final_accepted
+    if needs == Program.NextStageRequires.FINAL_ACCEPTED and not accepted:
+        return {STAGE: [_("Le rapport final de l'étape %(n)s doit être accepté avant le dépôt "
+                          "de cette proposition.") % {"n": previous.stage.number}]}
+    if needs == Program.NextStageRequires.FINAL_SUBMITTED and not submitted:
+        return {STAGE: [_("Le rapport final de l'étape %(n)s doit être remis avant le dépôt "
+                          "de cette proposition.") % {"n": previous.stage.number}]}
+    return {}
 
 
 def submission_errors(proposal: Proposal, *, now: datetime.datetime | None = None,
@@ -236,7 +274,5 @@ def submission_errors(proposal: Proposal, *, now: datetime.datetime | None = Non
     if not proposal.evaluation_questions.exists():
         add({QUESTIONS: [_("Choisissez au moins une question d'évaluation (apprentissage) "
                            "pour l'étape.")]})
-    progression = stage_progression_error(proposal)
-    if progression:
-        add({STAGE: [progression]})
+    add(stage_progression_errors(proposal))
     return errors

@@ -13,6 +13,8 @@ from .models import (
     Initiative,
     InitiativeUserObjectPermission,
     LetterOfIntent,
+    NeighbourhoodPlan,
+    NeighbourhoodPlanDocument,
     PrerequisiteItem,
     Program,
     Proposal,
@@ -71,6 +73,19 @@ def document_get(*, user: User, pk: int) -> ProposalDocument:
     return document
 
 
+def plan_document_get(*, user: User, pk: int) -> NeighbourhoodPlanDocument:
+    document = NeighbourhoodPlanDocument.objects.visible_to(user).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def neighbourhood_plan_get(*, user: User,
+                           neighbourhood: Neighbourhood) -> NeighbourhoodPlan | None:
+    return (NeighbourhoodPlan.objects.visible_to(user).filter(neighbourhood=neighbourhood)
+            .prefetch_related("priorities", "documents").first())
+
+
 def version_list(*, user: User, proposal: Proposal) -> QuerySet[ProposalVersion]:
     return ProposalVersion.objects.visible_to(user).filter(proposal=proposal)
 
@@ -82,7 +97,7 @@ def initiative_list(*, user: User) -> QuerySet[Initiative]:
 
 
 def initiative_get(*, user: User, pk: int) -> Initiative:
-    initiative = initiative_list(user=user).filter(pk=pk).first()
+    initiative = initiative_list(user=user).select_related("priority").filter(pk=pk).first()
     if initiative is None:
         raise Http404
     return initiative
@@ -115,6 +130,7 @@ def neighbourhood_file(*, user: User, neighbourhood: Neighbourhood) -> dict:
         "letters": list(letter_of_intent_list(user=user).filter(neighbourhood=neighbourhood)),
         "contacts": list(contact_list(user=user).filter(neighbourhood=neighbourhood)[:10]),
         "proposals": list(proposal_list(user=user).filter(neighbourhood=neighbourhood)),
+        "plan": neighbourhood_plan_get(user=user, neighbourhood=neighbourhood),
     }
 
 

@@ -18,7 +18,7 @@ from pic.audit import audit
 from pic.formatting import format_date
 from pic.models import User
 
-from . import access, rules
+from . import access, journey, rules
 from .documents import validate_upload
 from .models import (
     CI_CONDITIONS,
@@ -28,6 +28,7 @@ from .models import (
     Initiative,
     InitiativeUserObjectPermission,
     LetterOfIntent,
+    PlanPriority,
     PrerequisiteEvidence,
     Program,
     Proposal,
@@ -37,9 +38,12 @@ from .models import (
     Window,
     WindowExtension,
 )
+from .states import RATIFIED_STATES
+from .versions import AMENDABLE_TEXTS
 from .workflow import EDITABLE_STATES
 
-TEXT_FIELDS = ("title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS)
+TEXT_FIELDS = ("title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS,
+               "previous_learnings", "stage_jump_justification")
 
 
 # --- The program (coordination staff) ------------------------------------------------------
@@ -149,14 +153,51 @@ def contact_record(*, neighbourhood: Neighbourhood, date: datetime.date, kind: s
 @transaction.atomic
 def initiative_create(*, neighbourhood: Neighbourhood, program: Program, title: str,
                       desired_change: str, actor: User,
-                      now: datetime.datetime | None = None) -> Initiative:
+                      now: datetime.datetime | None = None,
+                      priority: PlanPriority | None = None) -> Initiative:
+    """`priority`: the « changement prioritaire », one of the neighbourhood's plan's."""
     ensure(actor, "initiative.create", neighbourhood)
+    if priority is not None and priority.plan.neighbourhood_id != neighbourhood.pk:
+        raise ValidationError({"priority": _("Cette priorité n'est pas celle du plan de quartier "
+                                             "de ce quartier.")})
     initiative = Initiative.objects.create(
         neighbourhood=neighbourhood, program=program, title=title.strip(),
         desired_change=desired_change.strip(), created_at=now or timezone.now(),
+        priority=priority,
     )
-    audit(actor, "initiative.created", initiative)
+    audit(actor, "initiative.created", initiative, priority=getattr(priority, "pk", None))
     return initiative
+
+
+# --- After ratification: an accepted amendment --------------------------------------------
+
+
+@transaction.atomic
+def proposal_amend(*, proposal: Proposal, changes: dict, actor: User) -> Proposal:
+    """Write an accepted amendment's changes on the ratified proposal (reporting's amendment
+    service calls this once coordination accepts): its texts, its yearly amounts and, for the
+    yearly adjustment, the initiative's title and desired change."""
+    proposal = (Proposal.objects.select_for_update(of=("self",)).select_related("initiative")
+                .get(pk=proposal.pk))
+    ensure(actor, "proposal.amend", proposal)
+    if proposal.status not in RATIFIED_STATES:
+        raise ValidationError(_("Seule une proposition entérinée se modifie de cette façon."))
+    fields = [name for name in AMENDABLE_TEXTS if name in changes]
+    for name in fields:
+        setattr(proposal, name, changes[name])
+    proposal.save(update_fields=[*fields, "updated_at"])
+    for number, amount in (changes.get("years") or {}).items():
+        ProposalYear.objects.update_or_create(proposal=proposal, year_number=int(number),
+                                              defaults={"amount": Decimal(amount)})
+    initiative = proposal.initiative
+    adjusted = [name for key, name in (("initiative_title", "title"),
+                                       ("desired_change", "desired_change")) if key in changes]
+    if adjusted:
+        initiative.title = changes.get("initiative_title", initiative.title)
+        initiative.desired_change = changes.get("desired_change", initiative.desired_change)
+        initiative.save(update_fields=adjusted)
+    audit(actor, "proposal.amended", proposal, fields=sorted(changes))
+    return proposal
 
 
 def _has_initiative_read(user: User, initiative: Initiative) -> bool:
@@ -194,20 +235,71 @@ def initiative_access_revoke(*, initiative: Initiative, user: User,
 
 
 @transaction.atomic
-def proposal_create(*, initiative: Initiative, stage: Stage, title: str, actor: User,
-                    now: datetime.datetime | None = None) -> Proposal:
-    """A new draft for one stage of the initiative (rules are checked at submission)."""
+def proposal_create(*, initiative: Initiative | None, stage: Stage, title: str, actor: User,
+                    now: datetime.datetime | None = None,
+                    letter_of_intent: LetterOfIntent | None = None,
+                    start_from: Proposal | None = None) -> Proposal:
+    """A new draft for one stage of the initiative (rules are checked at submission).
+
+    Started from an acknowledged letter of intent, the draft is linked to it (and, with no
+    initiative given, the initiative is made from the letter's desired change). Started from a
+    previous proposal (`start_from`), the draft carries its texts and the evidence of the
+    prerequisites both stages share; for the next stage of the same initiative, also the
+    learnings of the previous stage's reports; for another initiative it is a copy. Every
+    carried field is marked (`Proposal.carried`) and stays editable."""
+    if letter_of_intent is not None:
+        _check_letter(letter_of_intent, initiative, stage)
+        if initiative is None:
+            initiative = initiative_create(
+                neighbourhood=letter_of_intent.neighbourhood, program=letter_of_intent.program,
+                title=title.strip() or _("Initiative"),
+                desired_change=letter_of_intent.desired_change, actor=actor, now=now)
+    if initiative is None:
+        raise ValidationError({"initiative": _("Choisissez l'initiative (ou partez d'une lettre "
+                                               "d'intention reçue).")})
     ensure(actor, "proposal.create", initiative)
     if stage.program_id != initiative.program_id:
         raise ValidationError({"stage": _("Cette étape n'est pas celle du programme de "
                                           "l'initiative.")})
+    if start_from is not None and start_from.neighbourhood_id != initiative.neighbourhood_id:
+        raise ValidationError({"start_from": _("Cette proposition n'est pas celle du quartier.")})
     proposal = Proposal.objects.create(
         neighbourhood_id=initiative.neighbourhood_id, initiative=initiative, stage=stage,
         title=title.strip() or initiative.title, duration_years=stage.normal_duration_years,
         created_by=person(actor), created_at=now or timezone.now(),
+        letter_of_intent=letter_of_intent, previous_proposal=start_from,
     )
-    audit(actor, "proposal.created", proposal, stage=stage.number)
+    marks = {}
+    if letter_of_intent is not None:
+        marks["desired_change"] = {"source": journey.letter_source(letter_of_intent),
+                                   "value": letter_of_intent.desired_change}
+    if start_from is not None:
+        values, carried = journey.carry_from_proposal(start_from, stage)
+        if journey.is_next_stage(start_from, proposal):
+            more, more_marks = journey.carry_reports(start_from)
+            values.update(more)
+            carried.update(more_marks)
+        marks.update(carried)
+        _write_draft(proposal, values)
+    if marks:
+        proposal.carried = marks
+        proposal.save(update_fields=["carried", "updated_at"])
+    audit(actor, "proposal.created", proposal, stage=stage.number,
+          letter_of_intent=getattr(letter_of_intent, "pk", None),
+          start_from=getattr(start_from, "pk", None))
     return proposal
+
+
+def _check_letter(letter: LetterOfIntent, initiative: Initiative | None, stage: Stage) -> None:
+    if letter.acknowledged_at is None:
+        raise ValidationError({"letter_of_intent": _(
+            "Cette lettre d'intention n'a pas encore reçu d'accusé de réception.")})
+    if initiative is not None and initiative.neighbourhood_id != letter.neighbourhood_id:
+        raise ValidationError({"letter_of_intent": _(
+            "Cette lettre d'intention n'est pas celle du quartier de l'initiative.")})
+    if stage.program_id != letter.program_id:
+        raise ValidationError({"stage": _("Cette étape n'est pas celle du programme de la "
+                                          "lettre d'intention.")})
 
 
 def _ensure_editable(proposal: Proposal, actor: User) -> None:
@@ -226,6 +318,13 @@ def proposal_save_draft(*, proposal: Proposal, actor: User, data: dict) -> Propo
     proposal = (Proposal.objects.select_for_update(of=("self",)).select_related("stage")
                 .get(pk=proposal.pk))
     _ensure_editable(proposal, actor)
+    _write_draft(proposal, data)
+    audit(actor, "proposal.draft_saved", proposal)
+    return proposal
+
+
+def _write_draft(proposal: Proposal, data: dict) -> None:
+    """Write the keys present in `data` (proposal_save_draft's), the proposal row locked."""
     fields = [name for name in TEXT_FIELDS if name in data and data[name] is not None]
     for name in fields:
         setattr(proposal, name, data[name])
@@ -254,8 +353,13 @@ def proposal_save_draft(*, proposal: Proposal, actor: User, data: dict) -> Propo
             for position, question in enumerate(
                 (q for q in data["questions"] if q.get("question", "").strip()), start=1)
         )
-    audit(actor, "proposal.draft_saved", proposal)
-    return proposal
+
+
+def private_name(upload: UploadedFile) -> str:
+    """Store the upload under a random name; returns the name the person gave it."""
+    original = os.path.basename(upload.name)[:255]
+    upload.name = f"{uuid.uuid4().hex}{os.path.splitext(original)[1].lower()}"
+    return original
 
 
 @transaction.atomic
@@ -267,8 +371,7 @@ def document_upload(*, proposal: Proposal, upload: UploadedFile, actor: User,
     content_type = validate_upload(upload)
     if prerequisite_id and not proposal.stage.prerequisites.filter(pk=prerequisite_id).exists():
         raise ValidationError({"prerequisite": _("Ce préalable n'est pas celui de l'étape.")})
-    original = os.path.basename(upload.name)[:255]
-    upload.name = f"{uuid.uuid4().hex}{os.path.splitext(original)[1].lower()}"
+    original = private_name(upload)
     document = ProposalDocument.objects.create(
         proposal=proposal, prerequisite_id=prerequisite_id or None, file=upload,
         original_name=original, content_type=content_type, size=upload.size,

@@ -18,6 +18,8 @@ def proposal_snapshot(proposal: Proposal) -> dict:
     documents = list(proposal.documents.select_related("prerequisite"))
     return {
         "title": proposal.title,
+        "initiative_title": proposal.initiative.title,
+        "desired_change": proposal.initiative.desired_change,
         "stage": str(proposal.stage),
         "window": str(proposal.window) if proposal.window_id else "",
         "summary": proposal.summary,
@@ -28,6 +30,8 @@ def proposal_snapshot(proposal: Proposal) -> dict:
         "capacity_building_amount": str(proposal.capacity_building_amount),
         "edi": proposal.edi,
         **{name: getattr(proposal, name) for name in CI_CONDITIONS},
+        "previous_learnings": proposal.previous_learnings,
+        "stage_jump_justification": proposal.stage_jump_justification,
         "prerequisites": [
             {"label": item.label, "text": evidence.get(item.pk, ""),
              "documents": [d.original_name for d in documents if d.prerequisite_id == item.pk]}
@@ -44,11 +48,36 @@ def proposal_snapshot(proposal: Proposal) -> dict:
 def version_freeze(*, proposal: Proposal, actor: User,
                    now: datetime.datetime) -> ProposalVersion:
     """Called inside the (re)submission transaction, the proposal row locked."""
+    return version_record(proposal=proposal, snapshot=proposal_snapshot(proposal), actor=actor,
+                          now=now)
+
+
+def version_record(*, proposal: Proposal, snapshot: dict, actor: User, now: datetime.datetime,
+                   label: str = "") -> ProposalVersion:
+    """The next numbered version of the proposal, holding `snapshot` (an amendment after
+    ratification records the amended proposal this way, with its `label`)."""
     last = proposal.versions.aggregate(top=Max("number"))["top"] or 0
     return ProposalVersion.objects.create(
-        proposal=proposal, number=last + 1, snapshot=proposal_snapshot(proposal),
+        proposal=proposal, number=last + 1, snapshot=snapshot, label=label[:120],
         created_at=now, created_by=person(actor),
     )
+
+
+# What an amendment may change, over the version in force (the texts, the yearly amounts, the
+# coming year's action plan, and, once a year, the initiative's title and desired change).
+AMENDABLE_TEXTS = ("summary", "vision", "edi", *CI_CONDITIONS)
+
+
+def amended_snapshot(base: dict, changes: dict) -> dict:
+    """The version in force with an amendment's changes over it."""
+    snapshot = {**base}
+    for key, value in changes.items():
+        if key == "years":
+            snapshot["years"] = {**base.get("years", {}), **{str(k): str(v)
+                                                            for k, v in value.items()}}
+        else:
+            snapshot[key] = value
+    return snapshot
 
 
 def _labels() -> list[tuple[str, str]]:
@@ -64,13 +93,25 @@ def _labels() -> list[tuple[str, str]]:
         ("capacity_building_amount", str(field("capacity_building_amount").verbose_name)),
         ("edi", str(field("edi").verbose_name)),
         *[(name, str(field(name).verbose_name)) for name in CI_CONDITIONS],
+        ("previous_learnings", str(field("previous_learnings").verbose_name)),
+        ("stage_jump_justification", str(field("stage_jump_justification").verbose_name)),
     ]
+
+
+def _amendment_labels() -> list[tuple[str, str]]:
+    """Rows shown only when a version holds them (an amendment's)."""
+    return [("initiative_title", _("titre de l'initiative")),
+            ("desired_change", _("changement souhaité de l'initiative")),
+            ("action_plan", _("plan d'action de l'année à venir")),
+            ("amendment_reason", _("ce qui change, à la suite de l'échange avec l'équipe"))]
 
 
 def versions_compare(older: dict, newer: dict) -> list[dict]:
     """Rows of (label, older value, newer value, changed) for a side-by-side page."""
     rows = [{"label": label, "old": str(older.get(key, "")), "new": str(newer.get(key, ""))}
             for key, label in _labels()]
+    rows += [{"label": label, "old": str(older.get(key, "")), "new": str(newer.get(key, ""))}
+             for key, label in _amendment_labels() if key in older or key in newer]
     years = sorted({*older.get("years", {}), *newer.get("years", {})}, key=int)
     for year in years:
         rows.append({"label": _("Montant demandé, année %(n)s") % {"n": year},

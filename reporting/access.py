@@ -18,7 +18,7 @@ from neighbourhoods.access import (
 from pic import access
 from pic.access import ActionRequiredMixin, Roles
 
-from .models import Allocation, AllocationYear, CheckIn, Report
+from .models import Allocation, AllocationYear, Amendment, CheckIn, Report
 
 
 def allocation_neighbourhood_id(obj: Any) -> Any:
@@ -30,7 +30,7 @@ def allocation_neighbourhood_id(obj: Any) -> Any:
         return obj.allocation_year.allocation.neighbourhood_id
     if isinstance(obj, AllocationYear):
         return obj.allocation.neighbourhood_id
-    if isinstance(obj, Allocation):
+    if isinstance(obj, Allocation | Amendment):
         return obj.neighbourhood_id
     return getattr(obj, "proposal", obj)
 
@@ -44,9 +44,15 @@ access.register_all(["report.edit", "report.submit", "report.resubmit"],
 access.register_all(["report.accept", "report.request_changes", "checkin.record"],
                     _of_allocation(follower), FOLLOWERS_ONLY)
 access.register("indicator.add", _of_allocation(member_or_follower), FILE_ONLY)
+# Amendments after ratification: the table writes them, its advisor reviews, coordination
+# decides (accepts, or sends back to the committee).
+access.register_all(["amendment.create", "amendment.edit", "amendment.submit",
+                     "amendment.withdraw"], _of_allocation(member), MEMBERS_ONLY)
+access.register_all(["amendment.review", "amendment.request_changes"],
+                    _of_allocation(follower), FOLLOWERS_ONLY)
 access.register_all(
     ["allocation.create", "allocation.disburse", "envelope.set", "reporting.configure",
-     "data.import"],
+     "data.import", "amendment.accept", "amendment.refer"],
     coordination, COORDINATION_ONLY)
 
 

@@ -15,6 +15,13 @@ class ReportingConfig(AppConfig):
         # A ratified decision makes its allocation in the same transaction.
         register_ratification_listener(allocation_create_for_ratification)
 
+        from proposals.journey import register_stage_report_source
+
+        from .journey import stage_reports_for
+
+        # The next stage's path rule and carry-forward read the previous stage's reports.
+        register_stage_report_source(stage_reports_for)
+
         from pic.privacy import registry
 
         from . import privacy

@@ -13,7 +13,7 @@ from proposals.demo import theme_of
 from proposals.models import Program
 
 from .models import Allocation, AllocationYear, Indicator, ProgramEnvelope, Report
-from .services import allocations, checkins, reports
+from .services import allocations, amendments, checkins, reports
 
 ENVELOPE = Decimal("3000000")
 
@@ -152,7 +152,35 @@ def seed() -> dict:
     for allocation in Allocation.objects.select_related(
             "proposal__initiative", "stage").order_by("pk"):
         _follow(allocation, today)
+    _amendment_under_review()
     return {"allocations": Allocation.objects.count()}
+
+
+def _amendment_under_review() -> None:
+    """Saint-Michel amends its stage-2 proposal after the exchange with the team: a wider
+    vision, the coming year's action plan, 5 000 $ moved from the last year to the next one
+    (within the allocation); submitted, waiting for the advisor's review."""
+    allocation = Allocation.objects.filter(
+        neighbourhood__name="Saint-Michel", stage__number=2).select_related("proposal").first()
+    if allocation is None or allocation.amendments.exists():
+        return
+    member = _member(allocation.neighbourhood_id)
+    if member is None:
+        return
+    years = list(allocation.years.order_by("year_number"))
+    draft = amendments.amendment_create(allocation=allocation, actor=member)
+    moved = Decimal("5000")
+    amendments.amendment_save(amendment=draft, actor=member, data={
+        "reason": "À la suite de l'échange avec l'équipe PIC-Centraide, l'initiative inclut les "
+                  "aîné·e·s isolé·e·s et devance l'ouverture du deuxième marché solidaire.",
+        "action_plan": "Ouvrir le deuxième marché solidaire au printemps; trois cuisines "
+                       "collectives pour les aîné·e·s; une rencontre de bilan en décembre.",
+        "vision": f"{allocation.proposal.vision}\n\nLes aîné·e·s isolé·e·s font partie des "
+                  "familles rejointes.",
+        "years": {years[-2].year_number: years[-2].amount + moved,
+                  years[-1].year_number: years[-1].amount - moved} if len(years) > 1 else {},
+    })
+    amendments.amendment_submit(amendment=draft, actor=member)
 
 
 def _pay(year: AllocationYear, today: datetime.date, after: datetime.date | None = None) -> None:

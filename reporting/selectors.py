@@ -42,6 +42,7 @@ def allocation_get(*, user: User, pk: int) -> Allocation:
             Prefetch("years", queryset=AllocationYear.objects.select_related(
                 "checkin", "report").prefetch_related("disbursements")),
             Prefetch("reports", queryset=Report.objects.select_related("allocation_year")),
+            "amendments",
         )
         .filter(pk=pk).first()
     )

@@ -39,3 +39,28 @@ def send_neighbourhood_reminder(neighbourhood_id: int, user_id: int, today: str)
 
     return neighbourhood_reminder_send(neighbourhood_id=neighbourhood_id, user_id=user_id,
                                        today=datetime.date.fromisoformat(today))
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5,
+             reject_on_worker_lost=True)
+def send_amendment_email(amendment_id: int, event: str) -> int:
+    """One email per amendment event (through the outbox: once per event and cycle), in the
+    neighbourhood's language. Returns the number of emails."""
+    from django.core.mail import send_mass_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .models import Amendment
+    from .services.amendments import amendment_recipients
+
+    amendment = (Amendment.objects.select_related("allocation__proposal", "neighbourhood")
+                 .filter(pk=amendment_id).first())
+    if amendment is None:
+        return 0
+    recipients = amendment_recipients(amendment, event)
+    with translation.override(amendment.neighbourhood.language):
+        subject = render_to_string("reporting/email/amendment_subject.txt",
+                                   {"amendment": amendment, "event": event}).strip()
+        body = render_to_string("reporting/email/amendment.txt",
+                                {"amendment": amendment, "event": event,
+                                 "proposal": amendment.allocation.proposal})
+    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    return len(recipients)

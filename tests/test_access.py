@@ -15,7 +15,7 @@ from pic.audit import audit
 from pic.models import AuditEvent
 from proposals.models import EvaluationQuestion, Initiative, LetterOfIntent, Proposal
 from proposals.services import initiative_access_grant
-from reporting.models import Allocation, AllocationYear, CheckIn, Report
+from reporting.models import Allocation, AllocationYear, Amendment, CheckIn, Report
 from tests import factories
 
 ROLES = ["coordination", "advisor", "other_advisor", "member", "other_member", "committee",
@@ -61,7 +61,8 @@ def world(saint_michel, verdun, coordination, advisor_est, tq_saint_michel, tq_v
         "item": AgendaItem(meeting=meeting, proposal=proposal), "allocation": allocation,
         "year": year, "report": Report(allocation=allocation),
         "checkin": CheckIn(allocation_year=year),
-        "question": EvaluationQuestion(proposal=proposal), "committee": gestion, None: None,
+        "question": EvaluationQuestion(proposal=proposal), "committee": gestion,
+        "amendment": Amendment(allocation=allocation, neighbourhood=saint_michel), None: None,
     }
     return people, objects
 
@@ -95,6 +96,16 @@ TABLE = {
     "proposal.not_recommend": ("proposal", COORDINATION),
     "proposal.ratify": ("proposal", COORDINATION),
     "proposal.mark_letter_sent": ("proposal", COORDINATION),
+    "proposal.amend": ("proposal", COORDINATION),
+    "neighbourhood_plan.record": ("neighbourhood", FILE),
+    "amendment.create": ("allocation", MEMBERS),
+    "amendment.edit": ("amendment", MEMBERS),
+    "amendment.submit": ("amendment", MEMBERS),
+    "amendment.withdraw": ("amendment", MEMBERS),
+    "amendment.review": ("amendment", FOLLOWERS),
+    "amendment.request_changes": ("amendment", FOLLOWERS),
+    "amendment.accept": ("amendment", COORDINATION),
+    "amendment.refer": ("amendment", COORDINATION),
     "program.edit": (None, COORDINATION),
     "window.extend": ("neighbourhood", COORDINATION),
     "initiative.grant_read": ("initiative", COORDINATION),

@@ -42,8 +42,14 @@ from neighbourhoods.models import AdvisorAssignment, Invitation, Membership, Nei
 from pic.models import AuditEvent, User
 from pic.privacy import services as privacy_services
 from proposals import workflow
-from proposals.models import Initiative, LetterOfIntent, Proposal, ProposalDocument
-from reporting.models import Allocation, CheckIn, Report, ReportDocument
+from proposals.models import (
+    Initiative,
+    LetterOfIntent,
+    NeighbourhoodPlanDocument,
+    Proposal,
+    ProposalDocument,
+)
+from reporting.models import Allocation, Amendment, CheckIn, Report, ReportDocument
 from reporting.resources import EXPORTS
 from reporting.services import reports as report_services
 
@@ -148,6 +154,10 @@ def sm_reports(sm):
     return Report.objects.filter(allocation__neighbourhood=sm).order_by("pk")
 
 
+def sm_amendments(sm):
+    return Amendment.objects.filter(neighbourhood=sm).order_by("pk")
+
+
 def report_of_document(doc):
     return {"pk": doc.report_id, "document_pk": doc.pk}
 
@@ -243,6 +253,20 @@ MAPPED: dict[str, Target] = {
     "reporting:report-document-download": Target(
         lambda sm: ReportDocument.objects.filter(report__allocation__neighbourhood=sm),
         report_of_document, every_url_readable=True),
+    "reporting:amendment-create": Target(
+        lambda sm: Allocation.objects.filter(neighbourhood=sm), pk, by_proposal, reader=None),
+    "reporting:amendment-detail": Target(sm_amendments, pk, every_url_readable=True),
+    "reporting:amendment-edit": Target(sm_amendments, pk, reader=None),
+    "reporting:amendment-submit": Target(sm_amendments, pk, reader=None),
+    "reporting:amendment-review": Target(sm_amendments, pk, reader=None),
+    "reporting:amendment-request-changes": Target(sm_amendments, pk, reader=None),
+    "reporting:amendment-accept": Target(sm_amendments, pk, reader=None),
+    "reporting:amendment-refer": Target(sm_amendments, pk, reader=None),
+    "reporting:amendment-withdraw": Target(sm_amendments, pk, reader=None),
+    "proposals:plan-record": Target(lambda sm: [sm], lambda n: {"slug": n.slug}),
+    "proposals:plan-document": Target(
+        lambda sm: NeighbourhoodPlanDocument.objects.filter(plan__neighbourhood=sm), pk,
+        every_url_readable=True),
     "reporting:checkin-record": Target(
         lambda sm: CheckIn.objects.filter(allocation_year__allocation__neighbourhood=sm), pk,
         every_url_readable=True),

@@ -1,6 +1,8 @@
-"""The program as data (`program`: stages, prerequisites, windows) and the neighbourhoods' files
-(`files`: letters of intent, initiatives, contacts, proposals and their details)."""
+"""The program as data (`program`: stages, prerequisites, windows), the neighbourhoods' files
+(`files`: letters of intent, initiatives, contacts, proposals and their details) and their
+plans de quartier (`plans`)."""
 
+from .extensions import WindowExtension
 from .files import (
     CI_CONDITIONS,
     INITIATIVE_READ_PERMISSION,
@@ -20,14 +22,16 @@ from .files import (
     ProposalVersion,
     ProposalYear,
     StoredDocument,
-    WindowExtension,
 )
+from .plans import NeighbourhoodPlan, NeighbourhoodPlanDocument, PlanPriority
 from .program import PrerequisiteItem, Program, Stage, Window
 
 __all__ = [
     "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION", "Contact", "EvaluationQuestion", "Initiative",
     "InitiativeGrantedQuerySet", "InitiativeGroupObjectPermission",
     "InitiativeUserObjectPermission", "LetterOfIntent", "NeighbourhoodOwnedQuerySet",
+    "NeighbourhoodPlan",
+    "NeighbourhoodPlanDocument", "PlanPriority",
     "PrerequisiteEvidence", "PrerequisiteItem", "Program", "Proposal",
     "ProposalDocument", "ProposalOwnedQuerySet", "ProposalQuerySet", "ProposalVersion",
     "ProposalYear", "Stage", "StoredDocument", "Window", "WindowExtension",

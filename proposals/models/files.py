@@ -63,6 +63,11 @@ class Initiative(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="initiatives")
     title = models.CharField(_("titre"), max_length=200)
     desired_change = models.TextField(_("changement souhaité"))
+    # The « changement prioritaire »: one of the priorities of the neighbourhood's plan.
+    priority = models.ForeignKey(
+        "proposals.PlanPriority", verbose_name=_("changement prioritaire (plan de quartier)"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives",
+    )
     status = models.CharField(_("état"), max_length=20, choices=Status.choices,
                               default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
@@ -141,6 +146,21 @@ class Proposal(models.Model):
     ci_influence = models.TextField(_("stratégies de levier et d'influence"), blank=True)
     ci_support = models.TextField(_("structure de soutien rassembleuse"), blank=True)
     changes_requested_note = models.TextField(_("modifications demandées"), blank=True)
+    # The initiative's journey: where the draft started from (proposals/journey.py), what it
+    # carried ({field key: {"source": label, "value": text carried}}), the learnings of the
+    # previous stage, and why a planning goes straight to intensification.
+    letter_of_intent = models.ForeignKey(
+        "proposals.LetterOfIntent", verbose_name=_("lettre d'intention"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="proposals",
+    )
+    previous_proposal = models.ForeignKey(
+        "self", verbose_name=_("reprise de la proposition"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="next_proposals",
+    )
+    carried = models.JSONField(default=dict, blank=True)
+    previous_learnings = models.TextField(_("apprentissages de l'étape précédente"), blank=True)
+    stage_jump_justification = models.TextField(
+        _("justification du passage de la planification à l'intensification"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -179,35 +199,6 @@ class ProposalYear(models.Model):
     def __str__(self) -> str:
         return f"{self.proposal} — {self.year_number}: {self.amount}"
 
-
-
-class WindowExtension(models.Model):
-    """Coordination staff move one neighbourhood's deadline on one window."""
-
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="extensions")
-    neighbourhood = models.ForeignKey(
-        Neighbourhood, verbose_name=_("quartier"), on_delete=models.CASCADE,
-        related_name="window_extensions",
-    )
-    new_deadline = models.DateField(_("nouvelle date limite"))
-    reason = models.TextField(_("motif"))
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    granted_at = models.DateTimeField(default=timezone.now)
-
-    objects = NeighbourhoodOwnedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("prolongation")
-        verbose_name_plural = _("prolongations")
-        constraints = [
-            models.UniqueConstraint(fields=["window", "neighbourhood"],
-                                    name="one_extension_per_window_and_neighbourhood"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.window} — {self.neighbourhood}: {self.new_deadline}"
 
 
 class LetterOfIntent(models.Model):
@@ -372,6 +363,8 @@ class ProposalVersion(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
+    # What this version is, when it is not a (re)submission: « Modification n° 2 ».
+    label = models.CharField(_("nature"), max_length=120, blank=True)
     snapshot = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

@@ -23,6 +23,44 @@ class Program(models.Model):
         help_text=_("Délai, compté depuis la date limite du dépôt, pour entériner la décision."),
     )
 
+    # The initiative's journey (proposals/rules.py reads them).
+    class NextStageRequires(models.TextChoices):
+        NOTHING = "nothing", _("Rien de plus : l'étape précédente est entérinée")
+        FINAL_SUBMITTED = "final_submitted", _("Le rapport final de l'étape précédente est remis")
+        FINAL_ACCEPTED = "final_accepted", _("Le rapport final de l'étape précédente est accepté")
+
+    allow_planning_to_intensification = models.BooleanField(
+        _("passage de la planification (étape 1) à l'intensification (étape 3)"), default=False,
+        help_text=_("Comme le guide le permet pour une initiative déjà déployée à la phase 1 : "
+                    "la proposition d'étape 3 qui suit une planification en donne la "
+                    "justification."),
+    )
+    next_stage_requires = models.CharField(
+        _("pour déposer l'étape suivante"), max_length=20, choices=NextStageRequires.choices,
+        default=NextStageRequires.FINAL_SUBMITTED,
+        help_text=_("Ce qu'il faut de l'étape précédente de la même initiative avant de déposer "
+                    "la proposition de l'étape suivante."),
+    )
+
+    # The initiative's journey (proposals/rules.py reads them).
+    class NextStageRequires(models.TextChoices):
+        NOTHING = "nothing", _("Rien de plus : l'étape précédente est entérinée")
+        FINAL_SUBMITTED = "final_submitted", _("Le rapport final de l'étape précédente est remis")
+        FINAL_ACCEPTED = "final_accepted", _("Le rapport final de l'étape précédente est accepté")
+
+    allow_planning_to_intensification = models.BooleanField(
+        _("passage de la planification (étape 1) à l'intensification (étape 3)"), default=False,
+        help_text=_("Comme le guide le permet pour une initiative déjà déployée à la phase 1 : "
+                    "la proposition d'étape 3 qui suit une planification en donne la "
+                    "justification."),
+    )
+    next_stage_requires = models.CharField(
+        _("pour déposer l'étape suivante"), max_length=20, choices=NextStageRequires.choices,
+        default=NextStageRequires.FINAL_SUBMITTED,
+        help_text=_("Ce qu'il faut de l'étape précédente de la même initiative avant de déposer "
+                    "la proposition de l'étape suivante."),
+    )
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")

@@ -10,6 +10,8 @@ from .files import (
     LetterOfIntentAcknowledgeView,
     LetterOfIntentCreateView,
     NeighbourhoodFileView,
+    NeighbourhoodPlanRecordView,
+    PlanDocumentDownloadView,
 )
 from .lists import ProposalListView
 from .program import (
@@ -43,7 +45,8 @@ __all__ = [
     "ContactCreateView", "DocumentDeleteView", "DocumentDownloadView", "InitiativeAccessGrantView",
     "InitiativeAccessRevokeView", "InitiativeCreateView",
     "InitiativeDetailView", "LetterOfIntentAcknowledgeView", "LetterOfIntentCreateView",
-    "NeighbourhoodFileView", "PrerequisiteCreateView", "PrerequisiteUpdateView",
+    "NeighbourhoodFileView", "NeighbourhoodPlanRecordView", "PlanDocumentDownloadView",
+    "PrerequisiteCreateView", "PrerequisiteUpdateView",
     "ProgramCreateView", "ProgramUpdateView", "ProgramView", "ProposalCreateView",
     "ProposalDetailView", "ProposalEditView", "ProposalLetterSentView", "ProposalListView",
     "ProposalRequestChangesView", "ProposalResubmitView", "ProposalStartAnalysisView",

@@ -13,17 +13,19 @@ from django.views.generic import FormView, TemplateView
 
 from neighbourhoods import selectors as neighbourhood_selectors
 from neighbourhoods.models import Neighbourhood
-from pic.access import ActionRequiredMixin, can
+from pic.access import ActionRequiredMixin, can, ensure
+from pic.files import private_file_response
 from pic.forms import apply_validation_error
 
-from .. import selectors, services
+from .. import plans, selectors, services
 from ..forms import (
     ContactForm,
     InitiativeAccessForm,
     InitiativeForm,
     LetterOfIntentForm,
 )
-from ..models import Initiative, Proposal, Stage
+from ..journey_forms import NeighbourhoodPlanForm
+from ..models import Initiative, Proposal, Stage, Window
 
 S = Proposal.Status
 
@@ -69,10 +71,15 @@ class InitiativeCreateView(ActionRequiredMixin, FormView):
         program = selectors.current_program()
         if program is None:
             raise Http404
-        initiative = services.initiative_create(
-            neighbourhood=form.cleaned_data["neighbourhood"], program=program,
-            title=form.cleaned_data["title"], desired_change=form.cleaned_data["desired_change"],
-            actor=self.request.user)
+        try:
+            initiative = services.initiative_create(
+                neighbourhood=form.cleaned_data["neighbourhood"], program=program,
+                title=form.cleaned_data["title"],
+                desired_change=form.cleaned_data["desired_change"],
+                priority=form.cleaned_data.get("priority"), actor=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("Initiative créée."))
         return redirect(f"{reverse('proposals:proposal-create')}?initiative={initiative.pk}")
 
@@ -155,3 +162,54 @@ class ContactCreateView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Échange consigné au dossier."))
         return redirect("proposals:neighbourhood-file", slug=self.neighbourhood.slug)
+
+
+# --- The plan de quartier -------------------------------------------------------------------
+
+
+class NeighbourhoodPlanRecordView(LoginRequiredMixin, FormView):
+    """Record or update the neighbourhood's plan (the table, its advisor, coordination)."""
+
+    template_name = "proposals/neighbourhood_plan_form.html"
+    form_class = NeighbourhoodPlanForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.neighbourhood = get_object_or_404(Neighbourhood.objects.visible_to(request.user),
+                                                   slug=kwargs["slug"])
+            ensure(request.user, "neighbourhood_plan.record", self.neighbourhood)
+            self.plan = selectors.neighbourhood_plan_get(user=request.user,
+                                                         neighbourhood=self.neighbourhood)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.plan is None:
+            return {"title": _("Plan de quartier de %(n)s") % {"n": self.neighbourhood.name}}
+        return {"title": self.plan.title, "status": self.plan.status,
+                "adopted_on": self.plan.adopted_on,
+                "priorities": "\n".join(p.label for p in self.plan.priorities.all())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(neighbourhood=self.neighbourhood, plan=self.plan,
+                                        **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            plans.neighbourhood_plan_record(
+                neighbourhood=self.neighbourhood, title=data["title"], status=data["status"],
+                adopted_on=data["adopted_on"], priorities=form.priority_lines(),
+                document=data.get("document"), actor=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Plan de quartier enregistré."))
+        return redirect(reverse("proposals:neighbourhood-file",
+                                args=[self.neighbourhood.slug]) + "#plan")
+
+
+class PlanDocumentDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        document = selectors.plan_document_get(user=request.user, pk=pk)
+        return private_file_response(document.file, filename=document.original_name,
+                                     content_type=document.content_type)

@@ -17,11 +17,12 @@ from pic.views import ActionView
 from .. import rules, selectors, services, workflow
 from ..forms import (
     DocumentForm,
-    ProposalCreateForm,
     ProposalForm,
     RequestChangesForm,
 )
-from ..models import Initiative, Proposal, Stage
+from ..journey_forms import ProposalCreateForm
+from ..models import Initiative, LetterOfIntent, Proposal, Stage
+from ..states import RATIFIED_STATES
 from ..versions import versions_compare
 from .files import _member_neighbourhoods
 
@@ -37,15 +38,27 @@ class ProposalCreateView(ActionRequiredMixin, FormView):
     form_class = ProposalCreateForm
 
     def get_initial(self):
-        return {"initiative": self.request.GET.get("initiative")}
+        """From a link: « Proposer l'étape suivante » (?depuis=, ?initiative=, ?etape=) or
+        « Commencer la proposition » of a letter of intent (?lettre=: its stage too)."""
+        get = self.request.GET
+        initial = {"initiative": get.get("initiative"), "start_from": get.get("depuis"),
+                   "stage": get.get("etape"), "letter_of_intent": get.get("lettre")}
+        letter = _acknowledged_letters(self.request.user).filter(
+            pk=get.get("lettre")).first() if (get.get("lettre") or "").isdigit() else None
+        if letter is not None:
+            initial["stage"] = letter.target_stage_id
+        return initial
 
     def get_form_kwargs(self):
         program = selectors.current_program()
+        mine = _member_neighbourhoods(self.request.user)
         return {**super().get_form_kwargs(),
                 "initiatives": Initiative.objects.filter(
-                    neighbourhood__in=_member_neighbourhoods(self.request.user)).select_related(
-                    "neighbourhood"),
-                "stages": program.stages.all() if program else Stage.objects.none()}
+                    neighbourhood__in=mine).select_related("neighbourhood"),
+                "stages": program.stages.all() if program else Stage.objects.none(),
+                "letters": _acknowledged_letters(self.request.user),
+                "previous": Proposal.objects.filter(neighbourhood__in=mine).exclude(
+                    status=S.WITHDRAWN).select_related("stage").order_by("-created_at")}
 
     def form_valid(self, form):
         try:
@@ -56,6 +69,13 @@ class ProposalCreateView(ActionRequiredMixin, FormView):
         messages.success(self.request, _("Brouillon créé : rédigez votre proposition, elle est "
                                          "enregistrée à chaque fois."))
         return redirect("proposals:proposal-edit", pk=proposal.pk)
+
+
+def _acknowledged_letters(user):
+    """The letters of intent a new proposal may start from: acknowledged, of one's tables."""
+    return LetterOfIntent.objects.filter(
+        neighbourhood__in=_member_neighbourhoods(user),
+        acknowledged_at__isnull=False).select_related("target_stage")
 
 
 class ProposalDetailView(LoginRequiredMixin, TemplateView):
@@ -94,7 +114,16 @@ def proposal_context(proposal: Proposal, user) -> dict:
         "rule_errors": _submission_errors(proposal) if editable else {},
         "ci_fields": [(Proposal._meta.get_field(name).verbose_name, getattr(proposal, name))
                       for name in services.CI_CONDITIONS],
+        "next_stage": _next_stage(proposal) if can(user, "proposal.create", proposal) else None,
     }
+
+
+def _next_stage(proposal: Proposal):
+    """The stage a ratified proposal's initiative may go on to (the link « Proposer l'étape
+    suivante »), or None."""
+    if proposal.status not in RATIFIED_STATES:
+        return None
+    return proposal.stage.program.stages.filter(number=proposal.stage.number + 1).first()
 
 
 def _submission_errors(proposal: Proposal) -> dict:

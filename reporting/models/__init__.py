@@ -1,6 +1,6 @@
 """Follow-up after a decision: allocations and their years, disbursements, the program's
 envelopes, mid-year check-ins, annual and final reports (with their financial statements and
-indicators), and the reminders sent.
+indicators), the amendments after ratification, and the reminders sent.
 
 State changes go through the services in reporting/allocations.py, checkins.py, reports.py and
 reminders.py; nothing here holds a business rule. One module per topic; every model is
@@ -18,6 +18,7 @@ from .allocations import (
     YearOwnedQuerySet,
 )
 from .calendar import CalendarFeed
+from .amendments import Amendment
 from .indicators import Indicator, IndicatorQuerySet, IndicatorValue, QuestionProgress
 from .reminders import ReminderPreference, ReminderSent
 from .reports import CheckIn, FinancialLine, Report, ReportDocument, ReportOwnedQuerySet
@@ -32,6 +33,7 @@ __all__ = [
     "AllocationYear",
     "YearOwnedQuerySet",
     "Disbursement",
+    "Amendment",
     "CheckIn",
     "Report",
     "ReportOwnedQuerySet",

@@ -45,6 +45,8 @@ MACHINE = Machine(model=Report, transitions=TRANSITIONS, audit_prefix="report",
                   subject=lambda _report: _("le rapport"),
                   related=("allocation", "allocation_year"))
 EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
+# In the team's hands: submitted (again) or accepted; not a draft, not sent back for changes.
+HANDED_IN_STATES = (S.SUBMITTED, S.RESUBMITTED, S.ACCEPTED)
 PROGRESS_FIELDS = ("data_collected", "progress", "learned", "reinvested")
 TEXT_FIELDS = ("activities", "evaluation_progress", "learnings", "reinvestment", "edi",
                "strategic_learnings")

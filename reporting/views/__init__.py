@@ -7,6 +7,17 @@ from .allocations import (
 )
 from .bulk import NeighbourhoodRemindView
 from .calendar import CalendarFeedManageView, CalendarFeedView, CalendarView
+from .amendments import (
+    AmendmentAcceptView,
+    AmendmentCreateView,
+    AmendmentDetailView,
+    AmendmentEditView,
+    AmendmentReferView,
+    AmendmentRequestChangesView,
+    AmendmentReviewView,
+    AmendmentSubmitView,
+    AmendmentWithdrawView,
+)
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
@@ -37,6 +48,9 @@ from .reports import (
 from .search import SearchView
 
 __all__ = [
+    "AmendmentAcceptView", "AmendmentCreateView", "AmendmentDetailView", "AmendmentEditView",
+    "AmendmentReferView", "AmendmentRequestChangesView", "AmendmentReviewView",
+    "AmendmentSubmitView", "AmendmentWithdrawView",
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
     "DisbursementCreateView", "EnvelopeView", "ExportIndexView", "ExportView",
     "GivingExportView", "HomeView", "ImportView", "IndicatorCreateView",

@@ -38,6 +38,8 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
         context["indicator_form"] = IndicatorForm(proposal=allocation.proposal)
         context["questions"] = allocation.proposal.evaluation_questions.prefetch_related(
             "indicators")
+        context["amendments"] = allocation.amendments.all()  # prefetched
+        context["can_amend"] = can(self.request.user, "amendment.create", allocation)
         context["final_report"] = next(
             (r for r in allocation.reports.all() if r.kind == Report.Kind.FINAL), None)
         return context

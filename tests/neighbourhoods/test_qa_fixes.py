@@ -49,10 +49,12 @@ def _written_verbs() -> set[str]:
     """Every verb the apps pass to audit(): literal strings, both branches of a conditional,
     and the transitions' f-strings expanded from their tables."""
     from proposals.workflow import TRANSITIONS as PROPOSAL_TRANSITIONS
+    from reporting.services.amendments import TRANSITIONS as AMENDMENT_TRANSITIONS
     from reporting.services.reports import TRANSITIONS as REPORT_TRANSITIONS
 
     verbs = {f"proposal.{t}" for t in PROPOSAL_TRANSITIONS}
     verbs |= {f"report.{t}" for t in REPORT_TRANSITIONS}
+    verbs |= {f"amendment.{t}" for t in AMENDMENT_TRANSITIONS}
     verbs |= {f"{m}.{v}" for m in ("program", "stage", "prerequisiteitem", "window")
               for v in ("created", "changed")}
     for app in ("pic", "neighbourhoods", "proposals", "governance", "reporting"):

@@ -73,6 +73,14 @@ def ratified(neighbourhood, stage, initiative=None, title="Ratifiée") -> Propos
     return proposal
 
 
+def hand_in_final_report(proposal, *, status="submitted", **texts) -> None:
+    """The final report of the proposal's allocation, handed in (or `status`) with `texts`."""
+    from reporting.models import Report
+
+    Report.objects.filter(allocation__proposal=proposal, kind=Report.Kind.FINAL).update(
+        status=status, **texts)
+
+
 @pytest.fixture
 def draft(saint_michel, stages, open_window, tq_saint_michel, advisor_est):
     """A complete stage 1 draft of Saint-Michel, ready to submit (contact recorded)."""

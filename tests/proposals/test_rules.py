@@ -10,7 +10,7 @@ from pic.access import SYSTEM
 from proposals import rules, services
 from proposals.models import Contact
 
-from .conftest import make_contact, make_proposal, ratified
+from .conftest import hand_in_final_report, make_contact, make_proposal, ratified
 
 MONTREAL = ZoneInfo("America/Toronto")
 UTC = datetime.UTC
@@ -186,15 +186,44 @@ def test_first_initiative_enters_at_any_stage(saint_michel, stages, number):
 def test_next_stage_for_the_same_initiative_after_ratification(saint_michel, stages,
                                                                 open_window):
     first = ratified(saint_michel, stages[1])
+    hand_in_final_report(first)
     second = make_proposal(saint_michel, stages[2], initiative=first.initiative, title="2")
     assert "stage" not in errors_of(second)
 
 
-def test_skipping_a_stage_for_the_same_initiative_is_refused(saint_michel, stages, open_window):
+def test_planning_to_intensification_is_refused_without_the_program_setting(
+        saint_michel, stages, open_window):
     first = ratified(saint_michel, stages[1])
+    hand_in_final_report(first)
+    third = make_proposal(saint_michel, stages[3], initiative=first.initiative, title="3",
+                          stage_jump_justification="Déjà déployée à la phase 1.")
+    errors = errors_of(third)
+    assert "ne permet pas de passer de la planification" in errors["stage"][0]
+
+
+def test_planning_to_intensification_with_the_setting_asks_for_the_justification(
+        saint_michel, stages, open_window, program):
+    program.allow_planning_to_intensification = True
+    program.save()
+    first = ratified(saint_michel, stages[1])
+    hand_in_final_report(first)
     third = make_proposal(saint_michel, stages[3], initiative=first.initiative, title="3")
     errors = errors_of(third)
-    assert "la suivante est l'étape 2" in errors["stage"][0]
+    assert "stage" not in errors
+    assert "justifiez-le" in errors[rules.JUMP][0]
+    services.proposal_save_draft(proposal=third, actor=SYSTEM, data={
+        "stage_jump_justification": "Initiative déployée à la phase 1, effets documentés."})
+    assert rules.JUMP not in errors_of(third)
+    assert "stage" not in errors_of(third)
+
+
+def test_stage_2_to_stage_3_needs_no_justification(saint_michel, stages, open_window):
+    second = ratified(saint_michel, stages[2])
+    hand_in_final_report(second)
+    third = make_proposal(saint_michel, stages[3], initiative=second.initiative, title="3")
+    errors = errors_of(third)
+    assert "stage" not in errors
+    assert rules.JUMP not in errors
 
 
 def test_repeating_a_ratified_stage_is_refused(saint_michel, stages, open_window):

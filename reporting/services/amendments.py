@@ -1,0 +1,372 @@
+"""Amendments after ratification (the guide: « Il pourrait y avoir des modifications à apporter
+à la suite des échanges »): the table amends its proposal and the coming year's action plan
+(and, once a year, adjusts the initiative); each amendment is frozen at submission as a new
+version of the proposal, with its diff against the version in force; the advisor reviews it;
+coordination accepts it when the amounts stay within the allocation, or sends it back to the
+committee when they do not.
+
+Nothing else writes `Amendment.status`. Each event's email is sent by one function
+(`notify_<event>`), so the way people are told can change in one place.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neighbourhoods.models import StaffRole
+from pic import outbox
+from pic.access import ensure, person
+from pic.audit import audit
+from pic.models import User
+from pic.workflow import Machine, Transition, changes_requested
+from proposals import services as proposal_services
+from proposals.models import Proposal, ProposalVersion
+from proposals.tasks import receipt_recipients
+from proposals.versions import AMENDABLE_TEXTS, amended_snapshot, version_record
+
+from ..models import Allocation, AllocationYear, Amendment, Disbursement
+
+S = Amendment.Status
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition((S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED),
+    "review": Transition((S.SUBMITTED,), S.REVIEWED),
+    "request_changes": Transition((S.SUBMITTED, S.REVIEWED), S.CHANGES_REQUESTED),
+    "accept": Transition((S.REVIEWED,), S.ACCEPTED),
+    "refer": Transition((S.REVIEWED,), S.REFERRED),
+    "withdraw": Transition((S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED), S.WITHDRAWN),
+}
+MACHINE = Machine(model=Amendment, transitions=TRANSITIONS, audit_prefix="amendment",
+                  subject=lambda a: _("la modification n° %(n)s") % {"n": a.number},
+                  related=("allocation", "allocation__proposal"))
+EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.REVIEWED, S.CHANGES_REQUESTED)
+# Keys of `Amendment.changes` (the texts, the amounts, the yearly adjustment of the initiative).
+INITIATIVE_KEYS = ("initiative_title", "desired_change")
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return MACHINE.allowed(status)
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def version_in_force(proposal: Proposal) -> ProposalVersion | None:
+    """The ratified version, or the last accepted amendment's."""
+    accepted = (Amendment.objects.filter(allocation__proposal=proposal, status=S.ACCEPTED,
+                                         version__isnull=False)
+                .order_by("-number").values_list("version_id", flat=True).first())
+    if accepted:
+        return ProposalVersion.objects.get(pk=accepted)
+    return (ProposalVersion.objects.filter(proposal=proposal, amendment__isnull=True)
+            .order_by("-number").first())
+
+
+def base_snapshot(amendment: Amendment) -> dict:
+    """The version in force, with the allocation's amounts when the amendment started (what
+    the amendment's diff starts from)."""
+    base = amendment.base_version.snapshot if amendment.base_version_id else {}
+    return {**base, "years": {**amendment.allocated}}
+
+
+def amendment_snapshot(amendment: Amendment) -> dict:
+    """The amended proposal: the version in force with the amendment's changes, its action
+    plan and what changes (what the version frozen at submission holds)."""
+    return amended_snapshot(base_snapshot(amendment), {
+        **amendment.changes, "action_plan": amendment.action_plan,
+        "amendment_reason": amendment.reason})
+
+
+def amended_years(amendment: Amendment) -> dict[int, Decimal]:
+    """Each allocation year's amount once the amendment applies."""
+    years = {y.year_number: y.amount for y in amendment.allocation.years.all()}
+    for number, amount in (amendment.changes.get("years") or {}).items():
+        years[int(number)] = Decimal(amount)
+    return years
+
+
+def exceeds_allocation(amendment: Amendment) -> bool:
+    """The one rule on amounts: the amended total stays within the allocation's total."""
+    allocated = sum((y.amount for y in amendment.allocation.years.all()), Decimal("0"))
+    return sum(amended_years(amendment).values(), Decimal("0")) > allocated
+
+
+# --- Writing the draft -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def amendment_create(*, allocation: Allocation, actor: User, year_number: int | None = None,
+                     now: datetime.datetime | None = None) -> Amendment:
+    """A draft amendment of the ratified proposal (one open at a time per allocation)."""
+    allocation = Allocation.objects.select_for_update().select_related("proposal").get(
+        pk=allocation.pk)
+    ensure(actor, "amendment.create", allocation)
+    open_one = allocation.amendments.filter(status__in=OPEN_STATES).first()
+    if open_one is not None:
+        raise ValidationError(_("La modification n° %(n)s est en cours : terminez-la (ou "
+                                "retirez-la) avant d'en commencer une autre.")
+                              % {"n": open_one.number})
+    years = list(allocation.years.values_list("year_number", flat=True))
+    if year_number is None:
+        year_number = _coming_year(allocation, (now or timezone.now()).date()) or years[0]
+    number = (allocation.amendments.aggregate(top=Max("number"))["top"] or 0) + 1
+    amendment = Amendment.objects.create(
+        allocation=allocation, neighbourhood_id=allocation.neighbourhood_id, number=number,
+        year_number=year_number, base_version=version_in_force(allocation.proposal),
+        allocated={str(y.year_number): str(y.amount) for y in allocation.years.all()},
+        created_by=person(actor), created_at=now or timezone.now())
+    audit(actor, "amendment.created", amendment, allocation=allocation.pk)
+    return amendment
+
+
+def _coming_year(allocation: Allocation, today: datetime.date) -> int | None:
+    year = allocation.years.filter(ends_on__gte=today).order_by("year_number").first()
+    return year.year_number if year else None
+
+
+@transaction.atomic
+def amendment_save(*, amendment: Amendment, actor: User, data: dict) -> Amendment:
+    """Keys: reason, action_plan, year_number, adjusts_initiative, and the amended values
+    (texts of versions.AMENDABLE_TEXTS, initiative_title, desired_change, years {n: amount});
+    only what differs from the version in force is kept as a change."""
+    amendment = Amendment.objects.select_for_update().select_related(
+        "allocation", "base_version").get(pk=amendment.pk)
+    ensure(actor, "amendment.edit", amendment)
+    if amendment.status not in EDITABLE_STATES:
+        raise ValidationError(_("La modification est « %(s)s » : elle ne se modifie plus.")
+                              % {"s": amendment.get_status_display()})
+    for name in ("reason", "action_plan"):
+        if data.get(name) is not None:
+            setattr(amendment, name, data[name].strip())
+    years = set(amendment.allocation.years.values_list("year_number", flat=True))
+    if data.get("year_number") is not None:
+        if data["year_number"] not in years:
+            raise ValidationError({"year_number": _("Cette année n'est pas celle de "
+                                                    "l'allocation.")})
+        amendment.year_number = data["year_number"]
+    if data.get("adjusts_initiative") is not None:
+        amendment.adjusts_initiative = bool(data["adjusts_initiative"])
+    amendment.changes = _changes(amendment, data, years)
+    amendment.save()
+    audit(actor, "amendment.saved", amendment)
+    return amendment
+
+
+def _changes(amendment: Amendment, data: dict, years: set[int]) -> dict:
+    base = amendment.base_version.snapshot if amendment.base_version_id else {}
+    changes = {}
+    keys = [*AMENDABLE_TEXTS, *(INITIATIVE_KEYS if amendment.adjusts_initiative else ())]
+    for key in keys:
+        value = data.get(key, amendment.changes.get(key))
+        if value is not None and value.strip() != str(base.get(key, "")).strip():
+            changes[key] = value.strip()
+    amounts = {}
+    for number, amount in (data.get("years") or amendment.changes.get("years") or {}).items():
+        if amount is None or int(number) not in years:
+            continue
+        try:
+            amount = Decimal(amount)
+        except InvalidOperation:
+            continue
+        if amount < 0:
+            raise ValidationError({"years": _("Un montant ne peut pas être négatif.")})
+        if Decimal(amendment.allocated.get(str(number), "0")) != amount:
+            amounts[str(number)] = str(amount)
+    if amounts:
+        changes["years"] = amounts
+    return changes
+
+
+# --- The transitions --------------------------------------------------------------------------
+
+
+def _may(actor: User, transition: str):
+    return lambda amendment: ensure(actor, f"amendment.{transition}", amendment)
+
+
+@transaction.atomic
+def amendment_submit(*, amendment: Amendment, actor: User,
+                     now: datetime.datetime | None = None) -> Amendment:
+    """The table submits: the amended proposal is frozen as the proposal's next version."""
+    now = now or timezone.now()
+
+    def prepare(locked: Amendment) -> dict:
+        errors = {}
+        if not locked.reason.strip():
+            errors["reason"] = _("Dites ce qui change à la suite de l'échange avec l'équipe.")
+        if not locked.action_plan.strip():
+            errors["action_plan"] = _("Rédigez le plan d'action de l'année à venir.")
+        if locked.adjusts_initiative and _adjusted_this_year(locked):
+            errors["adjusts_initiative"] = _(
+                "L'initiative a déjà été ajustée pour l'année %(n)s : elle s'ajuste une fois "
+                "par année.") % {"n": locked.year_number}
+        if errors:
+            raise ValidationError(errors)
+        locked.submitted_at = now
+        return {}
+
+    amendment, moved = MACHINE.move(amendment, "submit", actor=actor,
+                                    ensure=_may(actor, "submit"), prepare=prepare,
+                                    fields=["submitted_at"])
+    if moved:
+        proposal = amendment.allocation.proposal
+        amendment.version = version_record(
+            proposal=proposal, snapshot=amendment_snapshot(amendment), actor=actor, now=now,
+            label=_("Modification n° %(n)s") % {"n": amendment.number})
+        amendment.save(update_fields=["version"])
+        notify_submitted(amendment)
+    return amendment
+
+
+def _adjusted_this_year(amendment: Amendment) -> bool:
+    return Amendment.objects.filter(
+        allocation=amendment.allocation, year_number=amendment.year_number,
+        adjusts_initiative=True, status=S.ACCEPTED).exclude(pk=amendment.pk).exists()
+
+
+@transaction.atomic
+def amendment_review(*, amendment: Amendment, actor: User, note: str = "") -> Amendment:
+    """The advisor has read it and gives their opinion; coordination decides."""
+    def prepare(locked: Amendment) -> dict:
+        locked.review_note = (note or "").strip()
+        locked.reviewed_by = person(actor)
+        return {"note": locked.review_note}
+
+    amendment, moved = MACHINE.move(amendment, "review", actor=actor,
+                                    ensure=_may(actor, "review"), prepare=prepare,
+                                    fields=["review_note", "reviewed_by"])
+    if moved:
+        notify_reviewed(amendment)
+    return amendment
+
+
+@transaction.atomic
+def amendment_request_changes(*, amendment: Amendment, actor: User,
+                              message: str = "") -> Amendment:
+    amendment, moved = MACHINE.move(amendment, "request_changes", actor=actor,
+                                    ensure=_may(actor, "request_changes"),
+                                    prepare=changes_requested(message),
+                                    fields=["changes_requested_note"])
+    if moved:
+        notify_changes_requested(amendment)
+    return amendment
+
+
+@transaction.atomic
+def amendment_accept(*, amendment: Amendment, actor: User,
+                     now: datetime.datetime | None = None) -> Amendment:
+    """Coordination accepts: the amounts stay within the allocation (and no year goes below
+    what was paid for it); the proposal, the initiative and the allocation's years take the
+    amended values."""
+    now = now or timezone.now()
+
+    def prepare(locked: Amendment) -> dict:
+        if exceeds_allocation(locked):
+            raise ValidationError(_("Les montants modifiés dépassent l'allocation entérinée : "
+                                    "seul le comité peut en décider. Renvoyez la modification "
+                                    "au comité."))
+        paid = dict(Disbursement.objects.filter(allocation_year__allocation=locked.allocation)
+                    .values("allocation_year__year_number").annotate(total=Sum("amount"))
+                    .values_list("allocation_year__year_number", "total"))
+        for number, amount in amended_years(locked).items():
+            if amount < paid.get(number, Decimal("0")):
+                raise ValidationError(_("Année %(n)s : le montant modifié est inférieur à ce "
+                                        "qui a déjà été versé.") % {"n": number})
+        locked.decided_by, locked.decided_at = person(actor), now
+        return {}
+
+    amendment, moved = MACHINE.move(amendment, "accept", actor=actor,
+                                    ensure=_may(actor, "accept"), prepare=prepare,
+                                    fields=["decided_by", "decided_at"])
+    if moved:
+        proposal_services.proposal_amend(proposal=amendment.allocation.proposal,
+                                         changes=amendment.changes, actor=actor)
+        for number, amount in (amendment.changes.get("years") or {}).items():
+            AllocationYear.objects.filter(allocation=amendment.allocation,
+                                          year_number=int(number)).update(amount=Decimal(amount))
+        notify_accepted(amendment)
+    return amendment
+
+
+@transaction.atomic
+def amendment_refer(*, amendment: Amendment, actor: User,
+                    now: datetime.datetime | None = None) -> Amendment:
+    """Amounts beyond the allocation go back to the committee (coordination puts the file on
+    a comité de gestion agenda)."""
+    now = now or timezone.now()
+
+    def prepare(locked: Amendment) -> dict:
+        if not exceeds_allocation(locked):
+            raise ValidationError(_("Les montants restent dans l'allocation : la coordination "
+                                    "peut accepter la modification sans le comité."))
+        locked.decided_by, locked.decided_at = person(actor), now
+        return {}
+
+    amendment, moved = MACHINE.move(amendment, "refer", actor=actor,
+                                    ensure=_may(actor, "refer"), prepare=prepare,
+                                    fields=["decided_by", "decided_at"])
+    if moved:
+        notify_referred(amendment)
+    return amendment
+
+
+@transaction.atomic
+def amendment_withdraw(*, amendment: Amendment, actor: User) -> Amendment:
+    return MACHINE.move(amendment, "withdraw", actor=actor, ensure=_may(actor, "withdraw"),
+                        fields=[])[0]
+
+
+TRANSITION_FUNCTIONS = {
+    "submit": amendment_submit, "review": amendment_review,
+    "request_changes": amendment_request_changes, "accept": amendment_accept,
+    "refer": amendment_refer, "withdraw": amendment_withdraw,
+}
+
+
+# --- Telling people: one function per event ----------------------------------------------------
+
+
+def _schedule(amendment: Amendment, event: str) -> None:
+    from ..tasks import send_amendment_email
+
+    cycle = amendment.version.number if amendment.version_id else 0
+    outbox.schedule(send_amendment_email, amendment.pk, event,
+                    key=f"amendment:{amendment.pk}:{event}:{cycle}")
+
+
+def notify_submitted(amendment: Amendment) -> None:
+    """To the table and its advisor: the amendment is in, the advisor reviews it."""
+    _schedule(amendment, "submitted")
+
+
+def notify_reviewed(amendment: Amendment) -> None:
+    """To coordination: an amendment waits for its decision."""
+    _schedule(amendment, "reviewed")
+
+
+def notify_changes_requested(amendment: Amendment) -> None:
+    _schedule(amendment, "changes_requested")
+
+
+def notify_accepted(amendment: Amendment) -> None:
+    _schedule(amendment, "accepted")
+
+
+def notify_referred(amendment: Amendment) -> None:
+    _schedule(amendment, "referred")
+
+
+def amendment_recipients(amendment: Amendment, event: str) -> list[str]:
+    """Who hears of each event: coordination when a decision waits for it, else the table and
+    its advisor."""
+    if event == "reviewed":
+        return sorted(set(StaffRole.objects.active().filter(
+            role=StaffRole.Role.COORDINATION, user__is_active=True)
+            .values_list("user__email", flat=True)))
+    return receipt_recipients(amendment.neighbourhood_id)
