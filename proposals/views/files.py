@@ -25,7 +25,7 @@ from ..forms import (
     LetterOfIntentForm,
 )
 from ..journey_forms import NeighbourhoodPlanForm
-from ..models import Initiative, Proposal, Stage, Window
+from ..models import Initiative, Proposal, Stage
 
 S = Proposal.Status
 

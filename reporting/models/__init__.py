@@ -17,8 +17,8 @@ from .allocations import (
     ReportingConfig,
     YearOwnedQuerySet,
 )
-from .calendar import CalendarFeed
 from .amendments import Amendment
+from .calendar import CalendarFeed
 from .indicators import Indicator, IndicatorQuerySet, IndicatorValue, QuestionProgress
 from .reminders import ReminderPreference, ReminderSent
 from .reports import CheckIn, FinancialLine, Report, ReportDocument, ReportOwnedQuerySet

@@ -5,8 +5,6 @@ from .allocations import (
     DisbursementCreateView,
     IndicatorCreateView,
 )
-from .bulk import NeighbourhoodRemindView
-from .calendar import CalendarFeedManageView, CalendarFeedView, CalendarView
 from .amendments import (
     AmendmentAcceptView,
     AmendmentCreateView,
@@ -18,6 +16,8 @@ from .amendments import (
     AmendmentSubmitView,
     AmendmentWithdrawView,
 )
+from .bulk import NeighbourhoodRemindView
+from .calendar import CalendarFeedManageView, CalendarFeedView, CalendarView
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
