@@ -52,7 +52,8 @@ def allocation_get(*, user: User, pk: int) -> Allocation:
 
 def report_list(*, user: User) -> QuerySet[Report]:
     return Report.objects.visible_to(user).select_related(
-        "allocation__neighbourhood", "allocation__proposal__neighbourhood", "allocation_year")
+        "allocation__neighbourhood", "allocation__proposal__neighbourhood", "allocation_year",
+        "allocation__stage__program")
 
 
 def report_get(*, user: User, pk: int) -> Report:

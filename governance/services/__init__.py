@@ -18,7 +18,15 @@ from .letters import (
     minutes_request,
     refusal_letter_request,
 )
-from .ratification import ratification_record, register_ratification_listener
+from .ratification import (
+    ActResult,
+    ratification_act_create,
+    ratification_act_record,
+    ratification_record,
+    ratification_warnings,
+    register_ratification_check,
+    register_ratification_listener,
+)
 from .votes import item_close, recusal_declare, vote_cast, vote_reminder_send
 
 __all__ = [
@@ -34,7 +42,12 @@ __all__ = [
     "meeting_create",
     "minutes_generate",
     "minutes_request",
+    "ActResult",
+    "ratification_act_create",
+    "ratification_act_record",
     "ratification_record",
+    "ratification_warnings",
+    "register_ratification_check",
     "ratifying_committee",
     "recusal_declare",
     "recusals_record_automatic",

@@ -14,6 +14,7 @@ from .files import (
     NeighbourhoodOwnedQuerySet,
     PrerequisiteEvidence,
     Proposal,
+    ProposalBudgetLine,
     ProposalDocument,
     ProposalOwnedQuerySet,
     ProposalQuerySet,
@@ -22,9 +23,17 @@ from .files import (
     StoredDocument,
     WindowExtension,
 )
-from .program import PrerequisiteItem, Program, Stage, Window
+from .program import (
+    BudgetCategory,
+    DefaultBudgetCategory,
+    PrerequisiteItem,
+    Program,
+    Stage,
+    Window,
+)
 
 __all__ = [
+    "BudgetCategory", "DefaultBudgetCategory", "ProposalBudgetLine",
     "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION", "Contact", "EvaluationQuestion", "Initiative",
     "InitiativeGrantedQuerySet", "InitiativeGroupObjectPermission",
     "InitiativeUserObjectPermission", "LetterOfIntent", "NeighbourhoodOwnedQuerySet",

@@ -149,16 +149,17 @@ def test_another_neighbourhoods_pages_are_404(client, allocation, tq_verdun):
 # --- Pages ----------------------------------------------------------------------------------
 
 
-def statement(amounts: dict[str, tuple[str, str]]) -> dict:
+def statement(amounts: dict[str, tuple[str, ...]]) -> dict:
     """POST data of the financial statement's formset, one row per category, as the page
-    renders it; `amounts` maps a category to its (budget, actual)."""
+    renders it; `amounts` maps a category to its (budget, actual[, explanation])."""
     data = {"lines-TOTAL_FORMS": str(len(FinancialLine.Category.choices)),
             "lines-INITIAL_FORMS": str(len(FinancialLine.Category.choices)),
             "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"}
     for i, (category, _label) in enumerate(FinancialLine.Category.choices):
-        budget, actual = amounts.get(category, ("", ""))
+        budget, actual, *explanation = amounts.get(category, ("", ""))
         data.update({f"lines-{i}-category": category, f"lines-{i}-budget": budget,
-                     f"lines-{i}-actual": actual})
+                     f"lines-{i}-actual": actual,
+                     f"lines-{i}-explanation": explanation[0] if explanation else ""})
     return data
 
 
