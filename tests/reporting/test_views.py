@@ -171,7 +171,8 @@ def test_member_writes_and_submits_a_report_through_the_page(client, allocation,
     question = allocation.proposal.evaluation_questions.get()
     data = {"activities": "Ateliers", "learnings": "Appris", "edi": "Inclusion",
             f"q{question.pk}_progress": "150 sur 200",
-            **statement({"salaries": ("1000", "1200.50"), "other": ("", "")}), "submit": "1"}
+            **statement({"salaries": ("1000", "1200.50", "Une animatrice de plus"),
+                         "other": ("", "")}), "submit": "1"}
     response = client.post(url, data)
     # Saved, then the confirmation page of the hand-in: nothing is submitted yet.
     submit_url = reverse("reporting:report-submit", args=[report.pk])
