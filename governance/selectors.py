@@ -26,6 +26,7 @@ from .models import (
     DecisionLetter,
     Meeting,
     QuorumRule,
+    RatificationAct,
     Recusal,
     Vote,
 )
@@ -356,6 +357,27 @@ def ratification_watchlist(*, user: User, today: datetime.date | None = None,
             rows.append(row)
     rows.sort(key=lambda r: (r.days_left is None, r.days_left))
     return rows
+
+
+def recommendations_to_ratify(*, user: User, meeting: Meeting | None = None
+                              ) -> QuerySet[Proposal]:
+    """Recommended proposals waiting for the ratifying body: all of them, or those the
+    committee recommended at `meeting` (the common case: one act for one meeting)."""
+    proposals = (Proposal.objects.visible_to(user)
+                 .filter(status=Proposal.Status.RECOMMENDED, ratification__isnull=True)
+                 .select_related("neighbourhood", "stage__program", "window")
+                 .order_by("neighbourhood__name", "pk"))
+    if meeting is not None:
+        proposals = proposals.filter(agenda_items__meeting=meeting,
+                                     agenda_items__result=AgendaItem.Result.RECOMMENDED)
+    return proposals
+
+
+def ratification_act_list(*, user: User) -> QuerySet[RatificationAct]:
+    if not can(user, "ratification.record"):
+        return RatificationAct.objects.none()
+    return (RatificationAct.objects.select_related("committee", "source_meeting")
+            .annotate(ratified=Count("ratifications")).order_by("-held_on", "-pk"))
 
 
 def letter_list(*, user: User) -> QuerySet[DecisionLetter]:

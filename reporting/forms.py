@@ -4,11 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pic.forms import RowFormSet, error_summary
+from proposals.budget import budget_categories
 from proposals.documents import ACCEPTED_HELP
 
-from proposals.budget import budget_categories
-
-from .models import CheckIn, ReminderPreference, Report, ReportingConfig
+from .models import CheckIn, FunderContribution, ReminderPreference, Report, ReportingConfig
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -28,15 +27,52 @@ class DisbursementForm(forms.Form):
         self.fields["allocation_year"].queryset = allocation.years.all()
 
 
+class InstalmentReleaseForm(forms.Form):
+    released_on = forms.DateField(label=_("Libéré le"), widget=DATE)
+    override_reason = forms.CharField(
+        label=_("Motif de dérogation"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Requis seulement si la condition du versement n'est pas remplie."))
+
+
+class InstalmentPayForm(forms.Form):
+    paid_on = forms.DateField(label=_("Versé le"), widget=DATE)
+
+
+class InstalmentChangeForm(forms.Form):
+    planned_on = forms.DateField(label=_("Date prévue"), widget=DATE)
+    amount = forms.DecimalField(label=_("Montant ($)"), **MONEY)
+    reason = forms.CharField(label=_("Motif de la modification"),
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Indiquez le motif de la "
+                                                           "modification.")})
+
+
 class EnvelopeForm(forms.Form):
     year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("Enveloppe ($)"), **MONEY)
 
 
+class ContributionForm(forms.Form):
+    year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
+    funder = forms.ModelChoiceField(label=_("Partenaire"), queryset=None)
+    kind = forms.ChoiceField(label=_("Nature"), choices=FunderContribution.Kind.choices)
+    amount = forms.DecimalField(label=_("Montant ($)"), help_text=_("0 retire la contribution."),
+                                **MONEY)
+    note = forms.CharField(label=_("Précision"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from neighbourhoods.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organisation.objects.exclude(
+            category=Organisation.Category.COMMUNITY)
+
+
 class ReportingConfigForm(forms.ModelForm):
     class Meta:
         model = ReportingConfig
-        fields = ["annual_report_delay_days", "final_report_delay_days", "checkin_months"]
+        fields = ["annual_report_delay_days", "final_report_delay_days", "checkin_months",
+                  "instalment_months", "variance_threshold_percent"]
 
 
 class CheckInForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from .letters import (
     letter_issue,
     minutes_generate,
     minutes_request,
+    minutes_upload,
     refusal_letter_request,
 )
 from .ratification import (
@@ -42,6 +43,7 @@ __all__ = [
     "meeting_create",
     "minutes_generate",
     "minutes_request",
+    "minutes_upload",
     "ActResult",
     "ratification_act_create",
     "ratification_act_record",

@@ -11,6 +11,7 @@ from .decisions import (
     LetterDownloadView,
     LetterListView,
     LetterRegenerateView,
+    RatificationActView,
     RatificationListView,
     RatifyView,
     RefusalLetterView,
@@ -29,12 +30,15 @@ from .meetings import (
     MeetingListView,
     MinutesDownloadView,
     MinutesGenerateView,
+    MinutesUploadView,
     ReminderView,
     VotersPanelView,
     VoteView,
 )
 
 __all__ = [
+    "MinutesUploadView",
+    "RatificationActView",
     "ServicePostView",
     "CommitteeListView",
     "SeatView",

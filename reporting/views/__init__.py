@@ -9,6 +9,7 @@ from .allocations import (
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
+    ContributionView,
     DashboardView,
     EnvelopeView,
     ReminderPreferenceView,
@@ -16,6 +17,7 @@ from .followup import (
     TodoView,
 )
 from .home import HomeView
+from .payments import InstalmentChangeView, InstalmentPayView, InstalmentReleaseView
 from .reports import (
     ReportAcceptView,
     ReportDetailView,
@@ -29,6 +31,7 @@ from .reports import (
 )
 
 __all__ = [
+    "ContributionView", "InstalmentChangeView", "InstalmentPayView", "InstalmentReleaseView",
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
     "DisbursementCreateView", "EnvelopeView", "ExportIndexView", "ExportView",
     "GivingExportView", "HomeView", "ImportView", "IndicatorCreateView",

@@ -280,10 +280,12 @@ def test_staff_set_the_follow_up_delays(client, coordination, program):
     client.force_login(coordination)
     assert client.get(reverse("reporting:envelopes")).status_code == 200
     response = client.post(reverse("reporting:config"), {
-        "annual_report_delay_days": 45, "final_report_delay_days": 120, "checkin_months": 6})
+        "annual_report_delay_days": 45, "final_report_delay_days": 120, "checkin_months": 6,
+        "instalment_months": "0, 4, 8", "variance_threshold_percent": 15})
     assert response.status_code == 302
     config = ReportingConfig.objects.get(program=program)
     assert (config.annual_report_delay_days, config.final_report_delay_days) == (45, 120)
+    assert (config.instalment_months, config.variance_threshold_percent) == ("0,4,8", 15)
 
 
 def test_indicators_roll_up_across_neighbourhoods_and_years(client, coordination, allocation,
