@@ -82,12 +82,44 @@ class RatifyView(DecisionView):
                                      ratified_on=form.cleaned_data["ratified_on"])
 
 
+def _act_confirmation(meeting) -> dict:
+    """What the deliberation page says will happen."""
+    return {"title": _("Entériner les recommandations de la rencontre « %(m)s »")
+            % {"m": meeting.title} if meeting else _("Entériner des recommandations"),
+            "subject": str(meeting) if meeting else "",
+            "consequences": [
+                _("Une délibération est enregistrée (forme, date, numéro de résolution, "
+                  "procès-verbal)."),
+                _("Chaque proposition cochée devient « Entérinée », avec sa propre "
+                  "allocation, son calendrier des versements et sa lettre de confirmation."),
+                _("Chaque proposition est traitée à part : si l'une échoue, elle est nommée "
+                  "et les autres sont entérinées.")],
+            "button": _("Oui, entériner les recommandations cochées")}
+
+
+def _act_record(request, meeting, data) -> str:
+    """The deliberation recorded; each failure named in a message; the summary returned."""
+    proposals = list(data["proposals"])
+    result = services.ratification_act_record(
+        proposals=proposals, actor=request.user,
+        committee=services.ratifying_committee(proposals[0].stage.program),
+        mode=data["mode"], held_on=data["held_on"], resolution_number=data["resolution_number"],
+        source_meeting=meeting, minutes=data.get("minutes"), notes=data["notes"])
+    for proposal, message in result.failures:
+        messages.error(request, _("Non entérinée : %(p)s — %(m)s")
+                       % {"p": f"{proposal.neighbourhood} — {proposal.title}", "m": message})
+    return ngettext("Résolution %(r)s : %(n)s proposition entérinée; sa lettre part au "
+                    "quartier.",
+                    "Résolution %(r)s : %(n)s propositions entérinées; chacune reçoit son "
+                    "allocation et sa lettre.", len(result.ratified)) % {
+        "r": result.act.resolution_number, "n": len(result.ratified)}
+
+
 class RatificationActView(ActionRequiredMixin, ServicePostView):
-    """The ratifying body's deliberation: a meeting or a written consultation with its date,
-    resolution number and minutes, ratifying the recommendations ticked (all those of one
-    comité de gestion meeting when it comes from that meeting). The page says what will
-    happen, file by file, before « Oui »; each file is ratified in its own transaction and a
-    failure is named."""
+    """The ratifying body's deliberation (meeting or written consultation, date, resolution
+    number, minutes) ratifying the recommendations ticked: all those of one comité de gestion
+    meeting when it comes from there. The page says what will happen, file by file, before
+    « Oui »; each file is ratified in its own transaction and a failure is named."""
 
     action = "ratification.record"
     confirm = True
@@ -99,55 +131,24 @@ class RatificationActView(ActionRequiredMixin, ServicePostView):
             return None
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def proposals(self, meeting):
-        return selectors.recommendations_to_ratify(user=self.request.user, meeting=meeting)
-
     def get_form_kwargs(self, meeting):
-        return {"proposals": self.proposals(meeting),
+        return {"proposals": selectors.recommendations_to_ratify(user=self.request.user,
+                                                                 meeting=meeting),
                 "initial": {"held_on": timezone.localdate()}}
 
     def get_context_data(self, meeting, form, **kwargs):
         held_on = (parse_date(form.data.get("held_on") or "") if form is not None
                    and form.is_bound else None) or timezone.localdate()
         rows = [(p, services.ratification_warnings(proposal=p, ratified_on=held_on))
-                for p in self.proposals(meeting)]
-        return super().get_context_data(meeting, form, rows=rows,
-                                        body=services.ratifying_committee(
-                                            rows[0][0].stage.program) if rows else None,
-                                        **kwargs)
+                for p in form.fields["proposals"].queryset]
+        body = services.ratifying_committee(rows[0][0].stage.program) if rows else None
+        return super().get_context_data(meeting, form, rows=rows, body=body, **kwargs)
 
     def confirmation(self, meeting):
-        return {"title": _("Entériner les recommandations de la rencontre « %(m)s »")
-                % {"m": meeting.title} if meeting else _("Entériner des recommandations"),
-                "subject": str(meeting) if meeting else "",
-                "consequences": [
-                    _("Une délibération est enregistrée (forme, date, numéro de résolution, "
-                      "procès-verbal)."),
-                    _("Chaque proposition cochée devient « Entérinée », avec sa propre "
-                      "allocation, son calendrier des versements et sa lettre de "
-                      "confirmation."),
-                    _("Chaque proposition est traitée à part : si l'une échoue, elle est "
-                      "nommée et les autres sont entérinées.")],
-                "button": _("Oui, entériner les recommandations cochées")}
+        return _act_confirmation(meeting)
 
     def perform(self, meeting, form):
-        data = form.cleaned_data
-        proposals = data["proposals"]
-        committee = services.ratifying_committee(proposals[0].stage.program)
-        result = services.ratification_act_record(
-            proposals=list(proposals), actor=self.request.user, committee=committee,
-            mode=data["mode"], held_on=data["held_on"],
-            resolution_number=data["resolution_number"], source_meeting=meeting,
-            minutes=data.get("minutes"), notes=data["notes"])
-        for proposal, message in result.failures:
-            messages.error(self.request, _("Non entérinée : %(p)s — %(m)s")
-                           % {"p": f"{proposal.neighbourhood} — {proposal.title}",
-                              "m": message})
-        return ngettext("Résolution %(r)s : %(n)s proposition entérinée; sa lettre part au "
-                        "quartier.",
-                        "Résolution %(r)s : %(n)s propositions entérinées; chacune reçoit "
-                        "son allocation et sa lettre.", len(result.ratified)) % {
-            "r": result.act.resolution_number, "n": len(result.ratified)}
+        return _act_record(self.request, meeting, form.cleaned_data)
 
     def get_success_url(self, meeting):
         return reverse("governance:ratification-list")

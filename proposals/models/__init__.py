@@ -1,6 +1,7 @@
 """The program as data (`program`: stages, prerequisites, windows) and the neighbourhoods' files
 (`files`: letters of intent, initiatives, contacts, proposals and their details)."""
 
+from .budgets import ProposalBudgetLine
 from .files import (
     CI_CONDITIONS,
     INITIATIVE_READ_PERMISSION,
@@ -14,7 +15,6 @@ from .files import (
     NeighbourhoodOwnedQuerySet,
     PrerequisiteEvidence,
     Proposal,
-    ProposalBudgetLine,
     ProposalDocument,
     ProposalOwnedQuerySet,
     ProposalQuerySet,

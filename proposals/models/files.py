@@ -14,7 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from neighbourhoods.models import Neighbourhood, neighbourhood_scope
 from pic.storage import private_storage
 
-from .program import BudgetCategory, PrerequisiteItem, Program, Stage, Window
+from .program import PrerequisiteItem, Program, Stage, Window
 
 # Read access to one initiative, its proposals and their documents, granted to one person
 # (e.g. an external evaluator) by coordination staff: services.initiative_access_grant.
@@ -390,30 +390,3 @@ class ProposalVersion(models.Model):
 
     def __str__(self) -> str:
         return _("Version %(n)s") % {"n": self.number}
-
-
-class ProposalBudgetLine(models.Model):
-    """One line of the proposal's budget: a category's amount in one year. A year's lines
-    total the amount requested for that year (services.proposal_budget_save, rules)."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
-    year_number = models.PositiveSmallIntegerField(_("année"))
-    category = models.ForeignKey(BudgetCategory, verbose_name=_("catégorie"),
-                                 on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(_("montant ($)"), max_digits=12, decimal_places=2)
-
-    objects = ProposalOwnedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("ligne budgétaire")
-        verbose_name_plural = _("lignes budgétaires")
-        ordering = ["proposal", "year_number", "category__position", "category_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "year_number", "category"],
-                                    name="one_budget_line_per_year_and_category"),
-            models.CheckConstraint(condition=Q(amount__gte=0),
-                                   name="budget_line_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.proposal} — {self.year_number} {self.category}: {self.amount}"
