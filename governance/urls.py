@@ -42,6 +42,8 @@ urlpatterns = [
          name="ratification-act"),
     path("rencontres/<int:pk>/enteriner/", views.RatificationActView.as_view(),
          name="meeting-ratify"),
+    path("enterinement/deliberations/<int:pk>/proces-verbal/",
+         views.RatificationActMinutesView.as_view(), name="ratification-act-minutes"),
     path("lettres/", views.LetterListView.as_view(), name="letter-list"),
     path("lettres/refus/<int:proposal_pk>/", views.RefusalLetterView.as_view(),
          name="letter-refusal"),

@@ -260,6 +260,7 @@ STAFF_ONLY = "program or committee set-up, owned by no neighbourhood; coordinati
 EXEMPT: dict[str, str] = {
     "proposals:program-update": STAFF_ONLY,
     "proposals:budget-category-create": STAFF_ONLY,
+    "governance:ratification-act-minutes": STAFF_ONLY,
     "proposals:budget-category-update": STAFF_ONLY,
     "proposals:stage-create": STAFF_ONLY,
     "proposals:stage-update": STAFF_ONLY,
@@ -533,6 +534,7 @@ STAFF_ONLY_OBJECTS = {
     "proposals:prerequisite-update": lambda: {"pk": _first("proposals.PrerequisiteItem")},
     "proposals:window-create": lambda: {"parent": _first("proposals.Program")},
     "proposals:budget-category-create": lambda: {"parent": _first("proposals.Program")},
+    "governance:ratification-act-minutes": lambda: {"pk": _first("governance.RatificationAct")},
     "proposals:budget-category-update": lambda: {"pk": _first("proposals.BudgetCategory")},
     "proposals:window-update": lambda: {"pk": _first("proposals.Window")},
     "proposals:window-extension-create": lambda: {"pk": _first("proposals.Window")},

@@ -11,6 +11,7 @@ from .decisions import (
     LetterDownloadView,
     LetterListView,
     LetterRegenerateView,
+    RatificationActMinutesView,
     RatificationActView,
     RatificationListView,
     RatifyView,
@@ -37,6 +38,7 @@ from .meetings import (
 )
 
 __all__ = [
+    "RatificationActMinutesView",
     "MinutesUploadView",
     "RatificationActView",
     "ServicePostView",

@@ -185,6 +185,18 @@ class LetterRegenerateView(ActionRequiredMixin, ServicePostView):
         return reverse("governance:letter-list")
 
 
+class RatificationActMinutesView(ActionRequiredMixin, View):
+    """The minutes of a ratifying body's deliberation (coordination staff)."""
+
+    action = "ratification.record"
+
+    def get(self, request, pk):
+        act = get_object_or_404(selectors.ratification_act_list(user=request.user)
+                                .exclude(minutes=""), pk=pk)
+        return private_file_response(act.minutes, filename=f"resolution-{act.pk}.pdf",
+                                     content_type="application/pdf")
+
+
 class LetterListView(LoginRequiredMixin, ListView):
     template_name = "governance/letter_list.html"
     context_object_name = "letters"

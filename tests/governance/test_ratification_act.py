@@ -76,6 +76,8 @@ def test_a_meeting_s_three_recommendations_are_ratified_in_one_act(
     follow = client.get(reverse("governance:ratification-list")).content.decode()
     assert "CP-2026-12-04" in follow
     assert "3 propositions entérinées" in follow
+    minutes = client.get(reverse("governance:ratification-act-minutes", args=[act.pk]))
+    assert b"".join(minutes.streaming_content) == PDF
 
 
 def test_a_failure_is_named_and_the_others_are_ratified(coordination, partenaires,
