@@ -15,14 +15,19 @@ from .models import AgendaItem, Committee, CommitteeMember, Meeting
 
 def _seat_facts(user) -> dict[str, Any]:
     seats = list(CommitteeMember.objects.current().filter(user=user)
-                 .values_list("committee_id", "is_chair"))
-    committee_ids = tuple(committee for committee, _chair in seats)
+                 .values_list("committee_id", "is_chair", "committee__kind"))
+    committee_ids = tuple(committee for committee, _chair, _kind in seats)
     return {"committee_ids": committee_ids, "committee_member": bool(committee_ids),
-            "chaired_committee_ids": tuple(committee for committee, chair in seats if chair)}
+            "chaired_committee_ids": tuple(c for c, chair, _kind in seats if chair),
+            # The comité de gouvernance watches over the partnership: its members read the
+            # portfolio (reporting's "portfolio.read" asks this fact).
+            "governance_member": any(kind == Committee.Kind.GOUVERNANCE
+                                     for _c, _chair, kind in seats)}
 
 
 access.register_role_source(_seat_facts, {"committee_ids": (), "committee_member": False,
-                                          "chaired_committee_ids": ()})
+                                          "chaired_committee_ids": (),
+                                          "governance_member": False})
 
 
 def committee_id_of(obj: Any) -> int | None:
@@ -50,7 +55,8 @@ access.register_all(
     coordination, COORDINATION_ONLY)
 access.register_all(["vote.cast", "recusal.declare"], seated,
                     _("Vous ne siégez pas au comité qui décide ce point."))
-access.register_all(["vote.close", "vote.remind", "attendance.record"], chair_or_coordination,
+access.register_all(["vote.close", "vote.remind", "attendance.record", "minutes.upload"],
+                    chair_or_coordination,
                     _("Réservé à la présidence du comité et à l'équipe de coordination PIC."))
 access.register("analysis.write", follower,
                 _("Seul·e la conseillère ou le conseiller du quartier, ou l'équipe de "

@@ -15,7 +15,16 @@ from proposals.demo import fill_blank
 from proposals.models import Proposal
 
 from . import selectors, services
-from .models import Analysis, Committee, CommitteeMember, DecisionLetter, Meeting, Vote
+from .models import (
+    AgendaItem,
+    Analysis,
+    Committee,
+    CommitteeMember,
+    DecisionLetter,
+    Meeting,
+    RatificationAct,
+    Vote,
+)
 
 COMMITTEES = [
     (Committee.Kind.PARTENAIRES, "Comité des partenaires",
@@ -76,8 +85,20 @@ def seed_committees(organisations: dict) -> dict:
     return committees
 
 
+def seed_governance_meeting(gouvernance: Committee) -> Meeting:
+    """The comité de gouvernance meets on the partnership's health (no allocation decided)."""
+    meeting = Meeting.objects.filter(committee=gouvernance).first()
+    if meeting is None:
+        meeting = services.meeting_create(
+            committee=gouvernance, title="Dynamique partenariale et préparation du comité des "
+                                         "partenaires",
+            held_on=timezone.localdate() - datetime.timedelta(days=21), actor=SYSTEM)
+    return meeting
+
+
 def seed(organisations: dict) -> dict:
     committees = seed_committees(organisations)
+    seed_governance_meeting(committees[Committee.Kind.GOUVERNANCE])
     meeting = seed_meeting(committees[Committee.Kind.GESTION])
     return {"committees": committees, "meeting": meeting}
 
@@ -108,8 +129,21 @@ class DemoDecisions:
 
     def ratify(self, proposal: Proposal, ratified_on: datetime.date, *,
                send_letter: bool = True) -> None:
+        """Within the comité des partenaires' deliberation of that day (one resolution for
+        all the files it ratifies), with the comité de gestion meeting that recommended."""
+        body = services.ratifying_committee(proposal.stage.program)
+        act = RatificationAct.objects.filter(committee=body, held_on=ratified_on).first()
+        if act is None:
+            recommended_at = (AgendaItem.objects.filter(
+                proposal=proposal, result=AgendaItem.Result.RECOMMENDED)
+                .select_related("meeting").order_by("-meeting__held_on").first())
+            act = services.ratification_act_create(
+                committee=body, mode=RatificationAct.Mode.MEETING, held_on=ratified_on,
+                resolution_number=f"CP-{ratified_on:%Y-%m-%d}", actor=self.coordination,
+                source_meeting=recommended_at.meeting if recommended_at else None,
+                notes="Recommandations du comité de gestion entérinées en séance.")
         services.ratification_record(proposal=proposal, ratified_on=ratified_on,
-                                     actor=self.coordination)
+                                     actor=self.coordination, act=act)
         if send_letter:
             # What the tasks queued on commit do (the letter, then its email); done now so
             # that the letter exists even when seed_demo runs inside an outer transaction

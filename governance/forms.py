@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Committee, CommitteeMember, Meeting, QuorumRule, Vote
+from .models import Committee, CommitteeMember, Meeting, QuorumRule, RatificationAct, Vote
 
 
 class MeetingForm(forms.ModelForm):
@@ -76,6 +76,44 @@ class RatificationForm(forms.Form):
                                   error_messages={
                                       "required": _("Indiquez la date de l'entérinement."),
                                       "invalid": _("Indiquez la date de l'entérinement.")})
+
+
+class MinutesUploadForm(forms.Form):
+    file = forms.FileField(label=_("Procès-verbal adopté (PDF)"))
+
+
+class ProposalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.neighbourhood} — {obj.title}"
+
+
+class RatificationActForm(forms.Form):
+    """The ratifying body's deliberation and the recommendations it ratifies (all ticked)."""
+
+    mode = forms.ChoiceField(label=_("Forme de la délibération"),
+                             choices=RatificationAct.Mode.choices, widget=forms.RadioSelect,
+                             initial=RatificationAct.Mode.MEETING)
+    held_on = forms.DateField(label=_("Date de la délibération"),
+                              widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"required": _("Indiquez la date de la "
+                                                            "délibération."),
+                                              "invalid": _("Indiquez la date de la "
+                                                           "délibération.")})
+    resolution_number = forms.CharField(label=_("Numéro de résolution"), max_length=40,
+                                        error_messages={"required": _("Indiquez le numéro "
+                                                                      "de résolution.")})
+    minutes = forms.FileField(label=_("Procès-verbal (PDF)"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    proposals = ProposalChoiceField(
+        label=_("Recommandations entérinées"), queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez au moins une recommandation.")})
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = proposals
+        self.fields["proposals"].initial = [p.pk for p in proposals]
 
 
 class AnalysisForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
+from neighbourhoods.models import Organisation
 from pic.access import can, roles_of
 from pic.models import User
 from proposals.models import Proposal, ProposalDocument
@@ -25,6 +26,7 @@ from .models import (
     DecisionLetter,
     Meeting,
     QuorumRule,
+    RatificationAct,
     Recusal,
     Vote,
 )
@@ -142,6 +144,61 @@ def committee_list(*, user: User) -> QuerySet[Committee]:
     return committees.prefetch_related(
         Prefetch("members", queryset=CommitteeMember.objects.current()
                  .select_related("user", "organisation"), to_attr="current_members"))
+
+
+# --- Committee compositions, against the guide's rules (section 3.1) -----------------------
+
+_GROUPS = {  # the guide's three groups of partners; the operator (Centraide) is philanthropic
+    Organisation.Category.OPERATOR: Organisation.Category.PHILANTHROPIC,
+    Organisation.Category.PHILANTHROPIC: Organisation.Category.PHILANTHROPIC,
+    Organisation.Category.INSTITUTIONAL: Organisation.Category.INSTITUTIONAL,
+    Organisation.Category.COMMUNITY: Organisation.Category.COMMUNITY,
+}
+
+
+def _names(organisations) -> str:
+    return ", ".join(sorted(str(o) for o in organisations))
+
+
+def committee_composition_warnings(committee: Committee) -> list[str]:
+    """Where the committee's current seats depart from the guide's composition (a warning
+    shown when seats change, never a refusal). Two queries."""
+    seats = list(CommitteeMember.objects.current().filter(committee=committee)
+                 .select_related("organisation"))
+    organisations = [seat.organisation for seat in seats]
+    warnings = []
+    counts: dict[int, int] = {}
+    for organisation in organisations:
+        counts[organisation.pk] = counts.get(organisation.pk, 0) + 1
+    doubled = {o for o in organisations if counts[o.pk] > 1}
+    if doubled and committee.kind != Committee.Kind.GOUVERNANCE:
+        warnings.append(gettext("Le guide prévoit une personne par organisation; plus d'une "
+                                "siège pour : %(names)s.") % {"names": _names(doubled)})
+    seated = {o.pk for o in organisations}
+    if committee.kind in (Committee.Kind.PARTENAIRES, Committee.Kind.GESTION):
+        partners = Organisation.objects.filter(category__in=[
+            Organisation.Category.OPERATOR, Organisation.Category.PHILANTHROPIC,
+            Organisation.Category.INSTITUTIONAL])
+        missing = [o for o in partners if o.pk not in seated]
+        if missing:
+            warnings.append(gettext("Partenaires philanthropiques ou institutionnels sans "
+                                    "délégué·e : %(names)s.") % {"names": _names(missing)})
+    if committee.kind == Committee.Kind.GESTION and not any(
+            o.category == Organisation.Category.OPERATOR for o in organisations):
+        warnings.append(gettext("Le guide prévoit un·e cadre de Centraide au comité de "
+                                "gestion."))
+    if committee.kind == Committee.Kind.GOUVERNANCE:
+        groups = [_GROUPS.get(o.category) for o in organisations]
+        expected = [Organisation.Category.PHILANTHROPIC, Organisation.Category.INSTITUTIONAL,
+                    Organisation.Category.COMMUNITY]
+        if len(seats) != 3 or sorted(map(str, groups)) != sorted(map(str, expected)):
+            warnings.append(gettext(
+                "Le guide prévoit trois membres au comité de gouvernance, un par groupe de "
+                "partenaires (philanthropique, institutionnel, communautaire); il en siège "
+                "%(n)s : %(groups)s.") % {"n": len(seats), "groups": ", ".join(
+                    str(Organisation.Category(g).label) if g else gettext("autre")
+                    for g in groups) or "—"})
+    return warnings
 
 
 def meeting_list(*, user: User) -> QuerySet[Meeting]:
@@ -300,6 +357,27 @@ def ratification_watchlist(*, user: User, today: datetime.date | None = None,
             rows.append(row)
     rows.sort(key=lambda r: (r.days_left is None, r.days_left))
     return rows
+
+
+def recommendations_to_ratify(*, user: User, meeting: Meeting | None = None
+                              ) -> QuerySet[Proposal]:
+    """Recommended proposals waiting for the ratifying body: all of them, or those the
+    committee recommended at `meeting` (the common case: one act for one meeting)."""
+    proposals = (Proposal.objects.visible_to(user)
+                 .filter(status=Proposal.Status.RECOMMENDED, ratification__isnull=True)
+                 .select_related("neighbourhood", "stage__program", "window")
+                 .order_by("neighbourhood__name", "pk"))
+    if meeting is not None:
+        proposals = proposals.filter(agenda_items__meeting=meeting,
+                                     agenda_items__result=AgendaItem.Result.RECOMMENDED)
+    return proposals
+
+
+def ratification_act_list(*, user: User) -> QuerySet[RatificationAct]:
+    if not can(user, "ratification.record"):
+        return RatificationAct.objects.none()
+    return (RatificationAct.objects.select_related("committee", "source_meeting")
+            .annotate(ratified=Count("ratifications")).order_by("-held_on", "-pk"))
 
 
 def letter_list(*, user: User) -> QuerySet[DecisionLetter]:

@@ -8,7 +8,7 @@ object with `recommend(proposal, held_on)`, `ratify(proposal, ratified_on, send_
 
 import datetime
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +21,7 @@ from pic.models import User
 from pic.pdf import html_to_pdf
 
 from . import plans, services, workflow
+from .budget import budget_categories, proposal_budget_save
 from .models import (
     Contact,
     Initiative,
@@ -245,6 +246,30 @@ def evidence_for(label: str, neighbourhood: Neighbourhood) -> str:
     return f"La table de {neighbourhood.name} a présenté les pièces à son assemblée."
 
 
+# The demo's budgets: each line's share of a year's amount (administration takes the rest);
+# reporting's demo spends against the same lines.
+BUDGET_SHARES = (("salaries", D("0.60")), ("activities", D("0.25")), ("evaluation", D("0.08")),
+                 ("administration", None))
+
+
+def budget_split(amount: D) -> dict[str, D]:
+    """A year's amount split into the demo's budget lines (to the dollar, totalling it)."""
+    lines, left = {}, amount
+    for code, share in BUDGET_SHARES:
+        lines[code] = left if share is None else (amount * share).quantize(D("1"),
+                                                                          ROUND_HALF_UP)
+        left -= lines[code]
+    return lines
+
+
+def budget_fill(proposal: Proposal, actor: User) -> None:
+    """The proposal's budget by line, each year's lines totalling its requested amount."""
+    codes = {c.code: c.pk for c in budget_categories(proposal.stage.program)}
+    lines = {(codes[code], year.year_number): amount for year in proposal.years.all()
+             for code, amount in budget_split(year.amount).items()}
+    proposal_budget_save(proposal=proposal, actor=actor, lines=lines)
+
+
 def _fill(proposal: Proposal, actor: User, amounts: list[int], *, change: str,
           justification: str = "", capacity: int = 5000) -> None:
     evidence = {item.pk: evidence_for(item.label, proposal.neighbourhood)
@@ -268,6 +293,7 @@ def _fill(proposal: Proposal, actor: User, amounts: list[int], *, change: str,
         "evidence": evidence,
         "questions": [QUESTIONS[theme_of(proposal.initiative)]],
     })
+    budget_fill(proposal, actor)
 
 
 def demo_pdf(title: str, paragraphs: list[str]) -> bytes:
@@ -364,6 +390,7 @@ class Story:
                                f"demandées : {proposal.changes_requested_note}",
                     "years": {3: D("115000")},
                 })
+                budget_fill(proposal, self.member)
                 workflow.proposal_resubmit(proposal=proposal, actor=self.member)
             elif step == "recommend":
                 # The committee's vote is the one road to a recommendation.

@@ -16,6 +16,7 @@ from . import journey, rules
 from .documents import ACCEPTED_HELP
 from .models import (
     CI_CONDITIONS,
+    BudgetCategory,
     Contact,
     Initiative,
     PlanPriority,
@@ -367,3 +368,34 @@ class InitiativeAccessForm(forms.Form):
         if user is None:
             raise forms.ValidationError(_("Aucun compte actif n'utilise ce courriel."))
         return user
+
+
+class BudgetForm(forms.Form):
+    """The proposal's budget: one amount per category and year (blank: no line)."""
+
+    def __init__(self, *args, grid, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+        for row in grid.rows:
+            for year, amount in zip(grid.years, row.amounts, strict=True):
+                self.fields[f"line_{row.category.pk}_{year}"] = forms.DecimalField(
+                    label=_("%(category)s, année %(n)s ($)") % {
+                        "category": row.category.display_name, "n": year},
+                    required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2,
+                    initial=amount, widget=forms.NumberInput(attrs={"step": "0.01", "min": "0",
+                                                                    "inputmode": "decimal"}))
+
+    def rows(self):
+        """(category, [bound field per year]) for the grid the page shows."""
+        return [(row.category, [self[f"line_{row.category.pk}_{year}"]
+                                for year in self.grid.years]) for row in self.grid.rows]
+
+    def lines(self) -> dict:
+        return {(row.category.pk, year): self.cleaned_data.get(f"line_{row.category.pk}_{year}")
+                for row in self.grid.rows for year in self.grid.years}
+
+
+class BudgetCategoryForm(forms.ModelForm):
+    class Meta:
+        model = BudgetCategory
+        fields = ["code", "name", "name_en", "position", "active"]

@@ -34,6 +34,7 @@ WINDOW, CONTACT, STAGE = "window", "contact", "stage"
 JUMP = "stage_jump_justification"
 YEARS, DURATION, JUSTIFICATION = "years", "duration_years", "duration_justification"
 CAPACITY, SUMMARY, QUESTIONS = "capacity_building_amount", "summary", "evaluation"
+BUDGET = "budget"
 
 
 def evidence_field(item_id: int) -> str:
@@ -126,6 +127,31 @@ def _amount_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
             % {"count": len(years), "duration": proposal.duration_years,
                "extra": ", ".join(str(n) for n in extra)})
     return errors
+
+
+def budget_errors(requested: dict[int, Decimal], lines: dict[int, Decimal]) -> dict[str, list[str]]:
+    """The budget by line: when it has lines, each year's lines total that year's requested
+    amount (`requested` and `lines`: year number -> amount, `lines` the sum of the year's
+    lines). A proposal without budget lines has nothing to check here."""
+    if not any(lines.values()):
+        return {}
+    errors: dict[str, list[str]] = {}
+    for number in sorted(set(requested) | set(lines)):
+        asked, total = requested.get(number, Decimal("0")), lines.get(number, Decimal("0"))
+        if asked != total:
+            errors.setdefault(BUDGET, []).append(
+                _("Année %(n)s : les lignes du budget totalisent %(total)s, le montant demandé "
+                  "pour l'année est de %(asked)s.")
+                % {"n": number, "total": money(total), "asked": money(asked)})
+    return errors
+
+
+def _budget_errors(proposal: Proposal) -> dict[str, list[str]]:
+    totals: dict[int, Decimal] = {}
+    for line in proposal.budget_lines.all():
+        totals[line.year_number] = totals.get(line.year_number, Decimal("0")) + line.amount
+    requested = {y.year_number: y.amount for y in proposal.years.all()}
+    return budget_errors(requested, totals)
 
 
 def _duration_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
@@ -271,6 +297,7 @@ def submission_errors(proposal: Proposal, *, now: datetime.datetime | None = Non
     add(_duration_errors(proposal, stage))
     add(_amount_errors(proposal, stage))
     add(_capacity_errors(proposal, stage))
+    add(_budget_errors(proposal))
     if not proposal.evaluation_questions.exists():
         add({QUESTIONS: [_("Choisissez au moins une question d'évaluation (apprentissage) "
                            "pour l'étape.")]})

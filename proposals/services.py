@@ -23,6 +23,7 @@ from .documents import validate_upload
 from .models import (
     CI_CONDITIONS,
     INITIATIVE_READ_PERMISSION,
+    BudgetCategory,
     Contact,
     EvaluationQuestion,
     Initiative,
@@ -52,9 +53,10 @@ TEXT_FIELDS = ("title", "summary", "vision", "duration_justification", "edi", *C
 @transaction.atomic
 def program_config_save(*, instance: models.Model, actor: User,
                         m2m: dict | None = None) -> models.Model:
-    """Create or change a program, stage, prerequisite or window (coordination staff)."""
+    """Create or change a program, stage, prerequisite, window or budget category
+    (coordination staff)."""
     ensure(actor, "program.edit")
-    if not isinstance(instance, Program | Stage | Window) and \
+    if not isinstance(instance, Program | Stage | Window | BudgetCategory) and \
             instance._meta.model_name != "prerequisiteitem":
         raise PermissionDenied
     created = instance.pk is None

@@ -52,14 +52,16 @@ access.register_all(["amendment.review", "amendment.request_changes"],
                     _of_allocation(follower), FOLLOWERS_ONLY)
 access.register_all(
     ["allocation.create", "allocation.disburse", "envelope.set", "reporting.configure",
-     "data.import", "amendment.accept", "amendment.refer"],
+     "data.import", "amendment.accept", "amendment.refer", "instalment.release",
+     "instalment.pay", "instalment.change"],
     coordination, COORDINATION_ONLY)
 
 
-@access.rule("portfolio.read", _("Le portefeuille est réservé aux partenaires et à l'équipe "
-                                 "de coordination PIC."))
+@access.rule("portfolio.read", _("Le portefeuille est réservé aux partenaires, au comité de "
+                                 "gouvernance et à l'équipe de coordination PIC."))
 def _portfolio(roles: Roles, _obj: Any) -> bool:
-    return roles.coordination or roles.partner
+    # The comité de gouvernance watches over the partnership: it reads the portfolio too.
+    return roles.coordination or roles.partner or roles.governance_member
 
 
 @access.rule("followup.view", _("Le suivi des allocations est réservé aux tables de quartier, "

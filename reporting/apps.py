@@ -7,13 +7,21 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Suivi")
 
     def ready(self) -> None:
-        from governance.services import register_ratification_listener
+        from governance.services import (
+            register_ratification_check,
+            register_ratification_listener,
+        )
 
         from . import access  # noqa: F401 - registers the rules (pic.access)
-        from .services.allocations import allocation_create_for_ratification
+        from .services.allocations import (
+            allocation_create_for_ratification,
+            allocation_warnings,
+        )
 
         # A ratified decision makes its allocation in the same transaction.
         register_ratification_listener(allocation_create_for_ratification)
+        # Before ratifying: an allocation past the program's end, or without an envelope.
+        register_ratification_check(allocation_warnings)
 
         from proposals.journey import register_stage_report_source
 

@@ -7,13 +7,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from neighbourhoods.models import AdvisorAssignment, Membership
+from neighbourhoods.models import AdvisorAssignment, Membership, Organisation
 from pic.access import SYSTEM
-from proposals.demo import theme_of
+from proposals.demo import budget_split, theme_of
 from proposals.models import Program
 
-from .models import Allocation, AllocationYear, Indicator, ProgramEnvelope, Report
-from .services import allocations, amendments, checkins, reports
+from .models import (
+    Allocation,
+    AllocationYear,
+    FunderContribution,
+    Indicator,
+    Instalment,
+    ProgramEnvelope,
+    Report,
+)
+from .services import allocations, amendments, checkins, payments, reports
 
 ENVELOPE = Decimal("3000000")
 
@@ -105,24 +113,24 @@ THEMES = {
 STRATEGIC_LEARNINGS = ("Travailler en impact collectif demande un temps de concertation que "
                        "l'étape a permis de prendre.")
 
-# The financial statement: each category's share of the year's amount and the actual spent
-# against that budget (the budget always totals the allocation's amount).
-SHARES = (("salaries", Decimal("0.60"), Decimal("1.03")),
-          ("activities", Decimal("0.25"), Decimal("0.92")),
-          ("evaluation", Decimal("0.08"), Decimal("0.95")),
-          ("administration", None, Decimal("1.00")))  # the rest
+# The financial statement: the budget lines of the proposal (proposals.demo.budget_split,
+# ratified with the allocation) and the share of each actually spent.
+SPENT = {"salaries": Decimal("1.03"), "activities": Decimal("0.92"),
+         "evaluation": Decimal("0.95"), "administration": Decimal("1.00")}
+
+# Who gives what to each year's envelope (the partners of the guide; Dynamo's support in kind).
+CONTRIBUTIONS = (("Centraide du Grand Montréal", "cash", Decimal("1200000")),
+                 ("Fondation Lucie et André Chagnon", "cash", Decimal("800000")),
+                 ("Ville de Montréal", "cash", Decimal("600000")),
+                 ("Fondation McConnell", "cash", Decimal("300000")),
+                 ("Dynamo", "in_kind", Decimal("100000")))
 
 
 def lines_for(amount: Decimal, *, spent: bool = True) -> dict[str, tuple[Decimal, Decimal]]:
     """Budget lines totalling `amount` (to the dollar); actuals when the year is spent."""
-    lines, left = {}, amount
-    for category, share, ratio in SHARES:
-        budget = left if share is None else (amount * share).quantize(Decimal("1"),
-                                                                      ROUND_HALF_UP)
-        left -= budget
-        actual = (budget * ratio).quantize(Decimal("1"), ROUND_HALF_UP) if spent else Decimal(0)
-        lines[category] = (budget, actual)
-    return lines
+    return {category: (budget, (budget * SPENT[category]).quantize(Decimal("1"), ROUND_HALF_UP)
+                       if spent else Decimal(0))
+            for category, budget in budget_split(amount).items()}
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -146,7 +154,15 @@ def seed() -> dict:
     program = Program.objects.order_by("-starts_on").first()
     if program is None:
         return {}
+    funders = {o.name: o for o in Organisation.objects.filter(
+        name__in=[name for name, _kind, _amount in CONTRIBUTIONS])}
     for year in range(program.starts_on.year, program.ends_on.year + 1):
+        if FunderContribution.objects.filter(program=program, year=year).exists():
+            continue
+        for name, kind, amount in CONTRIBUTIONS:
+            if name in funders:
+                allocations.contribution_set(program=program, year=year, funder=funders[name],
+                                             kind=kind, amount=amount, actor=SYSTEM)
         if not ProgramEnvelope.objects.filter(program=program, year=year).exists():
             allocations.envelope_set(program=program, year=year, amount=ENVELOPE, actor=SYSTEM)
     for allocation in Allocation.objects.select_related(
@@ -184,12 +200,32 @@ def _amendment_under_review() -> None:
 
 
 def _pay(year: AllocationYear, today: datetime.date, after: datetime.date | None = None) -> None:
-    """The year's payment, once: on its first day, or once the previous report is accepted."""
-    paid_on = max(year.starts_on, after or year.starts_on)
-    if paid_on <= today and not year.disbursements.exists() and \
-            allocations.previous_report_accepted(year):
-        allocations.disbursement_record(allocation_year=year, amount=year.amount,
-                                        paid_on=paid_on, actor=SYSTEM)
+    """The year's instalments due by today, released and paid on their planned day (or once
+    the previous report is accepted); the later ones stay planned (a schedule half paid)."""
+    if allocations.payment_blockers(year):
+        return
+    for instalment in year.instalments.exclude(status=Instalment.Status.PAID).order_by("number"):
+        day = max(instalment.planned_on, after or instalment.planned_on)
+        if day > today:
+            break
+        instalment = payments.instalment_release(instalment=instalment, actor=SYSTEM,
+                                                 released_on=day)
+        payments.instalment_pay(instalment=instalment, actor=SYSTEM, paid_on=day)
+
+
+def _hold_last_instalment(allocation: Allocation, year: AllocationYear,
+                          today: datetime.date) -> None:
+    """Coordination holds a stage's last instalment until its final report is in: moved a
+    month ahead, with the reason (so the schedule is half paid)."""
+    last = year.instalments.order_by("-number").first()
+    final = allocation.reports.get(kind=Report.Kind.FINAL)
+    if last is None or last.status != Instalment.Status.PLANNED or last.planned_on > today \
+            or final.status == Report.Status.ACCEPTED:
+        return
+    payments.instalment_change(
+        instalment=last, actor=SYSTEM, planned_on=today + datetime.timedelta(days=30),
+        amount=last.amount, reason="Dernier versement retenu jusqu'à la remise du rapport "
+                                   "final de l'étape.")
 
 
 def _follow(allocation: Allocation, today: datetime.date) -> None:
@@ -199,6 +235,8 @@ def _follow(allocation: Allocation, today: datetime.date) -> None:
     member, advisor = _member(allocation.neighbourhood_id), _advisor(allocation.neighbourhood_id)
     years = list(allocation.years.select_related("checkin", "report").order_by("year_number"))
     _pay(years[0], today)
+    if allocation.stage.number > 1:
+        _hold_last_instalment(allocation, years[-1], today)
     for year in years if allocation.stage.number == 1 else years[:-1]:
         held_on = year.checkin.due_on + datetime.timedelta(days=5)
         if year.checkin.held_on is None and held_on <= today and advisor is not None:

@@ -11,6 +11,7 @@ from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
@@ -24,7 +25,7 @@ from proposals.selectors import proposal_list
 
 from .models import Allocation
 from .resources import EXPORTS, IMPORTS
-from .selectors import allocation_list, disbursement_list, report_list
+from .selectors import allocation_funders, allocation_list, disbursement_list, report_list
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
 
@@ -131,8 +132,11 @@ def giving_rows(*, user: User) -> list[dict]:
     zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
     # Open data: partners publish the whole portfolio; others export what they may see.
     source = Allocation.objects.all() if can(user, "portfolio.read") else allocation_list(user=user)
-    allocations = (source.select_related("proposal", "neighbourhood", "initiative")
-                   .annotate(total_years=Coalesce(Sum("years__amount"), zero)).order_by("pk"))
+    allocations = list(source.select_related("proposal", "neighbourhood", "initiative", "stage")
+                       .prefetch_related("years")
+                       .annotate(total_years=Coalesce(Sum("years__amount"), zero))
+                       .order_by("pk"))
+    funders = allocation_funders(allocations)
     rows = []
     for allocation in allocations:
         months = (allocation.ends_on.year - allocation.starts_on.year) * 12 + (
@@ -146,8 +150,11 @@ def giving_rows(*, user: User) -> list[dict]:
             "Award Date": allocation.ratified_on.isoformat(),
             "Recipient Org:Identifier": f"{conf['prefix']}-tq-{allocation.neighbourhood.slug}",
             "Recipient Org:Name": allocation.neighbourhood.table_name,
-            "Funding Org:Identifier": conf["funder_id"],
-            "Funding Org:Name": conf["funder_name"],
+            # The partners whose contributions make the envelope of the allocation's years
+            # (the operator, from the settings, when no contribution is recorded).
+            "Funding Orgs": [(funder_identifier(conf, f), f.name)
+                             for f in funders[allocation.pk]]
+            or [(conf["funder_id"], conf["funder_name"])],
             "Planned Dates:Start Date": allocation.starts_on.isoformat(),
             "Planned Dates:End Date": allocation.ends_on.isoformat(),
             "Planned Dates:Duration (months)": months,
@@ -155,10 +162,34 @@ def giving_rows(*, user: User) -> list[dict]:
     return rows
 
 
+def funder_identifier(conf: dict, organisation) -> str:
+    """A funder's identifier in the export: the operator's own (settings) for the operator,
+    else one under the publisher's prefix."""
+    if organisation.category == organisation.Category.OPERATOR:
+        return conf["funder_id"]
+    return f"{conf['prefix']}-org-{slugify(organisation.short_name or organisation.name)}"
+
+
 def giving_csv(*, user: User) -> bytes:
-    dataset = tablib.Dataset(headers=GIVING_FIELDS)
-    for row in giving_rows(user=user):
-        dataset.append([row[f] for f in GIVING_FIELDS])
+    """One row per grant; the first funder in the standard's Funding Org columns, each other
+    funder in numbered columns (Funding Org:1:Identifier, …), as 360Giving's flattened
+    spreadsheets name a list."""
+    rows = giving_rows(user=user)
+    extra = max((len(r["Funding Orgs"]) for r in rows), default=1) - 1
+    headers = list(GIVING_FIELDS)
+    at = headers.index("Funding Org:Name") + 1
+    numbered = [f"Funding Org:{n}:{part}" for n in range(1, extra + 1)
+                for part in ("Identifier", "Name")]
+    headers[at:at] = numbered
+    dataset = tablib.Dataset(headers=headers)
+    for row in rows:
+        (first_id, first_name), *others = row["Funding Orgs"]
+        values = {**row, "Funding Org:Identifier": first_id, "Funding Org:Name": first_name}
+        for n in range(1, extra + 1):
+            identifier, name = others[n - 1] if n <= len(others) else ("", "")
+            values[f"Funding Org:{n}:Identifier"], values[f"Funding Org:{n}:Name"] = (
+                identifier, name)
+        dataset.append([values[h] for h in headers])
     return dataset_export(dataset, "csv", bom=False)
 
 
@@ -169,8 +200,8 @@ def giving_json(*, user: User) -> bytes:
         "awardDate": r["Award Date"],
         "recipientOrganization": [{"id": r["Recipient Org:Identifier"],
                                    "name": r["Recipient Org:Name"]}],
-        "fundingOrganization": [{"id": r["Funding Org:Identifier"],
-                                 "name": r["Funding Org:Name"]}],
+        "fundingOrganization": [{"id": identifier, "name": name}
+                                for identifier, name in r["Funding Orgs"]],
         "plannedDates": [{"startDate": r["Planned Dates:Start Date"],
                           "endDate": r["Planned Dates:End Date"],
                           "duration": r["Planned Dates:Duration (months)"]}],

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pic.forms import RowFormSet, error_summary
+from proposals.budget import budget_categories
 from proposals.documents import ACCEPTED_HELP
 
-from .models import CheckIn, FinancialLine, ReminderPreference, Report, ReportingConfig
+from .models import CheckIn, FunderContribution, ReminderPreference, Report, ReportingConfig
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -26,15 +27,52 @@ class DisbursementForm(forms.Form):
         self.fields["allocation_year"].queryset = allocation.years.all()
 
 
+class InstalmentReleaseForm(forms.Form):
+    released_on = forms.DateField(label=_("Libéré le"), widget=DATE)
+    override_reason = forms.CharField(
+        label=_("Motif de dérogation"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Requis seulement si la condition du versement n'est pas remplie."))
+
+
+class InstalmentPayForm(forms.Form):
+    paid_on = forms.DateField(label=_("Versé le"), widget=DATE)
+
+
+class InstalmentChangeForm(forms.Form):
+    planned_on = forms.DateField(label=_("Date prévue"), widget=DATE)
+    amount = forms.DecimalField(label=_("Montant ($)"), **MONEY)
+    reason = forms.CharField(label=_("Motif de la modification"),
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Indiquez le motif de la "
+                                                           "modification.")})
+
+
 class EnvelopeForm(forms.Form):
     year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("Enveloppe ($)"), **MONEY)
 
 
+class ContributionForm(forms.Form):
+    year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
+    funder = forms.ModelChoiceField(label=_("Partenaire"), queryset=None)
+    kind = forms.ChoiceField(label=_("Nature"), choices=FunderContribution.Kind.choices)
+    amount = forms.DecimalField(label=_("Montant ($)"), help_text=_("0 retire la contribution."),
+                                **MONEY)
+    note = forms.CharField(label=_("Précision"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from neighbourhoods.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organisation.objects.exclude(
+            category=Organisation.Category.COMMUNITY)
+
+
 class ReportingConfigForm(forms.ModelForm):
     class Meta:
         model = ReportingConfig
-        fields = ["annual_report_delay_days", "final_report_delay_days", "checkin_months"]
+        fields = ["annual_report_delay_days", "final_report_delay_days", "checkin_months",
+                  "instalment_months", "variance_threshold_percent"]
 
 
 class CheckInForm(forms.ModelForm):
@@ -66,21 +104,27 @@ class ReportTextForm(forms.ModelForm):
 
 
 class FinancialLineForm(forms.Form):
-    """One row of the financial statement: a category's budget and actual (both blank: no
-    line)."""
+    """One row of the financial statement: a category's budget, actual and the explanation of
+    a variance (budget and actual blank: no line). With a ratified budget the budget is shown,
+    not typed (`budget_fixed`)."""
 
-    category = forms.ChoiceField(choices=FinancialLine.Category.choices, widget=forms.HiddenInput)
+    category = forms.CharField(widget=forms.HiddenInput, max_length=30)
     budget = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
         attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
     actual = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
         attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+    explanation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, labels=None, budget_fixed=False, **kwargs):
         super().__init__(*args, **kwargs)
         category = self["category"].value()
-        self.category_label = dict(FinancialLine.Category.choices).get(category, category)
+        self.category_label = (labels or {}).get(category, category)
+        self.budget_fixed = budget_fixed
+        if budget_fixed:
+            self.fields["budget"].disabled = True
         self.fields["budget"].label = f"{self.category_label} — {_('budget')}"
         self.fields["actual"].label = f"{self.category_label} — {_('réel')}"
+        self.fields["explanation"].label = f"{self.category_label} — {_('explication de l’écart')}"
 
 
 class _StatementRows(RowFormSet):
@@ -89,25 +133,39 @@ class _StatementRows(RowFormSet):
                       if form.cleaned_data]
         if len(categories) != len(set(categories)):
             raise forms.ValidationError(_("Une catégorie figure deux fois dans l'état financier."))
+        known = set(self.form_kwargs.get("labels") or {})
+        if any(category not in known for category in categories):
+            raise forms.ValidationError(_("Catégorie inconnue."))
 
 
 FinancialLineFormSet = forms.formset_factory(
-    FinancialLineForm, formset=_StatementRows, extra=0,
-    max_num=len(FinancialLine.Category.choices), validate_max=True)
+    FinancialLineForm, formset=_StatementRows, extra=0, max_num=100, validate_max=True)
 
 
 class FinancialStatementForm(forms.Form):
-    """The financial statement: a formset of one row per category (`formset`), held by a form
-    so that the view validates it, reads it and shows a service's errors like its other forms.
-    A post without the statement's rows leaves the lines as they are."""
+    """The financial statement: a formset of one row per category of the program (`formset`),
+    held by a form so that the view validates it, reads it and shows a service's errors like
+    its other forms. Its budget starts from the ratified budget. A post without the
+    statement's rows leaves the lines as they are."""
 
     def __init__(self, data=None, *, report: Report, **kwargs):
+        from .services.reports import category_labels, report_budget
+
         super().__init__(data, **kwargs)
         existing = {line.category: line for line in report.lines.all()}
-        self.formset = FinancialLineFormSet.from_post(data, prefix="lines", initial=[
-            {"category": value, "budget": getattr(existing.get(value), "budget", None),
-             "actual": getattr(existing.get(value), "actual", None)}
-            for value, _label in FinancialLine.Category.choices])
+        labels = category_labels(report)
+        ratified = report_budget(report)
+        codes = [*labels] + [code for code in existing if code not in labels]
+        active = {c.code for c in budget_categories(report.allocation.stage.program)}
+        codes = [c for c in codes if c in active or c in existing or c in ratified]
+        self.formset = FinancialLineFormSet.from_post(
+            data, prefix="lines", form_kwargs={"labels": labels, "budget_fixed": bool(ratified)},
+            initial=[{"category": code,
+                      "budget": ratified.get(code) if ratified
+                      else getattr(existing.get(code), "budget", None),
+                      "actual": getattr(existing.get(code), "actual", None),
+                      "explanation": getattr(existing.get(code), "explanation", "")}
+                     for code in codes])
 
     def is_valid(self) -> bool:
         form_valid = super().is_valid()
@@ -116,7 +174,8 @@ class FinancialStatementForm(forms.Form):
     def lines(self) -> dict:
         if not self.formset.is_bound:
             return {}
-        return {row["category"]: (row.get("budget"), row.get("actual"))
+        return {row["category"]: (row.get("budget"), row.get("actual"),
+                                  row.get("explanation", ""))
                 for row in self.formset.rows()}
 
     def error_summary(self) -> list[tuple[str, str, str]]:

@@ -136,3 +136,22 @@ def test_advisor_est_follows_saint_michel_and_hochelaga(seeded):
     names = set(Neighbourhood.objects.visible_to(advisor).values_list("name", flat=True))
     assert {"Saint-Michel", "Hochelaga-Maisonneuve"} <= names
     assert "Verdun" not in names
+
+
+def test_the_demo_has_budgets_a_half_paid_schedule_contributions_and_a_deliberation(seeded):
+    from governance.models import RatificationAct
+    from proposals.models import ProposalBudgetLine
+    from reporting.models import AllocationBudgetLine, FunderContribution, Instalment
+
+    assert ProposalBudgetLine.objects.exists()
+    assert AllocationBudgetLine.objects.exists()
+    assert FunderContribution.objects.filter(kind="in_kind").exists()
+    statuses = set(Instalment.objects.values_list("status", flat=True))
+    assert {"paid", "planned"} <= statuses
+    half_paid = [a for a in {i.allocation_year.allocation_id for i in Instalment.objects
+                             .select_related("allocation_year")}
+                 if {"paid", "planned"} <= set(Instalment.objects.filter(
+                     allocation_year__allocation_id=a).values_list("status", flat=True))]
+    assert half_paid
+    assert RatificationAct.objects.filter(ratifications__isnull=False).exists()
+    assert not Ratification.objects.filter(act__isnull=True).exists()

@@ -49,7 +49,14 @@ from proposals.models import (
     Proposal,
     ProposalDocument,
 )
-from reporting.models import Allocation, Amendment, CheckIn, Report, ReportDocument
+from reporting.models import (
+    Allocation,
+    Amendment,
+    CheckIn,
+    Instalment,
+    Report,
+    ReportDocument,
+)
 from reporting.resources import EXPORTS
 from reporting.services import reports as report_services
 
@@ -188,6 +195,7 @@ MAPPED: dict[str, Target] = {
     "proposals:proposal-request-changes": Target(proposals, pk, by_pk, reader=ADVISOR_EST),
     "proposals:proposal-letter-sent": PROPOSAL_POST,
     "proposals:proposal-versions": PROPOSAL_READ,
+    "proposals:proposal-budget": PROPOSAL_READ,
     "proposals:document-download": Target(
         lambda sm: ProposalDocument.objects.filter(proposal__neighbourhood=sm), pk, by_proposal,
         every_url_readable=True),
@@ -212,6 +220,8 @@ MAPPED: dict[str, Target] = {
     "governance:agenda-item-add": Target(sm_meetings, pk, meeting_proposals, reader=None),
     "governance:meeting-attendance": Target(sm_meetings, pk, meeting_proposals, reader=None),
     "governance:minutes-generate": Target(sm_meetings, pk, meeting_proposals, reader=None),
+    "governance:minutes-upload": Target(sm_meetings, pk, meeting_proposals, reader=None),
+    "governance:meeting-ratify": Target(sm_meetings, pk, meeting_proposals, reader=None),
     "governance:minutes-download": Target(
         lambda sm: MeetingMinutes.objects.filter(meeting__in=sm_meetings(sm)), pk,
         lambda m: meeting_proposals(m.meeting), reader=COMMITTEE),
@@ -243,6 +253,10 @@ MAPPED: dict[str, Target] = {
         lambda sm: Allocation.objects.filter(neighbourhood=sm), pk, by_proposal, reader=None),
     "reporting:indicator-create": Target(
         lambda sm: Allocation.objects.filter(neighbourhood=sm), pk, by_proposal, reader=None),
+    **{f"reporting:instalment-{verb}": Target(
+        lambda sm: Instalment.objects.filter(allocation_year__allocation__neighbourhood=sm)
+        .order_by("pk"), pk, lambda i: i.allocation_year.allocation.proposal_id, reader=None)
+       for verb in ("release", "pay", "change")},
     "reporting:report-detail": Target(sm_reports, pk, every_url_readable=True),
     "reporting:report-edit": Target(sm_reports, pk),
     "reporting:report-submit": Target(sm_reports, pk, reader=None),
@@ -276,6 +290,9 @@ MAPPED: dict[str, Target] = {
 STAFF_ONLY = "program or committee set-up, owned by no neighbourhood; coordination staff only"
 EXEMPT: dict[str, str] = {
     "proposals:program-update": STAFF_ONLY,
+    "proposals:budget-category-create": STAFF_ONLY,
+    "governance:ratification-act-minutes": STAFF_ONLY,
+    "proposals:budget-category-update": STAFF_ONLY,
     "proposals:stage-create": STAFF_ONLY,
     "proposals:stage-update": STAFF_ONLY,
     "proposals:prerequisite-create": STAFF_ONLY,
@@ -549,6 +566,9 @@ STAFF_ONLY_OBJECTS = {
     "proposals:prerequisite-create": lambda: {"parent": _first("proposals.Stage")},
     "proposals:prerequisite-update": lambda: {"pk": _first("proposals.PrerequisiteItem")},
     "proposals:window-create": lambda: {"parent": _first("proposals.Program")},
+    "proposals:budget-category-create": lambda: {"parent": _first("proposals.Program")},
+    "governance:ratification-act-minutes": lambda: {"pk": _first("governance.RatificationAct")},
+    "proposals:budget-category-update": lambda: {"pk": _first("proposals.BudgetCategory")},
     "proposals:window-update": lambda: {"pk": _first("proposals.Window")},
     "proposals:window-extension-create": lambda: {"pk": _first("proposals.Window")},
     "governance:committee-seat-end": lambda: {"pk": _first("governance.CommitteeMember")},

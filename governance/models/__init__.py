@@ -12,7 +12,13 @@ from .committees import (
     ProgramGovernance,
     QuorumRule,
 )
-from .decisions import DecisionLetter, DecisionLetterQuerySet, MeetingMinutes, Ratification
+from .decisions import (
+    DecisionLetter,
+    DecisionLetterQuerySet,
+    MeetingMinutes,
+    Ratification,
+    RatificationAct,
+)
 from .meetings import (
     AgendaItem,
     AgendaItemQuerySet,
@@ -24,6 +30,7 @@ from .meetings import (
 )
 
 __all__ = [
+    "RatificationAct",
     "QuorumRule",
     "Committee",
     "CommitteeMemberQuerySet",

@@ -14,10 +14,52 @@ from .committees import (
 from .meetings import Meeting
 
 
+class RatificationAct(models.Model):
+    """A deliberation of the ratifying body: a meeting or a written consultation, with its
+    date, its resolution number and its minutes, ratifying one or more recommendations
+    (commonly all those of one comité de gestion meeting)."""
+
+    class Mode(models.TextChoices):
+        MEETING = "meeting", _("Rencontre")
+        WRITTEN = "written", _("Consultation écrite")
+
+    committee = models.ForeignKey(Committee, verbose_name=_("instance"),
+                                  on_delete=models.PROTECT, related_name="ratification_acts")
+    mode = models.CharField(_("forme"), max_length=10, choices=Mode.choices,
+                            default=Mode.MEETING)
+    held_on = models.DateField(_("date de la délibération"))
+    resolution_number = models.CharField(_("numéro de résolution"), max_length=40)
+    source_meeting = models.ForeignKey(
+        Meeting, verbose_name=_("rencontre qui a recommandé"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="ratification_acts")
+    minutes = models.FileField(_("procès-verbal"), storage=private_storage,
+                               upload_to="ratifications/", blank=True)
+    minutes_sha256 = models.CharField(max_length=64, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("délibération d'entérinement")
+        verbose_name_plural = _("délibérations d'entérinement")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "resolution_number"],
+                                    name="one_resolution_number_per_committee"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Résolution %(n)s — %(c)s (%(d)s)") % {
+            "n": self.resolution_number, "c": self.committee, "d": self.held_on}
+
+
 class Ratification(models.Model):
     proposal = models.OneToOneField("proposals.Proposal", on_delete=models.PROTECT,
                                     related_name="ratification")
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+")
+    act = models.ForeignKey(RatificationAct, verbose_name=_("délibération"), null=True,
+                            blank=True, on_delete=models.PROTECT, related_name="ratifications")
     ratified_on = models.DateField(_("entérinée le"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

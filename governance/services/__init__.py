@@ -22,9 +22,18 @@ from .letters import (
     letter_issue,
     minutes_generate,
     minutes_request,
+    minutes_upload,
     refusal_letter_request,
 )
-from .ratification import ratification_record, register_ratification_listener
+from .ratification import (
+    ActResult,
+    ratification_act_create,
+    ratification_act_record,
+    ratification_record,
+    ratification_warnings,
+    register_ratification_check,
+    register_ratification_listener,
+)
 from .votes import item_close, recusal_declare, vote_cast, vote_reminder_send
 
 __all__ = [
@@ -41,7 +50,13 @@ __all__ = [
     "meeting_create",
     "minutes_generate",
     "minutes_request",
+    "minutes_upload",
+    "ActResult",
+    "ratification_act_create",
+    "ratification_act_record",
     "ratification_record",
+    "ratification_warnings",
+    "register_ratification_check",
     "ratifying_committee",
     "recusal_declare",
     "recusals_record_automatic",

@@ -138,6 +138,32 @@ def minutes_generate(*, meeting: Meeting, actor: User) -> MeetingMinutes:
     return minutes
 
 
+@transaction.atomic
+def minutes_upload(*, meeting: Meeting, upload, actor: User) -> MeetingMinutes:
+    """The minutes as the committee adopted them (a PDF the chair or coordination uploads,
+    e.g. the comité de gouvernance's, whose meetings decide no allocation): a new version."""
+    from proposals.documents import validate_upload
+
+    ensure(actor, "minutes.upload", meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    try:
+        content_type = validate_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    if content_type != "application/pdf":
+        raise ValidationError({"file": _("Le procès-verbal doit être un PDF.")})
+    upload.seek(0)
+    digest = hashlib.sha256(upload.read()).hexdigest()
+    upload.seek(0)
+    version = (meeting.minutes.aggregate(m=Max("version"))["m"] or 0) + 1
+    minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest,
+                             created_by=person(actor))
+    minutes.file.save(f"{meeting.pk}-minutes-v{version}.pdf", upload, save=False)
+    minutes.save()
+    audit(actor, "meeting.minutes_uploaded", meeting, version=version, sha256=digest)
+    return minutes
+
+
 def minutes_request(*, meeting: Meeting, actor: User) -> None:
     """Staff only: the minutes are rendered by a task (with its time limits), through the
     outbox; a double click asks for the same next version once."""

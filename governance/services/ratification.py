@@ -1,9 +1,14 @@
-"""Ratification by the ratifying body; higher layers listen to it."""
+"""Ratification by the ratifying body, as a deliberation (a meeting or a written consultation
+with its resolution number and minutes) ratifying one or many recommendations; higher layers
+listen to it (the allocation) and may warn before it (an allocation past the program's end)."""
 
 import datetime
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +17,17 @@ from pic import outbox
 from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
+from pic.views import error_messages
 from proposals import workflow
+from proposals.documents import validate_upload
 from proposals.models import Proposal
 
 from ..models import (
+    Committee,
     DecisionLetter,
+    Meeting,
     Ratification,
+    RatificationAct,
 )
 from .committees import ratifying_committee
 
@@ -26,30 +36,55 @@ from .committees import ratifying_committee
 _RATIFICATION_LISTENERS: list[Callable[..., object]] = []
 
 
+# A higher layer that knows what a ratification will make (reporting: the allocation's years)
+# registers a check here: `check(proposal=, ratified_on=)` returns warnings to show before.
+_RATIFICATION_CHECKS: list[Callable[..., list[str]]] = []
+
+
 def register_ratification_listener(listener: Callable[..., object]) -> None:
     if listener not in _RATIFICATION_LISTENERS:
         _RATIFICATION_LISTENERS.append(listener)
 
 
+def register_ratification_check(check: Callable[..., list[str]]) -> None:
+    if check not in _RATIFICATION_CHECKS:
+        _RATIFICATION_CHECKS.append(check)
+
+
+def ratification_warnings(*, proposal: Proposal, ratified_on: datetime.date) -> list[str]:
+    """What the people ratifying should know first (never a refusal)."""
+    return [warning for check in _RATIFICATION_CHECKS
+            for warning in check(proposal=proposal, ratified_on=ratified_on)]
+
+
 @transaction.atomic
 def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
-                        actor: User) -> Ratification:
+                        actor: User, act: RatificationAct | None = None) -> Ratification:
+    """Record one proposal's ratification (within `act`, the body's deliberation, when
+    given: its date is the ratification's)."""
     ensure(actor, "ratification.record", proposal)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     existing = Ratification.objects.filter(proposal=proposal).first()
     if existing is not None:
         return existing
+    if act is not None:
+        ratified_on = act.held_on
     if ratified_on > timezone.localdate():
         raise ValidationError({"ratified_on": _("La date d'entérinement ne peut pas être dans "
                                                 "le futur.")})
     committee = ratifying_committee(proposal.stage.program)
+    if act is not None and act.committee_id != committee.pk:
+        raise ValidationError(_("C'est le %(body)s qui entérine les décisions de ce programme.")
+                              % {"body": committee})
     ratification = Ratification.objects.create(proposal=proposal, committee=committee,
-                                               ratified_on=ratified_on, recorded_by=person(actor))
+                                               act=act, ratified_on=ratified_on,
+                                               recorded_by=person(actor))
     proposal = workflow.proposal_ratify(proposal=proposal, ratification=ratification,
                                         actor=actor)
     ratification.proposal = proposal
     audit(actor, "proposal.ratification_recorded", proposal, committee=committee.kind,
-          ratified_on=ratified_on.isoformat())
+          ratified_on=ratified_on.isoformat(),
+          resolution=act.resolution_number if act is not None else "")
     for listener in _RATIFICATION_LISTENERS:
         listener(ratification=ratification, actor=actor)
     from ..tasks import send_decision_letter
@@ -57,3 +92,80 @@ def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
     outbox.schedule(send_decision_letter, proposal.pk, DecisionLetter.Kind.ALLOCATION,
                     key=f"decision-letter:{proposal.pk}:allocation")
     return ratification
+
+
+# --- The deliberation: many recommendations in one act ---------------------------------------
+
+
+@dataclass
+class ActResult:
+    act: RatificationAct
+    ratified: list[Ratification] = field(default_factory=list)
+    failures: list[tuple[Proposal, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def ratification_act_create(*, committee: Committee, mode: str, held_on: datetime.date,
+                            resolution_number: str, actor: User,
+                            source_meeting: Meeting | None = None,
+                            minutes: UploadedFile | None = None,
+                            notes: str = "") -> RatificationAct:
+    """The ratifying body's deliberation itself (its ratifications are recorded with it)."""
+    ensure(actor, "ratification.record")
+    resolution_number = (resolution_number or "").strip()
+    errors: dict[str, list[str]] = {}
+    if mode not in RatificationAct.Mode.values:
+        errors.setdefault("mode", []).append(_("Choisissez une rencontre ou une consultation "
+                                               "écrite."))
+    if held_on is None or held_on > timezone.localdate():
+        errors.setdefault("held_on", []).append(
+            _("La date de la délibération ne peut pas être dans le futur."))
+    if not resolution_number:
+        errors.setdefault("resolution_number", []).append(_("Indiquez le numéro de résolution."))
+    elif RatificationAct.objects.filter(committee=committee,
+                                        resolution_number=resolution_number).exists():
+        errors.setdefault("resolution_number", []).append(
+            _("La résolution %(n)s du %(c)s est déjà enregistrée.")
+            % {"n": resolution_number, "c": committee})
+    digest = ""
+    if minutes is not None:
+        try:
+            validate_upload(minutes)
+        except ValidationError as error:
+            errors.setdefault("minutes", []).extend(error.messages)
+        else:
+            minutes.seek(0)
+            digest = hashlib.sha256(minutes.read()).hexdigest()
+            minutes.seek(0)
+    if errors:
+        raise ValidationError(errors)
+    act = RatificationAct(committee=committee, mode=mode, held_on=held_on,
+                          resolution_number=resolution_number, source_meeting=source_meeting,
+                          notes=(notes or "").strip(), minutes_sha256=digest,
+                          recorded_by=person(actor))
+    if minutes is not None:
+        act.minutes.save(f"resolution-{committee.pk}-{digest[:12]}.pdf", minutes, save=False)
+    act.save()
+    audit(actor, "ratification_act.recorded", act, committee=committee.kind, mode=mode,
+          held_on=held_on.isoformat(), resolution=resolution_number,
+          source_meeting=source_meeting.pk if source_meeting else None)
+    return act
+
+
+def ratification_act_record(*, proposals: Iterable[Proposal], actor: User,
+                            **act_fields) -> ActResult:
+    """Ratify several recommendations in one act (one resolution, one date, one body): the
+    act first, then each proposal in its own transaction, so that one that fails is named and
+    the others are ratified all the same; each gets its own allocation and letter."""
+    act = ratification_act_create(actor=actor, **act_fields)
+    result = ActResult(act=act)
+    for proposal in proposals:
+        try:
+            with transaction.atomic():
+                result.ratified.append(ratification_record(
+                    proposal=proposal, ratified_on=act.held_on, actor=actor, act=act))
+        except (ValidationError, PermissionDenied) as error:
+            result.failures.append((proposal, " ".join(error_messages(error))))
+    audit(actor, "ratification_act.completed", act, ratified=len(result.ratified),
+          failed=[proposal.pk for proposal, _message in result.failures])
+    return result

@@ -11,6 +11,8 @@ from .decisions import (
     DecisionView,
     LetterDownloadView,
     LetterRegenerateView,
+    RatificationActMinutesView,
+    RatificationActView,
     RatificationListView,
     RatifyView,
     RefusalLetterView,
@@ -29,12 +31,16 @@ from .meetings import (
     MeetingDetailView,
     MinutesDownloadView,
     MinutesGenerateView,
+    MinutesUploadView,
     ReminderView,
     VotersPanelView,
     VoteView,
 )
 
 __all__ = [
+    "RatificationActMinutesView",
+    "MinutesUploadView",
+    "RatificationActView",
     "ServicePostView",
     "AgendaBulkAddView",
     "CommitteeListView",

@@ -1,5 +1,6 @@
 """The committees page and seating or unseating a member."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,8 +13,14 @@ from pic.access import ActionRequiredMixin, can
 
 from .. import selectors, services
 from ..forms import SeatForm
-from ..models import CommitteeMember
+from ..models import Committee, CommitteeMember
 from .base import ServicePostView
+
+
+def _composition_warnings(request, committee) -> None:
+    """After a seat changes: where the composition departs from the guide (not a refusal)."""
+    for warning in selectors.committee_composition_warnings(committee):
+        messages.warning(request, warning)
 
 
 class CommitteeListView(LoginRequiredMixin, TemplateView):
@@ -27,6 +34,8 @@ class CommitteeListView(LoginRequiredMixin, TemplateView):
         staff = can(user, "committee.seat")
         context.update(
             committees=selectors.committee_list(user=user), is_staff=staff,
+            warnings={c.pk: selectors.committee_composition_warnings(c)
+                      for c in Committee.objects.all()} if staff else {},
             seat_form=SeatForm() if staff else None,
         )
         return context
@@ -53,6 +62,7 @@ class SeatView(ActionRequiredMixin, ServicePostView):
         seat = services.committee_member_seat(
             committee=committee, user=data["user"], organisation=data["organisation"],
             is_chair=data["is_chair"], actor=self.request.user)
+        _composition_warnings(self.request, committee)
         return _("%(user)s siège au %(committee)s.") % {"user": seat.user,
                                                        "committee": committee}
 
@@ -69,6 +79,7 @@ class SeatEndView(ActionRequiredMixin, ServicePostView):
 
     def perform(self, seat, _form):
         services.committee_member_end(seat=seat, actor=self.request.user)
+        _composition_warnings(self.request, seat.committee)
         return _("%(user)s ne siège plus à ce comité.") % {"user": seat.user}
 
     def get_success_url(self, seat):

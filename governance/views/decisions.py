@@ -1,9 +1,13 @@
 """Ratification and decision letters."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -12,7 +16,7 @@ from pic.files import private_file_response
 from proposals.models import Proposal
 
 from .. import selectors, services
-from ..forms import RatificationForm
+from ..forms import RatificationActForm, RatificationForm
 from ..models import DecisionLetter
 from .base import ServicePostView
 
@@ -28,6 +32,7 @@ class RatificationListView(ActionRequiredMixin, TemplateView):
             rows=rows,
             flagged=[r for r in rows if r.late or r.at_risk],
             form=RatificationForm(),
+            acts=selectors.ratification_act_list(user=self.request.user)[:10],
         )
         return context
 
@@ -58,18 +63,95 @@ class RatifyView(DecisionView):
         return {"initial": {"ratified_on": self.request.GET.get("ratified_on")}}
 
     def confirmation(self, proposal):
+        ratified_on = parse_date(self.request.GET.get("ratified_on") or "") or \
+            timezone.localdate()
         return {"title": _("Enregistrer l'entérinement"),
                 "subject": f"{proposal.neighbourhood} — {proposal.title}",
                 "consequences": [
                     _("La proposition devient « Entérinée » : la décision est définitive."),
-                    _("L'allocation est créée, avec ses années, ses bilans et ses rapports."),
+                    _("L'allocation est créée, avec ses années, son calendrier des versements, "
+                      "ses bilans et ses rapports."),
                     _("La lettre de confirmation est produite et envoyée par courriel au "
-                      "quartier.")],
+                      "quartier."),
+                    *[_("Attention : %(w)s") % {"w": w} for w in services.ratification_warnings(
+                        proposal=proposal, ratified_on=ratified_on)]],
                 "button": _("Oui, enregistrer l'entérinement")}
 
     def perform(self, proposal, form):
         services.ratification_record(proposal=proposal, actor=self.request.user,
                                      ratified_on=form.cleaned_data["ratified_on"])
+
+
+def _act_confirmation(meeting) -> dict:
+    """What the deliberation page says will happen."""
+    return {"title": _("Entériner les recommandations de la rencontre « %(m)s »")
+            % {"m": meeting.title} if meeting else _("Entériner des recommandations"),
+            "subject": str(meeting) if meeting else "",
+            "consequences": [
+                _("Une délibération est enregistrée (forme, date, numéro de résolution, "
+                  "procès-verbal)."),
+                _("Chaque proposition cochée devient « Entérinée », avec sa propre "
+                  "allocation, son calendrier des versements et sa lettre de confirmation."),
+                _("Chaque proposition est traitée à part : si l'une échoue, elle est nommée "
+                  "et les autres sont entérinées.")],
+            "button": _("Oui, entériner les recommandations cochées")}
+
+
+def _act_record(request, meeting, data) -> str:
+    """The deliberation recorded; each failure named in a message; the summary returned."""
+    proposals = list(data["proposals"])
+    result = services.ratification_act_record(
+        proposals=proposals, actor=request.user,
+        committee=services.ratifying_committee(proposals[0].stage.program),
+        mode=data["mode"], held_on=data["held_on"], resolution_number=data["resolution_number"],
+        source_meeting=meeting, minutes=data.get("minutes"), notes=data["notes"])
+    for proposal, message in result.failures:
+        messages.error(request, _("Non entérinée : %(p)s — %(m)s")
+                       % {"p": f"{proposal.neighbourhood} — {proposal.title}", "m": message})
+    return ngettext("Résolution %(r)s : %(n)s proposition entérinée; sa lettre part au "
+                    "quartier.",
+                    "Résolution %(r)s : %(n)s propositions entérinées; chacune reçoit son "
+                    "allocation et sa lettre.", len(result.ratified)) % {
+        "r": result.act.resolution_number, "n": len(result.ratified)}
+
+
+class RatificationActView(ActionRequiredMixin, ServicePostView):
+    """The ratifying body's deliberation (meeting or written consultation, date, resolution
+    number, minutes) ratifying the recommendations ticked: all those of one comité de gestion
+    meeting when it comes from there. The page says what will happen, file by file, before
+    « Oui »; each file is ratified in its own transaction and a failure is named."""
+
+    action = "ratification.record"
+    confirm = True
+    confirm_template = "governance/ratification_act_confirm.html"
+    form_class = RatificationActForm
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self, meeting):
+        return {"proposals": selectors.recommendations_to_ratify(user=self.request.user,
+                                                                 meeting=meeting),
+                "initial": {"held_on": timezone.localdate()}}
+
+    def get_context_data(self, meeting, form, **kwargs):
+        held_on = (parse_date(form.data.get("held_on") or "") if form is not None
+                   and form.is_bound else None) or timezone.localdate()
+        rows = [(p, services.ratification_warnings(proposal=p, ratified_on=held_on))
+                for p in form.fields["proposals"].queryset]
+        body = services.ratifying_committee(rows[0][0].stage.program) if rows else None
+        return super().get_context_data(meeting, form, rows=rows, body=body, **kwargs)
+
+    def confirmation(self, meeting):
+        return _act_confirmation(meeting)
+
+    def perform(self, meeting, form):
+        return _act_record(self.request, meeting, form.cleaned_data)
+
+    def get_success_url(self, meeting):
+        return reverse("governance:ratification-list")
 
 
 class RefusalLetterView(DecisionView):
@@ -101,6 +183,18 @@ class LetterRegenerateView(ActionRequiredMixin, ServicePostView):
 
     def get_success_url(self, letter):
         return reverse("governance:letter-list")
+
+
+class RatificationActMinutesView(ActionRequiredMixin, View):
+    """The minutes of a ratifying body's deliberation (coordination staff)."""
+
+    action = "ratification.record"
+
+    def get(self, request, pk):
+        act = get_object_or_404(selectors.ratification_act_list(user=request.user)
+                                .exclude(minutes=""), pk=pk)
+        return private_file_response(act.minutes, filename=f"resolution-{act.pk}.pdf",
+                                     content_type="application/pdf")
 
 
 class LetterDownloadView(LoginRequiredMixin, View):

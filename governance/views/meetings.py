@@ -19,6 +19,7 @@ from ..forms import (
     CloseItemForm,
     ConflictForm,
     MeetingForm,
+    MinutesUploadForm,
     VoteForm,
 )
 from ..models import Analysis, MeetingMinutes
@@ -55,6 +56,9 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
             meeting=meeting, items=meeting.items.all(), members=members, present=present,
             is_staff=staff, is_chair=chair,
             minutes=meeting.minutes.all(),
+            minutes_form=MinutesUploadForm() if can(user, "minutes.upload", meeting) else None,
+            to_ratify=selectors.recommendations_to_ratify(user=user, meeting=meeting).count()
+            if can(user, "ratification.record") else 0,
         )
         if can(user, "attendance.record", meeting):
             context["attendance_form"] = AttendanceForm(
@@ -137,6 +141,25 @@ class MinutesGenerateView(ActionRequiredMixin, ServicePostView):
         services.minutes_request(meeting=meeting, actor=self.request.user)
         return _("Procès-verbal demandé : il apparaît dans la liste dès qu'il est prêt "
                  "(rechargez la page au besoin).")
+
+    def get_success_url(self, meeting):
+        return reverse("governance:meeting-detail", args=[meeting.pk])
+
+
+class MinutesUploadView(ServicePostView):
+    """The chair or coordination uploads the adopted minutes (PDF)."""
+
+    form_class = MinutesUploadForm
+
+    def get_object(self):
+        meeting = selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
+        ensure(self.request.user, "minutes.upload", meeting)
+        return meeting
+
+    def perform(self, meeting, form):
+        minutes = services.minutes_upload(meeting=meeting, upload=form.cleaned_data["file"],
+                                          actor=self.request.user)
+        return _("Procès-verbal déposé (version %(v)s).") % {"v": minutes.version}
 
     def get_success_url(self, meeting):
         return reverse("governance:meeting-detail", args=[meeting.pk])

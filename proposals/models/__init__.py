@@ -2,6 +2,7 @@
 (`files`: letters of intent, initiatives, contacts, proposals and their details) and their
 plans de quartier (`plans`)."""
 
+from .budgets import ProposalBudgetLine
 from .extensions import WindowExtension
 from .files import (
     CI_CONDITIONS,
@@ -24,9 +25,17 @@ from .files import (
     StoredDocument,
 )
 from .plans import NeighbourhoodPlan, NeighbourhoodPlanDocument, PlanPriority
-from .program import PrerequisiteItem, Program, Stage, Window
+from .program import (
+    BudgetCategory,
+    DefaultBudgetCategory,
+    PrerequisiteItem,
+    Program,
+    Stage,
+    Window,
+)
 
 __all__ = [
+    "BudgetCategory", "DefaultBudgetCategory", "ProposalBudgetLine",
     "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION", "Contact", "EvaluationQuestion", "Initiative",
     "InitiativeGrantedQuerySet", "InitiativeGroupObjectPermission",
     "InitiativeUserObjectPermission", "LetterOfIntent", "NeighbourhoodOwnedQuerySet",

@@ -172,3 +172,46 @@ class Window(models.Model):
     def display_name(self) -> str:
         """The name in the active language (English when filled in, else French)."""
         return localized(self, "name")
+
+
+class DefaultBudgetCategory(models.TextChoices):
+    """The budget categories a program starts with (staff add, rename or retire them: each
+    program keeps its own list, `BudgetCategory`)."""
+
+    SALARIES = "salaries", _("Salaires et honoraires")
+    ACTIVITIES = "activities", _("Activités et mobilisation")
+    CAPACITY = "capacity", _("Renforcement des compétences")
+    EVALUATION = "evaluation", _("Évaluation")
+    COMMUNICATION = "communication", _("Communications")
+    ADMINISTRATION = "administration", _("Frais administratifs")
+    OTHER = "other", _("Autres")
+
+
+class BudgetCategory(models.Model):
+    """A line of the program's budgets (proposal, allocation, financial statement), kept by
+    coordination staff."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="budget_categories")
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("nom"), max_length=120)
+    name_en = models.CharField(_("nom (anglais)"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    active = models.BooleanField(_("en usage"), default=True,
+                                 help_text=_("Une catégorie retirée reste dans les budgets "
+                                             "qui l'utilisent déjà."))
+
+    class Meta:
+        verbose_name = _("catégorie budgétaire")
+        verbose_name_plural = _("catégories budgétaires")
+        ordering = ["program", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="one_budget_category_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")

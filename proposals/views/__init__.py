@@ -3,6 +3,7 @@ objects are a 404, like missing ones. Each view validates a form, calls one serv
 message and redirects."""
 
 from .access import InitiativeAccessGrantView, InitiativeAccessRevokeView
+from .budget import ProposalBudgetView
 from .files import (
     ContactCreateView,
     InitiativeCreateView,
@@ -15,6 +16,8 @@ from .files import (
 )
 from .lists import ProposalListView
 from .program import (
+    BudgetCategoryCreateView,
+    BudgetCategoryUpdateView,
     PrerequisiteCreateView,
     PrerequisiteUpdateView,
     ProgramCreateView,
@@ -42,6 +45,7 @@ from .proposals import (
 )
 
 __all__ = [
+    "BudgetCategoryCreateView", "BudgetCategoryUpdateView", "ProposalBudgetView",
     "ContactCreateView", "DocumentDeleteView", "DocumentDownloadView", "InitiativeAccessGrantView",
     "InitiativeAccessRevokeView", "InitiativeCreateView",
     "InitiativeDetailView", "LetterOfIntentAcknowledgeView", "LetterOfIntentCreateView",

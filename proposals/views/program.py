@@ -13,13 +13,14 @@ from pic.forms import apply_validation_error
 
 from .. import selectors, services
 from ..forms import (
+    BudgetCategoryForm,
     PrerequisiteItemForm,
     ProgramForm,
     StageForm,
     WindowExtensionForm,
     WindowForm,
 )
-from ..models import PrerequisiteItem, Program, Stage, Window
+from ..models import BudgetCategory, PrerequisiteItem, Program, Stage, Window
 
 # --- The program (coordination staff) --------------------------------------------------------
 
@@ -117,6 +118,16 @@ class WindowCreateView(ProgramConfigView):
 
 class WindowUpdateView(WindowCreateView):
     title = gettext_lazy("Modifier la période de dépôt")
+
+
+class BudgetCategoryCreateView(ProgramConfigView):
+    form_class, model, parent_model, parent_field = (BudgetCategoryForm, BudgetCategory,
+                                                     Program, "program")
+    title = gettext_lazy("Nouvelle catégorie budgétaire")
+
+
+class BudgetCategoryUpdateView(BudgetCategoryCreateView):
+    title = gettext_lazy("Modifier la catégorie budgétaire")
 
 
 class WindowExtensionCreateView(ActionRequiredMixin, FormView):

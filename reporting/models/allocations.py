@@ -26,6 +26,15 @@ class ReportingConfig(models.Model):
         help_text=_("Jours après la fin de l'étape."))
     checkin_months = models.PositiveSmallIntegerField(
         _("bilan de mi-année (mois après le début de l'année)"), default=6)
+    instalment_months = models.CharField(
+        _("calendrier des versements (mois après le début de chaque année)"), max_length=60,
+        default="0,6",
+        help_text=_("Un nombre par versement, séparés par des virgules : « 0,6 » fait deux "
+                    "versements par année, au début et six mois plus tard."))
+    variance_threshold_percent = models.PositiveSmallIntegerField(
+        _("écart à expliquer dans l'état financier (%)"), default=10,
+        help_text=_("Une ligne dont le réel s'écarte du budget de plus de ce pourcentage, en "
+                    "plus ou en moins, demande une explication."))
 
     class Meta:
         verbose_name = _("paramètres du suivi")
@@ -160,3 +169,103 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_year}: {self.amount} ({self.paid_on})"
+
+
+class FunderContribution(models.Model):
+    """What one partner gives to a program's envelope in one calendar year, in cash or in
+    kind. A year's envelope is the sum of its contributions (services.contribution_set)."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", _("En argent")
+        IN_KIND = "in_kind", _("En nature")
+
+    program = models.ForeignKey("proposals.Program", on_delete=models.CASCADE,
+                                related_name="contributions")
+    year = models.PositiveSmallIntegerField(_("année"))
+    funder = models.ForeignKey("neighbourhoods.Organisation", verbose_name=_("partenaire"),
+                               on_delete=models.PROTECT, related_name="contributions")
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices,
+                            default=Kind.CASH)
+    amount = models.DecimalField(_("montant ($)"), **MONEY)
+    note = models.CharField(_("précision"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("contribution d'un partenaire")
+        verbose_name_plural = _("contributions des partenaires")
+        ordering = ["program", "year", "-amount", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year", "funder", "kind"],
+                                    name="one_contribution_per_funder_year_kind"),
+            models.CheckConstraint(condition=Q(amount__gte=0),
+                                   name="contribution_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} {self.year}: {self.amount} ({self.get_kind_display()})"
+
+
+class AllocationBudgetLine(models.Model):
+    """The ratified budget of one allocation year, by category (from the proposal's budget,
+    brought to the decided amount); the annual report's financial statement starts from it."""
+
+    allocation_year = models.ForeignKey(AllocationYear, on_delete=models.CASCADE,
+                                        related_name="budget_lines")
+    category = models.ForeignKey("proposals.BudgetCategory", verbose_name=_("catégorie"),
+                                 on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("montant ($)"), **MONEY)
+
+    objects = YearOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ligne du budget entériné")
+        verbose_name_plural = _("lignes du budget entériné")
+        ordering = ["allocation_year", "category__position", "category_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation_year", "category"],
+                                    name="one_ratified_line_per_category"),
+            models.CheckConstraint(condition=Q(amount__gte=0),
+                                   name="ratified_line_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation_year} — {self.category}: {self.amount}"
+
+
+class Instalment(models.Model):
+    """One planned payment of an allocation year: planned → released (its condition holds)
+    → paid (its disbursement recorded). Only reporting/services/payments.py changes it."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévu")
+        RELEASED = "released", _("Libéré")
+        PAID = "paid", _("Versé")
+
+    allocation_year = models.ForeignKey(AllocationYear, on_delete=models.CASCADE,
+                                        related_name="instalments")
+    number = models.PositiveSmallIntegerField(_("versement n°"))
+    planned_on = models.DateField(_("prévu le"))
+    amount = models.DecimalField(_("montant ($)"), **MONEY)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices,
+                              default=Status.PLANNED, db_index=True)
+    released_on = models.DateField(_("libéré le"), null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    override_reason = models.TextField(_("motif de dérogation"), blank=True)
+    disbursement = models.OneToOneField(Disbursement, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="instalment")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = YearOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("versement prévu")
+        verbose_name_plural = _("calendrier des versements")
+        ordering = ["allocation_year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation_year", "number"],
+                                    name="one_instalment_number_per_year"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Versement %(n)s — %(year)s") % {"n": self.number, "year": self.allocation_year}

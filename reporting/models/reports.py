@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pic.storage import private_storage
-from proposals.models import NeighbourhoodOwnedQuerySet, StoredDocument
+from proposals.models import DefaultBudgetCategory, NeighbourhoodOwnedQuerySet, StoredDocument
 
 from .allocations import (
     MONEY,
@@ -118,19 +118,15 @@ class ReportOwnedQuerySet(NeighbourhoodOwnedQuerySet):
 class FinancialLine(models.Model):
     """One line of a report's financial statement: budget against actual for a category."""
 
-    class Category(models.TextChoices):
-        SALARIES = "salaries", _("Salaires et honoraires")
-        ACTIVITIES = "activities", _("Activités et mobilisation")
-        CAPACITY = "capacity", _("Renforcement des compétences")
-        EVALUATION = "evaluation", _("Évaluation")
-        COMMUNICATION = "communication", _("Communications")
-        ADMINISTRATION = "administration", _("Frais administratifs")
-        OTHER = "other", _("Autres")
+    # The categories a program starts with; a program's own list is proposals.BudgetCategory.
+    Category = DefaultBudgetCategory
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="lines")
-    category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices)
+    category = models.CharField(_("catégorie"), max_length=30,
+                                help_text=_("Le code d'une catégorie budgétaire du programme."))
     budget = models.DecimalField(_("budget ($)"), default=Decimal("0"), **MONEY)
     actual = models.DecimalField(_("réel ($)"), default=Decimal("0"), **MONEY)
+    explanation = models.TextField(_("explication de l'écart"), blank=True)
 
     objects = ReportOwnedQuerySet.as_manager()
 
@@ -146,7 +142,7 @@ class FinancialLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}: {self.budget} / {self.actual}"
+        return f"{self.category}: {self.budget} / {self.actual}"
 
     @property
     def variance(self) -> Decimal:

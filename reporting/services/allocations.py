@@ -15,18 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Analysis, Ratification
+from neighbourhoods.models import Organisation
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
+from pic.formatting import format_date
 from pic.models import User
-from proposals.models import Program, Proposal
+from proposals.models import BudgetCategory, Program, Proposal, ProposalBudgetLine
 from proposals.states import RATIFIED_STATES
 
 from ..dates import add_months, first_of_next_month, year_bounds
 from ..models import (
     Allocation,
+    AllocationBudgetLine,
     AllocationYear,
     CheckIn,
     Disbursement,
+    FinancialLine,
+    FunderContribution,
+    Instalment,
     ProgramEnvelope,
     Report,
     ReportingConfig,
@@ -64,6 +70,78 @@ def allocation_start(ratified_on: datetime.date) -> datetime.date:
     return first_of_next_month(ratified_on)
 
 
+def allocation_warnings(*, proposal: Proposal, ratified_on: datetime.date) -> list[str]:
+    """What coordination should know before ratifying: the years the allocation would run past
+    the program's end, or without an envelope. Warnings, never a refusal."""
+    amounts, _capacity = decided_amounts(proposal)
+    if not amounts:
+        return []
+    program = proposal.stage.program
+    start = allocation_start(ratified_on)
+    bounds = [year_bounds(start, n) for n in range(1, len(amounts) + 1)]
+    warnings = []
+    if bounds[-1][1] > program.ends_on:
+        past = [first for first, _last in bounds if first > program.ends_on]
+        warnings.append(
+            _("L'allocation irait du %(start)s au %(end)s, au-delà de la fin du programme "
+              "(%(program_end)s)%(years)s.")
+            % {"start": format_date(start), "end": format_date(bounds[-1][1]),
+               "program_end": format_date(program.ends_on),
+               "years": (_(" : %(n)s année(s) commencent après la fin du programme")
+                         % {"n": len(past)}) if past else ""})
+    with_envelope = set(ProgramEnvelope.objects.filter(program=program)
+                        .values_list("year", flat=True))
+    missing = sorted({first.year for first, _last in bounds} - with_envelope)
+    if missing:
+        warnings.append(_("Aucune enveloppe n'est fixée pour %(years)s.")
+                        % {"years": ", ".join(str(y) for y in missing)})
+    return warnings
+
+
+def ratified_budget(lines: list[ProposalBudgetLine], amount: Decimal) -> dict[int, Decimal]:
+    """One year's budget by category (category id -> amount) brought to the decided amount:
+    the proposal's lines when they total it, else each line in proportion (to the cent, the
+    rounding remainder on the largest line)."""
+    requested = sum((line.amount for line in lines), Decimal("0"))
+    if not lines or not requested:
+        return {}
+    if requested == amount:
+        return {line.category_id: line.amount for line in lines}
+    cent = Decimal("0.01")
+    scaled = {line.category_id: (line.amount * amount / requested).quantize(cent)
+              for line in lines}
+    largest = max(lines, key=lambda line: line.amount).category_id
+    scaled[largest] += amount - sum(scaled.values(), Decimal("0"))
+    return scaled
+
+
+def instalment_offsets(value: str) -> list[int]:
+    """The months after an allocation year's start at which its instalments are planned,
+    from the program's setting ("0,6"). Raises ValidationError on a malformed setting."""
+    try:
+        months = [int(part) for part in str(value).replace(" ", "").split(",") if part != ""]
+    except ValueError:
+        months = []
+    if not months or len(set(months)) != len(months) or not all(0 <= m <= 11 for m in months):
+        raise ValidationError({"instalment_months": _(
+            "Indiquez un à douze nombres de mois différents, de 0 à 11, séparés par des "
+            "virgules (p. ex. « 0,6 »).")})
+    return sorted(months)
+
+
+def instalments_plan(year: AllocationYear, config: ReportingConfig) -> list[Instalment]:
+    """A year's instalments: one per month of the setting, the amount split evenly (the
+    remaining cents on the first)."""
+    if year.amount <= 0:
+        return []
+    months = instalment_offsets(config.instalment_months)
+    share = (year.amount / len(months)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    first = year.amount - share * (len(months) - 1)
+    return [Instalment(allocation_year=year, number=number, planned_on=add_months(
+        year.starts_on, month), amount=first if number == 1 else share)
+        for number, month in enumerate(months, start=1)]
+
+
 @transaction.atomic
 def allocation_create_for_ratification(*, ratification: Ratification,
                                        actor: User) -> Allocation:
@@ -95,22 +173,43 @@ def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: 
         initiative_id=proposal.initiative_id, stage=proposal.stage, ratified_on=ratified_on,
         starts_on=start, ends_on=year_bounds(start, len(amounts))[1],
         capacity_building_amount=capacity)
+    lines: dict[int, list[ProposalBudgetLine]] = {}
+    stage_budget: dict[int, Decimal] = {}
+    for line in ProposalBudgetLine.objects.filter(proposal=proposal):
+        lines.setdefault(line.year_number, []).append(line)
     for number, amount in enumerate(amounts, start=1):
         first, last = year_bounds(start, number)
         year = AllocationYear.objects.create(allocation=allocation, year_number=number,
                                              starts_on=first, ends_on=last, amount=amount)
+        budget = ratified_budget(lines.get(number, []), amount)
+        AllocationBudgetLine.objects.bulk_create(
+            AllocationBudgetLine(allocation_year=year, category_id=category, amount=value)
+            for category, value in budget.items())
+        Instalment.objects.bulk_create(instalments_plan(year, config))
         CheckIn.objects.create(allocation_year=year,
                                due_on=add_months(first, config.checkin_months))
-        Report.objects.create(
+        report = Report.objects.create(
             allocation=allocation, allocation_year=year, kind=Report.Kind.ANNUAL,
             due_on=last + datetime.timedelta(days=config.annual_report_delay_days))
-    Report.objects.create(
+        _statement_from_budget(report, budget)
+        for category, value in budget.items():
+            stage_budget[category] = stage_budget.get(category, Decimal("0")) + value
+    final = Report.objects.create(
         allocation=allocation, kind=Report.Kind.FINAL,
         due_on=allocation.ends_on + datetime.timedelta(days=config.final_report_delay_days))
+    _statement_from_budget(final, stage_budget)
     audit(actor, "allocation.created", allocation, proposal=proposal.pk,
           starts_on=start.isoformat(), amounts=[str(a) for a in amounts],
           capacity_building_amount=str(capacity))
     return allocation
+
+
+def _statement_from_budget(report: Report, budget: dict[int, Decimal]) -> None:
+    """A report's financial statement starts from the ratified budget (actuals to fill)."""
+    codes = dict(BudgetCategory.objects.filter(pk__in=list(budget)).values_list("pk", "code"))
+    FinancialLine.objects.bulk_create(
+        FinancialLine(report=report, category=codes[category], budget=value)
+        for category, value in budget.items() if value)
 
 
 def allocations_reconcile(*, actor: User = SYSTEM) -> list[Allocation]:
@@ -141,6 +240,16 @@ def previous_report_accepted(year: AllocationYear) -> bool:
     ).exists()
 
 
+def payment_blockers(year: AllocationYear) -> list[str]:
+    """Why money for this year may not go out yet (empty: it may). The one place of the
+    payment condition: a disbursement and an instalment's release both ask it."""
+    blockers = []
+    if not previous_report_accepted(year):
+        blockers.append(_("Le rapport annuel de l'année %(n)s n'est pas accepté.")
+                        % {"n": year.year_number - 1})
+    return blockers
+
+
 @transaction.atomic
 def disbursement_record(*, allocation_year: AllocationYear, amount: Decimal,
                         paid_on: datetime.date, actor: User,
@@ -162,11 +271,11 @@ def disbursement_record(*, allocation_year: AllocationYear, amount: Decimal,
     if paid_on > timezone.localdate():
         errors.setdefault("paid_on", []).append(_("La date ne peut pas être dans le futur."))
     override_reason = (override_reason or "").strip()
-    compliant = previous_report_accepted(year)
+    blockers = payment_blockers(year)
+    compliant = not blockers
     if not compliant and not override_reason:
-        errors.setdefault("override_reason", []).append(
-            _("Le rapport annuel de l'année %(n)s n'est pas accepté : indiquez le motif de la "
-              "dérogation pour verser quand même.") % {"n": year.year_number - 1})
+        errors.setdefault("override_reason", []).extend(
+            [*blockers, _("Indiquez le motif de la dérogation pour verser quand même.")])
     if errors:
         raise ValidationError(errors)
     disbursement = Disbursement.objects.create(
@@ -187,6 +296,10 @@ def envelope_set(*, program: Program, year: int, amount: Decimal,
     ensure(actor, "envelope.set", program)
     if amount < 0:
         raise ValidationError({"amount": _("L'enveloppe ne peut pas être négative.")})
+    if FunderContribution.objects.filter(program=program, year=year).exists():
+        raise ValidationError({"amount": _(
+            "L'enveloppe %(year)s est la somme des contributions des partenaires : modifiez "
+            "les contributions.") % {"year": year}})
     envelope, _created = ProgramEnvelope.objects.select_for_update().update_or_create(
         program=program, year=year, defaults={"amount": amount})
     audit(actor, "envelope.set", envelope, year=year, amount=str(amount))
@@ -194,9 +307,42 @@ def envelope_set(*, program: Program, year: int, amount: Decimal,
 
 
 @transaction.atomic
+def contribution_set(*, program: Program, year: int, funder: Organisation, kind: str,
+                     amount: Decimal, actor: User, note: str = "") -> FunderContribution | None:
+    """A partner's contribution to one year's envelope (0 removes it); the year's envelope
+    becomes the sum of its contributions."""
+    ensure(actor, "envelope.set", program)
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": _("La contribution ne peut pas être négative.")})
+    if kind not in FunderContribution.Kind.values:
+        raise ValidationError({"kind": _("Choisissez en argent ou en nature.")})
+    contribution = None
+    if amount == 0:
+        FunderContribution.objects.filter(program=program, year=year, funder=funder,
+                                          kind=kind).delete()
+    else:
+        contribution, _created = FunderContribution.objects.update_or_create(
+            program=program, year=year, funder=funder, kind=kind,
+            defaults={"amount": amount, "note": (note or "").strip()})
+    total = (FunderContribution.objects.filter(program=program, year=year)
+             .aggregate(total=Sum("amount"))["total"])
+    if total is None:
+        ProgramEnvelope.objects.filter(program=program, year=year).delete()
+    else:
+        ProgramEnvelope.objects.update_or_create(program=program, year=year,
+                                                 defaults={"amount": total})
+    audit(actor, "contribution.set", program, year=year, funder=funder.name, kind=kind,
+          amount=str(amount), envelope=str(total or 0))
+    return contribution
+
+
+@transaction.atomic
 def reporting_config_save(*, program: Program, actor: User,
                           **values: int) -> ReportingConfig:
     ensure(actor, "reporting.configure", program)
+    if "instalment_months" in values:
+        values["instalment_months"] = ",".join(
+            str(m) for m in instalment_offsets(values["instalment_months"]))
     config, _created = ReportingConfig.objects.update_or_create(program=program, defaults=values)
     audit(actor, "reporting_config.saved", config, **values)
     return config

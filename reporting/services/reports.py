@@ -19,10 +19,12 @@ from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
 from pic.workflow import IllegalTransition, Machine, Transition, changes_requested
+from proposals.budget import budget_categories
 from proposals.documents import validate_upload
 
 from ..models import (
     Allocation,
+    AllocationBudgetLine,
     FinancialLine,
     Indicator,
     IndicatorValue,
@@ -76,11 +78,51 @@ class Statement:
         return (self.variance * 100 / self.budget).quantize(Decimal("0.1"))
 
 
-def statement(lines) -> Statement:
-    """Totals and variance (actual − budget) computed by the app, never typed in."""
+def statement(lines, *, labels: dict[str, str] | None = None,
+              threshold: int | None = None) -> Statement:
+    """Totals and variance (actual − budget) computed by the app, never typed in. With
+    `labels` each line gets its category's name (`line.label`); with `threshold` whether its
+    variance needs an explanation (`line.needs_explanation`)."""
     lines = list(lines)
+    for line in lines:
+        line.label = (labels or {}).get(line.category, line.category)
+        line.needs_explanation = threshold is not None and needs_explanation(line, threshold)
     return Statement(lines=lines, budget=sum((x.budget for x in lines), Decimal("0")),
                      actual=sum((x.actual for x in lines), Decimal("0")))
+
+
+def category_labels(report: Report) -> dict[str, str]:
+    """Category code -> name, for the report's program (retired categories included)."""
+    program = report.allocation.stage.program
+    return {c.code: c.display_name for c in budget_categories(program, with_retired=True)}
+
+
+def report_budget(report: Report) -> dict[str, Decimal]:
+    """The ratified budget the statement starts from, by category code: the report's year
+    (an annual report) or the whole allocation (the final report). Empty for an allocation
+    ratified without a budget by line: the table then types its budget."""
+    lines = AllocationBudgetLine.objects.filter(
+        allocation_year__allocation_id=report.allocation_id)
+    if report.kind == Report.Kind.ANNUAL:
+        lines = lines.filter(allocation_year_id=report.allocation_year_id)
+    totals: dict[str, Decimal] = {}
+    for code, amount in lines.values_list("category__code", "amount"):
+        totals[code] = totals.get(code, Decimal("0")) + amount
+    return totals
+
+
+def needs_explanation(line: FinancialLine, threshold: int) -> bool:
+    """A line whose actual differs from its budget by more than `threshold` percent, in
+    either direction (spending on a line with no budget always does)."""
+    if not line.budget:
+        return line.actual > 0
+    return abs(line.actual - line.budget) * 100 > line.budget * threshold
+
+
+def variance_threshold(report: Report) -> int:
+    from .allocations import config_for
+
+    return config_for(report.allocation.stage.program).variance_threshold_percent
 
 
 # --- Drafts ------------------------------------------------------------------------------------
@@ -97,17 +139,21 @@ def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
                       indicator_values: dict[int, Decimal | None] | None = None,
                       question_progress: dict[int, dict[str, str]] | None = None) -> Report:
     """Save what the neighbourhood wrote, at any time while the report is editable.
-    `lines` maps a category to (budget, actual); `indicator_values` an indicator id to its
-    actual value (None clears it); `question_progress` an evaluation question id to its
-    data collected, progress, learning and reinvestment."""
+    `lines` maps a category code to (budget, actual) or (budget, actual, explanation) (the
+    ratified budget, when there is one, replaces the typed budget); `indicator_values` an
+    indicator id to its actual value (None clears it); `question_progress` an evaluation
+    question id to its data collected, progress, learning and reinvestment."""
     report = _lock(report)
     ensure(actor, "report.edit", report)
     if report.status not in EDITABLE_STATES:
         raise ValidationError(_("Ce rapport n'est plus modifiable (état : %(s)s).")
                               % {"s": report.get_status_display()})
     errors: dict[str, list[str]] = {}
-    categories = dict(FinancialLine.Category.choices)
-    for category, (budget, actual) in (lines or {}).items():
+    categories = category_labels(report)
+    ratified = report_budget(report)
+    lines = {category: _line_values(values, ratified.get(category) if ratified else None)
+             for category, values in (lines or {}).items()}
+    for category, (budget, actual, _explanation) in lines.items():
         if category not in categories:
             errors.setdefault("lines", []).append(_("Catégorie inconnue : %(c)s") % {"c": category})
         elif (budget or 0) < 0 or (actual or 0) < 0:
@@ -128,13 +174,16 @@ def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
         if field in texts:
             setattr(report, field, (texts[field] or "").strip())
     report.save()
-    for category, (budget, actual) in (lines or {}).items():
+    for category, (budget, actual, explanation) in lines.items():
         budget, actual = budget or Decimal("0"), actual or Decimal("0")
         if budget == 0 and actual == 0:
             FinancialLine.objects.filter(report=report, category=category).delete()
         else:
+            defaults = {"budget": budget, "actual": actual}
+            if explanation is not None:
+                defaults["explanation"] = explanation.strip()
             FinancialLine.objects.update_or_create(report=report, category=category,
-                                                   defaults={"budget": budget, "actual": actual})
+                                                   defaults=defaults)
     for indicator_id, value in (indicator_values or {}).items():
         if value is None:
             IndicatorValue.objects.filter(report=report, indicator_id=indicator_id).delete()
@@ -150,6 +199,16 @@ def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
             QuestionProgress.objects.filter(report=report, question_id=question_id).delete()
     audit(actor, "report.draft_saved", report)
     return report
+
+
+def _line_values(values: tuple, ratified: Decimal | None) -> tuple:
+    """(budget, actual, explanation or None) from what the form gives, (budget, actual) or
+    (budget, actual, explanation); the ratified budget, when there is one, is the budget
+    (the table does not type it again)."""
+    budget, actual, *rest = values
+    if ratified is not None:
+        budget = ratified
+    return budget, actual, rest[0] if rest else None
 
 
 @transaction.atomic
@@ -195,8 +254,16 @@ def submission_errors(report: Report) -> dict[str, list[str]]:
     for field in required:
         if not getattr(report, field).strip():
             errors[field] = [_("Ce champ est requis pour remettre le rapport.")]
-    if not report.lines.exists():
+    lines = list(report.lines.all())
+    if not lines:
         errors["lines"] = [_("L'état financier doit compter au moins une ligne.")]
+    threshold = variance_threshold(report)
+    labels = category_labels(report) if lines else {}
+    for line in lines:
+        if needs_explanation(line, threshold) and not line.explanation.strip():
+            errors.setdefault("lines", []).append(
+                _("%(c)s : le réel s'écarte du budget de plus de %(t)s %% ; expliquez l'écart.")
+                % {"c": labels.get(line.category, line.category), "t": threshold})
     return errors
 
 

@@ -21,6 +21,7 @@ from .calendar import CalendarFeedManageView, CalendarFeedView, CalendarView
 from .checkins import CheckInRecordView
 from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
+    ContributionView,
     DashboardView,
     EnvelopeView,
     ReminderPreferenceView,
@@ -34,6 +35,7 @@ from .lists import (
     DisbursementListView,
     ReportListView,
 )
+from .payments import InstalmentChangeView, InstalmentPayView, InstalmentReleaseView
 from .reports import (
     ReportAcceptView,
     ReportDetailView,
@@ -51,6 +53,7 @@ __all__ = [
     "AmendmentAcceptView", "AmendmentCreateView", "AmendmentDetailView", "AmendmentEditView",
     "AmendmentReferView", "AmendmentRequestChangesView", "AmendmentReviewView",
     "AmendmentSubmitView", "AmendmentWithdrawView",
+    "ContributionView", "InstalmentChangeView", "InstalmentPayView", "InstalmentReleaseView",
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
     "DisbursementCreateView", "EnvelopeView", "ExportIndexView", "ExportView",
     "GivingExportView", "HomeView", "ImportView", "IndicatorCreateView",

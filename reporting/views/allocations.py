@@ -32,6 +32,8 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
         allocation = selectors.allocation_get(user=self.request.user, pk=self.kwargs["pk"])
         context = super().get_context_data(allocation=allocation, **kwargs)
         context["can_disburse"] = can(self.request.user, "allocation.disburse", allocation)
+        context["can_schedule"] = can(self.request.user, "instalment.release", allocation)
+        context["budget"] = selectors.ratified_budget_table(allocation)
         context["today"] = timezone.localdate()
         context["disbursement_form"] = kwargs.get("disbursement_form") or DisbursementForm(
             allocation=allocation, initial={"paid_on": timezone.localdate()})

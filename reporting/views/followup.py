@@ -19,6 +19,7 @@ from proposals.models import Program
 from .. import dashboards, selectors
 from ..access import FollowupRequiredMixin
 from ..forms import (
+    ContributionForm,
     EnvelopeForm,
     ReminderPreferenceForm,
     ReportingConfigForm,
@@ -95,8 +96,9 @@ class EnvelopeView(ActionRequiredMixin, FormView):
         program = self.get_program()
         kwargs.setdefault("config_form", ReportingConfigForm(
             instance=allocation_services.config_for(program)))
+        kwargs.setdefault("contribution_form", ContributionForm())
         return super().get_context_data(program=program,
-                                        rows=selectors.envelope_summary(program=program),
+                                        figures=selectors.envelope_figures(program=program),
                                         **kwargs)
 
     def form_valid(self, form):
@@ -128,3 +130,25 @@ class ReportingConfigView(EnvelopeView):
             return self.render_to_response(self.get_context_data(config_form=form), status=400)
         messages.success(request, _("Les paramètres du suivi sont enregistrés."))
         return redirect("reporting:envelopes")
+
+
+class ContributionView(EnvelopeView):
+    """POST only: a partner's contribution to one year's envelope."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        program = self.get_program()
+        form = ContributionForm(request.POST)
+        if form.is_valid():
+            try:
+                allocation_services.contribution_set(program=program, actor=request.user,
+                                                     **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("La contribution est enregistrée; l'enveloppe de "
+                                            "l'année en est la somme."))
+                return redirect("reporting:envelopes")
+        return self.render_to_response(self.get_context_data(contribution_form=form),
+                                       status=400)

@@ -33,8 +33,12 @@ from ..services import reports
 
 def _report_context(report, user, **forms):
     lines = list(report.lines.all())
+    threshold = reports.variance_threshold(report)
     context = {
-        "report": report, "statement": reports.statement(lines),
+        "report": report, "variance_threshold": threshold,
+        "budget_fixed": bool(reports.report_budget(report)),
+        "statement": reports.statement(lines, labels=reports.category_labels(report),
+                                       threshold=threshold),
         "transitions": reports.allowed_transitions(report.status),
         "is_member": can(user, "report.edit", report),
         # a button shows when the state allows the transition and the person its action

@@ -14,8 +14,8 @@ D = datetime.date
 TEXTS = {"activities": "Ateliers de cuisine", "learnings": "La mobilisation prend du temps",
          "edi": "Interprétation offerte", "evaluation_progress": "Sondage fait"}
 LINES = {"salaries": (Decimal("50000"), Decimal("52500.50")),
-         "activities": (Decimal("30000"), Decimal("24000")),
-         "capacity": (Decimal("5000"), Decimal("0"))}
+         "activities": (Decimal("30000"), Decimal("24000"), "Deux ateliers reportés"),
+         "capacity": (Decimal("5000"), Decimal("0"), "Formation remise à l'an prochain")}
 
 
 @pytest.fixture

@@ -149,16 +149,17 @@ def test_another_neighbourhoods_pages_are_404(client, allocation, tq_verdun):
 # --- Pages ----------------------------------------------------------------------------------
 
 
-def statement(amounts: dict[str, tuple[str, str]]) -> dict:
+def statement(amounts: dict[str, tuple[str, ...]]) -> dict:
     """POST data of the financial statement's formset, one row per category, as the page
-    renders it; `amounts` maps a category to its (budget, actual)."""
+    renders it; `amounts` maps a category to its (budget, actual[, explanation])."""
     data = {"lines-TOTAL_FORMS": str(len(FinancialLine.Category.choices)),
             "lines-INITIAL_FORMS": str(len(FinancialLine.Category.choices)),
             "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"}
     for i, (category, _label) in enumerate(FinancialLine.Category.choices):
-        budget, actual = amounts.get(category, ("", ""))
+        budget, actual, *explanation = amounts.get(category, ("", ""))
         data.update({f"lines-{i}-category": category, f"lines-{i}-budget": budget,
-                     f"lines-{i}-actual": actual})
+                     f"lines-{i}-actual": actual,
+                     f"lines-{i}-explanation": explanation[0] if explanation else ""})
     return data
 
 
@@ -170,7 +171,8 @@ def test_member_writes_and_submits_a_report_through_the_page(client, allocation,
     question = allocation.proposal.evaluation_questions.get()
     data = {"activities": "Ateliers", "learnings": "Appris", "edi": "Inclusion",
             f"q{question.pk}_progress": "150 sur 200",
-            **statement({"salaries": ("1000", "1200.50"), "other": ("", "")}), "submit": "1"}
+            **statement({"salaries": ("1000", "1200.50", "Une animatrice de plus"),
+                         "other": ("", "")}), "submit": "1"}
     response = client.post(url, data)
     # Saved, then the confirmation page of the hand-in: nothing is submitted yet.
     submit_url = reverse("reporting:report-submit", args=[report.pk])
@@ -278,10 +280,12 @@ def test_staff_set_the_follow_up_delays(client, coordination, program):
     client.force_login(coordination)
     assert client.get(reverse("reporting:envelopes")).status_code == 200
     response = client.post(reverse("reporting:config"), {
-        "annual_report_delay_days": 45, "final_report_delay_days": 120, "checkin_months": 6})
+        "annual_report_delay_days": 45, "final_report_delay_days": 120, "checkin_months": 6,
+        "instalment_months": "0, 4, 8", "variance_threshold_percent": 15})
     assert response.status_code == 302
     config = ReportingConfig.objects.get(program=program)
     assert (config.annual_report_delay_days, config.final_report_delay_days) == (45, 120)
+    assert (config.instalment_months, config.variance_threshold_percent) == ("0,4,8", 15)
 
 
 def test_indicators_roll_up_across_neighbourhoods_and_years(client, coordination, allocation,

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('neighbourhoods', '0004_drop_neighbourhood_permission_tables'),
         ('proposals', '0006_journey_carry_forward_paths_plans'),
-        ('reporting', '0002_list_order_and_due_date_indexes'),
+        ('reporting', '0004_calendar_feed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
