@@ -6,8 +6,10 @@ from decimal import Decimal
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from neighbourhoods.models import Neighbourhood
+from pic.drafts import version_of
 from pic.formatting import format_money
 from pic.forms import RowFormSet, error_summary
 from pic.models import User
@@ -138,8 +140,7 @@ class ProposalForm(forms.Form):
     summary = forms.CharField(label=_("Résumé"), widget=TEXTAREA, required=False)
     vision = forms.CharField(label=_("Vision de changement (une page)"),
                              widget=forms.Textarea(attrs={"rows": 8}), required=False)
-    duration_years = forms.IntegerField(label=_("Durée demandée (années)"), min_value=1,
-                                        max_value=10, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)  # pic.drafts
     duration_justification = forms.CharField(
         label=_("Justification de la durée"), widget=TEXTAREA, required=False,
         help_text=_("Exigée au-delà de la durée normale de l'étape."))
@@ -152,8 +153,14 @@ class ProposalForm(forms.Form):
         self.proposal = proposal
         stage = proposal.stage
         super().__init__(*args, **kwargs)
-        self.fields["duration_years"].help_text = _(
-            "Durée normale : %(normal)s an(s); au plus %(max)s avec une justification.") % {
+        # The widget's limits are the stage's (1 to its maximum duration).
+        duration = self.fields["duration_years"] = forms.IntegerField(
+            label=_("Durée demandée (années)"), min_value=1,
+            max_value=stage.max_duration_years, required=False)
+        duration.help_text = ngettext(
+            "Durée normale : %(normal)s an; au plus %(max)s avec une justification.",
+            "Durée normale : %(normal)s ans; au plus %(max)s avec une justification.",
+            stage.normal_duration_years) % {
             "normal": stage.normal_duration_years, "max": stage.max_duration_years}
         self.fields["capacity_building_amount"].help_text = _(
             "Au plus %(max)s pour l'étape.") % {"max": format_money(stage.capacity_building_amount)}
@@ -181,6 +188,7 @@ class ProposalForm(forms.Form):
             initial=None if posted else questions)  # posted: every row typed counts
         if not self.is_bound:
             self.initial.update(self._initial_from(proposal))
+            self.initial["version"] = version_of(proposal)
 
     @staticmethod
     def _initial_from(proposal: Proposal) -> dict:
@@ -203,8 +211,9 @@ class ProposalForm(forms.Form):
         """What may be saved: every field that is well-formed, even when others are not."""
         cleaned = getattr(self, "cleaned_data", {})
 
-        def ok(name):
-            return name in cleaned and name not in self.errors
+        def ok(name):  # posted (a section page posts its own fields only) and well-formed
+            return (name in cleaned and name not in self.errors
+                    and self.add_prefix(name) in self.data)
 
         data = {name: cleaned[name] for name in (
             "title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS)

@@ -3,6 +3,7 @@ objects are a 404, like missing ones. Each view validates a form, calls one serv
 message and redirects."""
 
 from .access import InitiativeAccessGrantView, InitiativeAccessRevokeView
+from .edit import ProposalEditView
 from .files import (
     ContactCreateView,
     InitiativeCreateView,
@@ -29,7 +30,6 @@ from .proposals import (
     DocumentDownloadView,
     ProposalCreateView,
     ProposalDetailView,
-    ProposalEditView,
     ProposalLetterSentView,
     ProposalRequestChangesView,
     ProposalResubmitView,
