@@ -10,32 +10,32 @@ below, each drawn by its template `proposals/_part_<name>.html`:
 - "evidence": the stage's prerequisites, one text each (and their documents);
 - "documents": the documents of the proposal and the upload.
 
-A section's status comes from what is saved and from the submission rules (rules.py):
-not started (nothing filled), in progress, complete (every field filled but the optional ones,
-no rule failing) or with errors (started, and a rule fails in it).
+A section's status (pic/tasklist.py) comes from what is saved and from the submission rules
+(rules.py).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pic.formatting import format_money
+from pic.tasklist import (  # noqa: F401  (the statuses, for the tests and templates)
+    COMPLETE,
+    ERRORS,
+    IN_PROGRESS,
+    NOT_STARTED,
+    Answer,
+    Section,
+    SectionState,
+    progress,
+    status_of,
+    text_answer,
+)
 
 from . import rules
 from .models import CI_CONDITIONS
-
-
-@dataclass(frozen=True)
-class Section:
-    slug: str
-    title: str
-    fields: tuple[str, ...]
-    optional: tuple[str, ...] = ()  # not needed for the section to be complete
-
 
 PROPOSAL_SECTIONS: tuple[Section, ...] = (
     Section("resume", _("Résumé et changement visé"), ("title", "summary", "vision")),
@@ -49,13 +49,6 @@ PROPOSAL_SECTIONS: tuple[Section, ...] = (
     Section("documents", _("Documents"), ("documents",), optional=("documents",)),
 )
 GROUPS = ("years", "questions", "evidence", "documents")
-
-NOT_STARTED, IN_PROGRESS, COMPLETE, ERRORS = "not_started", "in_progress", "complete", "errors"
-STATUS_LABELS = {NOT_STARTED: _("Pas commencée"), IN_PROGRESS: _("En cours"),
-                 COMPLETE: _("Terminée"), ERRORS: _("À corriger")}
-STATUS_BADGES = {NOT_STARTED: "badge-info", IN_PROGRESS: "badge-warn", COMPLETE: "badge-ok",
-                 ERRORS: "badge-err"}
-
 
 def section_get(slug: str) -> Section | None:
     return next((s for s in PROPOSAL_SECTIONS if s.slug == slug), None)
@@ -107,37 +100,6 @@ def rule_error_links(proposal, rule_errors: dict[str, list[str]]) -> list[tuple[
     return links
 
 
-@dataclass
-class Answer:
-    """One row of the check-answers page: what was asked, what is saved, where to change it."""
-
-    label: str
-    value: str
-    anchor: str
-    filled: bool
-    name: str
-    counts: bool = True  # False: a default value, not something the person typed
-
-
-@dataclass
-class SectionState:
-    section: Section
-    status: str
-    answers: list[Answer]
-    errors: list[str]
-    url: str
-    number: int = 0
-    field_names: list[str] = field(default_factory=list)
-
-    @property
-    def status_label(self):
-        return STATUS_LABELS[self.status]
-
-    @property
-    def badge(self):
-        return STATUS_BADGES[self.status]
-
-
 def _answers_for(name: str, form, proposal) -> list[Answer]:
     if name == "years":
         years = {y.year_number: y.amount for y in proposal.years.all()}
@@ -181,17 +143,7 @@ def _answers_for(name: str, form, proposal) -> list[Answer]:
     if name == "capacity_building_amount":
         return [Answer(label, format_money(value) if value else "", f"id_{name}", bool(value),
                        name)]
-    text = "" if value is None else str(value).strip()
-    return [Answer(label, text, f"id_{name}", bool(text), name)]
-
-
-def _status(section: Section, answers: list[Answer], errors: list[str]) -> str:
-    if not any(a.filled and a.counts for a in answers):
-        return NOT_STARTED
-    if errors:
-        return ERRORS
-    needed = [a for a in answers if a.name not in section.optional]
-    return COMPLETE if all(a.filled for a in needed) else IN_PROGRESS
+    return [text_answer(name, label, value)]
 
 
 def proposal_sections(proposal, form, rule_errors: dict[str, list[str]]) -> list[SectionState]:
@@ -203,18 +155,9 @@ def proposal_sections(proposal, form, rule_errors: dict[str, list[str]]) -> list
         answers = [a for name in section.fields for a in _answers_for(name, form, proposal)]
         errors = [str(m) for key, messages in rule_errors.items()
                   if section_of(key) == section for m in messages]
-        states.append(SectionState(section, _status(section, answers, errors), answers, errors,
-                                   section_url(proposal, section), number,
-                                   list(section.fields)))
+        states.append(SectionState(section, status_of(section, answers, errors), answers,
+                                   errors, section_url(proposal, section), number))
     return states
-
-
-def progress(states: list[SectionState]) -> dict:
-    done = sum(1 for s in states if s.status == COMPLETE)
-    return {"done": done, "total": len(states),
-            "text": ngettext("%(done)s section terminée sur %(total)s.",
-                             "%(done)s sections terminées sur %(total)s.", done)
-            % {"done": done, "total": len(states)}}
 
 
 def next_section(slug: str) -> Section | None:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pic.forms import RowFormSet, error_summary
 from proposals.documents import ACCEPTED_HELP
+from proposals.forms import AmountField
 
 from .models import CheckIn, FinancialLine, ReminderPreference, Report, ReportingConfig
 
@@ -70,10 +71,9 @@ class FinancialLineForm(forms.Form):
     line)."""
 
     category = forms.ChoiceField(choices=FinancialLine.Category.choices, widget=forms.HiddenInput)
-    budget = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
-        attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
-    actual = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
-        attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+    # typed as people write amounts: "25 000", "25000,50" (proposals.forms.AmountField)
+    budget = AmountField(required=False, min_value=0)
+    actual = AmountField(required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
