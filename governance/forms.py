@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pic.forms import DateField
+
 from .models import Committee, CommitteeMember, Meeting, QuorumRule, Vote
 
 
@@ -12,7 +14,7 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["committee", "title", "held_on", "location", "quorum_rule"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"held_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,8 +73,7 @@ class CloseItemForm(forms.Form):
 
 
 class RatificationForm(forms.Form):
-    ratified_on = forms.DateField(label=_("Date de l'entérinement"),
-                                  widget=forms.DateInput(attrs={"type": "date"}),
+    ratified_on = DateField(label=_("Date de l'entérinement"),
                                   error_messages={
                                       "required": _("Indiquez la date de l'entérinement."),
                                       "invalid": _("Indiquez la date de l'entérinement.")})

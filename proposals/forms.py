@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from neighbourhoods.models import Neighbourhood
 from pic.drafts import version_of
 from pic.formatting import format_money
-from pic.forms import RowFormSet, error_summary
+from pic.forms import DateField, RowFormSet, error_summary
 from pic.models import User
 
 from . import rules
@@ -272,8 +272,7 @@ class LetterOfIntentForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    date = forms.DateField(label=_("Date de l'échange"),
-                           widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date de l'échange"))
     kind = forms.ChoiceField(label=_("Type d'échange"), choices=Contact.Kind.choices)
     initiative = forms.ModelChoiceField(label=_("Initiative (facultatif)"), required=False,
                                         queryset=Initiative.objects.none())
@@ -304,8 +303,8 @@ class ProgramForm(forms.ModelForm):
         model = Program
         fields = ["name", "slug", "starts_on", "ends_on", "letter_of_intent_deadline",
                   "ratification_weeks"]
-        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                   for name in ("starts_on", "ends_on", "letter_of_intent_deadline")}
+        field_classes = {name: DateField
+                         for name in ("starts_on", "ends_on", "letter_of_intent_deadline")}
 
 
 class StageForm(forms.ModelForm):
@@ -326,9 +325,8 @@ class WindowForm(forms.ModelForm):
     class Meta:
         model = Window
         fields = ["name", "name_en", "opens_on", "deadline", "stages"]
-        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "stages": forms.CheckboxSelectMultiple}
+        field_classes = {"opens_on": DateField, "deadline": DateField}
+        widgets = {"stages": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -338,8 +336,7 @@ class WindowForm(forms.ModelForm):
 class WindowExtensionForm(forms.Form):
     neighbourhood = forms.ModelChoiceField(label=_("Quartier"),
                                            queryset=Neighbourhood.objects.all())
-    new_deadline = forms.DateField(label=_("Nouvelle date limite"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    new_deadline = DateField(label=_("Nouvelle date limite"))
     reason = forms.CharField(label=_("Motif"), widget=TEXTAREA)
 
 

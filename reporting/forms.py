@@ -3,20 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pic.forms import RowFormSet, error_summary
+from pic.formatting import format_number
+from pic.forms import DateField, RowFormSet, error_summary
 from proposals.documents import ACCEPTED_HELP
 from proposals.forms import AmountField
 
 from .models import CheckIn, FinancialLine, ReminderPreference, Report, ReportingConfig
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 class DisbursementForm(forms.Form):
     allocation_year = forms.ModelChoiceField(queryset=None, label=_("Année"))
     amount = forms.DecimalField(label=_("Montant ($)"), max_digits=12, decimal_places=2)
-    paid_on = forms.DateField(label=_("Versé le"), widget=DATE)
+    paid_on = DateField(label=_("Versé le"))
     override_reason = forms.CharField(
         label=_("Motif de dérogation"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Requis pour verser une année dont le rapport annuel précédent n'est pas "
@@ -42,7 +42,8 @@ class CheckInForm(forms.ModelForm):
     class Meta:
         model = CheckIn
         fields = ["held_on", "participants", "summary", "follow_ups"]
-        widgets = {"held_on": DATE, "participants": forms.Textarea(attrs={"rows": 2}),
+        field_classes = {"held_on": DateField}
+        widgets = {"participants": forms.Textarea(attrs={"rows": 2}),
                    "summary": forms.Textarea(attrs={"rows": 5}),
                    "follow_ups": forms.Textarea(attrs={"rows": 3})}
 
@@ -151,6 +152,11 @@ class QuestionProgressForm(forms.Form):
                 for question, _fields in self.questions}
 
 
+def _plain(value):
+    """An indicator's value in its field: « 60 », not « 60.00 »."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 class IndicatorValuesForm(forms.Form):
     def __init__(self, *args, report: Report, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,10 +167,10 @@ class IndicatorValuesForm(forms.Form):
                 name = f"indicator_{indicator.pk}"
                 self.fields[name] = forms.DecimalField(
                     label=f"{indicator.name} ({indicator.unit})", required=False,
-                    max_digits=14, decimal_places=2, initial=values.get(indicator.pk),
+                    max_digits=14, decimal_places=2, initial=_plain(values.get(indicator.pk)),
                     help_text=_("Départ : %(b)s — cible : %(t)s") % {
-                        "b": indicator.baseline if indicator.baseline is not None else "—",
-                        "t": indicator.target if indicator.target is not None else "—"})
+                        "b": format_number(indicator.baseline),
+                        "t": format_number(indicator.target)})
                 self.indicators.append((indicator, self[name]))
 
     def values(self) -> dict:

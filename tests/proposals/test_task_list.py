@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from pic.access import SYSTEM
 from pic.drafts import StaleDraft, version_of
@@ -182,3 +183,11 @@ def test_the_duration_widget_allows_what_the_stage_allows(client, tq_saint_miche
 def test_an_unknown_section_is_a_404(client, tq_saint_michel, draft):
     client.force_login(tq_saint_michel)
     assert client.get(section_url(draft, "nulle-part")).status_code == 404
+
+
+def test_a_one_year_stage_says_an_not_ans(saint_michel, stages, open_window):
+    proposal = make_proposal(saint_michel, stages[1], amounts=["30000", "30000"])
+    with translation.override("fr"):
+        message = rules.submission_errors(proposal)["duration_justification"][0]
+    assert "(1 an)" in message
+    assert "an(s)" not in message
