@@ -49,7 +49,8 @@ def test_logging_out_clears_the_drafts_kept_in_the_browser(page):
     page.locator(f'form[action="{reverse("account_logout")}"] button').first.click()
     page.wait_for_url(re.compile(".*" + re.escape(reverse("account_login"))))
     assert stored_drafts(page) == [[], []]
-    assert page.evaluate("() => sessionStorage.getItem('pic-report-draft-%s-4')" % user.pk) is None
+    report_key = f"pic-report-draft-{user.pk}-4"
+    assert page.evaluate(f"() => sessionStorage.getItem('{report_key}')") is None
     assert page.evaluate("() => sessionStorage.getItem('autre-chose')") == "gardé"
 
 
