@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pic.forms import DateField
+
 from .models import Committee, CommitteeMember, Meeting, QuorumRule, RatificationAct, Vote
 
 
@@ -12,7 +14,7 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["committee", "title", "held_on", "location", "quorum_rule"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"held_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,8 +73,7 @@ class CloseItemForm(forms.Form):
 
 
 class RatificationForm(forms.Form):
-    ratified_on = forms.DateField(label=_("Date de l'entérinement"),
-                                  widget=forms.DateInput(attrs={"type": "date"}),
+    ratified_on = DateField(label=_("Date de l'entérinement"),
                                   error_messages={
                                       "required": _("Indiquez la date de l'entérinement."),
                                       "invalid": _("Indiquez la date de l'entérinement.")})
@@ -93,12 +94,9 @@ class RatificationActForm(forms.Form):
     mode = forms.ChoiceField(label=_("Forme de la délibération"),
                              choices=RatificationAct.Mode.choices, widget=forms.RadioSelect,
                              initial=RatificationAct.Mode.MEETING)
-    held_on = forms.DateField(label=_("Date de la délibération"),
-                              widget=forms.DateInput(attrs={"type": "date"}),
-                              error_messages={"required": _("Indiquez la date de la "
-                                                            "délibération."),
-                                              "invalid": _("Indiquez la date de la "
-                                                           "délibération.")})
+    held_on = DateField(label=_("Date de la délibération"),
+                        error_messages={"required": _("Indiquez la date de la "
+                                                      "délibération.")})
     resolution_number = forms.CharField(label=_("Numéro de résolution"), max_length=40,
                                         error_messages={"required": _("Indiquez le numéro "
                                                                       "de résolution.")})

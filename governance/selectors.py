@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import Organisation
 from pic.access import can, roles_of
@@ -263,6 +264,23 @@ def analysis_for(*, user: User, proposal: Proposal) -> Analysis | None:
             .first())
 
 
+# A recusal's reason told to the member concerned (the Reason labels speak of them).
+READER_REASONS = {
+    Recusal.Reason.ORGANISATION: _("Votre organisation se retire des décisions "
+                                   "d'investissement."),
+    Recusal.Reason.NEIGHBOURHOOD: _("Votre organisation est la table de quartier visée."),
+    Recusal.Reason.CONFLICT: _("Vous avez déclaré un conflit d'intérêts."),
+}
+
+
+def recusal_reason_for_reader(item: AgendaItem, member: CommitteeMember) -> str | None:
+    """Why this member is recused from the item, addressed to them, else None."""
+    recorded = Recusal.objects.filter(item=item, member=member).first()
+    reason = recorded.reason if recorded is not None else automatic_recusal(member,
+                                                                            item.proposal)
+    return str(READER_REASONS[Recusal.Reason(reason)]) if reason else None
+
+
 @dataclass(frozen=True)
 class MemberRow:
     member: CommitteeMember
@@ -270,6 +288,11 @@ class MemberRow:
     recusal_details: str
     has_voted: bool
     choice: str | None  # shown only once the item is closed
+    recusal_code: str | None = None
+
+    @property
+    def recusal_to_reader(self) -> str:
+        return str(READER_REASONS[Recusal.Reason(self.recusal_code)]) if self.recusal_code else ""
 
 
 def item_members(*, item: AgendaItem) -> list[MemberRow]:
@@ -286,11 +309,13 @@ def item_members(*, item: AgendaItem) -> list[MemberRow]:
     for member in members:
         recorded = recusals.get(member.pk)
         if recorded is not None:
-            label, details = recorded.get_reason_display(), recorded.details
+            label, details, reason = (recorded.get_reason_display(), recorded.details,
+                                      recorded.reason)
         else:
             reason = automatic_recusal(member, item.proposal)
             label, details = (Recusal.Reason(reason).label if reason else None), ""
         rows.append(MemberRow(member=member, recusal=label, recusal_details=details,
+                              recusal_code=reason,
                               has_voted=member.has_voted,
                               choice=Vote.Choice(choices[member.pk]).label
                               if member.pk in choices else None))

@@ -6,6 +6,7 @@ One place for the display format, so every template says the same thing:
   the dollar sign), English "$3,000,000"; cents only when the amount is not whole
   ("1 234,50 $" / "$1,234.50"); a negative amount keeps its sign in front ("-1 500 $" /
   "-$1,500").
+- numbers (counts, indicators): "60", "1 250", "12,5" / "12.5" (format_number).
 - dates: French "14 octobre 2022", "1er juin 2025"; English "October 14, 2022".
 - date and time: French "14 octobre 2022, 14 h 30"; English "October 14, 2022, 2:30 p.m.".
 
@@ -77,6 +78,24 @@ def format_money(amount, language: str | None = None) -> str:
         number = _group(whole, NNBSP) + ("" if cents == "00" else f",{cents}")
         text = f"{number}{NBSP}$"
     return f"-{text}" if negative else text
+
+
+def format_number(value, language: str | None = None) -> str:
+    """A count or a measure: whole numbers without decimals (« 60 familles », not « 60,00 »),
+    others with theirs (« 12,5 » / "12.5"); thousands grouped as money is."""
+    if value is None or value == "":
+        return MISSING
+    number = _decimal(value)
+    if number is None or not number.is_finite():
+        return str(value)
+    negative = number < 0
+    text = format(abs(number).normalize(), "f")
+    whole, _dot, fraction = text.partition(".")
+    lang = _language(language)
+    grouped = _group(whole, "," if lang == "en" else NNBSP)
+    if fraction:
+        grouped += ("." if lang == "en" else ",") + fraction
+    return f"-{grouped}" if negative else grouped
 
 
 def _as_date(value) -> datetime.date | None:

@@ -1,8 +1,12 @@
 """Form helpers every app shares."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.formsets import TOTAL_FORM_COUNT
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 # The name of the « Ajouter une ligne » submit button; its value is the formset's prefix.
 ADD_ROW = "add_row"
@@ -72,5 +76,42 @@ def error_summary(*forms_and_formsets) -> list[tuple[str, str, str]]:
     return items
 
 
-__all__ = ["ADD_ROW", "NON_FIELD_ERRORS", "RowFormSet", "apply_validation_error",
-           "error_summary"]
+# --- Dates that follow the page's language --------------------------------------------------
+# A browser's own date picker (type="date") shows the browser's format, not the page's: a
+# French page would say « 2025-06-01 » or « 06/01/2025 ». These fields are text fields that
+# show and read the page's format (« jj/mm/aaaa » in French, ISO « yyyy-mm-dd » in English),
+# and read the other one too (the two cannot be confused: slashes or dashes).
+DATE_FORMATS = {"fr": "%d/%m/%Y", "en": "%Y-%m-%d"}
+DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def _date_format() -> str:
+    return DATE_FORMATS["en" if (get_language() or "fr").startswith("en") else "fr"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 (Django's own argument name)
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime(_date_format())
+        return value  # what was typed stays as typed
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", str(_("jj/mm/aaaa")))
+        return context
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Écrivez la date sous la forme jj/mm/aaaa.")}
+
+
+__all__ = ["ADD_ROW", "NON_FIELD_ERRORS", "DateField", "DateInput", "RowFormSet",
+           "apply_validation_error", "error_summary"]

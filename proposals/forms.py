@@ -6,10 +6,12 @@ from decimal import Decimal
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from neighbourhoods.models import Neighbourhood
+from pic.drafts import version_of
 from pic.formatting import format_money
-from pic.forms import RowFormSet, error_summary
+from pic.forms import DateField, RowFormSet, error_summary
 from pic.models import User
 
 from . import journey, rules
@@ -140,8 +142,7 @@ class ProposalForm(forms.Form):
     summary = forms.CharField(label=_("Résumé"), widget=TEXTAREA, required=False)
     vision = forms.CharField(label=_("Vision de changement (une page)"),
                              widget=forms.Textarea(attrs={"rows": 8}), required=False)
-    duration_years = forms.IntegerField(label=_("Durée demandée (années)"), min_value=1,
-                                        max_value=10, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)  # pic.drafts
     duration_justification = forms.CharField(
         label=_("Justification de la durée"), widget=TEXTAREA, required=False,
         help_text=_("Exigée au-delà de la durée normale de l'étape."))
@@ -164,8 +165,14 @@ class ProposalForm(forms.Form):
         self.proposal = proposal
         stage = proposal.stage
         super().__init__(*args, **kwargs)
-        self.fields["duration_years"].help_text = _(
-            "Durée normale : %(normal)s an(s); au plus %(max)s avec une justification.") % {
+        # The widget's limits are the stage's (1 to its maximum duration).
+        duration = self.fields["duration_years"] = forms.IntegerField(
+            label=_("Durée demandée (années)"), min_value=1,
+            max_value=stage.max_duration_years, required=False)
+        duration.help_text = ngettext(
+            "Durée normale : %(normal)s an; au plus %(max)s avec une justification.",
+            "Durée normale : %(normal)s ans; au plus %(max)s avec une justification.",
+            stage.normal_duration_years) % {
             "normal": stage.normal_duration_years, "max": stage.max_duration_years}
         self.fields["capacity_building_amount"].help_text = _(
             "Au plus %(max)s pour l'étape.") % {"max": format_money(stage.capacity_building_amount)}
@@ -193,6 +200,7 @@ class ProposalForm(forms.Form):
             initial=None if posted else questions)  # posted: every row typed counts
         if not self.is_bound:
             self.initial.update(self._initial_from(proposal))
+            self.initial["version"] = version_of(proposal)
         self._mark_carried(proposal)
 
     JOURNEY_FIELDS = ("previous_learnings", "stage_jump_justification")
@@ -227,8 +235,9 @@ class ProposalForm(forms.Form):
         """What may be saved: every field that is well-formed, even when others are not."""
         cleaned = getattr(self, "cleaned_data", {})
 
-        def ok(name):
-            return name in cleaned and name not in self.errors
+        def ok(name):  # posted (a section page posts its own fields only) and well-formed
+            return (name in cleaned and name not in self.errors
+                    and self.add_prefix(name) in self.data)
 
         data = {name: cleaned[name] for name in (
             "title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS,
@@ -285,8 +294,7 @@ class LetterOfIntentForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    date = forms.DateField(label=_("Date de l'échange"),
-                           widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date de l'échange"))
     kind = forms.ChoiceField(label=_("Type d'échange"), choices=Contact.Kind.choices)
     initiative = forms.ModelChoiceField(label=_("Initiative (facultatif)"), required=False,
                                         queryset=Initiative.objects.none())
@@ -318,8 +326,8 @@ class ProgramForm(forms.ModelForm):
         fields = ["name", "slug", "starts_on", "ends_on", "letter_of_intent_deadline",
                   "ratification_weeks", "allow_planning_to_intensification",
                   "next_stage_requires"]
-        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                   for name in ("starts_on", "ends_on", "letter_of_intent_deadline")}
+        field_classes = {name: DateField
+                         for name in ("starts_on", "ends_on", "letter_of_intent_deadline")}
 
 
 class StageForm(forms.ModelForm):
@@ -340,9 +348,8 @@ class WindowForm(forms.ModelForm):
     class Meta:
         model = Window
         fields = ["name", "name_en", "opens_on", "deadline", "stages"]
-        widgets = {"opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "stages": forms.CheckboxSelectMultiple}
+        field_classes = {"opens_on": DateField, "deadline": DateField}
+        widgets = {"stages": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -352,8 +359,7 @@ class WindowForm(forms.ModelForm):
 class WindowExtensionForm(forms.Form):
     neighbourhood = forms.ModelChoiceField(label=_("Quartier"),
                                            queryset=Neighbourhood.objects.all())
-    new_deadline = forms.DateField(label=_("Nouvelle date limite"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    new_deadline = DateField(label=_("Nouvelle date limite"))
     reason = forms.CharField(label=_("Motif"), widget=TEXTAREA)
 
 

@@ -4,6 +4,8 @@ stage or a copy) and the plan de quartier. Shape only: the rules are the service
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pic.forms import DateField
+
 from .documents import ACCEPTED_HELP
 from .models import Initiative, LetterOfIntent, NeighbourhoodPlan, Proposal, Stage
 
@@ -56,9 +58,8 @@ class NeighbourhoodPlanForm(forms.Form):
     title = forms.CharField(label=_("Titre du plan"), max_length=200)
     status = forms.ChoiceField(label=_("État"), choices=NeighbourhoodPlan.Status.choices,
                                widget=forms.RadioSelect)
-    adopted_on = forms.DateField(
+    adopted_on = DateField(
         label=_("Date d'adoption"), required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("La date d'adoption, ou celle prévue si le plan est en cours d'adoption."))
     priorities = forms.CharField(
         label=_("Priorités du plan"), widget=forms.Textarea(attrs={"rows": 6}),

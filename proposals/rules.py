@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pic.formatting import format_money
 
@@ -121,11 +122,14 @@ def _amount_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
                    "amount": money(amount)})
     extra = sorted(n for n in years if n > proposal.duration_years)
     if extra:
+        which = ngettext("de l'année %(extra)s", "des années %(extra)s", len(extra)) % {
+            "extra": ", ".join(str(n) for n in extra)}
         errors.setdefault(YEARS, []).append(
-            _("Le budget compte %(count)s année(s) mais la durée demandée est de %(duration)s "
-              "an(s) : retirez le montant des années %(extra)s.")
-            % {"count": len(years), "duration": proposal.duration_years,
-               "extra": ", ".join(str(n) for n in extra)})
+            ngettext("La durée demandée est de %(duration)s an : retirez le montant %(which)s "
+                     "(le budget compte %(count)s années).",
+                     "La durée demandée est de %(duration)s ans : retirez le montant %(which)s "
+                     "(le budget compte %(count)s années).", proposal.duration_years)
+            % {"count": len(years), "duration": proposal.duration_years, "which": which})
     return errors
 
 
@@ -160,12 +164,17 @@ def _duration_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
         return {DURATION: [_("La durée demandée doit être d'au moins un an.")]}
     if duration > stage.max_duration_years:
         return {DURATION: [
-            _("L'étape %(stage)s dure au plus %(max)s an(s) (durée demandée : %(d)s an(s)).")
+            ngettext("L'étape %(stage)s dure au plus %(max)s an (durée demandée : %(d)s ans).",
+                     "L'étape %(stage)s dure au plus %(max)s ans (durée demandée : %(d)s ans).",
+                     stage.max_duration_years)
             % {"stage": stage.number, "max": stage.max_duration_years, "d": duration}]}
     if duration > stage.normal_duration_years and not proposal.duration_justification.strip():
         return {JUSTIFICATION: [
-            _("Une durée de %(d)s ans dépasse la durée normale de l'étape %(stage)s "
-              "(%(normal)s an(s)) : une justification écrite est exigée.")
+            ngettext("Une durée de %(d)s ans dépasse la durée normale de l'étape %(stage)s "
+                     "(%(normal)s an) : une justification écrite est exigée.",
+                     "Une durée de %(d)s ans dépasse la durée normale de l'étape %(stage)s "
+                     "(%(normal)s ans) : une justification écrite est exigée.",
+                     stage.normal_duration_years)
             % {"d": duration, "stage": stage.number, "normal": stage.normal_duration_years}]}
     return {}
 

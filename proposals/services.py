@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from neighbourhoods.models import Neighbourhood
 from pic.access import ensure, person
 from pic.audit import audit
+from pic.drafts import ensure_current
 from pic.formatting import format_date
 from pic.models import User
 
@@ -312,14 +313,17 @@ def _ensure_editable(proposal: Proposal, actor: User) -> None:
 
 
 @transaction.atomic
-def proposal_save_draft(*, proposal: Proposal, actor: User, data: dict) -> Proposal:
+def proposal_save_draft(*, proposal: Proposal, actor: User, data: dict,
+                        version: str | None = None) -> Proposal:
     """Save what the neighbourhood typed, whatever its completeness: only the keys present in
     `data` change. Keys: the text fields, duration_years, capacity_building_amount,
     years {number: Decimal | None}, evidence {item_id: text},
-    questions [{question, data_to_collect, target}]."""
+    questions [{question, data_to_collect, target}]. With `version` (the one the page was
+    drawn from, pic.drafts), a newer save made meanwhile is never overwritten (StaleDraft)."""
     proposal = (Proposal.objects.select_for_update(of=("self",)).select_related("stage")
                 .get(pk=proposal.pk))
     _ensure_editable(proposal, actor)
+    ensure_current(proposal, version)
     _write_draft(proposal, data)
     audit(actor, "proposal.draft_saved", proposal)
     return proposal

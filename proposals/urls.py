@@ -10,6 +10,8 @@ urlpatterns = [
     path("propositions/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal-detail"),
     path("propositions/<int:pk>/modifier/", views.ProposalEditView.as_view(),
          name="proposal-edit"),
+    path("propositions/<int:pk>/modifier/<slug:section>/", views.ProposalEditView.as_view(),
+         name="proposal-edit-section"),
     path("propositions/<int:pk>/deposer/", views.ProposalSubmitView.as_view(),
          name="proposal-submit"),
     path("propositions/<int:pk>/deposer-de-nouveau/", views.ProposalResubmitView.as_view(),

@@ -3,20 +3,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pic.forms import RowFormSet, error_summary
+from pic.formatting import format_number
+from pic.forms import DateField, RowFormSet, error_summary
 from proposals.budget import budget_categories
 from proposals.documents import ACCEPTED_HELP
+from proposals.forms import AmountField
 
 from .models import CheckIn, FunderContribution, ReminderPreference, Report, ReportingConfig
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 class DisbursementForm(forms.Form):
     allocation_year = forms.ModelChoiceField(queryset=None, label=_("Année"))
     amount = forms.DecimalField(label=_("Montant ($)"), max_digits=12, decimal_places=2)
-    paid_on = forms.DateField(label=_("Versé le"), widget=DATE)
+    paid_on = DateField(label=_("Versé le"))
     override_reason = forms.CharField(
         label=_("Motif de dérogation"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Requis pour verser une année dont le rapport annuel précédent n'est pas "
@@ -28,19 +29,19 @@ class DisbursementForm(forms.Form):
 
 
 class InstalmentReleaseForm(forms.Form):
-    released_on = forms.DateField(label=_("Libéré le"), widget=DATE)
+    released_on = DateField(label=_("Libéré le"))
     override_reason = forms.CharField(
         label=_("Motif de dérogation"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Requis seulement si la condition du versement n'est pas remplie."))
 
 
 class InstalmentPayForm(forms.Form):
-    paid_on = forms.DateField(label=_("Versé le"), widget=DATE)
+    paid_on = DateField(label=_("Versé le"))
 
 
 class InstalmentChangeForm(forms.Form):
-    planned_on = forms.DateField(label=_("Date prévue"), widget=DATE)
-    amount = forms.DecimalField(label=_("Montant ($)"), **MONEY)
+    planned_on = DateField(label=_("Date prévue"))
+    amount = AmountField(label=_("Montant ($)"), min_value=0)
     reason = forms.CharField(label=_("Motif de la modification"),
                              widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Indiquez le motif de la "
@@ -79,7 +80,8 @@ class CheckInForm(forms.ModelForm):
     class Meta:
         model = CheckIn
         fields = ["held_on", "participants", "summary", "follow_ups"]
-        widgets = {"held_on": DATE, "participants": forms.Textarea(attrs={"rows": 2}),
+        field_classes = {"held_on": DateField}
+        widgets = {"participants": forms.Textarea(attrs={"rows": 2}),
                    "summary": forms.Textarea(attrs={"rows": 5}),
                    "follow_ups": forms.Textarea(attrs={"rows": 3})}
 
@@ -109,10 +111,9 @@ class FinancialLineForm(forms.Form):
     not typed (`budget_fixed`)."""
 
     category = forms.CharField(widget=forms.HiddenInput, max_length=30)
-    budget = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
-        attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
-    actual = forms.DecimalField(required=False, **MONEY, widget=forms.NumberInput(
-        attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+    # typed as people write amounts: "25 000", "25000,50" (proposals.forms.AmountField)
+    budget = AmountField(required=False, min_value=0)
+    actual = AmountField(required=False, min_value=0)
     explanation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, labels=None, budget_fixed=False, **kwargs):
@@ -210,6 +211,11 @@ class QuestionProgressForm(forms.Form):
                 for question, _fields in self.questions}
 
 
+def _plain(value):
+    """An indicator's value in its field: « 60 », not « 60.00 »."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 class IndicatorValuesForm(forms.Form):
     def __init__(self, *args, report: Report, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,10 +226,10 @@ class IndicatorValuesForm(forms.Form):
                 name = f"indicator_{indicator.pk}"
                 self.fields[name] = forms.DecimalField(
                     label=f"{indicator.name} ({indicator.unit})", required=False,
-                    max_digits=14, decimal_places=2, initial=values.get(indicator.pk),
+                    max_digits=14, decimal_places=2, initial=_plain(values.get(indicator.pk)),
                     help_text=_("Départ : %(b)s — cible : %(t)s") % {
-                        "b": indicator.baseline if indicator.baseline is not None else "—",
-                        "t": indicator.target if indicator.target is not None else "—"})
+                        "b": format_number(indicator.baseline),
+                        "t": format_number(indicator.target)})
                 self.indicators.append((indicator, self[name]))
 
     def values(self) -> dict:

@@ -209,7 +209,8 @@ def test_confirmations_and_drafts_are_declared_with_data_attributes(client, coor
     assert 'data-confirm="Retirer cette personne? Elle perdra aussitôt' in page
     proposal, _document = draft_with_document
     client.force_login(tq_saint_michel)
-    page = client.get(reverse("proposals:proposal-edit", args=[proposal.pk])).content.decode()
+    page = client.get(reverse("proposals:proposal-edit-section",
+                              args=[proposal.pk, "resume"])).content.decode()
     assert f'data-draft-key="pic-proposal-draft-{tq_saint_michel.pk}-{proposal.pk}"' in page
     script = (ROOT / "static" / "js" / "pic.js").read_text()
     for hook in ("dataset.confirm", "data-print", "form[data-draft-key]"):

@@ -188,6 +188,8 @@ MAPPED: dict[str, Target] = {
     # proposals
     "proposals:proposal-detail": PROPOSAL_READ,
     "proposals:proposal-edit": PROPOSAL,
+    "proposals:proposal-edit-section": Target(
+        proposals, lambda p: {"pk": p.pk, "section": "resume"}, by_pk),
     "proposals:proposal-submit": PROPOSAL,
     "proposals:proposal-resubmit": PROPOSAL,
     "proposals:proposal-withdraw": PROPOSAL,

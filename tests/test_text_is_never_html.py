@@ -129,7 +129,8 @@ def test_prerequisite_guidance_saved_on_the_program_page_is_plain_text_for_the_t
     item.refresh_from_db()
     assert item.guidance == payload("guidance")  # kept as typed
     client.force_login(tq_saint_michel)
-    page = client.get(reverse("proposals:proposal-edit", args=[world["proposal"].pk]))
+    page = client.get(reverse("proposals:proposal-edit-section",
+                              args=[world["proposal"].pk, "prealables"]))
     html = page.content.decode()
     assert escaped("guidance") in html
     assert RAW not in html

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pic import outbox
 from pic.access import SYSTEM, ensure, person
@@ -25,7 +26,7 @@ from ..models import (
 from ..selectors import (
     eligible_members,
     item_tally,
-    recusal_reason,
+    recusal_reason_for_reader,
     seat_for,
 )
 from .agendas import recusals_record_automatic
@@ -51,10 +52,10 @@ def vote_cast(*, item: AgendaItem, actor: User, choice: str) -> Vote:
         raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
     ensure(actor, "vote.cast", item)
     seat = seat_for(item, actor)
-    recused = recusal_reason(item, seat)
+    recused = recusal_reason_for_reader(item, seat)
     if recused is not None:
-        raise PermissionDenied(_("Vous êtes récusé·e de ce vote : %(reason)s.")
-                               % {"reason": recused[0]})
+        raise PermissionDenied(_("Vous êtes récusé·e de ce vote. %(reason)s")
+                               % {"reason": recused})
     vote = Vote.objects.filter(item=item, member=seat).first()
     if vote is None:
         vote = Vote.objects.create(item=item, member=seat, choice=choice)
@@ -118,8 +119,10 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
         tally = item_tally(locked)
         if not tally.quorum_met:
             raise ValidationError(
-                _("Quorum non atteint : %(present)s membre(s) admissible(s) présent(s) sur "
-                  "%(eligible)s, il en faut %(needed)s.")
+                ngettext("Quorum non atteint : %(present)s membre admissible présent sur "
+                         "%(eligible)s, il en faut %(needed)s.",
+                         "Quorum non atteint : %(present)s membres admissibles présents sur "
+                         "%(eligible)s, il en faut %(needed)s.", tally.present)
                 % {"present": tally.present, "eligible": tally.eligible,
                    "needed": tally.quorum_needed})
         if tally.adopted:

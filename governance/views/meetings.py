@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -283,7 +284,8 @@ class ReminderView(ItemPostView):
 
     def perform(self, item, _form):
         count = services.vote_reminder_send(item=item, actor=self.request.user)
-        return _("Rappel envoyé à %(n)s membre(s).") % {"n": count}
+        return ngettext("Rappel envoyé à %(n)s membre.", "Rappel envoyé à %(n)s membres.",
+                        count) % {"n": count}
 
 
 class VotersPanelView(LoginRequiredMixin, TemplateView):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pic.forms import DateField
+
 from .models import ConfidentialityIncident
 from .services import INCIDENT_FIELDS
 
@@ -9,9 +11,9 @@ class IncidentForm(forms.ModelForm):
     class Meta:
         model = ConfidentialityIncident
         fields = INCIDENT_FIELDS
-        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                   for name in ("occurred_on", "occurred_until", "discovered_on",
-                                "cai_notified_on", "people_notified_on")}
+        field_classes = {name: DateField for name in (
+            "occurred_on", "occurred_until", "discovered_on", "cai_notified_on",
+            "people_notified_on")}
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,7 @@
 """Display filters for money and dates: `{% load pic_format %}`.
 
     {{ amount|money }}            3 000 000 $  /  $3,000,000
+    {{ count|number }}            60  /  1 250  /  12,5
     {{ date|day }}                1er juin 2025  /  June 1, 2025
     {{ moment|day_time }}         1er juin 2025, 14 h 30  /  June 1, 2025, 2:30 p.m.
 
@@ -11,7 +12,7 @@ value reads "—". Keep `|date:"Y-m-d"` for machine-read values such as <time da
 from django import template
 from django.utils.translation import get_language
 
-from pic.formatting import format_date, format_datetime, format_money
+from pic.formatting import format_date, format_datetime, format_money, format_number
 
 register = template.Library()
 
@@ -19,6 +20,12 @@ register = template.Library()
 @register.filter(is_safe=True)
 def money(amount, language=None) -> str:
     return format_money(amount, language)
+
+
+@register.filter(is_safe=True)
+def number(value, language=None) -> str:
+    """A count or a measure: « 60 », not « 60,00 »."""
+    return format_number(value, language)
 
 
 @register.filter(is_safe=True, expects_localtime=True)

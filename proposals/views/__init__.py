@@ -4,6 +4,7 @@ message and redirects."""
 
 from .access import InitiativeAccessGrantView, InitiativeAccessRevokeView
 from .budget import ProposalBudgetView
+from .edit import ProposalEditView
 from .files import (
     ContactCreateView,
     InitiativeCreateView,
@@ -34,7 +35,6 @@ from .proposals import (
     DocumentDownloadView,
     ProposalCreateView,
     ProposalDetailView,
-    ProposalEditView,
     ProposalLetterSentView,
     ProposalRequestChangesView,
     ProposalResubmitView,

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -14,16 +14,13 @@ from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from pic.views import ActionView
 
-from .. import rules, selectors, services, workflow
-from ..forms import (
-    DocumentForm,
-    ProposalForm,
-    RequestChangesForm,
-)
+from .. import rules, sections, selectors, services, workflow
+from ..forms import RequestChangesForm
 from ..journey_forms import ProposalCreateForm
 from ..models import Initiative, LetterOfIntent, Proposal, Stage
 from ..states import RATIFIED_STATES
 from ..versions import versions_compare
+from .edit import check_context, submission_errors
 from .files import _member_neighbourhoods
 
 S = Proposal.Status
@@ -103,6 +100,7 @@ def proposal_context(proposal: Proposal, user) -> dict:
                       "documents": docs_by_item.get(item.pk, [])}
                      for item in proposal.stage.prerequisites.all()]
     editable = member and proposal.status in workflow.EDITABLE_STATES
+    rule_errors = submission_errors(proposal) if editable else {}
     return {
         "proposal": proposal,
         "prerequisites": prerequisites,
@@ -111,7 +109,8 @@ def proposal_context(proposal: Proposal, user) -> dict:
         "sees_file": can(user, "proposal.view_file", proposal),
         "editable": editable,
         "can": {name: allowed.get(name, False) for name in workflow.TRANSITIONS},
-        "rule_errors": _submission_errors(proposal) if editable else {},
+        "rule_errors": rule_errors,
+        "rule_links": sections.rule_error_links(proposal, rule_errors),
         "ci_fields": [(Proposal._meta.get_field(name).verbose_name, getattr(proposal, name))
                       for name in services.CI_CONDITIONS],
         "next_stage": _next_stage(proposal) if can(user, "proposal.create", proposal) else None,
@@ -126,100 +125,21 @@ def _next_stage(proposal: Proposal):
     return proposal.stage.program.stages.filter(number=proposal.stage.number + 1).first()
 
 
-def _submission_errors(proposal: Proposal) -> dict:
-    """What stops the proposal from being submitted (the window too, while it is a draft)."""
-    return rules.submission_errors(proposal, check_window=proposal.status == S.DRAFT)
+NOT_SUBMITTED = _("La proposition n'a pas été déposée : corrigez ce qui est indiqué ci-dessous.")
 
 
-def _edit_page(request, proposal, form, document_form, rule_errors=None, status=200):
-    """The draft's page: its form, the document upload, what stops a submission."""
-    return render(request, ProposalEditView.template_name, {
-        "proposal": proposal, "form": form, "document_form": document_form,
-        "rule_errors": rule_errors or {}, "documents": proposal.documents.all(),
-    }, status=status)
-
-
-def _upload_document(request, proposal) -> tuple[DocumentForm, bool]:
-    """The document sent with the draft, if any: (its form, with its errors; whether it is
-    stored or there was none)."""
-    if not request.FILES.get("file"):
-        return DocumentForm(stage=proposal.stage), True
-    document_form = DocumentForm(request.POST, request.FILES, stage=proposal.stage)
-    if not document_form.is_valid():
-        return document_form, False
-    try:
-        services.document_upload(
-            proposal=proposal, upload=document_form.cleaned_data["file"],
-            actor=request.user,
-            prerequisite_id=getattr(document_form.cleaned_data["prerequisite"], "pk", None))
-    except ValidationError as error:
-        document_form.add_error("file" if not hasattr(error, "error_dict") else None, error)
-        return document_form, False
-    return document_form, True
-
-
-def _after_draft_saved(view, request, pk, form, document_form, complete: bool):
-    """Back to the page with what to correct, or with one more row; else on to the
-    submission's confirmation or back to the edit page."""
-    if not complete:
-        messages.warning(request, _("Brouillon enregistré, sauf les champs à corriger "
-                                    "ci-dessous."))
-        return view.render(request, view.get_proposal(request, pk), form, document_form,
-                           status=400)
-    if form.question_formset.adding_row:  # « Ajouter une ligne »: the same page, one more row
-        messages.success(request, _("Brouillon enregistré; une ligne vide est ajoutée."))
-        return view.render(request, view.get_proposal(request, pk), form, document_form)
-    messages.success(request, _("Brouillon enregistré."))
-    if request.POST.get("then") == "submit":
-        return redirect("proposals:proposal-submit", pk=pk)
-    return redirect("proposals:proposal-edit", pk=pk)
-
-
-class ProposalEditView(LoginRequiredMixin, View):
-    """The draft: saved on every POST, whatever its state; a shape error re-renders the typed
-    values (and what was well-formed is saved all the same)."""
-
-    template_name = "proposals/proposal_edit.html"
-
-    def get_proposal(self, request, pk):
-        return selectors.proposal_get(user=request.user, pk=pk)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return super().dispatch(request, *args, **kwargs)
-        proposal = self.get_proposal(request, kwargs["pk"])
-        ensure(request.user, "proposal.edit", proposal)  # a read grant never gives a write
-        if proposal.status not in workflow.EDITABLE_STATES:
-            messages.info(request, _("Cette proposition ne se modifie pas."))
-            return redirect("proposals:proposal-detail", pk=proposal.pk)
-        return super().dispatch(request, *args, **kwargs)
-
-    def render(self, request, proposal, form, document_form, rule_errors=None, status=200):
-        return _edit_page(request, proposal, form, document_form, rule_errors, status)
-
-    def get(self, request, pk):
-        proposal = self.get_proposal(request, pk)
-        rule_errors = _submission_errors(proposal) if request.GET.get("verifier") else {}
-        return self.render(request, proposal, ProposalForm(proposal=proposal),
-                           DocumentForm(stage=proposal.stage), rule_errors)
-
-    def post(self, request, pk):
-        proposal = self.get_proposal(request, pk)
-        form = ProposalForm(request.POST, proposal=proposal)
-        valid = form.is_valid()
-        services.proposal_save_draft(proposal=proposal, actor=request.user,
-                                     data=form.draft_data())
-        document_form, uploaded = _upload_document(request, proposal)
-        return _after_draft_saved(self, request, pk, form, document_form, valid and uploaded)
-
-
-def _rule_errors(error: ValidationError) -> dict[str, list[str]]:
-    return {k: [str(m) for e in v for m in e.messages] for k, v in error.error_dict.items()}
+def _check_answers(proposal: Proposal, rule_errors: dict) -> dict:
+    """« Vérifier et déposer »: every answer with its « Modifier » link; the button stays
+    disabled, its reason beside it, while a rule fails (the service refuses all the same)."""
+    context = check_context(proposal, rule_errors)
+    if rule_errors:
+        context["confirm_blocked"] = _("Le dépôt n'est pas encore possible : corrigez d'abord "
+                                       "ce qui est indiqué en haut de la page.")
+    return context
 
 
 class TransitionView(ActionView):
-    """One view per transition; those the neighbourhood does (submit, resubmit, withdraw)
-    have a confirmation page that says what will happen (it works without JavaScript)."""
+    """One view per transition; submit, resubmit and withdraw have a confirmation page."""
 
     transition = ""
     confirm_template = "proposals/proposal_confirm.html"
@@ -233,9 +153,12 @@ class TransitionView(ActionView):
         return reverse("proposals:proposal-detail", args=[proposal.pk])
 
     def get_context_data(self, proposal, form, **kwargs):
+        rule_errors, user = self.precheck(proposal), self.request.user
+        if self.transition in ("submit", "resubmit") and can(user, "proposal.edit", proposal):
+            kwargs.update(_check_answers(proposal, rule_errors))
         return super().get_context_data(proposal, form, proposal=proposal,
-                                        transition=self.transition,
-                                        rule_errors=self.precheck(proposal), **kwargs)
+                                        transition=self.transition, rule_errors=rule_errors,
+                                        focus_errors=getattr(self, "refusal", False), **kwargs)
 
     def precheck(self, proposal):
         if self.transition in ("submit", "resubmit") and proposal.status in (
@@ -250,10 +173,9 @@ class TransitionView(ActionView):
     def refused(self, proposal, form, error):
         if hasattr(error, "error_dict") and self.transition in ("submit", "resubmit") and \
                 can(self.request.user, "proposal.edit", proposal):
-            messages.error(self.request, _("La proposition n'a pas été déposée : corrigez ce qui "
-                                           "est indiqué ci-dessous."))
-            return _edit_page(self.request, proposal, ProposalForm(proposal=proposal),
-                              DocumentForm(stage=proposal.stage), _rule_errors(error), 400)
+            messages.error(self.request, NOT_SUBMITTED)
+            self.refusal = True
+            return self.render_confirmation(proposal, None, status=400)
         return super().refused(proposal, form, error)
 
 
@@ -263,7 +185,7 @@ class ProposalSubmitView(TransitionView):
                         "à votre table et à votre conseiller·ère.")
 
     def confirmation(self, proposal):
-        return {"title": _("Déposer la proposition"), "subject": proposal.title,
+        return {"title": _("Vérifier et déposer la proposition"), "subject": proposal.title,
                 "consequences": [_("Attention : une fois déposée, la proposition ne se modifie "
                                    "plus, sauf si des modifications vous sont demandées. Une "
                                    "version numérotée est conservée et un accusé de réception "
@@ -278,7 +200,7 @@ class ProposalResubmitView(ProposalSubmitView):
 
     def confirmation(self, proposal):
         return {**super().confirmation(proposal),
-                "title": _("Déposer de nouveau la proposition")}
+                "title": _("Vérifier et déposer de nouveau la proposition")}
 
 
 class ProposalWithdrawView(TransitionView):

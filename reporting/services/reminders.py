@@ -28,14 +28,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.selectors import ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic import outbox
 from pic.access import SYSTEM
 from pic.audit import audit
+from pic.formatting import format_date
 from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window
 from proposals.states import AWAITING_RATIFICATION
@@ -85,14 +86,18 @@ class Due:
     @property
     def text(self) -> str:
         """In the active language (the digest sets the person's)."""
-        when = date_format(self.due_on, "DATE_FORMAT")
+        when = format_date(self.due_on)
         obj = self.obj
         if self.kind.startswith("window_closing") and self.due_on != obj.deadline:
-            return _("Votre date limite prolongée pour la période de dépôt « %(w)s » est le "
-                     "%(d)s (dans %(n)s jour(s)).") % {"w": obj.name, "d": when,
-                                                        "n": self.days_left}
+            return ngettext("Votre date limite prolongée pour la période de dépôt « %(w)s » est "
+                            "le %(d)s (dans %(n)s jour).",
+                            "Votre date limite prolongée pour la période de dépôt « %(w)s » est "
+                            "le %(d)s (dans %(n)s jours).", self.days_left) % {
+                "w": obj.name, "d": when, "n": self.days_left}
         if self.kind.startswith("window_closing"):
-            return _("La période de dépôt « %(w)s » se termine le %(d)s (dans %(n)s jour(s)).") % {
+            return ngettext("La période de dépôt « %(w)s » se termine le %(d)s (dans %(n)s jour).",
+                            "La période de dépôt « %(w)s » se termine le %(d)s (dans %(n)s "
+                            "jours).", self.days_left) % {
                 "w": obj.name, "d": when, "n": self.days_left}
         if self.kind.startswith("report"):
             if self.overdue:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pic.access import ensure, person
 from pic.audit import audit
+from pic.drafts import ensure_current
 from pic.models import User
 from pic.workflow import IllegalTransition, Machine, Transition, changes_requested
 from proposals.budget import budget_categories
@@ -137,17 +138,21 @@ def _lock(report: Report) -> Report:
 def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
                       lines: dict[str, tuple[Decimal, Decimal]] | None = None,
                       indicator_values: dict[int, Decimal | None] | None = None,
-                      question_progress: dict[int, dict[str, str]] | None = None) -> Report:
+                      question_progress: dict[int, dict[str, str]] | None = None,
+                      version: str | None = None) -> Report:
     """Save what the neighbourhood wrote, at any time while the report is editable.
     `lines` maps a category code to (budget, actual) or (budget, actual, explanation) (the
     ratified budget, when there is one, replaces the typed budget); `indicator_values` an
     indicator id to its actual value (None clears it); `question_progress` an evaluation
-    question id to its data collected, progress, learning and reinvestment."""
+    question id to its data collected, progress, learning and reinvestment. With `version`
+    (the one the page was drawn from, pic.drafts), a newer save made meanwhile is never
+    overwritten."""
     report = _lock(report)
     ensure(actor, "report.edit", report)
     if report.status not in EDITABLE_STATES:
         raise ValidationError(_("Ce rapport n'est plus modifiable (état : %(s)s).")
                               % {"s": report.get_status_display()})
+    ensure_current(report, version)
     errors: dict[str, list[str]] = {}
     categories = category_labels(report)
     ratified = report_budget(report)

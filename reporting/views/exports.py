@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -106,8 +106,9 @@ class ImportView(ActionRequiredMixin, View):
             return render(request, self.template_name, {"form": form}, status=400)
         failed = result.has_errors() or result.has_validation_errors()
         if confirm and not failed:
-            messages.success(request, _("Import terminé : %(n)s ligne(s) traitée(s).")
-                             % {"n": result.total_rows})
+            messages.success(request, ngettext("Import terminé : %(n)s ligne traitée.",
+                                               "Import terminé : %(n)s lignes traitées.",
+                                               result.total_rows) % {"n": result.total_rows})
             return redirect("reporting:import")
         return render(request, self.template_name, {
             "form": ImportForm(kinds=self.kinds),

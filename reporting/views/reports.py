@@ -6,7 +6,7 @@ Each view: a selector scoped to the user, one service call, a message, a redirec
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from pic.access import can, ensure
+from pic.drafts import StaleDraft, saved_message, version_of
 from pic.files import private_file_response
-from pic.forms import apply_validation_error
+from pic.forms import apply_validation_error, error_summary
 from pic.views import ActionView
 
 from .. import selectors
@@ -28,7 +29,10 @@ from ..forms import (
     RequestChangesForm,
 )
 from ..models import Report
+from ..sections import GROUPS, progress, report_sections, report_sections_for
 from ..services import reports
+
+AUTOSAVE = "X-PIC-Autosave"  # a draft saved by itself (static/js/pic.js): a JSON answer
 
 
 def _report_context(report, user, **forms):
@@ -60,30 +64,76 @@ class ReportDetailView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(**_report_context(report, self.request.user), **kwargs)
 
 
-def _save_draft(report, actor, forms) -> None:
-    """The four valid forms saved as the report's draft (ValidationError: refused)."""
-    reports.report_save_draft(
+def _save_draft(report, actor, forms, version) -> Report:
+    """The four valid forms saved as the report's draft (ValidationError: refused;
+    StaleDraft: a newer save stands)."""
+    return reports.report_save_draft(
         report=report, actor=actor,
         texts={k: v for k, v in forms["text_form"].cleaned_data.items()},
         lines=forms["statement_form"].lines(),
         indicator_values=forms["indicator_form"].values(),
-        question_progress=forms["progress_form"].values())
+        question_progress=forms["progress_form"].values(), version=version)
+
+
+def _attach(request, report, forms) -> bool:
+    """The document sent with the form (« Joindre » posts the whole report, so nothing typed
+    is lost): stored, or its errors on forms["document_form"]. True when there was none."""
+    if not request.FILES.get("file"):
+        return True
+    form = forms["document_form"] = ReportDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return False
+    try:
+        reports.report_document_upload(report=report, upload=form.cleaned_data["file"],
+                                       actor=request.user)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return False
+    messages.success(request, _("Le document est joint au rapport."))
+    return True
 
 
 def _after_draft_saved(request, report, pk):
     if "submit" in request.POST:  # then the confirmation page of the hand-in
         return redirect("reporting:report-resubmit" if report.status ==
                         Report.Status.CHANGES_REQUESTED else "reporting:report-submit", pk=pk)
-    return redirect("reporting:report-edit", pk=pk)
+    anchor = "#section-documents" if "attach" in request.POST else ""
+    return redirect(reverse("reporting:report-edit", args=[pk]) + anchor)
+
+
+def _edit_context(report, user, forms) -> dict:
+    """The report's page: its sections (reporting/sections.py) with their status at the top,
+    one error summary for all its forms, the version it was drawn from (pic.drafts)."""
+    unbound = forms if not forms["text_form"].is_bound else ReportEditView.forms(report)
+    states = report_sections(report, unbound, reports.submission_errors(report))
+    errors = [*error_summary(forms["text_form"], forms["indicator_form"],
+                             forms["progress_form"], forms.get("document_form") or
+                             ReportDocumentForm()),
+              *forms["statement_form"].error_summary()]
+    return _report_context(report, user, **forms, sections=states, progress=progress(states),
+                           shown=report_sections_for(forms["text_form"]), groups=GROUPS,
+                           errors=errors, version=version_of(report))
+
+
+def _stale_answer(request, report, forms, stale, autosave):
+    if autosave:
+        return JsonResponse({"conflict": True, "message": stale.messages[0],
+                             "version": stale.version}, status=409)
+    messages.error(request, stale.messages[0])
+    report = selectors.report_get(user=request.user, pk=report.pk)  # its newer version
+    return render(request, ReportEditView.template_name,
+                  _edit_context(report, request.user, forms), status=409)
 
 
 class ReportEditView(LoginRequiredMixin, View):
-    """The neighbourhood writes its report: texts, financial statement and indicators, saved
-    as a draft at any time."""
+    """The neighbourhood writes its report: texts, financial statement, indicators and
+    documents, in sections on one page, saved as a draft at any time (by its button, or by
+    itself: the header X-PIC-Autosave asks for a JSON answer)."""
 
     template_name = "reporting/report_edit.html"
 
-    def forms(self, report, data=None):
+    @staticmethod
+    def forms(report, data=None):
         return {"text_form": ReportTextForm(data, instance=report),
                 "statement_form": FinancialStatementForm(data, report=report),
                 "indicator_form": IndicatorValuesForm(data, report=report),
@@ -97,22 +147,31 @@ class ReportEditView(LoginRequiredMixin, View):
     def get(self, request, pk):
         report = self.get_report(request, pk)
         return render(request, self.template_name,
-                      _report_context(report, request.user, **self.forms(report)))
+                      _edit_context(report, request.user, self.forms(report)))
 
     def post(self, request, pk):
-        report = self.get_report(request, pk)
+        report, autosave = self.get_report(request, pk), request.headers.get(AUTOSAVE) == "1"
         forms = self.forms(report, request.POST)
         if all(form.is_valid() for form in forms.values()):
             try:
-                _save_draft(report, request.user, forms)
+                saved = _save_draft(report, request.user, forms, request.POST.get("version"))
+            except StaleDraft as stale:
+                return _stale_answer(request, report, forms, stale, autosave)
             except ValidationError as error:
                 apply_validation_error(forms["statement_form"], error)
             else:
-                messages.success(request, _("Le brouillon est enregistré."))
-                return _after_draft_saved(request, report, pk)
+                if autosave:
+                    return JsonResponse({"message": saved_message(saved),
+                                         "version": version_of(saved)})
+                if _attach(request, saved, forms):
+                    messages.success(request, saved_message(saved))
+                    return _after_draft_saved(request, report, pk)
+        if autosave:
+            return JsonResponse({"message": _("Non enregistré : des champs sont à corriger.")},
+                                status=400)
         report = selectors.report_get(user=request.user, pk=pk)
         return render(request, self.template_name,
-                      _report_context(report, request.user, **forms), status=400)
+                      _edit_context(report, request.user, forms), status=400)
 
 
 class ReportActionView(ActionView):
@@ -170,9 +229,16 @@ class ReportSubmitView(ReportTransitionView):
 
     def get_context_data(self, report, form, **kwargs):
         """What is still missing, said before the person confirms."""
+        rule_errors = reports.submission_errors(report)
         missing = [f"{_field_label(field)} : {message}"
-                   for field, messages_ in reports.submission_errors(report).items()
-                   for message in messages_]
+                   for field, messages_ in rule_errors.items() for message in messages_]
+        if report.status in reports.EDITABLE_STATES:  # « Vérifier et remettre »
+            states = report_sections(report, ReportEditView.forms(report), rule_errors)
+            kwargs.update(sections=states, progress=progress(states),
+                          edit_url=reverse("reporting:report-edit", args=[report.pk]))
+        if missing:  # the button stays disabled, the reason beside it
+            kwargs["confirm_blocked"] = _("Le rapport ne peut pas encore être remis : "
+                                          "complétez d'abord ce qui est indiqué plus haut.")
         return super().get_context_data(report, form, missing=missing, **kwargs)
 
     def confirmation(self, report):

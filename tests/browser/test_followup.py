@@ -59,7 +59,7 @@ def test_the_table_submits_its_annual_report_with_a_financial_statement(page, fo
     page.get_by_label("Salaires et honoraires — réel").fill("52500.50")
     page.get_by_label("Activités et mobilisation — budget").fill("30000")
     page.get_by_label("Activités et mobilisation — réel").fill("24000")
-    page.get_by_role("button", name="Enregistrer et remettre…").click()
+    page.get_by_role("button", name="Enregistrer, vérifier et remettre…").click()
     # Saved; the confirmation page says what handing it in means.
     page.get_by_text("Le rapport ne se modifie plus").wait_for()
     page.get_by_role("button", name="Oui, remettre le rapport").click()
@@ -73,6 +73,25 @@ def test_the_table_submits_its_annual_report_with_a_financial_statement(page, fo
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
     assert report.lines.count() == 2
+
+
+def test_the_report_text_survives_an_attachment(page, followed, tmp_path):
+    """« Enregistrer et joindre » posts the whole report: the ÉDI text just typed is saved
+    with the document, not emptied."""
+    report = followed["allocation"].years.get(year_number=1).report
+    log_in(page, followed["member"].email)
+    page.goto(reverse("reporting:report-edit", args=[report.pk]))
+    page.get_by_label("Équité, diversité et inclusion (ÉDI)").fill("Texte ÉDI tapé à l'instant")
+    pdf = tmp_path / "bilan.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")
+    page.set_input_files("#id_file", str(pdf))
+    page.get_by_role("button", name="Enregistrer et joindre").click()
+    page.get_by_text("Le document est joint au rapport.").wait_for()
+    assert page.get_by_label("Équité, diversité et inclusion (ÉDI)").input_value() == (
+        "Texte ÉDI tapé à l'instant")
+    assert "bilan.pdf" in page.locator("#section-documents").inner_text()
+    report.refresh_from_db()
+    assert report.edi == "Texte ÉDI tapé à l'instant"
 
 
 def test_the_advisor_records_a_check_in(page, followed):

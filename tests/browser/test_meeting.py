@@ -86,7 +86,7 @@ def test_meeting_vote_recusal_close_ratify_letter(page, story):
     # The chair sees who has voted, votes, and closes the item.
     login(page, "presidence@example.org")
     page.goto(item_url)
-    assert "1 vote(s) sur 2" in page.locator("#voters").inner_text()
+    assert "Votes exprimés : 1 sur 2" in page.locator("#voters").inner_text()
     page.get_by_label("Pour").check()
     page.get_by_role("button", name="Voter").click()
     page.get_by_text("Votre vote est enregistré").wait_for()

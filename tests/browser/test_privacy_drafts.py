@@ -44,9 +44,13 @@ def test_logging_out_clears_the_drafts_kept_in_the_browser(page):
     }}""")
     page.reload()
     assert stored_drafts(page) == [[f"pic-proposal-draft-{user.pk}-7"], []]  # own draft kept
+    page.evaluate(f"""() => sessionStorage.setItem("pic-report-draft-{user.pk}-4",
+                                                  '{{"edi": "secret"}}')""")
     page.locator(f'form[action="{reverse("account_logout")}"] button').first.click()
     page.wait_for_url(re.compile(".*" + re.escape(reverse("account_login"))))
     assert stored_drafts(page) == [[], []]
+    report_key = f"pic-report-draft-{user.pk}-4"
+    assert page.evaluate(f"() => sessionStorage.getItem('{report_key}')") is None
     assert page.evaluate("() => sessionStorage.getItem('autre-chose')") == "gardé"
 
 

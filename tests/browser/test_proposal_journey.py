@@ -57,31 +57,53 @@ def test_a_coordinator_drafts_fixes_and_submits_a_proposal(page, journey, tmp_pa
     page.get_by_role("button", name="Créer le brouillon").click()
     page.wait_for_url(re.compile(r".*/propositions/\d+/modifier/$"))
 
+    # The task list: one page per section, each saved by its button.
+    page.get_by_role("link", name="Résumé et changement visé").click()
     page.fill("#id_summary", "Mobiliser le quartier autour de l'alimentation.")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.wait_for_url(re.compile(r".*/modifier/conditions/$"))
+    page.get_by_role("link", name="Retour à la liste des sections").click()
+    page.get_by_role("link", name="Durée et budget").click()
     page.fill("#id_year_1", "20000")  # below the 25 000 $ minimum of stage 1
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.wait_for_url(re.compile(r".*/modifier/prealables/$"))
     for item in journey["stage"].prerequisites.all():
         page.fill(f"#id_evidence_{item.pk}", "Adopté en assemblée le 12 mai 2021.")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.locator(".message-success").wait_for()
+    page.get_by_role("link", name="Retour à la liste des sections").click()
+    page.get_by_role("link", name="Questions d'évaluation (apprentissage)").click()
     page.fill("#id_questions-0-question", "Les familles mangent-elles mieux?")
-    page.get_by_role("button", name="Enregistrer et déposer…").click()
+    page.get_by_role("button", name="Enregistrer, vérifier et déposer…").click()
 
-    # The confirmation page lists the refused rule; confirming shows it next to the field.
+    # « Vérifier et déposer » lists the refused rule; the button stays disabled, its reason
+    # beside it; the error's link leads to the field on its section page.
     page.wait_for_url(re.compile(r".*/deposer/$"))
     assert "doit être entre" in page.locator("#rule-errors").inner_text()
-    page.get_by_role("button", name="Oui, déposer la proposition").click()
+    assert "Les familles mangent-elles mieux?" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Oui, déposer la proposition").is_disabled()
+    assert page.locator("#confirm-blocked").is_visible()
+    page.locator("#rule-errors a", has_text="doit être entre").click()
+    page.wait_for_url(re.compile(r".*/modifier/budget/\?verifier=1#id_year_1$"))
     refused = page.locator(".rule-error", has_text="doit être entre")
     refused.first.wait_for()
     assert "25" in refused.first.inner_text()
+    assert page.locator("#id_year_1").is_visible()
     proposal = Proposal.objects.get()
     assert proposal.status == Proposal.Status.DRAFT
     assert proposal.summary == "Mobiliser le quartier autour de l'alimentation."  # not lost
 
-    # Fix it, upload a document, submit.
+    # Fix it, upload a document, check again and submit.
     pdf = tmp_path / "plan-de-quartier.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     page.fill("#id_year_1", "30000")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.wait_for_url(re.compile(r".*/modifier/prealables/$"))
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.wait_for_url(re.compile(r".*/modifier/documents/$"))
     page.set_input_files("#id_file", str(pdf))
     with page.expect_navigation(url=re.compile(r".*/deposer/$")):
-        page.get_by_role("button", name="Enregistrer et déposer…").click()
+        page.get_by_role("button", name="Enregistrer, vérifier et déposer…").click()
     assert page.locator("#rule-errors").count() == 0
     page.get_by_role("button", name="Oui, déposer la proposition").click()
 
@@ -103,7 +125,7 @@ def test_typed_text_survives_an_expired_session(page, journey):
     proposal = services.proposal_create(initiative=journey["initiative"],
                                         stage=journey["stage"], title="Brouillon",
                                         actor=journey["coordinator"])
-    edit = reverse("proposals:proposal-edit", args=[proposal.pk])
+    edit = reverse("proposals:proposal-edit-section", args=[proposal.pk, "resume"])
 
     def log_in():
         form = page.locator("form", has=page.locator('input[name="login"]'))
@@ -113,15 +135,15 @@ def test_typed_text_survives_an_expired_session(page, journey):
 
     page.goto(edit)
     log_in()
-    page.wait_for_url(re.compile(r".*/modifier/$"))
+    page.wait_for_url(re.compile(r".*/modifier/resume/$"))
     page.fill("#id_vision", "Une longue vision tapée pendant une heure.")
     page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # the session expires
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_url(re.compile(r".*/accounts/login/.*next=.*"))
     log_in()
-    page.wait_for_url(re.compile(r".*/modifier/$"))
+    page.wait_for_url(re.compile(r".*/modifier/resume/$"))
     assert page.input_value("#id_vision") == "Une longue vision tapée pendant une heure."
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.locator(".message-success").wait_for()
     proposal.refresh_from_db()
     assert proposal.vision == "Une longue vision tapée pendant une heure."

@@ -30,7 +30,7 @@ def test_votes_recusals_reminders_and_closing_say_so_inenglish(client, item, cha
     assert _said(client, "item-conflict", item.pk, {"details": "Ma sœur y travaille"}) == [
         "Your conflict of interest has been recorded: you are recused from this item."]
     client.force_login(english(chair.user))
-    assert _said(client, "item-remind", item.pk) == ["Reminder sent to 1 member(s)."]
+    assert _said(client, "item-remind", item.pk) == ["Reminder sent to 1 member."]
     services.vote_cast(item=item, actor=chair.user, choice="for")
     assert _said(client, "item-close", item.pk, {"reasons": ""}) == [
         "Vote closed: Recommended."]

@@ -471,7 +471,10 @@ def test_a_letter_of_intent_after_the_deadline_is_refused(client, tq_saint_miche
 def test_a_year_s_rule_error_sits_beside_its_row_and_links_to_it(client, tq_saint_michel, draft):
     client.force_login(tq_saint_michel)
     client.post(url("proposal-edit", draft.pk), {"title": "Titre", **years(draft, "10")})
-    page = client.get(url("proposal-edit", draft.pk) + "?verifier=1").content.decode()
+    tasks = client.get(url("proposal-edit", draft.pk) + "?verifier=1").content.decode()
+    budget = reverse("proposals:proposal-edit-section", args=[draft.pk, "budget"])
+    assert f'href="{budget}?verifier=1#id_year_1"' in tasks  # the field, on its own page
+    page = client.get(budget + "?verifier=1").content.decode()
     assert 'href="#id_year_1"' in page
     row = page[page.index('id="id_year_1"'):]
     row = row[:row.index("</div>\n", row.index("</div>") + 1)]

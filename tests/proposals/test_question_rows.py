@@ -14,6 +14,10 @@ def edit_url(proposal):
     return reverse("proposals:proposal-edit", args=[proposal.pk])
 
 
+def questions_page(proposal):
+    return reverse("proposals:proposal-edit-section", args=[proposal.pk, "evaluation"])
+
+
 def rows(*questions, total=None, deleted=(), **extra):
     """POST data of the questions formset: one row per (question, data, target)."""
     data = {"title": "Titre", "questions-TOTAL_FORMS": str(total or len(questions)),
@@ -57,10 +61,10 @@ def test_a_question_ticked_for_deletion_is_removed(client, tq_saint_michel, draf
 def test_the_page_offers_three_rows_then_one_more_than_there_are_questions(
         client, tq_saint_michel, draft):
     client.force_login(tq_saint_michel)
-    page = client.get(edit_url(draft)).content.decode()
+    page = client.get(questions_page(draft)).content.decode()
     assert len(re.findall(r'name="questions-\d+-question"', page)) == 3
     client.post(edit_url(draft), rows(*THREE))
-    page = client.get(edit_url(draft)).content.decode()
+    page = client.get(questions_page(draft)).content.decode()
     assert len(re.findall(r'name="questions-\d+-question"', page)) == 4
     assert len(re.findall(r'name="questions-\d+-DELETE"', page)) == 4
     assert "Les jardins sont-ils utilisés?" in page
