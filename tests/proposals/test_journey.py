@@ -151,13 +151,17 @@ def test_carried_fields_are_marked_on_the_edit_page_and_stay_editable(
     second = services.proposal_create(initiative=first.initiative, stage=stages[2],
                                       title="Déployer", start_from=first, actor=tq_saint_michel)
     client.force_login(tq_saint_michel)
-    page = client.get(reverse("proposals:proposal-edit", args=[second.pk])).content.decode()
-    assert "Repris du rapport final de l&#x27;étape 1" in page
-    assert "modifié depuis" not in page
+
+    def section(slug):
+        return client.get(reverse("proposals:proposal-edit-section",
+                                  args=[second.pk, slug])).content.decode()
+
+    assert "Repris du rapport final de l&#x27;étape 1" in section("parcours")
+    assert "Repris de la proposition" in section("resume")
+    assert "modifié depuis" not in section("resume")
     services.proposal_save_draft(proposal=second, actor=tq_saint_michel,
                                  data={"vision": "Une vision revue"})
-    page = client.get(reverse("proposals:proposal-edit", args=[second.pk])).content.decode()
-    assert "modifié depuis" in page
+    assert "modifié depuis" in section("resume")
     assert Proposal.objects.get(pk=second.pk).vision == "Une vision revue"
 
 
