@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.filters import NeighbourhoodFilterForm
-from pic.lists import ListFilterForm
+from pic.lists import ListFilterForm, year_field
 
 from .models import Committee, DecisionLetter
 
@@ -14,18 +14,13 @@ class CommitteeChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-def _year_field(label):
-    return forms.IntegerField(label=label, required=False, min_value=2000, max_value=2100,
-                              widget=forms.NumberInput(attrs={"size": 6}))
-
-
 class MeetingFilterForm(ListFilterForm):
     lookups = {"committee": "committee", "year": "held_on__year"}
 
     committee = CommitteeChoiceField(label=_("Comité"), required=False,
                                      queryset=Committee.objects.order_by("kind"),
                                      empty_label=_("Tous"))
-    year = _year_field(_("Année"))
+    year = year_field(_("Année"))
 
 
 class LetterFilterForm(NeighbourhoodFilterForm):
@@ -34,4 +29,4 @@ class LetterFilterForm(NeighbourhoodFilterForm):
 
     kind = forms.ChoiceField(label=_("Lettre"), required=False,
                              choices=[("", _("Toutes")), *DecisionLetter.Kind.choices])
-    year = _year_field(_("Année"))
+    year = year_field(_("Année"))

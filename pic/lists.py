@@ -200,6 +200,12 @@ class FilteredListView(LoginRequiredMixin, ListView):
         return context
 
 
+def year_field(label) -> forms.IntegerField:
+    """A filter by calendar year (typed, so it needs no list of years)."""
+    return forms.IntegerField(label=label, required=False, min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"size": 6}))
+
+
 def local_day(moment):
     """The day (ISO 8601 in the CSV) of an aware datetime, in Montreal time; None stays None."""
     return timezone.localdate(moment) if moment else None

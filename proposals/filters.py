@@ -5,8 +5,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.filters import NeighbourhoodFilterForm
+from pic.lists import year_field
 
 from .models import Proposal, Stage, Window
+
+
+def stage_choices() -> list:
+    numbers = Stage.objects.order_by("number").values_list("number", flat=True).distinct()
+    return [("", _("Toutes")), *((n, n) for n in numbers)]
 
 
 class WindowChoiceField(forms.ModelChoiceField):
@@ -25,12 +31,10 @@ class ProposalFilterForm(NeighbourhoodFilterForm):
                                    empty_value=None)
     status = forms.ChoiceField(label=_("État"), required=False,
                                choices=[("", _("Tous")), *Proposal.Status.choices])
-    year = forms.IntegerField(label=_("Année"), required=False, min_value=2000,
-                              max_value=2100, widget=forms.NumberInput(attrs={"size": 6}))
+    year = year_field(_("Année"))
 
     field_order = ["window", "stage", "status", "neighbourhood", "advisor", "year"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        numbers = Stage.objects.order_by("number").values_list("number", flat=True).distinct()
-        self.fields["stage"].choices = [("", _("Toutes")), *((n, n) for n in numbers)]
+        self.fields["stage"].choices = stage_choices()

@@ -6,15 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.filters import NeighbourhoodFilterForm
-from proposals.models import Stage
+from pic.lists import year_field
+from proposals.filters import stage_choices
 
 from . import selectors
 from .models import Allocation, Report
-
-
-def _year_field(label=None):
-    return forms.IntegerField(label=label or _("Année"), required=False, min_value=2000,
-                              max_value=2100, widget=forms.NumberInput(attrs={"size": 6}))
 
 
 def _overdue_field():
@@ -28,12 +24,11 @@ class AllocationFilterForm(NeighbourhoodFilterForm):
                                    empty_value=None)
     status = forms.ChoiceField(label=_("État"), required=False,
                                choices=[("", _("Tous")), *Allocation.Status.choices])
-    year = _year_field(_("Année (en cours)"))
+    year = year_field(_("Année (en cours)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        numbers = Stage.objects.order_by("number").values_list("number", flat=True).distinct()
-        self.fields["stage"].choices = [("", _("Toutes")), *((n, n) for n in numbers)]
+        self.fields["stage"].choices = stage_choices()
 
     def filter_year(self, queryset: QuerySet, value: int) -> QuerySet:
         """The allocations running during that calendar year."""
@@ -48,7 +43,7 @@ class ReportFilterForm(NeighbourhoodFilterForm):
                              choices=[("", _("Tous")), *Report.Kind.choices])
     status = forms.ChoiceField(label=_("État"), required=False,
                                choices=[("", _("Tous")), *Report.Status.choices])
-    year = _year_field(_("Année de l'échéance"))
+    year = year_field(_("Année de l'échéance"))
     overdue = _overdue_field()
 
     def filter_overdue(self, queryset: QuerySet, value: bool) -> QuerySet:
@@ -62,7 +57,7 @@ class CheckInFilterForm(NeighbourhoodFilterForm):
 
     held = forms.ChoiceField(label=_("État"), required=False, choices=[
         ("", _("Tous")), ("todo", _("À tenir")), ("done", _("Tenu"))])
-    year = _year_field(_("Année de l'échéance"))
+    year = year_field(_("Année de l'échéance"))
     overdue = _overdue_field()
 
     def filter_held(self, queryset: QuerySet, value: str) -> QuerySet:
@@ -77,4 +72,4 @@ class DisbursementFilterForm(NeighbourhoodFilterForm):
     neighbourhood_path = "allocation_year__allocation__neighbourhood"
     lookups = {"year": "paid_on__year"}
 
-    year = _year_field(_("Année du versement"))
+    year = year_field(_("Année du versement"))

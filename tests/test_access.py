@@ -80,6 +80,7 @@ TABLE = {
     "incident.manage": (None, COORDINATION),
     "neighbourhood.list": (None, {"coordination", "advisor", "other_advisor", "system"}),
     "neighbourhood.view": ("neighbourhood", FILE),
+    "neighbourhood.remind": ("neighbourhood", FOLLOWERS),
     "proposal.create": ("initiative", MEMBERS),
     "proposal.edit": ("proposal", MEMBERS),
     "proposal.submit": ("proposal", MEMBERS),

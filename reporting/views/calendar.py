@@ -28,9 +28,12 @@ FEED_FUTURE_DAYS = 400
 
 def _month(value: str) -> datetime.date:
     try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 (a date)
+        month = datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 (a date)
     except ValueError:
+        month = None
+    if month is None or not 2000 <= month.year <= 2100:
         return timezone.localdate().replace(day=1)
+    return month
 
 
 def _weeks(first: datetime.date, found: list) -> list[list[dict]]:

@@ -72,6 +72,8 @@ def test_the_list_view_and_other_months(client, world, advisor_est):
     response = client.get(reverse("reporting:calendar"), {"mois": next_month, "vue": "liste"})
     assert response.context["deadlines"] == []
     assert 'class="calendar-grid"' not in response.content.decode()
+    for odd in ("0001-01", "9999-12", "pas-un-mois"):  # the current month instead
+        assert client.get(reverse("reporting:calendar"), {"mois": odd}).context["first"] == FIRST
     this_month = client.get(reverse("reporting:calendar"), {"vue": "liste"})
     kinds = {d.kind for d in this_month.context["deadlines"]}
     assert {"window", "report"} <= kinds
