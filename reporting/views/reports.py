@@ -125,6 +125,24 @@ def _stale_answer(request, report, forms, stale, autosave):
                   _edit_context(report, request.user, forms), status=409)
 
 
+def _save_and_answer(request, report, forms, autosave: bool):
+    """Save the valid forms (and the document sent with them): the answer, or None when the
+    page is to be drawn again with what to correct."""
+    try:
+        saved = _save_draft(report, request.user, forms, request.POST.get("version"))
+    except StaleDraft as stale:
+        return _stale_answer(request, report, forms, stale, autosave)
+    except ValidationError as error:
+        apply_validation_error(forms["statement_form"], error)
+        return None
+    if autosave:
+        return JsonResponse({"message": saved_message(saved), "version": version_of(saved)})
+    if not _attach(request, saved, forms):
+        return None
+    messages.success(request, saved_message(saved))
+    return _after_draft_saved(request, report, report.pk)
+
+
 class ReportEditView(LoginRequiredMixin, View):
     """The neighbourhood writes its report: texts, financial statement, indicators and
     documents, in sections on one page, saved as a draft at any time (by its button, or by
@@ -153,19 +171,9 @@ class ReportEditView(LoginRequiredMixin, View):
         report, autosave = self.get_report(request, pk), request.headers.get(AUTOSAVE) == "1"
         forms = self.forms(report, request.POST)
         if all(form.is_valid() for form in forms.values()):
-            try:
-                saved = _save_draft(report, request.user, forms, request.POST.get("version"))
-            except StaleDraft as stale:
-                return _stale_answer(request, report, forms, stale, autosave)
-            except ValidationError as error:
-                apply_validation_error(forms["statement_form"], error)
-            else:
-                if autosave:
-                    return JsonResponse({"message": saved_message(saved),
-                                         "version": version_of(saved)})
-                if _attach(request, saved, forms):
-                    messages.success(request, saved_message(saved))
-                    return _after_draft_saved(request, report, pk)
+            answer = _save_and_answer(request, report, forms, autosave)
+            if answer is not None:
+                return answer
         if autosave:
             return JsonResponse({"message": _("Non enregistré : des champs sont à corriger.")},
                                 status=400)
