@@ -150,6 +150,10 @@ class Proposal(models.Model):
 
     objects = ProposalQuerySet.as_manager()
 
+    # The long texts: lists defer them (`.defer(*Proposal.LONG_TEXT)`), detail pages read them.
+    LONG_TEXT = ("summary", "vision", "duration_justification", "edi", *CI_CONDITIONS,
+                 "changes_requested_note")
+
     class Meta:
         verbose_name = _("proposition")
         verbose_name_plural = _("propositions")

@@ -11,6 +11,7 @@ from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
 from .followup import (
     DashboardView,
     EnvelopeView,
+    OverdueListView,
     ReminderPreferenceView,
     ReportingConfigView,
     TodoView,
@@ -36,4 +37,5 @@ __all__ = [
     "ReportAcceptView", "ReportDocumentUploadView", "ReportEditView",
     "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",
     "ReportTransitionView", "ReportingConfigView", "TodoView",
+    "OverdueListView",
 ]
