@@ -301,23 +301,29 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
     items = due_items(today=today)
     preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=items)}
     active = set(User.objects.filter(pk__in=items, is_active=True).values_list("pk", flat=True))
+    content_types: dict[type, int] = {}
+    rows = []
     for user_id, user_items in items.items():
-        wanted = _wanted(user_items, preferences.get(user_id))
-        if user_id not in active or not wanted:
+        if user_id not in active:
             continue
-        with transaction.atomic():
-            for due in wanted:
-                ReminderSent.objects.get_or_create(
-                    user_id=user_id, kind=due.kind,
-                    content_type=ContentType.objects.get_for_model(due.obj),
-                    object_id=due.obj.pk, due_on=due.due_on, defaults={"sent_on": today})
-    emailed_today = ReminderSent.objects.filter(emailed_on=today).values("user_id")
-    pending = list(ReminderSent.objects.filter(emailed_on__isnull=True, user__is_active=True)
-                   .exclude(user_id__in=emailed_today)
-                   .order_by("user_id").values_list("user_id", flat=True).distinct())
-    for user_id in pending:
-        outbox.schedule(send_reminder_digest, user_id, today.isoformat(),
-                        key=f"digest:{user_id}:{today.isoformat()}")
+        for due in _wanted(user_items, preferences.get(user_id)):
+            model = type(due.obj)
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model).pk
+            rows.append(ReminderSent(user_id=user_id, kind=due.kind,
+                                     content_type_id=content_types[model], object_id=due.obj.pk,
+                                     due_on=due.due_on, sent_on=today))
+    with transaction.atomic():
+        # Recorded once: a reminder already there (a rerun, yesterday's) is skipped by the
+        # database's unique constraint, in bulk.
+        ReminderSent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        emailed_today = ReminderSent.objects.filter(emailed_on=today).values("user_id")
+        pending = list(ReminderSent.objects.filter(emailed_on__isnull=True, user__is_active=True)
+                       .exclude(user_id__in=emailed_today)
+                       .order_by("user_id").values_list("user_id", flat=True).distinct())
+        outbox.schedule_many(send_reminder_digest,
+                             [((user_id, today.isoformat()),
+                               f"digest:{user_id}:{today.isoformat()}") for user_id in pending])
     return len(pending)
 
 
