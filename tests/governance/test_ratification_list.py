@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +9,7 @@ from governance.models import DecisionLetter
 from proposals.models import Proposal
 from tests import factories
 from tests.governance.conftest import make_proposal
+from tests.reporting.test_views import queries
 
 S = Proposal.Status
 WEEK = datetime.timedelta(weeks=1)
@@ -81,12 +80,6 @@ def test_the_ratification_list_is_for_ratifying_staff_only(client, tq_saint_mich
     assert client.get(reverse("governance:ratification-list")).status_code == 403
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context)
-
-
 def _add_files(stage, count):
     today = timezone.localdate()
     for n in range(count):
@@ -103,7 +96,7 @@ def test_the_ratification_list_runs_the_same_queries_at_10_and_100_files(
             reverse("governance:ratification-list") + "?page=2"]
     _add_files(stage, 30)
     client.force_login(coordination)
-    at_10 = [_queries(client, url) for url in urls]
+    at_10 = [queries(client, url) for url in urls]
     _add_files(stage, 70)
-    assert [_queries(client, url) for url in urls] == at_10
+    assert [queries(client, url) for url in urls] == at_10
     assert max(at_10) <= 15

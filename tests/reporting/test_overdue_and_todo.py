@@ -16,6 +16,7 @@ from tests import factories
 from tests.governance.conftest import make_proposal
 
 from .conftest import make_ratified
+from .test_views import queries
 
 OVERDUE_LISTS = ["reporting:overdue-decisions", "reporting:overdue-reports",
                  "reporting:overdue-checkins"]
@@ -37,12 +38,6 @@ def _add(stage, count):
         neighbourhood = factories.NeighbourhoodFactory()
         _allocate(neighbourhood, stage, n)
         _late_decision(neighbourhood, stage, n)
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context)
 
 
 def test_the_dashboard_shows_ten_of_each_overdue_list_and_links_to_the_whole_list(
@@ -106,9 +101,9 @@ def test_the_dashboard_and_overdue_lists_run_the_same_queries_at_10_and_100_file
     urls = [reverse("reporting:dashboard"), *(reverse(name) for name in OVERDUE_LISTS)]
     _add(stage, 10)
     client.force_login(coordination)
-    at_10 = [_queries(client, url) for url in urls]
+    at_10 = [queries(client, url) for url in urls]
     _add(stage, 90)
-    assert [_queries(client, url) for url in urls] == at_10
+    assert [queries(client, url) for url in urls] == at_10
     assert max(at_10) <= 15
 
 
@@ -145,9 +140,9 @@ def test_the_to_do_runs_the_same_queries_at_10_and_100_files(client, stage):
     add(10)
     client.force_login(advisor)
     url = reverse("reporting:todo")
-    at_10 = _queries(client, url)
+    at_10 = queries(client, url)
     add(90)
-    assert _queries(client, url) == at_10
+    assert queries(client, url) == at_10
     assert len(client.get(url).context["items"]) >= 100
 
 
