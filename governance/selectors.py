@@ -354,7 +354,8 @@ def ratification_counts(*, user: User, today: datetime.date | None = None) -> di
 def letter_list(*, user: User) -> QuerySet[DecisionLetter]:
     return (DecisionLetter.objects.visible_to(user)
             .select_related("proposal__neighbourhood", "proposal__stage")
-            .order_by("-created_at"))
+            .defer(*(f"proposal__{f}" for f in Proposal.LONG_TEXT))
+            .order_by("-created_at", "-pk"))
 
 
 def items_to_vote(*, user: User) -> QuerySet[AgendaItem]:
