@@ -100,3 +100,14 @@ def test_the_ratification_list_runs_the_same_queries_at_10_and_100_files(
     _add_files(stage, 70)
     assert [queries(client, url) for url in urls] == at_10
     assert max(at_10) <= 15
+
+
+def test_the_ratification_list_in_english(client, coordination, saint_michel, stage):
+    from tests.factories import english
+
+    make_proposal(saint_michel, stage, deadline=timezone.localdate() - 10 * WEEK)
+    client.force_login(english(coordination))
+    page = client.get(reverse("governance:ratification-list")).content.decode()
+    assert "1 file overdue" in page
+    assert "Files to act on, by deadline" in page
+    assert "Closed (refusal letter written)" in page

@@ -189,3 +189,14 @@ def test_the_daily_run_records_each_reminder_once_and_queues_one_digest_a_person
     assert OutboxMessage.objects.filter(key__startswith="digest:").count() == 3
     assert callbacks == []  # nothing new to enqueue the second time
     assert Proposal.objects.exists()
+
+
+def test_the_overdue_list_in_english(client, coordination, stage):
+    from tests.factories import english
+
+    _add(stage, 11)
+    client.force_login(english(coordination))
+    assert "See the whole list" in client.get(reverse("reporting:dashboard")).content.decode()
+    page = client.get(reverse("reporting:overdue-decisions")).content.decode()
+    assert "11 files" in page
+    assert "Back to the follow-up dashboard" in page
