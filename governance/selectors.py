@@ -126,13 +126,6 @@ def item_tally(item: AgendaItem) -> Tally:
 
 
 
-def ratification_deadline(proposal: Proposal) -> datetime.date | None:
-    if proposal.window_id is None:
-        return None
-    weeks = proposal.stage.program.ratification_weeks
-    return proposal.window.deadline + datetime.timedelta(weeks=weeks)
-
-
 AT_RISK_DAYS = 14
 
 
@@ -286,8 +279,8 @@ class RatificationRow:
 
 def ratification_deadline_sql() -> AddDays:
     """The proposal's ratification deadline (its window's deadline plus the program's weeks)
-    as a SQL expression, so the database filters and sorts by it (`ratification_deadline`
-    is the same rule for one proposal in Python)."""
+    as a SQL expression, so the database filters and sorts by it: the one place of that rule
+    (the watch-list, the dashboard and the daily reminders read it)."""
     return AddDays(F("window__deadline"), F("stage__program__ratification_weeks") * 7)
 
 
