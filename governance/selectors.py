@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from neighbourhoods.models import Organisation
 from pic.access import can, roles_of
 from pic.models import User
+from pic.sql import AddDays
 from proposals.models import Proposal, ProposalDocument
-from proposals.states import DECIDABLE, RATIFIED_STATES, UNRATIFIED
+from proposals.states import AWAITING_RATIFICATION, DECIDABLE, RATIFIED_STATES
 from proposals.states import UNDECIDED as UNDECIDED
 
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     DecisionLetter,
     Meeting,
     QuorumRule,
+    Ratification,
     RatificationAct,
     Recusal,
     Vote,
@@ -125,13 +127,6 @@ def item_tally(item: AgendaItem) -> Tally:
         votes_abstain=choices.count(Vote.Choice.ABSTAIN),
     )
 
-
-
-def ratification_deadline(proposal: Proposal) -> datetime.date | None:
-    if proposal.window_id is None:
-        return None
-    weeks = proposal.stage.program.ratification_weeks
-    return proposal.window.deadline + datetime.timedelta(weeks=weeks)
 
 
 AT_RISK_DAYS = 14
@@ -364,24 +359,71 @@ class RatificationRow:
         return ngettext("il reste %(n)s jour", "il reste %(n)s jours", days) % {"n": n}
 
 
-def ratification_watchlist(*, user: User, today: datetime.date | None = None,
-                           only_flagged: bool = False) -> list[RatificationRow]:
-    """Files not yet ratified, with the eight-week limit counted from the window deadline."""
+def ratification_deadline_sql() -> AddDays:
+    """The proposal's ratification deadline (its window's deadline plus the program's weeks)
+    as a SQL expression, so the database filters and sorts by it: the one place of that rule
+    (the watch-list, the dashboard and the daily reminders read it)."""
+    return AddDays(F("window__deadline"), F("stage__program__ratification_weeks") * 7)
+
+
+def awaiting_decision(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Files on the road to a ratification and not ratified yet, with a window: what the
+    eight-week limit watches (the dashboard and the daily reminders read this one rule)."""
+    ratified = Ratification.objects.filter(proposal=OuterRef("pk"))
+    return proposals.filter(status__in=AWAITING_RATIFICATION, window__isnull=False).exclude(
+        Exists(ratified))
+
+
+def with_ratification_deadline(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return proposals.annotate(ratification_due_on=ratification_deadline_sql())
+
+
+def _refused(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return proposals.filter(status=Proposal.Status.NOT_RECOMMENDED)
+
+
+def ratification_watchlist(*, user: User, closed: bool = False) -> QuerySet[Proposal]:
+    """What the ratifying staff have to act on, soonest deadline first: files awaiting a
+    decision, and refused files whose refusal letter is not written yet. `closed`: the refused
+    files whose letter is written (nothing left to do). Each row carries
+    `ratification_due_on`, computed and sorted by the database; wrap the page's rows in
+    `ratification_rows`."""
     if not can(user, "ratification.record"):
-        return []
+        return Proposal.objects.none()
+    visible = Proposal.objects.visible_to(user).filter(window__isnull=False)
+    lettered = Exists(DecisionLetter.objects.filter(proposal=OuterRef("pk"),
+                                                    kind=DecisionLetter.Kind.REFUSAL))
+    if closed:
+        rows = _refused(visible).filter(lettered)
+        order = ("-ratification_due_on", "-pk")
+    else:
+        rows = (awaiting_decision(visible)
+                | _refused(visible).exclude(lettered))
+        order = ("ratification_due_on", "pk")
+    return (with_ratification_deadline(rows)
+            .select_related("neighbourhood", "stage")
+            .defer(*Proposal.LONG_TEXT, "neighbourhood__table_name")
+            .order_by(*order))
+
+
+def ratification_rows(proposals, *, today: datetime.date | None = None
+                      ) -> list[RatificationRow]:
+    """The rows of one page of `ratification_watchlist`, with the days left."""
     today = today or timezone.localdate()
-    pending = (Proposal.objects.visible_to(user)
-               .filter(status__in=UNRATIFIED, window__isnull=False)
-               .select_related("neighbourhood", "stage__program", "window"))
-    rows = []
-    for proposal in pending:
-        deadline = ratification_deadline(proposal)
-        days_left = (deadline - today).days if deadline else None
-        row = RatificationRow(proposal=proposal, deadline=deadline, days_left=days_left)
-        if not only_flagged or row.late or row.at_risk:
-            rows.append(row)
-    rows.sort(key=lambda r: (r.days_left is None, r.days_left))
-    return rows
+    return [RatificationRow(proposal=p, deadline=p.ratification_due_on,
+                            days_left=(p.ratification_due_on - today).days)
+            for p in proposals]
+
+
+def ratification_counts(*, user: User, today: datetime.date | None = None) -> dict[str, int]:
+    """How many actionable files are late and at risk: one aggregate query."""
+    today = today or timezone.localdate()
+    risk = today + datetime.timedelta(days=AT_RISK_DAYS)
+    return ratification_watchlist(user=user).order_by().aggregate(
+        late=Count("pk", filter=Q(ratification_due_on__lt=today)),
+        at_risk=Count("pk", filter=Q(ratification_due_on__gte=today,
+                                     ratification_due_on__lte=risk)),
+        total=Count("pk"))
 
 
 def recommendations_to_ratify(*, user: User, meeting: Meeting | None = None
@@ -408,7 +450,8 @@ def ratification_act_list(*, user: User) -> QuerySet[RatificationAct]:
 def letter_list(*, user: User) -> QuerySet[DecisionLetter]:
     return (DecisionLetter.objects.visible_to(user)
             .select_related("proposal__neighbourhood", "proposal__stage")
-            .order_by("-created_at"))
+            .defer(*(f"proposal__{f}" for f in Proposal.LONG_TEXT))
+            .order_by("-created_at", "-pk"))
 
 
 def items_to_vote(*, user: User) -> QuerySet[AgendaItem]:

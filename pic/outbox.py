@@ -57,6 +57,27 @@ def schedule(task, *args, key: str):
     return message
 
 
+def schedule_many(task, calls: list[tuple[tuple, str]]) -> int:
+    """`schedule` for many calls of one task, `[(args, key), ...]`, in a constant number of
+    queries (a bulk insert that skips the keys already recorded): the daily run's digests.
+    Returns how many were recorded now."""
+    if not calls:
+        return 0
+    name = task if isinstance(task, str) else task.name
+    model = _message_model()
+    now = timezone.now()
+    model.objects.bulk_create(
+        [model(key=key, task=name, args=list(args), attempts=1, enqueued_at=now,
+               next_attempt_at=now + backoff(1)) for args, key in calls],
+        ignore_conflicts=True, batch_size=1000)
+    # The rows this call wrote (a key already there keeps its older row and time).
+    created = list(model.objects.filter(key__in=[key for _args, key in calls], created_at__gte=now,
+                                        enqueued_at=now).values_list("pk", "args"))
+    if created:
+        transaction.on_commit(lambda: [_enqueue(pk, name, args) for pk, args in created])
+    return len(created)
+
+
 def _enqueue(message_id: int, name: str, args: list) -> bool:
     from pic.celery import app
 

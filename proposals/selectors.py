@@ -30,6 +30,7 @@ def proposal_list(*, user: User, filters: dict | None = None) -> QuerySet[Propos
     """Filters: window, stage (number), status, neighbourhood (slug), initiative."""
     proposals = (Proposal.objects.visible_to(user)
                  .select_related("neighbourhood", "stage", "window", "initiative")
+                 .defer(*Proposal.LONG_TEXT)  # a list shows none of them
                  .order_by("-updated_at", "-pk"))
     filters = filters or {}
     if filters.get("window"):
@@ -47,7 +48,7 @@ def proposal_list(*, user: User, filters: dict | None = None) -> QuerySet[Propos
 
 def proposal_get(*, user: User, pk: int) -> Proposal:
     proposal = (
-        proposal_list(user=user)
+        proposal_list(user=user).defer(None)  # the detail shows every text
         .select_related("stage__program", "created_by")
         .prefetch_related(
             "years", "evidence", "evaluation_questions",

@@ -17,13 +17,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
-from governance.selectors import ratification_deadline
+from governance.selectors import awaiting_decision, with_ratification_deadline
 from neighbourhoods.models import Neighbourhood
 from pic.access import ensure
 from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
-from proposals.states import AWAITING_RATIFICATION
 
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
 from .selectors import envelope_summary, overdue_checkins, overdue_reports
@@ -63,18 +62,30 @@ class DecisionRow:
     days_left: int
 
 
-def decisions_at_risk(*, user: User, today: datetime.date) -> list[DecisionRow]:
-    """Undecided files whose eight-week limit is within 14 days or passed. One query."""
-    rows = []
-    for proposal in (Proposal.objects.visible_to(user)
-                     .filter(status__in=AWAITING_RATIFICATION, window__isnull=False,
-                             ratification__isnull=True)
-                     .select_related("window", "stage__program", "neighbourhood")):
-        deadline = ratification_deadline(proposal)
-        days_left = (deadline - today).days
-        if days_left <= AT_RISK_DAYS:
-            rows.append(DecisionRow(proposal, deadline, days_left))
-    return sorted(rows, key=lambda r: r.days_left)
+def decisions_at_risk(*, user: User, today: datetime.date) -> QuerySet[Proposal]:
+    """Undecided files whose eight-week limit is within 14 days or passed, soonest first: the
+    deadline computed, filtered and sorted by the database (`ratification_due_on`)."""
+    horizon = today + datetime.timedelta(days=AT_RISK_DAYS)
+    return (with_ratification_deadline(awaiting_decision(Proposal.objects.visible_to(user)))
+            .filter(ratification_due_on__lte=horizon)
+            .select_related("neighbourhood")
+            .defer(*Proposal.LONG_TEXT)
+            .order_by("ratification_due_on", "pk"))
+
+
+def decision_rows(proposals, *, today: datetime.date) -> list[DecisionRow]:
+    return [DecisionRow(p, p.ratification_due_on, (p.ratification_due_on - today).days)
+            for p in proposals]
+
+
+# The dashboard shows the first rows of each overdue list, with a link to the whole list.
+DASHBOARD_ROWS = 10
+
+
+def first_rows(queryset: QuerySet, n: int = DASHBOARD_ROWS) -> tuple[list, bool]:
+    """The first `n` rows and whether there are more: one query (n + 1 rows), no COUNT."""
+    rows = list(queryset[:n + 1])
+    return rows[:n], len(rows) > n
 
 
 def allocations_by_stage_and_year(*, user: User) -> list[dict]:
@@ -197,13 +208,19 @@ def bar_chart(rows: list[dict]) -> BarChart | None:
 def coordination_dashboard(*, user: User, today: datetime.date,
                            program: Program | None = None) -> dict:
     program = program or Program.objects.order_by("-starts_on").first()
+    decisions, more_decisions = first_rows(decisions_at_risk(user=user, today=today))
+    reports, more_reports = first_rows(overdue_reports(user=user, today=today))
+    checkins, more_checkins = first_rows(overdue_checkins(user=user, today=today))
     return {
         "files": files_by_stage_and_status(user=user),
         "program": program,
         "envelopes": envelope_summary(program=program) if program else [],
-        "decisions_at_risk": decisions_at_risk(user=user, today=today),
-        "overdue_reports": list(overdue_reports(user=user, today=today)),
-        "overdue_checkins": list(overdue_checkins(user=user, today=today)),
+        "decisions_at_risk": decision_rows(decisions, today=today),
+        "more_decisions": more_decisions,
+        "overdue_reports": reports,
+        "more_reports": more_reports,
+        "overdue_checkins": checkins,
+        "more_checkins": more_checkins,
         "chart": bar_chart(allocations_by_stage_and_year(user=user)),
         "indicators": indicator_rollup(user=user),
     }

@@ -10,6 +10,12 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("a-faire/", views.TodoView.as_view(), name="todo"),
+    path("en-retard/decisions/", views.OverdueListView.as_view(kind="decisions"),
+         name="overdue-decisions"),
+    path("en-retard/rapports/", views.OverdueListView.as_view(kind="reports"),
+         name="overdue-reports"),
+    path("en-retard/bilans/", views.OverdueListView.as_view(kind="checkins"),
+         name="overdue-checkins"),
     path("rappels/", views.ReminderPreferenceView.as_view(), name="preferences"),
     path("allocations/", views.AllocationListView.as_view(), name="allocation-list"),
     path("rappels/quartiers/", views.NeighbourhoodRemindView.as_view(),

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from neighbourhoods.models import neighbourhood_scope
 from pic.storage import private_storage
 from proposals.models import Proposal
 
@@ -75,6 +76,8 @@ class Ratification(models.Model):
 
 class DecisionLetterQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DecisionLetterQuerySet":
+        if neighbourhood_scope(user, "pk") is None:  # coordination staff: no filter at all
+            return self.all()
         return self.filter(proposal__in=Proposal.objects.visible_to(user))
 
 
@@ -105,6 +108,8 @@ class DecisionLetter(models.Model):
             models.UniqueConstraint(fields=["proposal", "kind", "version"],
                                     name="one_letter_per_version"),
         ]
+        # The letter list's order (newest first).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="letter_created_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} — {self.proposal}"

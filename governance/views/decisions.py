@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import ListView
 
 from pic.access import ActionRequiredMixin, ensure
 from pic.files import private_file_response
@@ -21,16 +21,34 @@ from ..models import DecisionLetter
 from .base import ServicePostView
 
 
-class RatificationListView(ActionRequiredMixin, TemplateView):
+class RatificationListView(ActionRequiredMixin, ListView):
+    """What is actionable, soonest deadline first, a page at a time; `?vue=fermes`: the
+    refused files whose letter is written."""
+
     action = "ratification.record"
     template_name = "governance/ratification_list.html"
+    context_object_name = "proposals"
+    paginate_by = 25
+
+    def closed(self) -> bool:
+        return self.request.GET.get("vue") == "fermes"
+
+    def get_queryset(self):
+        return selectors.ratification_watchlist(user=self.request.user, closed=self.closed())
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        self.counts = selectors.ratification_counts(user=self.request.user)
+        if not self.closed():
+            paginator.count = self.counts["total"]  # the same rows: no second COUNT
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = selectors.ratification_watchlist(user=self.request.user)
         context.update(
-            rows=rows,
-            flagged=[r for r in rows if r.late or r.at_risk],
+            rows=selectors.ratification_rows(context["page_obj"].object_list),
+            closed=self.closed(),
+            counts=self.counts,
             form=RatificationForm(),
             acts=selectors.ratification_act_list(user=self.request.user)[:10],
         )

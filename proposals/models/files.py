@@ -47,7 +47,12 @@ class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
         granted = InitiativeUserObjectPermission.objects.filter(
             user=user, permission__codename=INITIATIVE_READ_PERMISSION,
         ).values("content_object_id")
-        return self.filter(scope | Q(**{f"{self.initiative_path}__in": granted}))
+        # One id subquery (a UNION of the two ways in), not an OR: each side is served by its
+        # index (neighbourhood, initiative) and the rows are then fetched by primary key.
+        rows = self.model._default_manager
+        own = rows.filter(scope).order_by().values("pk")
+        shared = rows.filter(**{f"{self.initiative_path}__in": granted}).order_by().values("pk")
+        return self.filter(pk__in=own.union(shared))
 
 
 class Initiative(models.Model):
@@ -170,11 +175,16 @@ class Proposal(models.Model):
 
     objects = ProposalQuerySet.as_manager()
 
+    # The long texts: lists defer them (`.defer(*Proposal.LONG_TEXT)`), detail pages read them.
+    LONG_TEXT = ("summary", "vision", "duration_justification", "edi", *CI_CONDITIONS,
+                 "changes_requested_note")
+
     class Meta:
         verbose_name = _("proposition")
         verbose_name_plural = _("propositions")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["-updated_at"], name="proposal_updated_at_idx")]
+        # The lists' order (`-updated_at, -pk`), served by one index scan.
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"

@@ -40,7 +40,10 @@ class CheckIn(models.Model):
         verbose_name = _("bilan de mi-année")
         verbose_name_plural = _("bilans de mi-année")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["due_on", "id"], name="checkin_due_on_idx")]
+        indexes = [models.Index(fields=["due_on", "id"], name="checkin_due_on_idx"),
+                   # the overdue and soon-due check-ins (dashboard, reminders): those not held
+                   models.Index(fields=["due_on", "id"], name="checkin_open_due_on_idx",
+                                condition=Q(held_on__isnull=True))]
 
     def __str__(self) -> str:
         return _("Bilan de mi-année — %(year)s") % {"year": self.allocation_year}
@@ -94,7 +97,10 @@ class Report(models.Model):
         verbose_name = _("rapport")
         verbose_name_plural = _("rapports")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["due_on", "id"], name="report_due_on_idx")]
+        indexes = [models.Index(fields=["due_on", "id"], name="report_due_on_idx"),
+                   # the overdue and soon-due reports (dashboard, reminders): those still open
+                   models.Index(fields=["due_on", "id"], name="report_open_due_on_idx",
+                                condition=Q(status__in=["draft", "changes_requested"]))]
         constraints = [
             models.UniqueConstraint(fields=["allocation"], condition=Q(kind="final"),
                                     name="one_final_report_per_allocation"),

@@ -24,14 +24,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from governance.selectors import ratification_deadline
+from governance.selectors import awaiting_decision, with_ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic import outbox
 from pic.access import SYSTEM
@@ -39,7 +39,6 @@ from pic.audit import audit
 from pic.formatting import format_date
 from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window
-from proposals.states import AWAITING_RATIFICATION
 
 from ..models import CheckIn, ReminderPreference, ReminderSent, Report
 
@@ -153,9 +152,36 @@ def _staff(only_user) -> list[int]:
     return list(rows.values_list("user_id", flat=True))
 
 
+class _Scope:
+    """Whose reminders are computed: everyone's (the daily run), or one person's (their to-do
+    page): then every query is narrowed in SQL to that person's neighbourhoods, read first
+    (one small query), so an index on the neighbourhood serves each of them."""
+
+    def __init__(self, user: User | None):
+        self.user = user
+        self.member_of: set[int] = set()
+        self.advising: set[int] = set()
+        if user is not None:
+            memberships = Membership.objects.active().filter(user=user).annotate(
+                is_advisor=Value(False)).values_list("neighbourhood_id", "is_advisor")
+            assignments = AdvisorAssignment.objects.active().filter(advisor=user).annotate(
+                is_advisor=Value(True)).values_list("neighbourhood_id", "is_advisor")
+            for neighbourhood_id, advisor in memberships.union(assignments, all=True):
+                (self.advising if advisor else self.member_of).add(neighbourhood_id)
+
+    def neighbourhoods(self, path: str, *, members: bool = True, advisors: bool = True) -> Q:
+        if self.user is None:
+            return Q()
+        ids = (self.member_of if members else set()) | (self.advising if advisors else set())
+        return Q(**{f"{path}__in": sorted(ids)})
+
+
 def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[int, list[Due]]:
-    """user id -> what that person has to do, soonest first. A constant number of queries."""
+    """user id -> what that person has to do, soonest first. A constant number of queries;
+    `only_user`: that person's items only, each query narrowed to them in SQL."""
     items: dict[int, list[Due]] = defaultdict(list)
+    scope = _Scope(only_user)
+    staff = _staff(only_user)
 
     # Windows closing soon, to neighbourhoods with a draft or a letter of intent; a
     # neighbourhood whose deadline was extended is reminded of its own, extended deadline.
@@ -168,11 +194,13 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
         programs = {w.program_id for w in windows}
         drafts = set(Proposal.objects.filter(status=Proposal.Status.DRAFT,
                                              stage__program_id__in=programs)
+                     .filter(scope.neighbourhoods("neighbourhood_id", advisors=False))
                      .values_list("neighbourhood_id", "stage_id"))
         # A letter of intent counts until the neighbourhood has a proposal in the program.
         started = Proposal.objects.filter(neighbourhood_id=OuterRef("neighbourhood_id"),
                                           stage__program_id=OuterRef("program_id"))
         letters = set(LetterOfIntent.objects.filter(program_id__in=programs)
+                      .filter(scope.neighbourhoods("neighbourhood_id", advisors=False))
                       .exclude(Exists(started))
                       .values_list("neighbourhood_id", "program_id"))
         neighbourhood_ids = {n for n, _s in drafts} | {n for n, _p in letters}
@@ -196,7 +224,9 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
         status__in=[Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED],
         due_on__lte=today + datetime.timedelta(days=max(REPORT_DAYS)),
         allocation__status="active",
-    ).select_related("allocation__proposal__neighbourhood", "allocation_year"))
+    ).filter(scope.neighbourhoods("allocation__neighbourhood_id"))
+        .select_related("allocation__proposal__neighbourhood", "allocation_year")
+        .defer(*(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT)))
     ids = {r.allocation.neighbourhood_id for r in reports}
     members = _members_by_neighbourhood(ids, only_user)
     advisors = _advisors_by_neighbourhood(ids, only_user)
@@ -212,13 +242,16 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
                 items[user_id].append(Due(kind, report, report.due_on, today))
 
     # Check-ins due soon or overdue.
+    followed = scope.neighbourhoods("allocation_year__allocation__neighbourhood_id",
+                                    members=False)
+    if staff:  # coordination staff are reminded of every overdue check-in
+        followed |= Q(due_on__lt=today)
     checkins = list(CheckIn.objects.filter(
         held_on__isnull=True, due_on__lte=today + datetime.timedelta(days=CHECKIN_SOON_DAYS),
         allocation_year__allocation__status="active",
-    ).select_related("allocation_year__allocation__neighbourhood"))
+    ).filter(followed).select_related("allocation_year__allocation__neighbourhood"))
     ids = {c.allocation_year.allocation.neighbourhood_id for c in checkins}
     advisors = _advisors_by_neighbourhood(ids, only_user)
-    staff = _staff(only_user)
     for checkin in checkins:
         neighbourhood_id = checkin.allocation_year.allocation.neighbourhood_id
         if checkin.due_on < today:
@@ -228,20 +261,20 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
             for user_id in advisors.get(neighbourhood_id, []):
                 items[user_id].append(Due("checkin_due", checkin, checkin.due_on, today))
 
-    # Decisions nearing the eight-week limit, to coordination staff.
+    # Decisions nearing the eight-week limit, to coordination staff: the deadline is
+    # computed and filtered by the database.
     if staff:
-        pending = Proposal.objects.filter(status__in=AWAITING_RATIFICATION, window__isnull=False,
-                                          ratification__isnull=True).select_related(
-            "window", "stage__program", "neighbourhood")
+        horizon = today + datetime.timedelta(days=max(DECISION_DAYS))
+        pending = (with_ratification_deadline(awaiting_decision(Proposal.objects.all()))
+                   .filter(ratification_due_on__lte=horizon)
+                   .select_related("neighbourhood").defer(*Proposal.LONG_TEXT))
         for proposal in pending:
-            deadline = ratification_deadline(proposal)
+            deadline = proposal.ratification_due_on
             days_left = (deadline - today).days
             if days_left < 0:
                 kind = "decision_overdue"
-            elif (bucket := _bucket(days_left, DECISION_DAYS)) is not None:
-                kind = f"decision_deadline_{bucket}"
             else:
-                continue
+                kind = f"decision_deadline_{_bucket(days_left, DECISION_DAYS)}"
             for user_id in staff:
                 items[user_id].append(Due(kind, proposal, deadline, today))
 
@@ -273,23 +306,29 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
     items = due_items(today=today)
     preferences = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=items)}
     active = set(User.objects.filter(pk__in=items, is_active=True).values_list("pk", flat=True))
+    content_types: dict[type, int] = {}
+    rows = []
     for user_id, user_items in items.items():
-        wanted = _wanted(user_items, preferences.get(user_id))
-        if user_id not in active or not wanted:
+        if user_id not in active:
             continue
-        with transaction.atomic():
-            for due in wanted:
-                ReminderSent.objects.get_or_create(
-                    user_id=user_id, kind=due.kind,
-                    content_type=ContentType.objects.get_for_model(due.obj),
-                    object_id=due.obj.pk, due_on=due.due_on, defaults={"sent_on": today})
-    emailed_today = ReminderSent.objects.filter(emailed_on=today).values("user_id")
-    pending = list(ReminderSent.objects.filter(emailed_on__isnull=True, user__is_active=True)
-                   .exclude(user_id__in=emailed_today)
-                   .order_by("user_id").values_list("user_id", flat=True).distinct())
-    for user_id in pending:
-        outbox.schedule(send_reminder_digest, user_id, today.isoformat(),
-                        key=f"digest:{user_id}:{today.isoformat()}")
+        for due in _wanted(user_items, preferences.get(user_id)):
+            model = type(due.obj)
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model).pk
+            rows.append(ReminderSent(user_id=user_id, kind=due.kind,
+                                     content_type_id=content_types[model], object_id=due.obj.pk,
+                                     due_on=due.due_on, sent_on=today))
+    with transaction.atomic():
+        # Recorded once: a reminder already there (a rerun, yesterday's) is skipped by the
+        # database's unique constraint, in bulk.
+        ReminderSent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        emailed_today = ReminderSent.objects.filter(emailed_on=today).values("user_id")
+        pending = list(ReminderSent.objects.filter(emailed_on__isnull=True, user__is_active=True)
+                       .exclude(user_id__in=emailed_today)
+                       .order_by("user_id").values_list("user_id", flat=True).distinct())
+        outbox.schedule_many(send_reminder_digest,
+                             [((user_id, today.isoformat()),
+                               f"digest:{user_id}:{today.isoformat()}") for user_id in pending])
     return len(pending)
 
 

@@ -24,6 +24,7 @@ from .followup import (
     ContributionView,
     DashboardView,
     EnvelopeView,
+    OverdueListView,
     ReminderPreferenceView,
     ReportingConfigView,
     TodoView,
@@ -63,4 +64,5 @@ __all__ = [
     "ReportTransitionView", "ReportingConfigView", "TodoView",
     "CheckInListView", "DisbursementListView", "NeighbourhoodRemindView", "ReportListView",
     "SearchView", "CalendarFeedManageView", "CalendarFeedView", "CalendarView",
+    "OverdueListView",
 ]

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import FormView, ListView, TemplateView
 
 from pic.access import ActionRequiredMixin, roles_of
 from pic.forms import apply_validation_error
@@ -152,3 +153,34 @@ class ContributionView(EnvelopeView):
                 return redirect("reporting:envelopes")
         return self.render_to_response(self.get_context_data(contribution_form=form),
                                        status=400)
+
+
+class OverdueListView(FollowupRequiredMixin, ListView):
+    """The whole of one of the dashboard's overdue lists, a page at a time (the dashboard
+    shows its first ten): decisions near or past the eight-week limit, overdue reports,
+    overdue check-ins."""
+
+    template_name = "reporting/overdue_list.html"
+    context_object_name = "rows"
+    paginate_by = 50
+    kind = ""
+    TITLES = {"decisions": _lazy("Décisions près du délai de huit semaines"),
+              "reports": _lazy("Rapports en retard"),
+              "checkins": _lazy("Bilans de mi-année en retard")}
+
+    def get_queryset(self):
+        user, today = self.request.user, timezone.localdate()
+        if self.kind == "decisions":
+            return dashboards.decisions_at_risk(user=user, today=today)
+        if self.kind == "reports":
+            return selectors.overdue_reports(user=user, today=today)
+        return selectors.overdue_checkins(user=user, today=today)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        if self.kind == "decisions":
+            context["rows"] = dashboards.decision_rows(context["page_obj"].object_list,
+                                                       today=today)
+        context.update(kind=self.kind, title=self.TITLES[self.kind], today=today)
+        return context

@@ -152,14 +152,15 @@ def test_watchlist_flags_files_at_risk_and_late(coordination, saint_michel, verd
     late = make_proposal(saint_michel, stage, deadline=today - datetime.timedelta(weeks=9))
     at_risk = make_proposal(verdun, stage, deadline=today - datetime.timedelta(weeks=7))
     fine = make_proposal(verdun, stage, deadline=today - datetime.timedelta(weeks=1))
-    rows = {r.proposal: r for r in selectors.ratification_watchlist(user=coordination)}
+    rows = {r.proposal: r for r in selectors.ratification_rows(
+        selectors.ratification_watchlist(user=coordination))}
     assert rows[late].late
     assert rows[late].days_left == -7
     assert rows[at_risk].at_risk
     assert rows[at_risk].days_left == 7
     assert not rows[fine].late
     assert not rows[fine].at_risk
-    assert selectors.ratification_watchlist(user=tq_saint_michel) == []
+    assert not selectors.ratification_watchlist(user=tq_saint_michel).exists()
 
 
 def test_watchlist_page_and_ratify_view(client, coordination, recommended, partenaires,

@@ -25,6 +25,9 @@ class Rollback(Exception):  # noqa: N818
     pass
 
 
+TASKS = ("letters", "reminders", "exports", "imports")  # bench.measure_tasks's steps
+
+
 class Command(BaseCommand):
     help = "Measure the key pages and background work at demo size and at scale."
 
@@ -38,6 +41,9 @@ class Command(BaseCommand):
         parser.add_argument("--skip-tasks", action="store_true",
                             help="Pages only: no letters, reminders, exports, import (these "
                                  "are measured on the last run only: scale, else demo).")
+        parser.add_argument("--tasks", default="",
+                            help="Comma-separated background work to measure (default: all): "
+                                 + ", ".join(TASKS))
         parser.add_argument("--small", action="store_true",
                             help="The scale run uses seed_scale's small preset.")
         parser.add_argument("--no-files", action="store_true",
@@ -56,6 +62,9 @@ class Command(BaseCommand):
         if scale.already_seeded():
             raise CommandError("The scale data set is already loaded: bench measures the demo "
                                "first, so it needs a database without it.")
+        unknown_tasks = {t for t in options["tasks"].split(",") if t} - set(TASKS)
+        if unknown_tasks:
+            raise CommandError(f"Unknown task(s): {', '.join(sorted(unknown_tasks))}")
         wanted = {k for k in options["pages"].split(",") if k}
         unknown = wanted - {p.key for p in bench.PAGES}
         if unknown:
@@ -108,8 +117,12 @@ class Command(BaseCommand):
     def analyze() -> None:
         """Fresh planner statistics for the rows just inserted (visible in this transaction)."""
         if connection.vendor == "postgresql":
+            # The app's tables only: a bare ANALYZE also takes the shared catalogs' locks, and
+            # waits for any other session on the server holding them.
+            tables = connection.introspection.django_table_names(only_existing=True)
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE " + ", ".join(
+                    connection.ops.quote_name(t) for t in sorted(tables)))
 
     def measure(self, label, pages, options, log, runs, machine, *, tasks: bool) -> None:
         log(f"Measuring at {label} size…")
@@ -119,6 +132,7 @@ class Command(BaseCommand):
                                         warmup=options["warmup"], log=log)
         self.write(runs, machine, options)
         if tasks and not options["skip_tasks"]:
-            run.tasks = bench.measure_tasks(log=log)
+            chosen = {t for t in options["tasks"].split(",") if t} or set(TASKS)
+            run.tasks = bench.measure_tasks(log=log, **{t: t in chosen for t in TASKS})
             self.write(runs, machine, options)
 

@@ -1,0 +1,22 @@
+"""Small SQL expressions the ORM lacks, written for both databases the project runs on
+(PostgreSQL in production, SQLite for the quick tests)."""
+
+from django.db.models import DateField, Func
+
+
+class AddDays(Func):
+    """`date + days` as a date (days: an integer expression), e.g. a deadline computed in
+    the database so it can be filtered and sorted there."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # date + integer is a date in PostgreSQL.
+        return self.as_sql(compiler, connection, template="(%(expressions)s)",
+                           arg_joiner=" + ", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection,
+                           template="date(%(expressions)s || ' days')",
+                           arg_joiner=", '+' || ", **extra_context)

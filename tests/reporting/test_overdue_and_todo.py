@@ -1,0 +1,202 @@
+"""The follow-up dashboard's overdue lists (ten rows, a link to the whole, paginated list), one
+person's to-do computed for that person, and the daily run's queries (issue 10)."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from pic.access import SYSTEM
+from proposals.models import Proposal
+from reporting.models import CheckIn, ReminderSent, Report
+from reporting.services import allocations, reminders
+from tests import factories
+from tests.governance.conftest import make_proposal
+
+from .conftest import make_ratified
+from .test_views import queries
+
+OVERDUE_LISTS = ["reporting:overdue-decisions", "reporting:overdue-reports",
+                 "reporting:overdue-checkins"]
+
+
+def _allocate(neighbourhood, stage, n=0):
+    """An allocation ratified in 2024: its first check-in and report are overdue."""
+    return allocations.allocation_create_for_ratification(
+        ratification=make_ratified(neighbourhood, stage, title=f"Allocation {n}"), actor=SYSTEM)
+
+
+def _late_decision(neighbourhood, stage, n=0):
+    return make_proposal(neighbourhood, stage, title=f"Décision {n}",
+                         deadline=timezone.localdate() - datetime.timedelta(weeks=9, days=n))
+
+
+def _add(stage, count):
+    for n in range(count):
+        neighbourhood = factories.NeighbourhoodFactory()
+        _allocate(neighbourhood, stage, n)
+        _late_decision(neighbourhood, stage, n)
+
+
+def test_the_dashboard_shows_ten_of_each_overdue_list_and_links_to_the_whole_list(
+        client, coordination, stage):
+    _add(stage, 12)
+    client.force_login(coordination)
+    response = client.get(reverse("reporting:dashboard"))
+    assert len(response.context["decisions_at_risk"]) == 10
+    assert len(response.context["overdue_reports"]) == 10
+    assert len(response.context["overdue_checkins"]) == 10
+    page = response.content.decode()
+    for name in OVERDUE_LISTS:
+        assert f'href="{reverse(name)}"' in page
+    # the oldest deadline first
+    assert response.context["decisions_at_risk"][0].proposal.title == "Décision 11"
+
+    overdue = Report.objects.filter(status=Report.Status.DRAFT,
+                                    due_on__lt=timezone.localdate()).count()
+    listed = client.get(reverse("reporting:overdue-reports"))
+    assert listed.context["paginator"].count == overdue >= 12
+    decisions = client.get(reverse("reporting:overdue-decisions"))
+    assert [r.proposal.title for r in decisions.context["rows"]] == [
+        f"Décision {n}" for n in range(11, -1, -1)]
+    checkins = client.get(reverse("reporting:overdue-checkins"))
+    assert checkins.context["paginator"].count == CheckIn.objects.filter(
+        held_on__isnull=True, due_on__lt=timezone.localdate()).count()
+
+
+def test_no_link_when_the_dashboard_shows_the_whole_list(client, coordination, stage):
+    _add(stage, 1)
+    client.force_login(coordination)
+    page = client.get(reverse("reporting:dashboard")).content.decode()
+    assert f'href="{reverse("reporting:overdue-decisions")}"' not in page
+    assert "Décision 0" in page
+
+
+def test_overdue_lists_are_paginated(client, coordination, saint_michel, stage):
+    for n in range(55):
+        _late_decision(saint_michel, stage, n)
+    client.force_login(coordination)
+    response = client.get(reverse("reporting:overdue-decisions"))
+    assert len(response.context["rows"]) == 50
+    assert "Page 1 sur 2" in response.content.decode()
+    assert len(client.get(reverse("reporting:overdue-decisions") + "?page=2")
+               .context["rows"]) == 5
+
+
+def test_an_advisor_sees_only_the_overdue_files_they_follow(client, stage, saint_michel,
+                                                             verdun):
+    advisor = factories.make_advisor(saint_michel)
+    _allocate(saint_michel, stage)
+    other = _allocate(verdun, stage, 1)
+    client.force_login(advisor)
+    reports = client.get(reverse("reporting:overdue-reports")).context["rows"]
+    assert reports
+    assert other.pk not in {r.allocation_id for r in reports}
+
+
+def test_the_dashboard_and_overdue_lists_run_the_same_queries_at_10_and_100_files(
+        client, coordination, stage):
+    urls = [reverse("reporting:dashboard"), *(reverse(name) for name in OVERDUE_LISTS)]
+    _add(stage, 10)
+    client.force_login(coordination)
+    at_10 = [queries(client, url) for url in urls]
+    _add(stage, 90)
+    assert [queries(client, url) for url in urls] == at_10
+    assert max(at_10) <= 15
+
+
+def test_the_to_do_holds_exactly_one_advisors_items(client, stage, saint_michel, verdun):
+    mine = factories.make_advisor(saint_michel)
+    theirs = factories.make_advisor(verdun)
+    followed = _allocate(saint_michel, stage)
+    _allocate(verdun, stage, 1)
+    items = client.force_login(mine) or client.get(reverse("reporting:todo")).context["items"]
+    assert items
+    neighbourhoods = {
+        (d.obj.allocation if isinstance(d.obj, Report) else d.obj.allocation_year.allocation)
+        .neighbourhood_id for d in items}
+    assert neighbourhoods == {saint_michel.pk}
+    assert {d.kind for d in items} == {"report_overdue", "checkin_overdue"}
+    assert {d.obj.pk for d in items if d.kind == "report_overdue"} == set(
+        followed.reports.filter(due_on__lt=timezone.localdate()).values_list("pk", flat=True))
+    # the same items the daily run gives that person
+    today = timezone.localdate()
+    assert items == reminders.due_items(today=today)[mine.pk]
+    assert theirs.pk in reminders.due_items(today=today)
+
+
+def test_the_to_do_runs_the_same_queries_at_10_and_100_files(client, stage):
+    advisor = factories.make_advisor()
+    from neighbourhoods import services
+
+    def add(count):
+        for n in range(count):
+            neighbourhood = factories.NeighbourhoodFactory()
+            services.advisor_assign(advisor=advisor, neighbourhood=neighbourhood, actor=SYSTEM)
+            _allocate(neighbourhood, stage, n)
+
+    add(10)
+    client.force_login(advisor)
+    url = reverse("reporting:todo")
+    at_10 = queries(client, url)
+    add(90)
+    assert queries(client, url) == at_10
+    assert len(client.get(url).context["items"]) >= 100
+
+
+def test_the_daily_run_queries_do_not_grow_with_the_reminders(
+        stage, saint_michel, tq_saint_michel, advisor_est, coordination,
+        django_capture_on_commit_callbacks):
+    """The same people (a member, an advisor, coordination staff), more reminders."""
+    today = timezone.localdate()
+
+    def run() -> int:
+        ReminderSent.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=False), \
+                CaptureQueriesContext(connection) as context:
+            reminders.reminders_run(today=today)
+        return len(context)
+
+    _allocate(saint_michel, stage)
+    _late_decision(saint_michel, stage)
+    run()  # warms Django's content type cache
+    few, recorded = run(), ReminderSent.objects.count()
+    for n in range(1, 9):
+        _allocate(saint_michel, stage, n)
+        _late_decision(saint_michel, stage, n)
+    assert run() == few
+    assert ReminderSent.objects.count() >= 5 * recorded
+    assert set(ReminderSent.objects.values_list("user_id", flat=True)) == {
+        tq_saint_michel.pk, advisor_est.pk, coordination.pk}
+
+
+def test_the_daily_run_records_each_reminder_once_and_queues_one_digest_a_person(
+        stage, saint_michel, tq_saint_michel, advisor_est, coordination,
+        django_capture_on_commit_callbacks):
+    from pic.models import OutboxMessage
+
+    today = timezone.localdate()
+    _allocate(saint_michel, stage)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = reminders.reminders_run(today=today)
+    recorded = ReminderSent.objects.count()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again = reminders.reminders_run(today=today)
+    assert first == again == 3
+    assert ReminderSent.objects.count() == recorded
+    assert OutboxMessage.objects.filter(key__startswith="digest:").count() == 3
+    assert callbacks == []  # nothing new to enqueue the second time
+    assert Proposal.objects.exists()
+
+
+def test_the_overdue_list_in_english(client, coordination, stage):
+    from tests.factories import english
+
+    _add(stage, 11)
+    client.force_login(english(coordination))
+    assert "See the whole list" in client.get(reverse("reporting:dashboard")).content.decode()
+    page = client.get(reverse("reporting:overdue-decisions")).content.decode()
+    assert "11 files" in page
+    assert "Back to the follow-up dashboard" in page
