@@ -6,6 +6,7 @@ from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 
 from neighbourhoods.models import Neighbourhood, Organisation
 from pic.models import User
@@ -113,9 +114,44 @@ GOVERNED_COLUMNS = frozenset({
 })
 
 
+IMPORT_BATCH = 1000  # rows written per bulk_create / bulk_update
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+
 class GovernedImportResource(resources.ModelResource):
     """What every import shares: governed columns refused, instances kept in the results so
-    that import_run can write each row's changes to the audit log."""
+    that import_run can write each row's changes to the audit log, and bulk writing: the
+    existing records of the whole file read in one query (CachedInstanceLoader), new ones
+    created and changed ones updated IMPORT_BATCH at a time, no uniqueness query per row for
+    the import key (a key that comes twice in the file is refused on its second row)."""
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._keys_seen = {}
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        [key_field] = self.get_import_id_fields()
+        attribute = self.fields[key_field].attribute
+        key = getattr(instance, attribute, None)
+        if key in (None, ""):
+            return
+        seen = self._keys_seen.setdefault(key, kwargs.get("row_number"))
+        if seen != kwargs.get("row_number"):
+            raise ValidationError({attribute: _("« %(key)s » figure déjà à la ligne %(row)s du "
+                                                "fichier.") % {"key": key, "row": seen}})
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        super().validate_instance(instance, import_validation_errors, validate_unique=False)
+        [key_field] = self.get_import_id_fields()
+        # The other unique fields (a neighbourhood's name), the key left out.
+        instance.validate_unique(exclude=[self.fields[key_field].attribute])
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        progress, number = kwargs.get("progress"), kwargs.get("row_number") or 0
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
 
     def before_import_row(self, row, **kwargs):
         filled = sorted(str(column) for column, value in row.items()
@@ -152,6 +188,10 @@ class OrganisationImportResource(GovernedImportResource):
         clean_model_instances = True
         skip_unchanged = True
         store_instance = True
+        use_bulk = True
+        batch_size = IMPORT_BATCH
+        instance_loader_class = CachedInstanceLoader
+        skip_html_diff = True
 
 
 class NeighbourhoodImportResource(GovernedImportResource):
@@ -162,6 +202,10 @@ class NeighbourhoodImportResource(GovernedImportResource):
         clean_model_instances = True
         skip_unchanged = True
         store_instance = True
+        use_bulk = True
+        batch_size = IMPORT_BATCH
+        instance_loader_class = CachedInstanceLoader
+        skip_html_diff = True
 
 
 class PersonImportResource(GovernedImportResource):
@@ -174,11 +218,21 @@ class PersonImportResource(GovernedImportResource):
         clean_model_instances = True
         skip_unchanged = True
         store_instance = True
+        use_bulk = True
+        batch_size = IMPORT_BATCH
+        instance_loader_class = CachedInstanceLoader
+        skip_html_diff = True
 
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        if row.get("email"):
-            row["email"] = str(row["email"]).strip().lower()
+    def before_import(self, dataset, **kwargs):
+        # Addresses compared in lower case, before the existing people are looked up.
+        if "email" in (dataset.headers or []):
+            column = dataset.headers.index("email")
+            for index, row in enumerate(dataset):
+                if row[column]:
+                    values = list(row)
+                    values[column] = str(values[column]).strip().lower()
+                    dataset[index] = values
+        super().before_import(dataset, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -30,3 +30,29 @@ def send_reminder_digest(user_id: int, today: str) -> int:
     from .services.reminders import digest_send
 
     return digest_send(user_id=user_id, today=datetime.date.fromisoformat(today))
+
+
+@shared_task(reject_on_worker_lost=True)
+def build_export(job_id: int) -> int:
+    """Build an export asked for on the exports page (private storage); returns its rows."""
+    from .services.jobs import export_job_build
+
+    job = export_job_build(job_id=job_id)
+    return job.rows_done if job else 0
+
+
+@shared_task(reject_on_worker_lost=True)
+def send_export_ready(job_id: int) -> int:
+    """Tell the person who asked that their export is ready (once per job)."""
+    from .services.jobs import export_ready_email
+
+    return export_ready_email(job_id=job_id)
+
+
+@shared_task(reject_on_worker_lost=True)
+def run_import(job_id: int) -> int:
+    """Write a confirmed import in bulk; returns the rows read."""
+    from .services.jobs import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return job.rows_done if job else 0

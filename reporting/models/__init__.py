@@ -18,6 +18,7 @@ from .allocations import (
     YearOwnedQuerySet,
 )
 from .indicators import Indicator, IndicatorQuerySet, IndicatorValue, QuestionProgress
+from .jobs import BackgroundJob, ExportJob, ImportJob
 from .reminders import ReminderPreference, ReminderSent
 from .reports import CheckIn, FinancialLine, Report, ReportDocument, ReportOwnedQuerySet
 
@@ -41,4 +42,7 @@ __all__ = [
     "IndicatorValue",
     "ReminderSent",
     "ReminderPreference",
+    "BackgroundJob",
+    "ExportJob",
+    "ImportJob",
 ]

@@ -7,7 +7,17 @@ from .allocations import (
     IndicatorCreateView,
 )
 from .checkins import CheckInRecordView
-from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
+from .exports import (
+    ExportIndexView,
+    ExportJobCreateView,
+    ExportJobDownloadView,
+    ExportView,
+    ImportJobDetailView,
+    ImportJobProgressView,
+    ImportView,
+    JobDetailView,
+    JobProgressView,
+)
 from .followup import (
     DashboardView,
     EnvelopeView,
@@ -31,7 +41,9 @@ from .reports import (
 __all__ = [
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
     "DisbursementCreateView", "EnvelopeView", "ExportIndexView", "ExportView",
-    "GivingExportView", "HomeView", "ImportView", "IndicatorCreateView",
+    "ExportJobCreateView", "ExportJobDownloadView", "HomeView", "ImportJobDetailView",
+    "ImportJobProgressView", "JobDetailView", "JobProgressView", "ImportView",
+    "IndicatorCreateView",
     "ReminderPreferenceView", "ReportDetailView", "ReportDocumentDownloadView",
     "ReportAcceptView", "ReportDocumentUploadView", "ReportEditView",
     "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",
