@@ -56,3 +56,11 @@ def run_import(job_id: int) -> int:
 
     job = import_job_run(job_id=job_id)
     return job.rows_done if job else 0
+
+
+@shared_task(reject_on_worker_lost=True)
+def purge_old_jobs() -> int:
+    """Daily: background exports and imports older than PIC_EXPORT_KEEP_DAYS, with their files."""
+    from .services.jobs import jobs_purge
+
+    return jobs_purge()

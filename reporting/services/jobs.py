@@ -11,6 +11,7 @@ import writes in one transaction (all or nothing), so only the cache (Redis when
 shows its progress while it runs.
 """
 
+import datetime
 import logging
 import tempfile
 
@@ -113,9 +114,10 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     if job is None or job.finished:
         return job
     user = job.requested_by
-    job, _moved = _move(job, "start", started_at=timezone.now(), rows_done=0,
-                        rows_total=exports.export_count(kind=job.kind, user=user))
+    job, _moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
     try:
+        job.rows_total = exports.export_count(kind=job.kind, user=user)
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
         with tempfile.TemporaryFile() as handle:
             rows = exports.export_write(handle, kind=job.kind, file_format=job.file_format,
                                         user=user, progress=lambda n: _progress(job, n))
@@ -221,10 +223,26 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     return job
 
 
+def jobs_purge(*, now=None) -> int:
+    """Delete the export and import jobs asked for more than PIC_EXPORT_KEEP_DAYS ago, with
+    their files in private storage (an export holds personal data: it is not kept forever).
+    Returns the number of jobs deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.PIC_EXPORT_KEEP_DAYS)
+    deleted = 0
+    for model in (ExportJob, ImportJob):
+        for job in model.objects.filter(created_at__lt=cutoff).exclude(
+                status=Status.RUNNING).iterator():
+            if job.file:
+                job.file.delete(save=False)
+            job.delete()
+            deleted += 1
+    return deleted
+
+
 def _totals(result) -> dict:
     return {key: value for key, value in result.totals.items() if value}
 
 
 __all__ = ["TRANSITIONS", "export_job_build", "export_job_request", "export_ready",
            "export_ready_email", "import_job_confirm", "import_job_preview", "import_job_run",
-           "job_get", "job_rows_done", "progress_key"]
+           "job_get", "job_rows_done", "jobs_purge", "progress_key"]

@@ -315,3 +315,26 @@ def test_the_import_page_follows_the_job(client, coordination):
     assert "Import terminé." in page
     assert client.get(reverse("reporting:import-job-progress", args=[job.pk]),
                       HTTP_ACCEPT="application/json").json()["rows_done"] == 3
+
+
+def test_old_jobs_are_deleted_with_their_files(settings, advisor_est, coordination):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.PIC_EXPORT_KEEP_DAYS = 7
+    old = built(advisor_est, kind="360giving", file_format="csv")
+    recent = built(advisor_est, kind="360giving", file_format="json")
+    preview, _result = job_services.import_job_preview(
+        kind="people", upload=SimpleUploadedFile("p.csv", people(1)), actor=coordination)
+    stored = old.file.storage
+    ExportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8))
+    ImportJob.objects.filter(pk=preview.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8))
+    assert job_services.jobs_purge() == 2
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not ImportJob.objects.exists()
+    assert not stored.exists(old.file.name)
+    assert not stored.exists(preview.file.name)
+    assert stored.exists(recent.file.name)
