@@ -12,8 +12,6 @@ import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +26,7 @@ from proposals.documents import MAX_UPLOAD_BYTES
 from proposals.selectors import proposal_list
 
 from .models import Allocation
-from .resources import EXPORTS, IMPORTS
+from .resources import EXPORTS, IMPORTS, total_of
 from .selectors import allocation_list, disbursement_list, report_list
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE,
@@ -63,7 +61,8 @@ def export_rows(*, kind: str, user: User) -> tuple[list[str], object]:
         raise ValidationError(_("Export inconnu."))
     resource = EXPORTS[kind]()
     queryset = export_queryset(kind=kind, user=user)
-    rows = (resource.export_resource(obj, force_native_type=True)
+    fields = resource.get_export_fields()  # once, not for every row
+    rows = ([resource.export_field(field, obj, force_native_type=True) for field in fields]
             for obj in queryset.iterator(chunk_size=CHUNK))
     return resource.get_export_headers(), rows
 
@@ -214,14 +213,13 @@ def giving_rows(*, user: User):
     """Allocations in the 360Giving standard (its required fields, plus planned dates), read
     CHUNK at a time."""
     conf = _giving_settings()
-    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
     allocations = (giving_allocations(user=user)
                    .select_related("proposal", "neighbourhood", "initiative")
                    .only("pk", "proposal", "initiative", "neighbourhood", "starts_on", "ends_on",
                          "ratified_on", "capacity_building_amount",
                          "proposal__title", "proposal__summary", "initiative__desired_change",
                          "neighbourhood__slug", "neighbourhood__table_name")
-                   .annotate(total_years=Coalesce(Sum("years__amount"), zero)))
+                   .annotate(total_years=total_of(Allocation.years, "amount")))
     for allocation in allocations.iterator(chunk_size=CHUNK):
         months = (allocation.ends_on.year - allocation.starts_on.year) * 12 + (
             allocation.ends_on.month - allocation.starts_on.month) + 1

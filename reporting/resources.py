@@ -2,7 +2,7 @@
 user) and the staff-only imports of organisations, neighbourhoods and people."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, Sum, Value
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -15,6 +15,15 @@ from proposals.models import Proposal
 from .models import Allocation, Disbursement, Report
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def total_of(related, field: str):
+    """The sum of `field` over a row's `related` rows (a reverse foreign key, e.g.
+    Report.lines) as a correlated subquery, not a join and GROUP BY: an export's rows come
+    out as the database reads them, the first ones at once, whatever their number."""
+    model, key = related.rel.related_model, related.rel.field.name
+    return Coalesce(Subquery(model.objects.filter(**{key: OuterRef("pk")}).order_by()
+                             .values(key).annotate(total=Sum(field)).values("total")), ZERO)
 
 
 # --- Exports ---------------------------------------------------------------------------------
@@ -36,7 +45,7 @@ class ProposalExportResource(resources.ModelResource):
     @staticmethod
     def scoped(queryset):
         return queryset.select_related("neighbourhood", "stage", "window").annotate(
-            requested_total=Coalesce(Sum("years__amount"), ZERO))
+            requested_total=total_of(Proposal.years, "amount"))
 
 
 class AllocationExportResource(resources.ModelResource):
@@ -54,7 +63,7 @@ class AllocationExportResource(resources.ModelResource):
     @staticmethod
     def scoped(queryset):
         return queryset.select_related("neighbourhood", "proposal", "stage").annotate(
-            total=Coalesce(Sum("years__amount"), ZERO))
+            total=total_of(Allocation.years, "amount"))
 
 
 class DisbursementExportResource(resources.ModelResource):
@@ -92,8 +101,8 @@ class ReportFinancialExportResource(resources.ModelResource):
     def scoped(queryset):
         return (queryset.select_related("allocation__neighbourhood", "allocation__proposal",
                                         "allocation_year")
-                .annotate(budget_total=Coalesce(Sum("lines__budget"), ZERO),
-                          actual_total=Coalesce(Sum("lines__actual"), ZERO)))
+                .annotate(budget_total=total_of(Report.lines, "budget"),
+                          actual_total=total_of(Report.lines, "actual")))
 
     def dehydrate_variance(self, report):
         return report.actual_total - report.budget_total
