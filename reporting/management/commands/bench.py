@@ -38,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--skip-tasks", action="store_true",
                             help="Pages only: no letters, reminders, exports, import (these "
                                  "are measured on the last run only: scale, else demo).")
+        parser.add_argument("--tasks", default="letters,reminders,exports,import",
+                            help="Comma-separated background work to measure (default: all): "
+                                 "letters, reminders, exports, import.")
         parser.add_argument("--small", action="store_true",
                             help="The scale run uses seed_scale's small preset.")
         parser.add_argument("--no-files", action="store_true",
@@ -119,6 +122,10 @@ class Command(BaseCommand):
                                         warmup=options["warmup"], log=log)
         self.write(runs, machine, options)
         if tasks and not options["skip_tasks"]:
-            run.tasks = bench.measure_tasks(log=log)
+            wanted = set(options["tasks"].split(","))
+            run.tasks = bench.measure_tasks(letters="letters" in wanted,
+                                            reminders="reminders" in wanted,
+                                            exports="exports" in wanted,
+                                            imports="import" in wanted, log=log)
             self.write(runs, machine, options)
 
