@@ -39,7 +39,8 @@ class ExportIndexView(LoginRequiredMixin, TemplateView):
         recent = ExportJob.objects.filter(requested_by=self.request.user)[:RECENT_JOBS]
         return super().get_context_data(
             exports=[(k, labels[k]) for k in EXPORTS] if files_reader else [],
-            jobs=recent, can_import=can(self.request.user, "data.import"), **kwargs)
+            jobs=[job_context(job) for job in recent],
+            can_import=can(self.request.user, "data.import"), **kwargs)
 
 
 class ExportView(LoginRequiredMixin, View):
@@ -67,11 +68,22 @@ class ExportJobCreateView(LoginRequiredMixin, View):
         return redirect("reporting:export-job", pk=job.pk)
 
 
+def job_context(job: BackgroundJob) -> dict:
+    """What the progress fragment shows (reporting/_job_progress.html)."""
+    is_export = isinstance(job, ExportJob)
+    url_name = "reporting:export-job" if is_export else "reporting:import-job"
+    download = (reverse("reporting:export-job-download", args=[job.pk])
+                if is_export and job.status == job.Status.DONE and job.file else "")
+    return {"job": job, "rows_done": jobs.job_rows_done(job), "download_url": download,
+            "page_url": reverse(url_name, args=[job.pk]),
+            "progress_url": reverse(f"{url_name}-progress", args=[job.pk]),
+            "is_export": is_export}
+
+
 class JobMixin(LoginRequiredMixin):
     """A job the person may see (their own; any for coordination), else 404."""
 
     model: type[BackgroundJob] = ExportJob
-    url_name = "reporting:export-job"
 
     def get_job(self) -> BackgroundJob:
         try:
@@ -79,21 +91,12 @@ class JobMixin(LoginRequiredMixin):
         except self.model.DoesNotExist as exc:
             raise Http404 from exc
 
-    def job_context(self, job: BackgroundJob) -> dict:
-        is_export = isinstance(job, ExportJob)
-        download = (reverse("reporting:export-job-download", args=[job.pk])
-                    if is_export and job.status == job.Status.DONE and job.file else "")
-        return {"job": job, "rows_done": jobs.job_rows_done(job), "download_url": download,
-                "page_url": reverse(self.url_name, args=[job.pk]),
-                "progress_url": reverse(f"{self.url_name}-progress", args=[job.pk]),
-                "is_export": is_export}
-
 
 class JobDetailView(JobMixin, View):
     template_name = "reporting/job_detail.html"
 
     def get(self, request, pk):
-        return render(request, self.template_name, self.job_context(self.get_job()))
+        return render(request, self.template_name, job_context(self.get_job()))
 
 
 class JobProgressView(JobMixin, View):
@@ -101,7 +104,7 @@ class JobProgressView(JobMixin, View):
     progress fragment (what htmx swaps in every two seconds)."""
 
     def get(self, request, pk):
-        context = self.job_context(self.get_job())
+        context = job_context(self.get_job())
         job = context["job"]
         if request.GET.get("format") == "json" or (
                 "application/json" in request.headers.get("Accept", "")):
@@ -123,7 +126,6 @@ class ExportJobDownloadView(JobMixin, View):
 
 class ImportJobMixin:
     model = ImportJob
-    url_name = "reporting:import-job"
 
 
 class ImportJobDetailView(ImportJobMixin, JobDetailView):

@@ -172,7 +172,7 @@ def test_progress_as_json_and_as_html(client, advisor_est, allocation):
     assert f'hx-get="{progress}"' in fragment  # htmx polls while it is not finished
     assert reverse("reporting:export-job", args=[job.pk]) in fragment  # reload without JS
     page = client.get(reverse("reporting:export-job", args=[job.pk])).content.decode()
-    assert 'id="job-progress"' in page
+    assert f'id="job-progress-{job.pk}"' in page
     job_services.export_job_build(job_id=job.pk)
     done = client.get(progress + "?format=json").json()
     download = reverse("reporting:export-job-download", args=[job.pk])
@@ -215,6 +215,18 @@ def test_the_exports_page_lists_the_persons_recent_files(client, advisor_est, co
     assert reverse("reporting:export-job", args=[mine.pk]) in page
     assert reverse("reporting:export-job", args=[theirs.pk]) not in page
     assert reverse("reporting:export-job-create") in page
+    assert reverse("reporting:export-job-download", args=[mine.pk]) in page
+
+
+def test_the_exports_page_shows_a_running_jobs_progress(client, advisor_est):
+    job = ExportJob.objects.create(requested_by=advisor_est, kind="allocations",
+                                   file_format="xlsx", status="running", rows_total=400,
+                                   rows_done=100)
+    client.force_login(advisor_est)
+    page = client.get(reverse("reporting:exports")).content.decode()
+    assert f'hx-get="{reverse("reporting:export-job-progress", args=[job.pk])}"' in page
+    assert '<progress max="100" value="25"' in page
+    assert "100 ligne(s) sur 400" in page
 
 
 # --- Imports --------------------------------------------------------------------------------
