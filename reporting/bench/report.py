@@ -138,10 +138,10 @@ def report_markdown(runs: list[Run], *, machine_info: dict, repeat: int, warmup:
     task_missed = _task_misses((scale or demo).tasks if (scale or demo) else {})
     lines += ["", "## Targets missed", ""]
     lines += [f"- {m}" for m in missed + task_missed] or ["- none"]
-    lines += ["", "An export's peak memory is the growth of the process's resident set while "
-              "it runs (sampled every 20 ms; C buffers included), at full speed (no "
-              "tracemalloc). A streamed CSV's request time is its first chunk's; a background "
-              "export's is the job's recording (the worker's build is the seconds column).", ""]
+    lines += ["", "An export's seconds are a run at full speed; its peak memory is Python's "
+              "(tracemalloc) in a second run, not the process's RSS. A streamed CSV's request "
+              "time is its first chunk's; a background export's is the job's recording (the "
+              "worker's build is the seconds column).", ""]
     return "\n".join(lines)
 
 
