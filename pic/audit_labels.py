@@ -88,6 +88,7 @@ VERB_LABELS: dict[str, Any] = {
     "report.request_changes": _("Modifications demandées au rapport"),
     "report.resubmit": _("Rapport remis de nouveau"),
     "report.accept": _("Rapport accepté"),
+    "export.requested": _("Export demandé (préparé en arrière-plan)"),
     "import.done": _("Importation effectuée"),
     "import.row_created": _("Ligne importée : fiche créée"),
     "import.row_updated": _("Ligne importée : fiche modifiée"),

@@ -10,6 +10,9 @@ BEAT_SCHEDULE: dict = {
                                         "schedule": crontab(hour=5, minute=30)},
     "reporting-daily-reminders": {"task": "reporting.tasks.send_daily_reminders",
                                   "schedule": crontab(hour=6, minute=0)},
+    # Background exports' and imports' files, deleted after PIC_EXPORT_KEEP_DAYS.
+    "reporting-purge-jobs": {"task": "reporting.tasks.purge_old_jobs",
+                             "schedule": crontab(hour=3, minute=45)},
     # Law 25 retention policy: anonymise long-inactive people, delete what has expired.
     "pic-apply-retention-policy": {"task": "pic.tasks.apply_retention_policy",
                                    "schedule": crontab(hour=3, minute=30)},

@@ -332,6 +332,9 @@ PIC_360G_PREFIX = env("PIC_360G_PREFIX", "360G-pic")
 PIC_360G_FUNDER_ID = env("PIC_360G_FUNDER_ID", "XI-PIC-CENTRAIDE-GM")
 PIC_360G_FUNDER_NAME = env("PIC_360G_FUNDER_NAME", "Centraide du Grand Montréal")
 
+# Background exports and imports: their files (private storage) are deleted after this many days.
+PIC_EXPORT_KEEP_DAYS = int(env("PIC_EXPORT_KEEP_DAYS", "7"))
+
 # Invitations: how long the emailed link stays valid.
 PIC_INVITATION_MAX_AGE_DAYS = int(env("PIC_INVITATION_MAX_AGE_DAYS", "14"))
 

@@ -3,7 +3,9 @@
 A text that begins with `=`, `+`, `-`, `@`, a tab or a carriage return would be read by Excel
 or LibreOffice as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `-2+3`), so one typed into a proposal
 title would run on the desk of whoever opens the export. The rule lives here, once:
-`formula_safe` for a value, `dataset_export` for a whole file. Every export goes through it.
+`formula_safe` for a value; `csv_chunks` and `xlsx_write` for a file written row by row (what
+`streaming_csv_response` sends and the background exports store); `dataset_export` for a
+tablib dataset. Every export goes through them.
 
 - CSV: such a text is prefixed with `'` (OWASP's advice); a plain number written as text
   (`-10`, `1500.50`) is not a formula and is left alone.
@@ -12,12 +14,16 @@ title would run on the desk of whoever opens the export. The rule lives here, on
 - Numbers stay numbers (a negative amount is a number cell), dates stay dates.
 """
 
+import csv
 import datetime
 import io
 import re
+from collections.abc import Iterable, Iterator, Sequence
 
 import tablib
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
@@ -45,39 +51,105 @@ def _plain(value):
     return value
 
 
+class _Echo:
+    """A file-like object whose write returns the line (csv.writer then hands it back)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_CHUNK = 64 * 1024  # characters gathered before a chunk is sent or written
+
+
+def _csv_cell(value):
+    return "" if value is None else formula_safe(_plain(value))
+
+
+def csv_chunks(header: Sequence, rows: Iterable[Sequence], *, bom: bool = True
+               ) -> Iterator[bytes]:
+    """The CSV file in chunks of about 64 KB, every cell formula-safe, UTF-8 (with the
+    byte-order mark Excel needs to read it as UTF-8, unless `bom=False`); the rows are read
+    one at a time, so memory stays flat whatever their number."""
+    writer = csv.writer(_Echo())
+    lines = ["\ufeff" if bom else "", writer.writerow([formula_safe(str(h)) for h in header])]
+    size = 0
+    for row in rows:
+        line = writer.writerow([_csv_cell(value) for value in row])
+        lines.append(line)
+        size += len(line)
+        if size >= CSV_CHUNK:
+            yield "".join(lines).encode("utf-8")
+            lines, size = [], 0
+    if lines:
+        yield "".join(lines).encode("utf-8")
+
+
+def streaming_csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
+                           ) -> StreamingHttpResponse:
+    """A CSV download sent while its rows are read (a StreamingHttpResponse): every cell
+    formula-safe, UTF-8 with a byte-order mark for Excel, as an attachment never cached."""
+    response = StreamingHttpResponse(csv_chunks(header, rows),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _csv(dataset: tablib.Dataset, *, bom: bool) -> bytes:
-    safe = tablib.Dataset(headers=[formula_safe(h) for h in dataset.headers or []])
-    for row in dataset:
-        safe.append([formula_safe(_plain(value)) for value in row])
-    text = safe.export("csv")
-    return text.encode("utf-8-sig" if bom else "utf-8")
+    return b"".join(csv_chunks(dataset.headers or [], dataset, bom=bom))
 
 
-def _xlsx(dataset: tablib.Dataset) -> bytes:
+def _xlsx_cell(sheet, value, *, bold=None):
+    """A value as openpyxl's write-only sheet takes it: numbers and dates as they are; a text
+    as a string cell (never a formula cell, quote prefix when it starts like one)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    value = _plain(value)
+    if isinstance(value, str):
+        value = _ILLEGAL_XML_RE.sub("", value)
+        if bold is None and not value.startswith(("=", "#", *FORMULA_TRIGGERS)):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # text, even when it starts with "=" or reads like "#N/A"
+        if starts_like_formula(value):
+            cell.quotePrefix = True
+    elif bold is None:
+        return value
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+    if bold is not None:
+        cell.font = bold
+    return cell
+
+
+def xlsx_write(fileobj, header: Sequence, rows: Iterable[Sequence], *, title: str = "Export",
+               progress=None) -> int:
+    """The XLSX file written into `fileobj` in openpyxl's write-only mode (rows go to disk as
+    they come: memory stays flat), header bold and frozen. `progress(n)` is called every
+    1,000 rows. Returns the number of rows written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = (dataset.title or "Export")[:31]
-    rows = [list(dataset.headers or [])] + [list(row) for row in dataset]
-    for row_number, row in enumerate(rows, start=1):
-        for column, value in enumerate(row, start=1):
-            value = _plain(value)
-            cell = sheet.cell(row=row_number, column=column)
-            if isinstance(value, str):
-                cell.value = _ILLEGAL_XML_RE.sub("", value)
-                cell.data_type = "s"  # text, even when it starts with "="
-                if starts_like_formula(value):
-                    cell.quotePrefix = True
-            else:
-                cell.value = value
-            if row_number == 1 and dataset.headers:
-                cell.font = Font(bold=True)
-    if dataset.headers:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet((title or "Export")[:31])
+    if header:
         sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        sheet.append([_xlsx_cell(sheet, h, bold=bold) for h in header])
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    book.save(fileobj)
+    return count
+
+
+def _xlsx(dataset: tablib.Dataset) -> bytes:
     out = io.BytesIO()
-    book.save(out)
+    xlsx_write(out, list(dataset.headers or []), dataset, title=dataset.title or "Export")
     return out.getvalue()
 
 
@@ -89,30 +161,3 @@ def dataset_export(dataset: tablib.Dataset, file_format: str, *, bom: bool = Tru
     if file_format == "xlsx":
         return _xlsx(dataset)
     raise ValueError(f"unknown spreadsheet format: {file_format}")
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def streaming_csv_response(filename: str, header, rows):
-    """A CSV download written as it is read (StreamingHttpResponse): UTF-8 with a byte-order
-    mark for Excel, every cell formula-safe, `rows` any iterable (a queryset's iterator), so
-    memory stays flat whatever the number of rows."""
-    import csv
-
-    from django.http import StreamingHttpResponse
-
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow([formula_safe(h) for h in header])
-        for row in rows:
-            yield writer.writerow([formula_safe(_plain(value)) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

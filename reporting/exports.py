@@ -1,14 +1,18 @@
-"""Exports scoped to the user, staff-only imports with a dry run, and the 360Giving export."""
+"""Exports scoped to the user, staff-only imports with a dry run, and the 360Giving export.
+
+Every file is written row by row, never held whole: a CSV export streams
+(pic.spreadsheets.streaming_csv_response); an XLSX export and the 360Giving files are written
+by a worker (reporting.services.jobs) into private storage, through `export_write`."""
 
 import io
+import itertools
 import json
+import tempfile
 
 import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,18 +20,25 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from pic.access import can, ensure
-from pic.audit import audit
+from pic.audit import audit, audit_many
 from pic.files import check_zip
 from pic.models import User
-from pic.spreadsheets import XLSX_CONTENT_TYPE, dataset_export
+from pic.spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, xlsx_write
 from proposals.documents import MAX_UPLOAD_BYTES
 from proposals.selectors import proposal_list
 
-from .models import Allocation
-from .resources import EXPORTS, IMPORTS
+from .models import Allocation, FunderContribution
+from .resources import EXPORTS, IMPORTS, total_of
 from .selectors import allocation_funders, allocation_list, disbursement_list, report_list
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
+FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE,
+           "json": "application/json"}
+GIVING = "360giving"
+# (kind, format) → built by a worker: every XLSX, both 360Giving files. A CSV of the other
+# kinds streams from the request.
+STREAMED = {(kind, "csv") for kind in EXPORTS}
+BACKGROUND = {(kind, "xlsx") for kind in EXPORTS} | {(GIVING, "csv"), (GIVING, "json")}
+CHUNK = 500  # rows fetched from the database at a time (the first CSV chunk leaves at once)
 
 
 def export_queryset(*, kind: str, user: User):
@@ -39,16 +50,69 @@ def export_queryset(*, kind: str, user: User):
         "financial-summaries": lambda: report_list(user=user),
     }
     queryset = sources[kind]().order_by("pk")
-    return EXPORTS[kind].scoped(queryset.model.objects.filter(pk__in=queryset.values("pk")))
+    return EXPORTS[kind].scoped(queryset.model.objects.filter(pk__in=queryset.values("pk"))
+                                ).order_by("pk")
+
+
+def export_rows(*, kind: str, user: User) -> tuple[list[str], object]:
+    """(header, rows): the rows read from the database CHUNK at a time, native types (numbers
+    stay numbers; the writers make every text formula-safe)."""
+    if kind == GIVING:
+        header = giving_header()
+        return header, (giving_flat(row, header) for row in giving_rows(user=user))
+    if kind not in EXPORTS:
+        raise ValidationError(_("Export inconnu."))
+    resource = EXPORTS[kind]()
+    queryset = export_queryset(kind=kind, user=user)
+    fields = resource.get_export_fields()  # once, not for every row
+    rows = ([resource.export_field(field, obj, force_native_type=True) for field in fields]
+            for obj in queryset.iterator(chunk_size=CHUNK))
+    return resource.get_export_headers(), rows
+
+
+def export_count(*, kind: str, user: User) -> int:
+    if kind == GIVING:
+        return giving_allocations(user=user).count()
+    return export_queryset(kind=kind, user=user).count()
+
+
+def export_filename(kind: str, file_format: str) -> str:
+    return f"pic-{kind}-{timezone.localdate().isoformat()}.{file_format}"
+
+
+def export_write(fileobj, *, kind: str, file_format: str, user: User, progress=None) -> int:
+    """Write the export into the binary file `fileobj`, row by row; `progress(n)` is called
+    as rows are written. Returns the number of rows."""
+    if file_format not in FORMATS or (kind, file_format) not in STREAMED | BACKGROUND:
+        raise ValidationError(_("Export inconnu."))
+    header, rows = export_rows(kind=kind, user=user)
+    if file_format == "xlsx":
+        return xlsx_write(fileobj, header, rows, title=kind, progress=progress)
+    if file_format == "json":
+        return _giving_json_write(fileobj, giving_rows(user=user), progress=progress)
+    count = 0
+
+    def counted():
+        nonlocal count
+        for row in rows:
+            yield row
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+
+    # 360Giving's tools read plain UTF-8; the BOM is for Excel, on the other CSV files.
+    for chunk in csv_chunks(header, counted(), bom=kind != GIVING):
+        fileobj.write(chunk)
+    return count
 
 
 def export_data(*, kind: str, user: User, file_format: str) -> bytes:
-    if kind not in EXPORTS or file_format not in FORMATS:
-        raise ValidationError(_("Export inconnu."))
-    # Native types (numbers stay numbers); dataset_export makes every text formula-safe.
-    dataset = EXPORTS[kind]().export(queryset=export_queryset(kind=kind, user=user),
-                                     force_native_type=True)
-    return dataset_export(dataset, file_format)
+    """The whole file, for a small export (tests, a command): the same writer as the worker's,
+    through a temporary file."""
+    with tempfile.TemporaryFile() as handle:
+        export_write(handle, kind=kind, file_format=file_format, user=user)
+        handle.seek(0)
+        return handle.read()
 
 
 # --- Imports --------------------------------------------------------------------------------
@@ -73,22 +137,21 @@ def load_dataset(content: bytes, file_format: str, *, name: str = "") -> tablib.
         raise ValidationError({"file": _("Fichier illisible : %(e)s") % {"e": error}}) from error
 
 
-def import_run(*, kind: str, dataset: tablib.Dataset, actor: User, dry_run: bool):
+def import_run(*, kind: str, dataset: tablib.Dataset, actor: User, dry_run: bool,
+               progress=None):
     """Staff only. A dry run reports what would change and every row's errors; a real run
-    writes only if every row is valid (a bad row: it is reported and nothing is written)."""
+    writes only if every row is valid (a bad row: it is reported and nothing is written).
+    Rows are written in bulk (the resources' use_bulk: a few queries per thousand rows);
+    `progress(n)` is called as rows are read."""
     ensure(actor, "data.import")
     if kind not in IMPORTS:
         raise ValidationError(_("Import inconnu."))
     resource = IMPORTS[kind]()
-    result = resource.import_data(dataset, dry_run=True, raise_errors=False,
-                                  use_transactions=True, collect_failed_rows=True)
-    if dry_run or result.has_errors() or result.has_validation_errors():
-        return result
     with transaction.atomic():
-        resource = IMPORTS[kind]()
-        result = resource.import_data(dataset, dry_run=False, raise_errors=False,
-                                      use_transactions=True)
-        if result.has_errors() or result.has_validation_errors():
+        result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False,
+                                      use_transactions=True, collect_failed_rows=dry_run,
+                                      rollback_on_validation_errors=True, progress=progress)
+        if dry_run or result.has_errors() or result.has_validation_errors():
             transaction.set_rollback(True)
             return result
         _audit_rows(resource, result, actor=actor, kind=kind)
@@ -99,15 +162,31 @@ def import_run(*, kind: str, dataset: tablib.Dataset, actor: User, dry_run: bool
 
 def _audit_rows(resource, result, *, actor: User, kind: str) -> None:
     """One audit event per row that created or changed a record, with each changed field's
-    value before and after."""
+    value before and after (written in one batch)."""
+    events = []
     for number, row in enumerate(result.rows, start=1):
         new = row.import_type == RowResult.IMPORT_TYPE_NEW
         if not (new or row.import_type == RowResult.IMPORT_TYPE_UPDATE) or row.instance is None:
             continue
         changes = resource.changes(None if new else row.original, row.instance)
         if changes:
-            audit(actor, "import.row_created" if new else "import.row_updated", row.instance,
-                  kind=kind, row=number, changes=changes)
+            events.append(("import.row_created" if new else "import.row_updated", row.instance,
+                           {"kind": kind, "row": number, "changes": changes}))
+    audit_many(actor, events)
+
+
+def row_errors(result) -> list[dict]:
+    """Each row's errors, in row order: [{"number": n, "messages": [...]}] (number 0: an error
+    of the whole file)."""
+    rows = [{"number": 0, "messages": [str(e.error) for e in result.base_errors]}
+            ] if result.base_errors else []
+    for number, errors in result.row_errors():
+        rows.append({"number": number, "messages": [str(e.error) for e in errors]})
+    for invalid in result.invalid_rows:
+        messages_ = [f"{field} : {' '.join(str(m) for m in msgs)}"
+                     for field, msgs in invalid.error_dict.items()]
+        rows.append({"number": invalid.number, "messages": messages_})
+    return sorted(rows, key=lambda r: r["number"])
 
 
 # --- 360Giving ------------------------------------------------------------------------------
@@ -126,40 +205,46 @@ def _giving_settings() -> dict:
     }
 
 
-def giving_rows(*, user: User) -> list[dict]:
-    """Allocations in the 360Giving standard (its required fields, plus planned dates)."""
-    conf = _giving_settings()
-    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+def giving_allocations(*, user: User):
     # Open data: partners publish the whole portfolio; others export what they may see.
-    source = Allocation.objects.all() if can(user, "portfolio.read") else allocation_list(user=user)
-    allocations = list(source.select_related("proposal", "neighbourhood", "initiative", "stage")
-                       .prefetch_related("years")
-                       .annotate(total_years=Coalesce(Sum("years__amount"), zero))
-                       .order_by("pk"))
-    funders = allocation_funders(allocations)
-    rows = []
-    for allocation in allocations:
-        months = (allocation.ends_on.year - allocation.starts_on.year) * 12 + (
-            allocation.ends_on.month - allocation.starts_on.month) + 1
-        rows.append({
-            "Identifier": f"{conf['prefix']}-allocation-{allocation.pk}",
-            "Title": allocation.proposal.title,
-            "Description": allocation.proposal.summary or allocation.initiative.desired_change,
-            "Currency": "CAD",
-            "Amount Awarded": allocation.total_years + allocation.capacity_building_amount,
-            "Award Date": allocation.ratified_on.isoformat(),
-            "Recipient Org:Identifier": f"{conf['prefix']}-tq-{allocation.neighbourhood.slug}",
-            "Recipient Org:Name": allocation.neighbourhood.table_name,
-            # The partners whose contributions make the envelope of the allocation's years
-            # (the operator, from the settings, when no contribution is recorded).
-            "Funding Orgs": [(funder_identifier(conf, f), f.name)
-                             for f in funders[allocation.pk]]
-            or [(conf["funder_id"], conf["funder_name"])],
-            "Planned Dates:Start Date": allocation.starts_on.isoformat(),
-            "Planned Dates:End Date": allocation.ends_on.isoformat(),
-            "Planned Dates:Duration (months)": months,
-        })
-    return rows
+    if can(user, "portfolio.read"):
+        return Allocation.objects.order_by("pk")
+    return Allocation.objects.filter(pk__in=allocation_list(user=user).values("pk")).order_by("pk")
+
+
+def giving_rows(*, user: User):
+    """Allocations in the 360Giving standard (its required fields, plus planned dates), read
+    CHUNK at a time; "Funding Orgs": the partners whose contributions make the envelope of the
+    allocation's years (the operator, from the settings, when no contribution is recorded)."""
+    conf = _giving_settings()
+    allocations = (giving_allocations(user=user)
+                   .select_related("proposal", "neighbourhood", "initiative", "stage")
+                   .prefetch_related("years")
+                   .annotate(total_years=total_of(Allocation.years, "amount")))
+    rows = allocations.iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        funders = allocation_funders(chunk)
+        for allocation in chunk:
+            months = (allocation.ends_on.year - allocation.starts_on.year) * 12 + (
+                allocation.ends_on.month - allocation.starts_on.month) + 1
+            yield {
+                "Identifier": f"{conf['prefix']}-allocation-{allocation.pk}",
+                "Title": allocation.proposal.title,
+                "Description": (allocation.proposal.summary
+                                or allocation.initiative.desired_change),
+                "Currency": "CAD",
+                "Amount Awarded": allocation.total_years + allocation.capacity_building_amount,
+                "Award Date": allocation.ratified_on.isoformat(),
+                "Recipient Org:Identifier":
+                    f"{conf['prefix']}-tq-{allocation.neighbourhood.slug}",
+                "Recipient Org:Name": allocation.neighbourhood.table_name,
+                "Funding Orgs": [(funder_identifier(conf, f), f.name)
+                                 for f in funders[allocation.pk]]
+                or [(conf["funder_id"], conf["funder_name"])],
+                "Planned Dates:Start Date": allocation.starts_on.isoformat(),
+                "Planned Dates:End Date": allocation.ends_on.isoformat(),
+                "Planned Dates:Duration (months)": months,
+            }
 
 
 def funder_identifier(conf: dict, organisation) -> str:
@@ -170,31 +255,41 @@ def funder_identifier(conf: dict, organisation) -> str:
     return f"{conf['prefix']}-org-{slugify(organisation.short_name or organisation.name)}"
 
 
-def giving_csv(*, user: User) -> bytes:
-    """One row per grant; the first funder in the standard's Funding Org columns, each other
-    funder in numbered columns (Funding Org:1:Identifier, …), as 360Giving's flattened
-    spreadsheets name a list."""
-    rows = giving_rows(user=user)
-    extra = max((len(r["Funding Orgs"]) for r in rows), default=1) - 1
+def giving_header() -> list[str]:
+    """The standard's columns; funders after the first in numbered columns (Funding
+    Org:1:Identifier, …), as 360Giving's flattened spreadsheets name a list: as many as the
+    partners contributing to any envelope, less one (a streamed file has one header)."""
+    funders = FunderContribution.objects.values("funder").distinct().count()
     headers = list(GIVING_FIELDS)
     at = headers.index("Funding Org:Name") + 1
-    numbered = [f"Funding Org:{n}:{part}" for n in range(1, extra + 1)
-                for part in ("Identifier", "Name")]
-    headers[at:at] = numbered
-    dataset = tablib.Dataset(headers=headers)
-    for row in rows:
-        (first_id, first_name), *others = row["Funding Orgs"]
-        values = {**row, "Funding Org:Identifier": first_id, "Funding Org:Name": first_name}
-        for n in range(1, extra + 1):
-            identifier, name = others[n - 1] if n <= len(others) else ("", "")
-            values[f"Funding Org:{n}:Identifier"], values[f"Funding Org:{n}:Name"] = (
-                identifier, name)
-        dataset.append([values[h] for h in headers])
-    return dataset_export(dataset, "csv", bom=False)
+    headers[at:at] = [f"Funding Org:{n}:{part}" for n in range(1, max(funders, 1))
+                      for part in ("Identifier", "Name")]
+    return headers
+
+
+def giving_flat(row: dict, headers: list[str]) -> list:
+    """One grant as the CSV's cells, its first funder in the Funding Org columns."""
+    (first_id, first_name), *others = row["Funding Orgs"]
+    values = {**row, "Funding Org:Identifier": first_id, "Funding Org:Name": first_name}
+    for n, (identifier, name) in enumerate(others, start=1):
+        values[f"Funding Org:{n}:Identifier"], values[f"Funding Org:{n}:Name"] = identifier, name
+    return [values.get(h, "") for h in headers]
+
+
+def giving_csv(*, user: User) -> bytes:
+    buffer = io.BytesIO()
+    export_write(buffer, kind=GIVING, file_format="csv", user=user)
+    return buffer.getvalue()
 
 
 def giving_json(*, user: User) -> bytes:
-    grants = [{
+    buffer = io.BytesIO()
+    export_write(buffer, kind=GIVING, file_format="json", user=user)
+    return buffer.getvalue()
+
+
+def _giving_grant(r: dict) -> dict:
+    return {
         "id": r["Identifier"], "title": r["Title"], "description": r["Description"],
         "currency": r["Currency"], "amountAwarded": float(r["Amount Awarded"]),
         "awardDate": r["Award Date"],
@@ -205,6 +300,21 @@ def giving_json(*, user: User) -> bytes:
         "plannedDates": [{"startDate": r["Planned Dates:Start Date"],
                           "endDate": r["Planned Dates:End Date"],
                           "duration": r["Planned Dates:Duration (months)"]}],
-    } for r in giving_rows(user=user)]
-    payload = {"grants": grants, "generated": timezone.localdate().isoformat()}
-    return json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+    }
+
+
+def _giving_json_write(fileobj, rows, *, progress=None) -> int:
+    """{"grants": [...], "generated": "…"}, one grant written at a time."""
+    fileobj.write(b'{\n"grants": [\n')
+    count = 0
+    for row in rows:
+        if count:
+            fileobj.write(b",\n")
+        fileobj.write(json.dumps(_giving_grant(row), ensure_ascii=False, indent=2)
+                      .encode("utf-8"))
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    generated = json.dumps(timezone.localdate().isoformat())
+    fileobj.write(f'\n],\n"generated": {generated}\n}}\n'.encode())
+    return count

@@ -269,9 +269,8 @@ class ReminderPreferenceForm(forms.ModelForm):
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Données"), choices=())
     file = forms.FileField(label=_("Fichier CSV ou XLSX"), required=False)
-    payload = forms.CharField(widget=forms.HiddenInput, required=False)
-    file_format = forms.CharField(widget=forms.HiddenInput, required=False)
-    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The confirmation names the job of the preview (its file is in private storage).
+    job = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,6 +278,6 @@ class ImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not data.get("payload"):
+        if not data.get("file") and not data.get("job"):
             self.add_error("file", _("Choisissez un fichier."))
         return data

@@ -2,10 +2,11 @@
 user) and the staff-only imports of organisations, neighbourhoods and people."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, Sum, Value
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 
 from neighbourhoods.models import Neighbourhood, Organisation
 from pic.models import User
@@ -14,6 +15,15 @@ from proposals.models import Proposal
 from .models import Allocation, Disbursement, Report
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def total_of(related, field: str):
+    """The sum of `field` over a row's `related` rows (a reverse foreign key, e.g.
+    Report.lines) as a correlated subquery, not a join and GROUP BY: an export's rows come
+    out as the database reads them, the first ones at once, whatever their number."""
+    model, key = related.rel.related_model, related.rel.field.name
+    return Coalesce(Subquery(model.objects.filter(**{key: OuterRef("pk")}).order_by()
+                             .values(key).annotate(total=Sum(field)).values("total")), ZERO)
 
 
 # --- Exports ---------------------------------------------------------------------------------
@@ -35,7 +45,7 @@ class ProposalExportResource(resources.ModelResource):
     @staticmethod
     def scoped(queryset):
         return queryset.select_related("neighbourhood", "stage", "window").annotate(
-            requested_total=Coalesce(Sum("years__amount"), ZERO))
+            requested_total=total_of(Proposal.years, "amount"))
 
 
 class AllocationExportResource(resources.ModelResource):
@@ -53,7 +63,7 @@ class AllocationExportResource(resources.ModelResource):
     @staticmethod
     def scoped(queryset):
         return queryset.select_related("neighbourhood", "proposal", "stage").annotate(
-            total=Coalesce(Sum("years__amount"), ZERO))
+            total=total_of(Allocation.years, "amount"))
 
 
 class DisbursementExportResource(resources.ModelResource):
@@ -91,8 +101,8 @@ class ReportFinancialExportResource(resources.ModelResource):
     def scoped(queryset):
         return (queryset.select_related("allocation__neighbourhood", "allocation__proposal",
                                         "allocation_year")
-                .annotate(budget_total=Coalesce(Sum("lines__budget"), ZERO),
-                          actual_total=Coalesce(Sum("lines__actual"), ZERO)))
+                .annotate(budget_total=total_of(Report.lines, "budget"),
+                          actual_total=total_of(Report.lines, "actual")))
 
     def dehydrate_variance(self, report):
         return report.actual_total - report.budget_total
@@ -113,9 +123,44 @@ GOVERNED_COLUMNS = frozenset({
 })
 
 
+IMPORT_BATCH = 1000  # rows written per bulk_create / bulk_update
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+
 class GovernedImportResource(resources.ModelResource):
     """What every import shares: governed columns refused, instances kept in the results so
-    that import_run can write each row's changes to the audit log."""
+    that import_run can write each row's changes to the audit log, and bulk writing: the
+    existing records of the whole file read in one query (CachedInstanceLoader), new ones
+    created and changed ones updated IMPORT_BATCH at a time, no uniqueness query per row for
+    the import key (a key that comes twice in the file is refused on its second row)."""
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._keys_seen = {}
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        [key_field] = self.get_import_id_fields()
+        attribute = self.fields[key_field].attribute
+        key = getattr(instance, attribute, None)
+        if key in (None, ""):
+            return
+        seen = self._keys_seen.setdefault(key, kwargs.get("row_number"))
+        if seen != kwargs.get("row_number"):
+            raise ValidationError({attribute: _("« %(key)s » figure déjà à la ligne %(row)s du "
+                                                "fichier.") % {"key": key, "row": seen}})
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        super().validate_instance(instance, import_validation_errors, validate_unique=False)
+        [key_field] = self.get_import_id_fields()
+        # The other unique fields (a neighbourhood's name), the key left out.
+        instance.validate_unique(exclude=[self.fields[key_field].attribute])
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        progress, number = kwargs.get("progress"), kwargs.get("row_number") or 0
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
 
     def before_import_row(self, row, **kwargs):
         filled = sorted(str(column) for column, value in row.items()
@@ -152,6 +197,10 @@ class OrganisationImportResource(GovernedImportResource):
         clean_model_instances = True
         skip_unchanged = True
         store_instance = True
+        use_bulk = True
+        batch_size = IMPORT_BATCH
+        instance_loader_class = CachedInstanceLoader
+        skip_html_diff = True
 
 
 class NeighbourhoodImportResource(GovernedImportResource):
@@ -162,6 +211,10 @@ class NeighbourhoodImportResource(GovernedImportResource):
         clean_model_instances = True
         skip_unchanged = True
         store_instance = True
+        use_bulk = True
+        batch_size = IMPORT_BATCH
+        instance_loader_class = CachedInstanceLoader
+        skip_html_diff = True
 
 
 class PersonImportResource(GovernedImportResource):
@@ -174,11 +227,21 @@ class PersonImportResource(GovernedImportResource):
         clean_model_instances = True
         skip_unchanged = True
         store_instance = True
+        use_bulk = True
+        batch_size = IMPORT_BATCH
+        instance_loader_class = CachedInstanceLoader
+        skip_html_diff = True
 
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        if row.get("email"):
-            row["email"] = str(row["email"]).strip().lower()
+    def before_import(self, dataset, **kwargs):
+        # Addresses compared in lower case, before the existing people are looked up.
+        if "email" in (dataset.headers or []):
+            column = dataset.headers.index("email")
+            for index, row in enumerate(dataset):
+                if row[column]:
+                    values = list(row)
+                    values[column] = str(values[column]).strip().lower()
+                    dataset[index] = values
+        super().before_import(dataset, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -180,20 +180,11 @@ def write_audit_events(events: list[dict], batch_size: int) -> int:
     after the last event already there (sequence, previous hash, hash)."""
     from django.db.models import QuerySet
 
-    from pic.audit_chain import GENESIS_HASH, hash_of, lock_chain, normalise_details
+    from pic.audit_chain import seal_many
 
     events.sort(key=lambda e: e["created_at"])
-    lock_chain(connection.alias)
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    sequence, previous = last if last else (0, GENESIS_HASH)
-    rows = []
-    for values in events:
-        event = AuditEvent(**values)
-        sequence += 1
-        event.sequence, event.previous_hash = sequence, previous
-        event.details = normalise_details(event.details)
-        event.hash = previous = hash_of(event)
-        rows.append(event)
+    rows = [AuditEvent(**values) for values in events]
+    seal_many(rows, using=connection.alias)
     if connection.vendor == "postgresql":
         insert_rows(AuditEvent, rows, batch_size)
     else:  # the model's queryset refuses bulk_create (events come one by one): not here

@@ -39,6 +39,8 @@ def send_neighbourhood_reminder(neighbourhood_id: int, user_id: int, today: str)
 
     return neighbourhood_reminder_send(neighbourhood_id=neighbourhood_id, user_id=user_id,
                                        today=datetime.date.fromisoformat(today))
+
+
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5,
              reject_on_worker_lost=True)
 def send_amendment_email(amendment_id: int, event: str) -> int:
@@ -64,3 +66,36 @@ def send_amendment_email(amendment_id: int, event: str) -> int:
                                  "proposal": amendment.allocation.proposal})
     send_mass_mail([(subject, body, None, [email]) for email in recipients])
     return len(recipients)
+
+
+def build_export(job_id: int) -> int:
+    """Build an export asked for on the exports page (private storage); returns its rows."""
+    from .services.jobs import export_job_build
+
+    job = export_job_build(job_id=job_id)
+    return job.rows_done if job else 0
+
+
+@shared_task(reject_on_worker_lost=True)
+def send_export_ready(job_id: int) -> int:
+    """Tell the person who asked that their export is ready (once per job)."""
+    from .services.jobs import export_ready_email
+
+    return export_ready_email(job_id=job_id)
+
+
+@shared_task(reject_on_worker_lost=True)
+def run_import(job_id: int) -> int:
+    """Write a confirmed import in bulk; returns the rows read."""
+    from .services.jobs import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return job.rows_done if job else 0
+
+
+@shared_task(reject_on_worker_lost=True)
+def purge_old_jobs() -> int:
+    """Daily: background exports and imports older than PIC_EXPORT_KEEP_DAYS, with their files."""
+    from .services.jobs import jobs_purge
+
+    return jobs_purge()

@@ -1,23 +1,12 @@
 """Files a person or the coordination team downloads: a person's own data (JSON, CSV) and the
-incident register (CSV). Every CSV cell is formula-safe, by the one rule of every export
-(pic.spreadsheets.formula_safe)."""
+incident register (CSV). Every CSV is sent by the one helper of every CSV export
+(pic.spreadsheets.streaming_csv_response: formula-safe cells, UTF-8 with a BOM)."""
 
-import csv
-import io
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from pic.spreadsheets import formula_safe
-
-
-def csv_bytes(header: list[str], rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([formula_safe(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if cell is None else formula_safe(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+PERSONAL_DATA_CSV_HEADER = ["section", "record", "field", "value"]
 
 
 def personal_data_json(data: dict) -> bytes:
@@ -27,11 +16,9 @@ def personal_data_json(data: dict) -> bytes:
                       ).encode("utf-8")
 
 
-def personal_data_csv(data: dict) -> bytes:
+def personal_data_csv_rows(data: dict):
     """One row per value: section, record number within it, field, value."""
-    def rows():
-        for section in data["sections"]:
-            for number, record in enumerate(section.rows, start=1):
-                for name, cell in record.items():
-                    yield [section.key, number, name, cell]
-    return csv_bytes(["section", "record", "field", "value"], rows())
+    for section in data["sections"]:
+        for number, record in enumerate(section.rows, start=1):
+            for name, cell in record.items():
+                yield [section.key, number, name, cell]

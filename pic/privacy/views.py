@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from pic.access import ActionRequiredMixin
 from pic.audit_labels import verb_label
 from pic.models import AuditEvent
+from pic.spreadsheets import streaming_csv_response
 
 from . import exports, services
 from .forms import IncidentForm
@@ -57,15 +58,13 @@ class MyDataDownloadView(LoginRequiredMixin, View):
 
     def get(self, request):
         data = services.personal_data(user=request.user, actor=request.user)
-        if self.file_format == "json":
-            body, content_type = exports.personal_data_json(data), "application/json"
-        else:
-            body, content_type = exports.personal_data_csv(data), "text/csv; charset=utf-8"
         services.personal_data_exported(user=request.user, file_format=self.file_format)
-        response = HttpResponse(body, content_type=content_type)
-        day = timezone.localdate().isoformat()
-        response["Content-Disposition"] = (f'attachment; filename="mes-donnees-pic-{day}.'
-                                           f'{self.file_format}"')
+        filename = f"mes-donnees-pic-{timezone.localdate().isoformat()}.{self.file_format}"
+        if self.file_format == "csv":
+            return streaming_csv_response(filename, exports.PERSONAL_DATA_CSV_HEADER,
+                                          exports.personal_data_csv_rows(data))
+        response = HttpResponse(exports.personal_data_json(data), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["X-Content-Type-Options"] = "nosniff"
         return _no_store(response)
 
@@ -160,9 +159,6 @@ class IncidentExportView(IncidentKeeperMixin, View):
                   for name in ["id", *services.INCIDENT_FIELDS, "created_at", "updated_at"]]
         rows = ([services.value(getattr(incident, f.name)) for f in fields]
                 for incident in self.get_queryset().order_by("discovered_on", "pk"))
-        body = exports.csv_bytes([str(f.verbose_name) for f in fields], rows)
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="registre-incidents-{timezone.localdate().isoformat()}.csv"')
-        response["X-Content-Type-Options"] = "nosniff"
-        return _no_store(response)
+        return streaming_csv_response(
+            f"registre-incidents-{timezone.localdate().isoformat()}.csv",
+            [str(f.verbose_name) for f in fields], rows)

@@ -138,8 +138,10 @@ def report_markdown(runs: list[Run], *, machine_info: dict, repeat: int, warmup:
     task_missed = _task_misses((scale or demo).tasks if (scale or demo) else {})
     lines += ["", "## Targets missed", ""]
     lines += [f"- {m}" for m in missed + task_missed] or ["- none"]
-    lines += ["", "Export times are measured with tracemalloc on (it slows Python allocation); "
-              "peak memory is Python's (tracemalloc), not the process's RSS.", ""]
+    lines += ["", "An export's seconds are a run at full speed; its peak memory is Python's "
+              "(tracemalloc) in a second run, not the process's RSS. A streamed CSV's request "
+              "time is its first chunk's; a background export's is the job's recording (the "
+              "worker's build is the seconds column).", ""]
     return "\n".join(lines)
 
 
@@ -149,12 +151,16 @@ def _task_misses(tasks: dict) -> list[str]:
         if "error" in values:
             missed.append(f"{label}: failed ({values['error']})")
         elif label.startswith("export"):
-            if values["seconds"] > MAX_P95_MS / 1000:
-                missed.append(f"{label}: {values['seconds']:.1f} s in the request (target: "
+            # The request: the job recorded (worker), or the first chunk sent (streamed).
+            request = values.get("request_seconds", values.get("first_chunk_seconds",
+                                                               values["seconds"]))
+            if request > MAX_P95_MS / 1000:
+                missed.append(f"{label}: {request:.1f} s in the request (target: "
                               "no export request over 2 s)")
             if values["peak_mb"] > 200:
                 missed.append(f"{label}: peak {values['peak_mb']:.0f} MB (target < 200 MB)")
-        elif label.endswith("confirm") and values["seconds"] > 30:
+        elif (label.endswith(("confirm", "(worker)")) and "import" in label
+              and values["seconds"] > 30):
             missed.append(f"{label}: {values['seconds']:.1f} s (target < 30 s)")
         elif label == "reminder run" and values["seconds"] > 15:
             missed.append(f"{label}: {values['seconds']:.1f} s, {values['queries']} queries "

@@ -23,6 +23,7 @@ from .allocations import (
 from .amendments import Amendment
 from .calendar import CalendarFeed
 from .indicators import Indicator, IndicatorQuerySet, IndicatorValue, QuestionProgress
+from .jobs import BackgroundJob, ExportJob, ImportJob
 from .reminders import ReminderPreference, ReminderSent
 from .reports import CheckIn, FinancialLine, Report, ReportDocument, ReportOwnedQuerySet
 
@@ -51,4 +52,7 @@ __all__ = [
     "IndicatorValue",
     "ReminderSent",
     "ReminderPreference",
+    "BackgroundJob",
+    "ExportJob",
+    "ImportJob",
 ]

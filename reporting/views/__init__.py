@@ -19,7 +19,17 @@ from .amendments import (
 from .bulk import NeighbourhoodRemindView
 from .calendar import CalendarFeedManageView, CalendarFeedView, CalendarView
 from .checkins import CheckInRecordView
-from .exports import ExportIndexView, ExportView, GivingExportView, ImportView
+from .exports import (
+    ExportIndexView,
+    ExportJobCreateView,
+    ExportJobDownloadView,
+    ExportView,
+    ImportJobDetailView,
+    ImportJobProgressView,
+    ImportView,
+    JobDetailView,
+    JobProgressView,
+)
 from .followup import (
     ContributionView,
     DashboardView,
@@ -57,7 +67,9 @@ __all__ = [
     "ContributionView", "InstalmentChangeView", "InstalmentPayView", "InstalmentReleaseView",
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",
     "DisbursementCreateView", "EnvelopeView", "ExportIndexView", "ExportView",
-    "GivingExportView", "HomeView", "ImportView", "IndicatorCreateView",
+    "ExportJobCreateView", "ExportJobDownloadView", "HomeView", "ImportJobDetailView",
+    "ImportJobProgressView", "JobDetailView", "JobProgressView", "ImportView",
+    "IndicatorCreateView",
     "ReminderPreferenceView", "ReportDetailView", "ReportDocumentDownloadView",
     "ReportAcceptView", "ReportDocumentUploadView", "ReportEditView",
     "ReportRequestChangesView", "ReportResubmitView", "ReportSubmitView",

@@ -1,29 +1,31 @@
 """Exports and imports.
 
-Each view: a selector scoped to the user, one service call, a message, a redirect."""
-
-import base64
+A CSV export streams from the request; an XLSX export, the 360Giving files and a confirmed
+import are jobs built by a worker (reporting.services.jobs), followed on their own page."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from pic.access import ActionRequiredMixin, can, roles_of
+from pic.files import private_file_response
 from pic.forms import apply_validation_error
+from pic.spreadsheets import streaming_csv_response
 
 from .. import exports
-from ..forms import (
-    ImportForm,
-)
+from ..forms import ImportForm
+from ..models import BackgroundJob, ExportJob, ImportJob
 from ..resources import EXPORTS
+from ..services import jobs
+
+RECENT_JOBS = 10
 
 
 class ExportIndexView(LoginRequiredMixin, TemplateView):
@@ -34,51 +36,109 @@ class ExportIndexView(LoginRequiredMixin, TemplateView):
                   "disbursements": _("Versements"),
                   "financial-summaries": _("Sommaires financiers des rapports")}
         files_reader = roles_of(self.request.user).follows_files
+        recent = ExportJob.objects.filter(requested_by=self.request.user)[:RECENT_JOBS]
         return super().get_context_data(
             exports=[(k, labels[k]) for k in EXPORTS] if files_reader else [],
-            formats=list(exports.FORMATS),
+            jobs=[job_context(job) for job in recent],
             can_import=can(self.request.user, "data.import"), **kwargs)
 
 
 class ExportView(LoginRequiredMixin, View):
+    """A CSV export, streamed while its rows are read."""
+
     def get(self, request, kind, file_format):
-        if kind not in EXPORTS or file_format not in exports.FORMATS:
+        if (kind, file_format) not in exports.STREAMED:
             raise Http404
-        data = exports.export_data(kind=kind, user=request.user, file_format=file_format)
-        response = HttpResponse(data, content_type=exports.FORMATS[file_format])
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="pic-{kind}-{stamp}.{file_format}"'
-        return response
+        header, rows = exports.export_rows(kind=kind, user=request.user)
+        return streaming_csv_response(exports.export_filename(kind, file_format), header, rows)
 
 
-class GivingExportView(LoginRequiredMixin, View):
-    """The allocations in the 360Giving data standard."""
+class ExportJobCreateView(LoginRequiredMixin, View):
+    """Ask for an export built in the background (POST): its page follows the progress."""
 
-    def get(self, request, file_format):
-        if file_format == "csv":
-            data, content_type = exports.giving_csv(user=request.user), "text/csv; charset=utf-8"
-        elif file_format == "json":
-            data, content_type = exports.giving_json(user=request.user), "application/json"
-        else:
+    def post(self, request):
+        try:
+            job = jobs.export_job_request(kind=request.POST.get("kind", ""),
+                                          file_format=request.POST.get("file_format", ""),
+                                          actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reporting:exports")
+        messages.success(request, _("Export demandé : le fichier se prépare."))
+        return redirect("reporting:export-job", pk=job.pk)
+
+
+def job_context(job: BackgroundJob) -> dict:
+    """What the progress fragment shows (reporting/_job_progress.html)."""
+    is_export = isinstance(job, ExportJob)
+    url_name = "reporting:export-job" if is_export else "reporting:import-job"
+    download = (reverse("reporting:export-job-download", args=[job.pk])
+                if is_export and job.status == job.Status.DONE and job.file else "")
+    return {"job": job, "rows_done": jobs.job_rows_done(job), "download_url": download,
+            "page_url": reverse(url_name, args=[job.pk]),
+            "progress_url": reverse(f"{url_name}-progress", args=[job.pk]),
+            "is_export": is_export}
+
+
+class JobMixin(LoginRequiredMixin):
+    """A job the person may see (their own; any for coordination), else 404."""
+
+    model: type[BackgroundJob] = ExportJob
+
+    def get_job(self) -> BackgroundJob:
+        try:
+            return jobs.job_get(self.model, pk=self.kwargs["pk"], user=self.request.user)
+        except self.model.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+class JobDetailView(JobMixin, View):
+    template_name = "reporting/job_detail.html"
+
+    def get(self, request, pk):
+        return render(request, self.template_name, job_context(self.get_job()))
+
+
+class JobProgressView(JobMixin, View):
+    """The progress as JSON (Accept: application/json, or ?format=json), else the page's
+    progress fragment (what htmx swaps in every two seconds)."""
+
+    def get(self, request, pk):
+        context = job_context(self.get_job())
+        job = context["job"]
+        if request.GET.get("format") == "json" or (
+                "application/json" in request.headers.get("Accept", "")):
+            return JsonResponse({"status": job.status, "rows_done": context["rows_done"],
+                                 "rows_total": job.rows_total, "percent": job.percent,
+                                 "finished": job.finished, "error": job.error,
+                                 "download_url": context["download_url"] or None})
+        return render(request, "reporting/_job_progress.html", context)
+
+
+class ExportJobDownloadView(JobMixin, View):
+    def get(self, request, pk):
+        job = self.get_job()
+        if job.status != job.Status.DONE or not job.file:
             raise Http404
-        response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="pic-360giving.{file_format}"'
-        return response
+        return private_file_response(job.file, filename=exports.export_filename(
+            job.kind, job.file_format), content_type=exports.FORMATS[job.file_format])
 
 
-def _import_content(data) -> tuple[bytes, str, str]:
-    """(content, format, file name) of the file just picked, or of the one riding along from
-    the preview (encoded, without a name)."""
-    if data.get("file"):
-        file_format = "xlsx" if data["file"].name.lower().endswith(".xlsx") else "csv"
-        return data["file"].read(), file_format, data["file"].name
-    file_format = data["file_format"] if data["file_format"] in ("csv", "xlsx") else "csv"
-    return base64.b64decode(data["payload"]), file_format, ""
+class ImportJobMixin:
+    model = ImportJob
+
+
+class ImportJobDetailView(ImportJobMixin, JobDetailView):
+    pass
+
+
+class ImportJobProgressView(ImportJobMixin, JobProgressView):
+    pass
 
 
 class ImportView(ActionRequiredMixin, View):
-    """Upload → dry-run preview with per-row errors → confirm (the file rides along, encoded,
-    so the person does not pick it again)."""
+    """Upload → dry-run preview with per-row errors (the file kept in private storage as a
+    job) → confirm by the job's id → written in the background, followed on the job's page."""
 
     action = "data.import"
 
@@ -94,35 +154,24 @@ class ImportView(ActionRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data
-        content, file_format, name = _import_content(data)
+        if data.get("job") and not data.get("file"):
+            return self.confirm(request, data["job"])
         try:
-            dataset = exports.load_dataset(content, file_format, name=name)
-            confirm = bool(data.get("confirm")) and not data.get("file")
-            with transaction.atomic():
-                result = exports.import_run(kind=data["kind"], dataset=dataset,
-                                            actor=request.user, dry_run=not confirm)
+            job, result = jobs.import_job_preview(kind=data["kind"], upload=data["file"],
+                                                  actor=request.user)
         except ValidationError as error:
             apply_validation_error(form, error)
             return render(request, self.template_name, {"form": form}, status=400)
-        failed = result.has_errors() or result.has_validation_errors()
-        if confirm and not failed:
-            messages.success(request, ngettext("Import terminé : %(n)s ligne traitée.",
-                                               "Import terminé : %(n)s lignes traitées.",
-                                               result.total_rows) % {"n": result.total_rows})
-            return redirect("reporting:import")
         return render(request, self.template_name, {
-            "form": ImportForm(kinds=self.kinds),
-            "payload": base64.b64encode(content).decode("ascii"), "file_format": file_format,
-            "result": result, "failed": failed, "kind": data["kind"],
-            "row_errors": _row_errors(result)}, status=400 if failed else 200)
+            "form": ImportForm(kinds=self.kinds), "job": job, "result": result,
+            "failed": job is None, "kind": data["kind"],
+            "row_errors": exports.row_errors(result)}, status=400 if job is None else 200)
 
-
-def _row_errors(result) -> list[dict]:
-    rows = []
-    for number, errors in result.row_errors():
-        rows.append({"number": number, "messages": [str(e.error) for e in errors]})
-    for invalid in result.invalid_rows:
-        messages_ = [f"{field} : {' '.join(str(m) for m in msgs)}"
-                     for field, msgs in invalid.error_dict.items()]
-        rows.append({"number": invalid.number, "messages": messages_})
-    return sorted(rows, key=lambda r: r["number"])
+    def confirm(self, request, job_id):
+        try:
+            job = jobs.job_get(ImportJob, pk=job_id, user=request.user)
+            job = jobs.import_job_confirm(job=job, actor=request.user)
+        except (ImportJob.DoesNotExist, PermissionDenied) as exc:
+            raise Http404 from exc
+        messages.success(request, _("Import confirmé : les lignes s'écrivent en arrière-plan."))
+        return redirect("reporting:import-job", pk=job.pk)

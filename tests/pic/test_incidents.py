@@ -96,7 +96,8 @@ def test_the_export_holds_every_field_and_no_live_formula(client, coordination, 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "no-store" in response["Cache-Control"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     header, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
     for label in ("renseignements personnels visés", "circonstances de l'incident",
                   "date de l'incident", "date de la prise de connaissance",

@@ -102,12 +102,14 @@ def test_a_person_downloads_their_own_data_as_csv(client, two_people):
     client.force_login(other)
     response = client.get(reverse("privacy:my-data-csv"))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming  # sent row by row (pic.spreadsheets.streaming_csv_response)
+    content = b"".join(response.streaming_content)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == ["section", "record", "field", "value"]
     assert ["account", "1", "email", "autre@example.org"] in rows
     assert ["votes", "1", "vote", "Contre"] in rows
     assert ["memberships", "1", "neighbourhood", "Verdun"] in rows
-    body = response.content.decode("utf-8-sig")
+    body = content.decode("utf-8-sig")
     for trace in ("Aline Moi", "moi@example.org", "Saint-Michel"):
         assert trace not in body, trace
 

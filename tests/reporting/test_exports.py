@@ -14,6 +14,7 @@ from neighbourhoods.models import Neighbourhood, Organisation
 from pic.access import SYSTEM
 from pic.models import User
 from reporting import exports
+from reporting.models import ExportJob, ImportJob
 from reporting.services import allocations, reports
 
 from .conftest import make_ratified
@@ -62,11 +63,17 @@ def test_financial_summary_export_computes_totals(two_allocations, coordination)
             ] == [Decimal("150"), Decimal("140"), Decimal("-10")]
 
 
-def test_xlsx_export_over_http(client, two_allocations, advisor_est):
+def test_xlsx_export_over_http(client, two_allocations, advisor_est,
+                               django_capture_on_commit_callbacks):
     client.force_login(advisor_est)
-    response = client.get(reverse("reporting:export", args=["allocations", "xlsx"]))
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:export-job-create"),
+                               {"kind": "allocations", "file_format": "xlsx"})
+    job = ExportJob.objects.get(requested_by=advisor_est)
+    assert response["Location"] == reverse("reporting:export-job", args=[job.pk])
+    download = client.get(reverse("reporting:export-job-download", args=[job.pk]))
+    assert download.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     values = [row for row in sheet.iter_rows(values_only=True)]
     header = list(values[0])
     neighbourhoods = {row[header.index("quartier")] for row in values[1:]}
@@ -76,14 +83,15 @@ def test_xlsx_export_over_http(client, two_allocations, advisor_est):
 def test_member_export_is_their_own_neighbourhood(client, two_allocations, tq_verdun):
     client.force_login(tq_verdun)
     response = client.get(reverse("reporting:export", args=["disbursements", "csv"]))
-    assert {row["quartier"] for row in read_csv(response.content)} == {"Verdun"}
+    content = b"".join(response.streaming_content)
+    assert {row["quartier"] for row in read_csv(content)} == {"Verdun"}
 
 
 # --- 360Giving ------------------------------------------------------------------------------
 
 
 def test_360giving_csv_has_the_required_fields(two_allocations, advisor_est):
-    rows = read_csv(exports.giving_csv(user=advisor_est))
+    rows = read_csv(exports.export_data(kind="360giving", file_format="csv", user=advisor_est))
     [row] = rows
     for field in ("Identifier", "Title", "Description", "Currency", "Amount Awarded",
                   "Award Date", "Recipient Org:Identifier", "Recipient Org:Name",
@@ -95,10 +103,9 @@ def test_360giving_csv_has_the_required_fields(two_allocations, advisor_est):
     assert row["Title"] == "Saint-Michel nourri"
 
 
-def test_360giving_json(client, two_allocations, coordination):
-    client.force_login(coordination)
-    response = client.get(reverse("reporting:export-360giving", args=["json"]))
-    grants = json.loads(response.content)["grants"]
+def test_360giving_json(two_allocations, coordination):
+    grants = json.loads(exports.export_data(kind="360giving", file_format="json",
+                                            user=coordination))["grants"]
     assert len(grants) == 2
     grant = grants[0]
     assert set(grant) >= {"id", "title", "description", "currency", "amountAwarded",
@@ -165,18 +172,23 @@ def test_import_organisations_and_neighbourhoods(coordination):
     assert Neighbourhood.objects.get(slug="lachine").table_name == "Concertation Lachine"
 
 
-def test_import_page_preview_then_confirm(client, coordination):
+def test_import_page_preview_then_confirm(client, coordination,
+                                          django_capture_on_commit_callbacks):
     client.force_login(coordination)
     upload = SimpleUploadedFile("people.csv", PEOPLE_OK.encode(), content_type="text/csv")
     preview = client.post(reverse("reporting:import"), {"kind": "people", "file": upload})
     assert preview.status_code == 200
     assert not User.objects.filter(email="ben@example.org").exists()
-    context = preview.context
-    done = client.post(reverse("reporting:import"), {
-        "kind": "people", "payload": context["payload"], "file_format": "csv",
-        "confirm": "on"})
-    assert done.status_code == 302
+    job = preview.context["job"]
+    assert job.status == ImportJob.Status.PREVIEWED
+    assert f'name="job" value="{job.pk}"' in preview.content.decode()
+    assert "payload" not in preview.content.decode()  # the file is not sent back
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("reporting:import"), {"kind": "people", "job": job.pk})
+    assert done["Location"] == reverse("reporting:import-job", args=[job.pk])
     assert User.objects.filter(email="ben@example.org").exists()
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.rows_total) == ("done", 2, 2)
 
 
 def test_import_page_shows_row_errors(client, coordination):

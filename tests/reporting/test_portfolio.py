@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from pic.models import User
-from reporting import dashboards
+from reporting import dashboards, exports
 from reporting.models import Allocation
 
 
@@ -38,10 +38,9 @@ def test_partner_home_shows_the_portfolio_without_people(client, partner):
     assert "draft" not in statuses
 
 
-def test_partner_open_data_covers_every_allocation(client, partner):
-    client.force_login(partner)
-    response = client.get(reverse("reporting:export-360giving", args=["json"]))
-    grants = json.loads(response.content)["grants"]
+def test_partner_open_data_covers_every_allocation(partner):
+    grants = json.loads(exports.export_data(kind="360giving", file_format="json",
+                                            user=partner))["grants"]
     assert len(grants) == Allocation.objects.count() > 0
     assert {"id", "amountAwarded", "recipientOrganization"} <= set(grants[0])
 
@@ -52,11 +51,10 @@ def test_neighbourhood_people_do_not_read_the_portfolio(seeded):
         dashboards.portfolio_dashboard(user=member)
 
 
-def test_neighbourhood_open_data_is_only_their_own(client, seeded):
+def test_neighbourhood_open_data_is_only_their_own(seeded):
     member = User.objects.get(email="tq.saint-michel@example.org")
-    client.force_login(member)
-    grants = json.loads(client.get(reverse("reporting:export-360giving", args=["json"]))
-                        .content)["grants"]
+    grants = json.loads(exports.export_data(kind="360giving", file_format="json",
+                                            user=member))["grants"]
     assert all("saint-michel" in g["recipientOrganization"][0]["id"] for g in grants)
 
 

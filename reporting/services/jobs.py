@@ -1,0 +1,248 @@
+"""Background exports and imports: a job is asked for in a request (which only records it and
+schedules its task through the outbox), a worker builds or writes it, and the person follows
+its progress on a page until the file or the result is there.
+
+    queued ──start──▶ running ──finish──▶ done         (an export)
+    previewed ──confirm──▶ queued ──start──▶ running ──finish──▶ done   (an import)
+    queued, running ──fail──▶ failed
+
+Progress (rows done) is written to the job's row, and to the cache under `progress_key`: an
+import writes in one transaction (all or nothing), so only the cache (Redis when deployed)
+shows its progress while it runs.
+"""
+
+import datetime
+import logging
+import tempfile
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from pic import outbox
+from pic.access import ensure
+from pic.audit import audit
+from pic.models import User
+
+from .. import exports
+from ..models import BackgroundJob, ExportJob, ImportJob
+
+logger = logging.getLogger(__name__)
+
+Status = BackgroundJob.Status
+# The one table of a job's moves: name → (states it may start from, state it leads to).
+TRANSITIONS = {
+    "confirm": ((Status.PREVIEWED,), Status.QUEUED),
+    "start": ((Status.QUEUED, Status.RUNNING), Status.RUNNING),  # again after a lost worker
+    "finish": ((Status.RUNNING,), Status.DONE),
+    "fail": ((Status.QUEUED, Status.RUNNING), Status.FAILED),
+}
+PROGRESS_TIMEOUT = 24 * 3600
+
+
+def _move(job: BackgroundJob, name: str, **values) -> tuple[BackgroundJob, bool]:
+    """Lock the row and make the move if the table allows it from the row's state (a repeat,
+    or a job already finished, is left as it is); `values` are the other fields it writes."""
+    sources, target = TRANSITIONS[name]
+    with transaction.atomic():
+        job = type(job).objects.select_for_update().get(pk=job.pk)
+        if job.status not in sources:
+            return job, False
+        job.status = target
+        for field, value in values.items():
+            setattr(job, field, value)
+        job.save(update_fields=["status", *values])
+    return job, True
+
+
+def progress_key(job: BackgroundJob) -> str:
+    return f"pic:job-progress:{job._meta.model_name}:{job.pk}"
+
+
+def _progress(job: BackgroundJob, rows_done: int) -> None:
+    cache.set(progress_key(job), rows_done, PROGRESS_TIMEOUT)
+    type(job).objects.filter(pk=job.pk).update(rows_done=rows_done)
+
+
+def job_rows_done(job: BackgroundJob) -> int:
+    """Rows done so far: the row's count, or the cache's while the job writes in a
+    transaction not yet committed."""
+    if job.status != Status.RUNNING:
+        return job.rows_done
+    return max(job.rows_done, cache.get(progress_key(job)) or 0)
+
+
+def job_get(model: type[BackgroundJob], *, pk: int, user: User) -> BackgroundJob:
+    """A job the person may see (theirs; any for coordination), else DoesNotExist (404)."""
+    return model.objects.visible_to(user).select_related("requested_by").get(pk=pk)
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_job_request(*, kind: str, file_format: str, actor: User,
+                       filters: dict | None = None) -> ExportJob:
+    """Record an export to build in the background and schedule it; the file will hold only
+    what `actor` may see (read as them when it is built)."""
+    if not getattr(actor, "pk", None):
+        raise PermissionDenied(_("Connectez-vous pour exporter."))
+    if (kind, file_format) not in exports.BACKGROUND:
+        raise ValidationError(_("Export inconnu."))
+    job = ExportJob.objects.create(requested_by=actor, kind=kind, file_format=file_format,
+                                   filters=filters or {})
+    audit(actor, "export.requested", job, kind=kind, file_format=file_format,
+          filters=job.filters)
+    from ..tasks import build_export
+
+    outbox.schedule(build_export, job.pk, key=f"export-job:{job.pk}")
+    return job
+
+
+def export_job_build(*, job_id: int) -> ExportJob | None:
+    """The worker's part: write the file row by row into a temporary file, then into private
+    storage, recording progress; a failure is kept on the job (the person sees it)."""
+    job = ExportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return job
+    user = job.requested_by
+    job, _moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
+    try:
+        job.rows_total = exports.export_count(kind=job.kind, user=user)
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
+        with tempfile.TemporaryFile() as handle:
+            rows = exports.export_write(handle, kind=job.kind, file_format=job.file_format,
+                                        user=user, progress=lambda n: _progress(job, n))
+            handle.seek(0)
+            job.file.save(exports.export_filename(job.kind, job.file_format), File(handle),
+                          save=False)
+    except Exception as error:  # noqa: BLE001 (kept on the job, shown to the person)
+        logger.exception("Export job %s failed", job.pk)
+        job, _moved = _move(job, "fail", error=repr(error)[:2000], finished_at=timezone.now())
+        return job
+    with transaction.atomic():
+        job, moved = _move(job, "finish", file=job.file.name, rows_done=rows, rows_total=rows,
+                           finished_at=timezone.now())
+        if moved:
+            export_ready(job)
+    return job
+
+
+def export_ready(job: ExportJob) -> None:
+    """The one signal that an export is ready: an email to the person who asked, through the
+    outbox (once per job)."""
+    from ..tasks import send_export_ready
+
+    outbox.schedule(send_export_ready, job.pk, key=f"export-ready:{job.pk}")
+
+
+def export_ready_email(*, job_id: int) -> int:
+    job = ExportJob.objects.select_related("requested_by").filter(
+        pk=job_id, status=Status.DONE).first()
+    if job is None or not job.requested_by.is_active:
+        return 0
+    user = job.requested_by
+    with translation.override(user.language):
+        subject = _("PIC : votre export est prêt")
+        body = render_to_string("reporting/email/export_ready.txt", {
+            "user": user, "job": job,
+            "url": settings.PIC_SITE_URL + reverse("reporting:export-job", args=[job.pk])})
+    return send_mail(subject, body, None, [user.email])
+
+
+# --- Imports --------------------------------------------------------------------------------
+
+
+def import_job_preview(*, kind: str, upload, actor: User):
+    """Read the file and run the import dry (every row's errors, nothing written). A clean
+    preview stores the file in private storage as a job to confirm: (job or None, result)."""
+    ensure(actor, "data.import")
+    content = upload.read()
+    name = upload.name or ""
+    file_format = "xlsx" if name.lower().endswith(".xlsx") else "csv"
+    dataset = exports.load_dataset(content, file_format, name=name)
+    result = exports.import_run(kind=kind, dataset=dataset, actor=actor, dry_run=True)
+    if result.has_errors() or result.has_validation_errors():
+        return None, result
+    job = ImportJob(requested_by=actor, kind=kind, file_format=file_format,
+                    original_name=name[:255], status=Status.PREVIEWED, rows_total=len(dataset),
+                    result={"totals": _totals(result)})
+    job.file.save(f"import-{kind}.{file_format}", ContentFile(content), save=False)
+    job.save()
+    return job, result
+
+
+@transaction.atomic
+def import_job_confirm(*, job: ImportJob, actor: User) -> ImportJob:
+    """The person confirms the preview they saw: the file stored then is written by a worker."""
+    ensure(actor, "data.import")
+    if job.requested_by_id != actor.pk:
+        raise PermissionDenied(_("Seule la personne qui a prévisualisé l'import le confirme."))
+    job, moved = _move(job, "confirm")
+    if moved:
+        from ..tasks import run_import
+
+        outbox.schedule(run_import, job.pk, key=f"import-job:{job.pk}")
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """The worker's part: every row written in bulk in one transaction, or none (a row that
+    became invalid since the preview: the rows' errors are kept on the job)."""
+    job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.finished or job.status == Status.PREVIEWED:
+        return job
+    job, _moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
+    try:
+        with job.file.open("rb") as handle:
+            content = handle.read()
+        dataset = exports.load_dataset(content, job.file_format, name=job.original_name)
+        result = exports.import_run(kind=job.kind, dataset=dataset, actor=job.requested_by,
+                                    dry_run=False, progress=lambda n: _progress(job, n))
+    except Exception as error:  # noqa: BLE001 (kept on the job, shown to the person)
+        logger.exception("Import job %s failed", job.pk)
+        job, _moved = _move(job, "fail", error=repr(error)[:2000], finished_at=timezone.now())
+        return job
+    summary = {"totals": _totals(result), "errors": exports.row_errors(result)[:100]}
+    if summary["errors"] or result.has_errors():
+        job, _moved = _move(job, "fail", result=summary, finished_at=timezone.now(),
+                            rows_done=result.total_rows,
+                            error=_("Des lignes comportent des erreurs : rien n'a été "
+                                    "enregistré."))
+        return job
+    job, _moved = _move(job, "finish", result=summary, rows_done=result.total_rows,
+                        finished_at=timezone.now())
+    return job
+
+
+def jobs_purge(*, now=None) -> int:
+    """Delete the export and import jobs asked for more than PIC_EXPORT_KEEP_DAYS ago, with
+    their files in private storage (an export holds personal data: it is not kept forever).
+    Returns the number of jobs deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.PIC_EXPORT_KEEP_DAYS)
+    deleted = 0
+    for model in (ExportJob, ImportJob):
+        for job in model.objects.filter(created_at__lt=cutoff).exclude(
+                status=Status.RUNNING).iterator():
+            if job.file:
+                job.file.delete(save=False)
+            job.delete()
+            deleted += 1
+    return deleted
+
+
+def _totals(result) -> dict:
+    return {key: value for key, value in result.totals.items() if value}
+
+
+__all__ = ["TRANSITIONS", "export_job_build", "export_job_request", "export_ready",
+           "export_ready_email", "import_job_confirm", "import_job_preview", "import_job_run",
+           "job_get", "job_rows_done", "jobs_purge", "progress_key"]
