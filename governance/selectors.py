@@ -11,8 +11,8 @@ from django.utils.translation import gettext, ngettext
 
 from pic.access import can, roles_of
 from pic.models import User
-from proposals.models import Proposal, ProposalDocument
-from proposals.states import DECIDABLE, RATIFIED_STATES, UNRATIFIED
+from proposals.models import Program, Proposal, ProposalDocument
+from proposals.states import AWAITING_RATIFICATION, DECIDABLE, RATIFIED_STATES, UNRATIFIED
 from proposals.states import UNDECIDED as UNDECIDED
 
 from .models import (
@@ -315,3 +315,47 @@ def items_to_vote(*, user: User) -> QuerySet[AgendaItem]:
                     .values("committee"))
             .select_related("meeting__committee", "proposal__neighbourhood")
             .order_by("meeting__held_on", "position"))
+
+
+def ratification_due_by(*, user: User, day: datetime.date,
+                        programs: list[Program] | None = None) -> QuerySet[Proposal]:
+    """Files still on the road to a ratification whose limit (`ratification_deadline`: the
+    window's deadline plus the program's weeks) falls on or before `day`, as one SQL filter
+    (per program, the window's deadline on or before `day` minus its weeks), soonest first.
+    `programs`: the programs, when the caller has them already (else one more query)."""
+    programs = list(Program.objects.all()) if programs is None else programs
+    due = Q(pk__in=[])
+    for program in programs:
+        due |= Q(stage__program_id=program.pk,
+                 window__deadline__lte=day - datetime.timedelta(weeks=program.ratification_weeks))
+    return (Proposal.objects.visible_to(user)
+            .filter(due, status__in=AWAITING_RATIFICATION, ratification__isnull=True)
+            .select_related("neighbourhood", "stage__program", "window")
+            .order_by("window__deadline", "pk"))
+
+
+def open_items_with_recusal(*, user: User,
+                            limit: int = 50) -> list[tuple[AgendaItem, str | None, bool]]:
+    """The open items on the user's committees' agendas, each with the reason the user is
+    recused from it (None when they may vote: `automatic_recusal` or a recorded recusal) and
+    whether they voted. Four queries whatever the number of items."""
+    items = list(items_to_vote(user=user)[:limit])
+    seats = {m.committee_id: m for m in CommitteeMember.objects.current()
+             .filter(user=user).select_related("organisation")}
+    recorded = {(r.item_id, r.member_id): r for r in Recusal.objects.filter(
+        item__in=items, member__in=seats.values())}
+    voted = set(Vote.objects.filter(item__in=items, member__in=seats.values())
+                .values_list("item_id", flat=True))
+    rows = []
+    for item in items:
+        member = seats.get(item.meeting.committee_id)
+        reason = None
+        if member is not None:
+            recusal = recorded.get((item.pk, member.pk))
+            if recusal is not None:
+                reason = recusal.get_reason_display()
+            else:
+                automatic = automatic_recusal(member, item.proposal)
+                reason = Recusal.Reason(automatic).label if automatic else None
+        rows.append((item, reason, item.pk in voted))
+    return rows

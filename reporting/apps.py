@@ -15,6 +15,10 @@ class ReportingConfig(AppConfig):
         # A ratified decision makes its allocation in the same transaction.
         register_ratification_listener(allocation_create_for_ratification)
 
+        from .portfolio import connect_signals
+
+        connect_signals()  # the portfolio's cached money is forgotten when money changes
+
         from pic.privacy import registry
 
         from . import privacy

@@ -4,8 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 
 from pic.models import User
@@ -95,9 +95,22 @@ def disbursement_list(*, user: User) -> QuerySet[Disbursement]:
 
 @dataclass(frozen=True)
 class EnvelopeRow:
+    """One calendar year of the program's money: the envelope, what allocations commit from
+    it, what of that is paid and what is still to pay (scheduled), and what remains."""
+
     year: int
     envelope: Decimal | None
-    allocated: Decimal
+    allocated: Decimal  # committed: the allocation years that start this year
+    paid: Decimal = Decimal("0")
+
+    @property
+    def committed(self) -> Decimal:
+        return self.allocated
+
+    @property
+    def scheduled(self) -> Decimal:
+        """Committed and not paid yet."""
+        return max(self.allocated - self.paid, Decimal("0"))
 
     @property
     def available(self) -> Decimal | None:
@@ -114,18 +127,34 @@ class EnvelopeRow:
         return int(self.allocated * 100 / self.envelope)
 
 
-def envelope_summary(*, program: Program) -> list[EnvelopeRow]:
-    """Per calendar year: the envelope, what allocations take from it (an allocation year
-    counts in the calendar year it starts) and what remains. Two queries."""
+def envelope_by_year(*, program: Program) -> list[EnvelopeRow]:
+    """Per calendar year: the envelope, what allocations commit from it (an allocation year
+    counts in the calendar year it starts), what is paid of those years (the disbursements
+    recorded against them), what is still scheduled and what remains. The one place these
+    figures are computed (dashboards, the envelope page, the portfolio). Two queries."""
     envelopes = dict(ProgramEnvelope.objects.filter(program=program)
                      .values_list("year", "amount"))
-    allocated = dict(
+    paid = (Disbursement.objects.filter(allocation_year=OuterRef("pk")).order_by()
+            .values("allocation_year").annotate(total=Sum("amount")).values("total"))
+    money = {
+        row["calendar_year"]: row for row in
         AllocationYear.objects.filter(allocation__stage__program=program)
-        .annotate(calendar_year=ExtractYear("starts_on")).values("calendar_year")
-        .annotate(total=Sum("amount")).values_list("calendar_year", "total"))
-    years = sorted(set(envelopes) | set(allocated))
+        .annotate(calendar_year=ExtractYear("starts_on"),
+                  paid=Coalesce(Subquery(paid), Decimal("0"),
+                                output_field=DecimalField(max_digits=12, decimal_places=2)))
+        .values("calendar_year")
+        .annotate(committed=Sum("amount"), paid_total=Sum("paid"))
+        .order_by("calendar_year")
+    }
+    years = sorted(set(envelopes) | set(money))
+    zero = Decimal("0")
     return [EnvelopeRow(year=y, envelope=envelopes.get(y),
-                        allocated=allocated.get(y, Decimal("0"))) for y in years]
+                        allocated=money[y]["committed"] if y in money else zero,
+                        paid=money[y]["paid_total"] if y in money else zero)
+            for y in years]
+
+
+envelope_summary = envelope_by_year  # the name callers used before the payments were added
 
 
 def overdue_checkins(*, user: User, today: datetime.date) -> QuerySet[CheckIn]:

@@ -96,7 +96,7 @@ class EnvelopeView(ActionRequiredMixin, FormView):
         kwargs.setdefault("config_form", ReportingConfigForm(
             instance=allocation_services.config_for(program)))
         return super().get_context_data(program=program,
-                                        rows=selectors.envelope_summary(program=program),
+                                        rows=selectors.envelope_by_year(program=program),
                                         **kwargs)
 
     def form_valid(self, form):
