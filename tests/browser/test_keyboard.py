@@ -122,9 +122,8 @@ def test_a_coordinator_submits_a_proposal_with_the_keyboard(page, world):
     assert proposal.status == Proposal.Status.SUBMITTED
 
 
-@pytest.fixture
-def committee_item(world):
-    coordination = factories.make_coordination(email="coordination@example.org")
+def deployment_stage():
+    """Stage 2 of a program running 2021–2030, with one prerequisite."""
     from proposals.models import PrerequisiteItem, Program, Stage
 
     program = Program.objects.create(name="PIC phase 2", slug="pic-2",
@@ -136,6 +135,13 @@ def committee_item(world):
                                  max_yearly_amount=Decimal("150000"),
                                  capacity_building_amount=Decimal("20000"))
     PrerequisiteItem.objects.create(stage=stage, position=1, label="Plan de quartier adopté")
+    return stage
+
+
+@pytest.fixture
+def committee_item(world):
+    coordination = factories.make_coordination(email="coordination@example.org")
+    stage = deployment_stage()
     neighbourhood = factories.NeighbourhoodFactory(name="Saint-Michel")
     gestion = factories.CommitteeFactory(kind=Committee.Kind.GESTION, name="Comité de gestion")
     factories.CommitteeFactory(kind=Committee.Kind.PARTENAIRES, name="Comité des partenaires")
@@ -186,15 +192,7 @@ def test_coordination_ratifies_with_the_keyboard_and_lands_on_the_error_first(pa
 
 
 def test_the_table_submits_its_report_with_the_keyboard(page, world):
-    from proposals.models import Program, Stage
-
-    program = Program.objects.create(name="PIC phase 2", slug="pic-2",
-                                     starts_on=datetime.date(2021, 1, 1),
-                                     ends_on=datetime.date(2030, 12, 31))
-    stage = Stage.objects.create(program=program, number=2, name="Déploiement",
-                                 normal_duration_years=3, max_duration_years=4,
-                                 min_yearly_amount=Decimal("75000"),
-                                 max_yearly_amount=Decimal("150000"))
+    stage = deployment_stage()
     neighbourhood = factories.NeighbourhoodFactory(name="Saint-Michel")
     member = factories.make_member(neighbourhood, email="tq.saint-michel@example.org")
     factories.make_advisor(neighbourhood, email="conseillere.est@example.org")
