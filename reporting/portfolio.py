@@ -54,6 +54,16 @@ def _amounts() -> tuple[dict, dict, dict]:
     return by_year, by_stage, by_borough
 
 
+MAX_BARS = 20  # a chart stays readable: past that, the smallest are added up as « Autres »
+
+
+def _top(rows: list[tuple]) -> list[tuple]:
+    if len(rows) <= MAX_BARS:
+        return rows
+    rest = sum((total for _label, total in rows[MAX_BARS - 1:]), Decimal("0"))
+    return [*rows[:MAX_BARS - 1], (_("Autres"), rest)]
+
+
 def _stage_label(stage: tuple) -> str:
     number, name, name_en = stage
     return f"{number} — {localized_value(name, name_en)}"
@@ -75,9 +85,9 @@ def _money_figures() -> dict:
                          for stage, total in sorted(by_stage.items(), key=lambda i: i[0][:2])]),
         hbar_chart(chart_id="chart-borough", title=_("Montants engagés par arrondissement"),
                    label_heading=_("Arrondissement ou ville"), value_label=amount,
-                   rows=sorted(((borough or _("non précisé"), total)
-                                for borough, total in by_borough.items()),
-                               key=lambda row: (-row[1], row[0]))),
+                   rows=_top(sorted(((borough or _("non précisé"), total)
+                                     for borough, total in by_borough.items()),
+                                    key=lambda row: (-row[1], row[0])))),
     ) if chart is not None]
     return figures
 
