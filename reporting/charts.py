@@ -37,7 +37,7 @@ class HBarChart:
     bars: list[HBar]
 
 
-CHAR_PX, LABEL_MAX_CHARS, BAR_AREA, VALUE_AREA = 7, 28, 300, 130
+CHAR_PX, LABEL_MAX_CHARS, BAR_AREA, VALUE_AREA = 8, 28, 300, 130
 
 
 def hbar_chart(*, chart_id: str, title: str, label_heading: str, value_label: str,
