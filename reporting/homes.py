@@ -74,16 +74,23 @@ def _pipeline(rows: list[dict]) -> Pipeline:
                     requested=sum((r[3] for r in by_stage), Decimal("0")), by_stage=by_stage)
 
 
-def _status_chart(rows: list[dict]):
+def _status_counts(rows: list[dict]) -> list[dict]:
+    """[{status, label, count}] in the order of the states, as proposals.selectors.
+    status_counts gives them, folded from the same query as the pipeline."""
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + row["files"]
+    return [{"status": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in Proposal.Status.choices]
+
+
+def _status_chart(status_counts: list[dict]):
     url = reverse("proposals:proposal-list")
     return hbar_chart(
         chart_id="chart-status", title=_("Dossiers par état"), label_heading=_("État"),
         value_label=_("Dossiers"), money=False,
-        rows=[(label, counts.get(value, 0), f"{url}?status={value}")
-              for value, label in Proposal.Status.choices])
+        rows=[(row["label"], row["count"], f"{url}?status={row['status']}")
+              for row in status_counts])
 
 
 def coordination_home(*, user: User, today: datetime.date, page: str | int | None) -> dict:
@@ -92,6 +99,7 @@ def coordination_home(*, user: User, today: datetime.date, page: str | int | Non
     programs = list(Program.objects.order_by("-starts_on"))
     program = programs[0] if programs else None
     files = _files_by_status(user)
+    status_counts = _status_counts(files)
     letters = (Proposal.objects.visible_to(user).filter(status=Proposal.Status.RATIFIED)
                .select_related("neighbourhood", "ratification")
                .order_by("ratification__ratified_on", "pk"))
@@ -105,7 +113,8 @@ def coordination_home(*, user: User, today: datetime.date, page: str | int | Non
         "program": program,
         "envelopes": envelope_by_year(program=program) if program else [],
         "pipeline": _pipeline(files),
-        "status_chart": _status_chart(files),
+        "status_counts": status_counts,
+        "status_chart": _status_chart(status_counts),
         "near_limit": near_limit,
         "at_risk_days": AT_RISK_DAYS,
         "late_reports": first_with_total(overdue_reports(user=user, today=today)
