@@ -327,8 +327,10 @@ def portfolio_live(*, user: User) -> dict:
 
 def portfolio_money() -> dict:
     """The portfolio's money (what reporting.portfolio keeps in the cache)."""
-    program = Program.objects.order_by("-starts_on").first()
+    programs = list(Program.objects.order_by("-starts_on"))
+    program = programs[0] if programs else None
     return {
+        "programs": programs,
         "program": program,
         "envelopes": envelope_by_year(program=program) if program else [],
         "neighbourhood_count": Neighbourhood.objects.filter(

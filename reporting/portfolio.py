@@ -1,6 +1,7 @@
-"""The partners' portfolio home: the program's money by year, stage and borough, as charts with
-their tables, from figures kept in the cache (`pic.cache`'s backend) and forgotten as soon as an
-allocation, one of its years, a payment or an envelope changes (after the commit)."""
+"""The program's money, kept in the cache (`pic.cache`'s backend) and forgotten as soon as a
+program, an allocation, one of its years, a payment or an envelope changes (after the commit):
+the envelope per year (the coordination home and the portfolio) and the partners' portfolio
+charts by year, stage and borough, each with its table."""
 
 from decimal import Decimal
 
@@ -15,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from pic.i18n_fields import localized_value
 from pic.models import User
+from proposals.models import Program
 
 from .charts import hbar_chart
 from .dashboards import portfolio_live, portfolio_money
 from .models import Allocation, AllocationYear, Disbursement, ProgramEnvelope
 
-CACHE_PREFIX = "pic:portfolio:"
+CACHE_PREFIX = "pic:money:v1:"  # change the version when the shape of the figures changes
 CACHE_SECONDS = 6 * 3600  # a safety net only: every change clears the figures at once
 
 
@@ -92,16 +94,22 @@ def _money_figures() -> dict:
     return figures
 
 
-def portfolio_home(*, user: User) -> dict:
-    """The files and indicators read now (`portfolio_live` checks first that the user may
-    read the portfolio); the money from the cache, or computed and kept there."""
-    figures = portfolio_live(user=user)
+def money_figures() -> dict:
+    """The program's money (the programs, the envelope per year, the portfolio's charts) in
+    the active language: from the cache, or computed and kept there. Aggregates over the whole
+    program, the same for everyone who may see them (callers check who may)."""
     key = _cache_key(get_language() or settings.LANGUAGE_CODE)
     money = cache.get(key)
     if money is None:
         money = _money_figures()
         cache.set(key, money, CACHE_SECONDS)
-    return {**figures, **money}
+    return money
+
+
+def portfolio_home(*, user: User) -> dict:
+    """The files and indicators read now (`portfolio_live` checks first that the user may
+    read the portfolio); the money from the cache."""
+    return {**portfolio_live(user=user), **money_figures()}
 
 
 def _changed(sender, **kwargs) -> None:
@@ -110,6 +118,6 @@ def _changed(sender, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Called once by reporting.apps: whatever writes money (services, admin, imports)."""
-    for model in (Allocation, AllocationYear, Disbursement, ProgramEnvelope):
+    for model in (Program, Allocation, AllocationYear, Disbursement, ProgramEnvelope):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"portfolio-{model.__name__}")

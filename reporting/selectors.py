@@ -4,8 +4,17 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import (
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from pic.models import User
@@ -131,27 +140,33 @@ def envelope_by_year(*, program: Program) -> list[EnvelopeRow]:
     """Per calendar year: the envelope, what allocations commit from it (an allocation year
     counts in the calendar year it starts), what is paid of those years (the disbursements
     recorded against them), what is still scheduled and what remains. The one place these
-    figures are computed (dashboards, the envelope page, the portfolio). Two queries."""
-    envelopes = dict(ProgramEnvelope.objects.filter(program=program)
-                     .values_list("year", "amount"))
-    paid = (Disbursement.objects.filter(allocation_year=OuterRef("pk")).order_by()
-            .values("allocation_year").annotate(total=Sum("amount")).values("total"))
-    money = {
-        row["calendar_year"]: row for row in
-        AllocationYear.objects.filter(allocation__stage__program=program)
-        .annotate(calendar_year=ExtractYear("starts_on"),
-                  paid=Coalesce(Subquery(paid), Decimal("0"),
-                                output_field=DecimalField(max_digits=12, decimal_places=2)))
-        .values("calendar_year")
-        .annotate(committed=Sum("amount"), paid_total=Sum("paid"))
-        .order_by("calendar_year")
-    }
-    years = sorted(set(envelopes) | set(money))
-    zero = Decimal("0")
-    return [EnvelopeRow(year=y, envelope=envelopes.get(y),
-                        allocated=money[y]["committed"] if y in money else zero,
-                        paid=money[y]["paid_total"] if y in money else zero)
-            for y in years]
+    figures are computed (dashboards, the envelope page, the portfolio). One query: the
+    envelopes, the committed and the paid amounts grouped by year, as one UNION ALL."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    zero, none = Value(Decimal("0"), output_field=money), Value(None, output_field=money)
+    envelopes = (ProgramEnvelope.objects.filter(program=program)
+                 .annotate(y=F("year"), e=F("amount"), c=zero, p=zero))
+    committed = (AllocationYear.objects.filter(allocation__stage__program=program)
+                 .annotate(y=ExtractYear("starts_on")).values("y")
+                 .annotate(e=none, c=Sum("amount"), p=zero))
+    paid = (Disbursement.objects.filter(allocation_year__allocation__stage__program=program)
+            .annotate(y=ExtractYear("allocation_year__starts_on")).values("y")
+            .annotate(e=none, c=zero, p=Sum("amount")))
+    years: dict[int, dict] = {}
+    for y, envelope, committed_amount, paid_amount in (
+            envelopes.values_list("y", "e", "c", "p").order_by()
+            .union(committed.values_list("y", "e", "c", "p").order_by(),
+                   paid.values_list("y", "e", "c", "p").order_by(), all=True)):
+        row = years.setdefault(y, {"envelope": None, "committed": Decimal("0"),
+                                   "paid": Decimal("0"), "allocated_or_set": False})
+        if envelope is not None:
+            row["envelope"] = Decimal(envelope)
+        row["committed"] += Decimal(committed_amount or 0)
+        row["paid"] += Decimal(paid_amount or 0)
+        row["allocated_or_set"] |= envelope is not None or bool(committed_amount)
+    return [EnvelopeRow(year=y, envelope=row["envelope"], allocated=row["committed"],
+                        paid=row["paid"])
+            for y, row in sorted(years.items()) if row["allocated_or_set"]]
 
 
 envelope_summary = envelope_by_year  # the name callers used before the payments were added

@@ -94,7 +94,10 @@ class Report(models.Model):
         verbose_name = _("rapport")
         verbose_name_plural = _("rapports")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["due_on", "id"], name="report_due_on_idx")]
+        indexes = [models.Index(fields=["due_on", "id"], name="report_due_on_idx"),
+                   # the open (not handed in) reports by due date: what is late or due next
+                   models.Index(fields=["due_on", "id"], name="report_open_due_on_idx",
+                                condition=Q(status__in=["draft", "changes_requested"]))]
         constraints = [
             models.UniqueConstraint(fields=["allocation"], condition=Q(kind="final"),
                                     name="one_final_report_per_allocation"),
