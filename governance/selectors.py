@@ -461,3 +461,30 @@ def items_to_vote(*, user: User) -> QuerySet[AgendaItem]:
                     .values("committee"))
             .select_related("meeting__committee", "proposal__neighbourhood")
             .order_by("meeting__held_on", "position"))
+
+
+def open_items_with_recusal(*, user: User,
+                            limit: int = 50) -> list[tuple[AgendaItem, str | None, bool]]:
+    """The open items on the user's committees' agendas, each with the reason the user is
+    recused from it (None when they may vote: `automatic_recusal` or a recorded recusal) and
+    whether they voted. Four queries whatever the number of items."""
+    items = list(items_to_vote(user=user)[:limit])
+    seats = {m.committee_id: m for m in CommitteeMember.objects.current()
+             .filter(user=user).select_related("organisation")}
+    recorded = {(r.item_id, r.member_id): r for r in Recusal.objects.filter(
+        item__in=items, member__in=seats.values())}
+    voted = set(Vote.objects.filter(item__in=items, member__in=seats.values())
+                .values_list("item_id", flat=True))
+    rows = []
+    for item in items:
+        member = seats.get(item.meeting.committee_id)
+        reason = None
+        if member is not None:
+            recusal = recorded.get((item.pk, member.pk))
+            if recusal is not None:
+                reason = recusal.get_reason_display()
+            else:
+                automatic = automatic_recusal(member, item.proposal)
+                reason = Recusal.Reason(automatic).label if automatic else None
+        rows.append((item, reason, item.pk in voted))
+    return rows

@@ -30,6 +30,10 @@ class ReportingConfig(AppConfig):
         # The next stage's path rule and carry-forward read the previous stage's reports.
         register_stage_report_source(stage_reports_for)
 
+        from .portfolio import connect_signals
+
+        connect_signals()  # the portfolio's cached money is forgotten when money changes
+
         from pic.privacy import registry
 
         from . import privacy

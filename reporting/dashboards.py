@@ -17,17 +17,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
-from governance.selectors import awaiting_decision, with_ratification_deadline
+from governance.selectors import AT_RISK_DAYS, awaiting_decision, with_ratification_deadline
 from neighbourhoods.models import Neighbourhood
 from pic.access import ensure
 from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals.models import Contact, Initiative, Program, Proposal
+from proposals.states import AWAITING_RATIFICATION
 
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
-from .selectors import envelope_summary, overdue_checkins, overdue_reports
+from .selectors import envelope_figures, overdue_checkins, overdue_reports
 
-AT_RISK_DAYS = 14
 OPEN_REPORT = [Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED]
 
 
@@ -214,7 +214,7 @@ def coordination_dashboard(*, user: User, today: datetime.date,
     return {
         "files": files_by_stage_and_status(user=user),
         "program": program,
-        "envelopes": envelope_summary(program=program) if program else [],
+        "envelopes": envelope_figures(program=program) if program else [],
         "decisions_at_risk": decision_rows(decisions, today=today),
         "more_decisions": more_decisions,
         "overdue_reports": reports,
@@ -230,9 +230,31 @@ def _first(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.order_by(field).values(field)[:1])
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A neighbourhood's next obligation: its kind ("report" or "checkin"), its date, and
+    whether it is already late."""
+
+    kind: str
+    due_on: datetime.date
+    overdue: bool
+
+
+def next_deadline(report_on: datetime.date | None, checkin_on: datetime.date | None,
+                  today: datetime.date) -> Deadline | None:
+    """The earliest open report or check-in, overdue ones included (a late report is the
+    most pressing deadline, not no deadline)."""
+    candidates = [(d, kind) for d, kind in ((report_on, "report"), (checkin_on, "checkin")) if d]
+    if not candidates:
+        return None
+    due_on, kind = min(candidates)
+    return Deadline(kind=kind, due_on=due_on, overdue=due_on < today)
+
+
 def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood]:
-    """Each followed neighbourhood with its stage, next deadline, last contact and what is
-    overdue, all as annotations: one query whatever the number of neighbourhoods."""
+    """Each followed neighbourhood with its stage, next deadline, open files, last contact and
+    what is overdue, all as annotations: one query whatever the number of neighbourhoods.
+    The advisor's home and the follow-up dashboard both read it."""
     active = Allocation.objects.filter(neighbourhood=OuterRef("pk"),
                                        status=Allocation.Status.ACTIVE)
     open_reports = Report.objects.filter(allocation__neighbourhood=OuterRef("pk"),
@@ -243,6 +265,9 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
         allocation_year__allocation__status=Allocation.Status.ACTIVE, held_on__isnull=True)
     latest_proposal = Proposal.objects.filter(neighbourhood=OuterRef("pk")).exclude(
         status__in=[Proposal.Status.WITHDRAWN]).order_by("-updated_at")
+    open_files = (Proposal.objects.filter(neighbourhood=OuterRef("pk"),
+                                          status__in=AWAITING_RATIFICATION)
+                  .order_by().values("neighbourhood").annotate(n=Count("pk")).values("n")[:1])
     rows = list(
         Neighbourhood.objects.visible_to(user)
         .filter(advisor_assignments__advisor=user, advisor_assignments__ended_at__isnull=True)
@@ -253,8 +278,9 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
             proposal_stage=Subquery(latest_proposal.values("stage__name")[:1]),
             proposal_stage_en=Subquery(latest_proposal.values("stage__name_en")[:1]),
             proposal_status=Subquery(latest_proposal.values("status")[:1]),
-            next_report=_first(open_reports.filter(due_on__gte=today), "due_on"),
-            next_checkin=_first(open_checkins.filter(due_on__gte=today), "due_on"),
+            next_report=_first(open_reports, "due_on"),
+            next_checkin=_first(open_checkins, "due_on"),
+            open_files=Coalesce(Subquery(open_files, output_field=IntegerField()), 0),
             last_contact_logged=Subquery(Contact.objects.filter(neighbourhood=OuterRef("pk"))
                                          .order_by("-date").values("date")[:1]),
             last_checkin=Subquery(CheckIn.objects.filter(
@@ -273,6 +299,8 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
     for row in rows:
         row.allocation_stage = localized_value(row.allocation_stage, row.allocation_stage_en)
         row.proposal_stage = localized_value(row.proposal_stage, row.proposal_stage_en)
+        row.next_deadline = next_deadline(row.next_report, row.next_checkin, today)
+        row.overdue = row.overdue_reports + row.overdue_checkins
         # a check-in held is a contact too
         row.last_contact = max(filter(None, [row.last_contact_logged, row.last_checkin]),
                                default=None)
@@ -307,17 +335,27 @@ def neighbourhood_dashboard(*, user: User, today: datetime.date) -> dict:
 __all__ = ["advisor_dashboard", "coordination_dashboard", "neighbourhood_dashboard"]
 
 
-def portfolio_dashboard(*, user: User) -> dict:
-    """The program's portfolio for partners (read-only): aggregates over every neighbourhood,
-    never a file, a person or a draft. Coordination staff see it too."""
+def portfolio_live(*, user: User) -> dict:
+    """The portfolio's figures that follow the files and reports (read at each view)."""
     ensure(user, "portfolio.read")
-    program = Program.objects.order_by("-starts_on").first()
+    return {"files": _files_table(Proposal.objects.exclude(status=Proposal.Status.DRAFT)),
+            "indicators": _indicator_table(IndicatorValue.objects.all())}
+
+
+def portfolio_money() -> dict:
+    """The portfolio's money (what reporting.portfolio keeps in the cache)."""
+    programs = list(Program.objects.order_by("-starts_on"))
+    program = programs[0] if programs else None
     return {
-        "files": _files_table(Proposal.objects.exclude(status=Proposal.Status.DRAFT)),
+        "programs": programs,
         "program": program,
-        "envelopes": envelope_summary(program=program) if program else [],
-        "chart": bar_chart(_allocations_table(AllocationYear.objects.all())),
-        "indicators": _indicator_table(IndicatorValue.objects.all()),
+        "envelopes": envelope_figures(program=program) if program else [],
         "neighbourhood_count": Neighbourhood.objects.filter(
             pk__in=Allocation.objects.values("neighbourhood")).count(),
     }
+
+
+def portfolio_dashboard(*, user: User) -> dict:
+    """The program's portfolio for partners (read-only): aggregates over every neighbourhood,
+    never a file, a person or a draft. Coordination staff see it too."""
+    return {**portfolio_live(user=user), **portfolio_money()}

@@ -4,7 +4,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import (
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
@@ -130,9 +139,22 @@ def disbursement_list(*, user: User) -> QuerySet[Disbursement]:
 
 @dataclass(frozen=True)
 class EnvelopeRow:
+    """One calendar year of the program's money: the envelope, what allocations commit from
+    it, what of that is paid and what is still to pay (scheduled), and what remains."""
+
     year: int
     envelope: Decimal | None
-    allocated: Decimal
+    allocated: Decimal  # committed: the allocation years that start this year
+    paid: Decimal = Decimal("0")
+
+    @property
+    def committed(self) -> Decimal:
+        return self.allocated
+
+    @property
+    def scheduled(self) -> Decimal:
+        """Committed and not paid yet."""
+        return max(self.allocated - self.paid, Decimal("0"))
 
     @property
     def available(self) -> Decimal | None:
@@ -149,18 +171,40 @@ class EnvelopeRow:
         return int(self.allocated * 100 / self.envelope)
 
 
-def envelope_summary(*, program: Program) -> list[EnvelopeRow]:
-    """Per calendar year: the envelope, what allocations take from it (an allocation year
-    counts in the calendar year it starts) and what remains. Two queries."""
-    envelopes = dict(ProgramEnvelope.objects.filter(program=program)
-                     .values_list("year", "amount"))
-    allocated = dict(
-        AllocationYear.objects.filter(allocation__stage__program=program)
-        .annotate(calendar_year=ExtractYear("starts_on")).values("calendar_year")
-        .annotate(total=Sum("amount")).values_list("calendar_year", "total"))
-    years = sorted(set(envelopes) | set(allocated))
-    return [EnvelopeRow(year=y, envelope=envelopes.get(y),
-                        allocated=allocated.get(y, Decimal("0"))) for y in years]
+def envelope_by_year(*, program: Program) -> list[EnvelopeRow]:
+    """Per calendar year: the envelope, what allocations commit from it (an allocation year
+    counts in the calendar year it starts), what is paid of those years (the disbursements
+    recorded against them), what is still scheduled and what remains. The one place these
+    figures are computed (dashboards, the envelope page, the portfolio). One query: the
+    envelopes, the committed and the paid amounts grouped by year, as one UNION ALL."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    zero, none = Value(Decimal("0"), output_field=money), Value(None, output_field=money)
+    envelopes = (ProgramEnvelope.objects.filter(program=program)
+                 .annotate(y=F("year"), e=F("amount"), c=zero, p=zero))
+    committed = (AllocationYear.objects.filter(allocation__stage__program=program)
+                 .annotate(y=ExtractYear("starts_on")).values("y")
+                 .annotate(e=none, c=Sum("amount"), p=zero))
+    paid = (Disbursement.objects.filter(allocation_year__allocation__stage__program=program)
+            .annotate(y=ExtractYear("allocation_year__starts_on")).values("y")
+            .annotate(e=none, c=zero, p=Sum("amount")))
+    years: dict[int, dict] = {}
+    for y, envelope, committed_amount, paid_amount in (
+            envelopes.values_list("y", "e", "c", "p").order_by()
+            .union(committed.values_list("y", "e", "c", "p").order_by(),
+                   paid.values_list("y", "e", "c", "p").order_by(), all=True)):
+        row = years.setdefault(y, {"envelope": None, "committed": Decimal("0"),
+                                   "paid": Decimal("0"), "allocated_or_set": False})
+        if envelope is not None:
+            row["envelope"] = Decimal(envelope)
+        row["committed"] += Decimal(committed_amount or 0)
+        row["paid"] += Decimal(paid_amount or 0)
+        row["allocated_or_set"] |= envelope is not None or bool(committed_amount)
+    return [EnvelopeRow(year=y, envelope=row["envelope"], allocated=row["committed"],
+                        paid=row["paid"])
+            for y, row in sorted(years.items()) if row["allocated_or_set"]]
+
+
+envelope_summary = envelope_by_year  # the name callers used before the payments were added
 
 
 @dataclass(frozen=True)
@@ -205,6 +249,12 @@ class EnvelopeYear:
     @property
     def over(self) -> bool:
         return self.available is not None and self.available < 0
+
+    @property
+    def percent(self) -> int | None:
+        if not self.envelope:
+            return None
+        return int(self.committed * 100 / self.envelope)
 
     @property
     def cash(self) -> Decimal:

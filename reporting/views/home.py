@@ -7,7 +7,9 @@ from neighbourhoods import selectors as neighbourhood_selectors
 from pic.access import roles_of
 from proposals import selectors as proposal_selectors
 
-from .. import dashboards
+from .. import homes, portfolio
+
+FOLLOWED_PROPOSALS = 20  # the latest files of the advisor's neighbourhoods; the list has the rest
 
 # The first role the person has gives the home page (a person may have several).
 HOME_TEMPLATES = [
@@ -41,19 +43,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user, today, query = self.request.user, timezone.localdate(), self.request.GET
         roles = roles_of(user)
-        if roles.coordination or roles.advisor:
-            context["neighbourhoods"] = neighbourhood_selectors.neighbourhood_list(user=user)
+        if roles.coordination:
+            context.update(homes.coordination_home(user=user, today=today,
+                                                   page=query.get("page")))
+        elif roles.advisor:
+            context.update(homes.advisor_home(user=user, today=today, sort=query.get("tri")))
+            context["followed_proposals"] = proposal_selectors.proposal_list(user=user).exclude(
+                status__in=["draft", "withdrawn"])[:FOLLOWED_PROPOSALS]
         if roles.neighbourhood_member:
             context.update(_member_files(user))
-        if roles.advisor and not roles.coordination:
-            context["followed_proposals"] = proposal_selectors.proposal_list(user=user).exclude(
-                status__in=["draft", "withdrawn"])[:50]
-        if roles.coordination:
-            context["status_counts"] = proposal_selectors.status_counts(user=user)
         if roles.partner and not roles.coordination:
-            context.update(dashboards.portfolio_dashboard(user=user))
+            context.update(portfolio.portfolio_home(user=user))
         if not (roles.coordination or roles.advisor or roles.neighbourhood_member):
             # Read access granted to one initiative (e.g. an external evaluator).
             context["granted_initiatives"] = proposal_selectors.initiative_list(user=user)

@@ -236,4 +236,17 @@
     var summary = document.querySelector("[data-focus-on-load]");
     if (summary) summary.focus();
   });
+
+  /* After an action (a form sent, then this page), focus goes where the outcome is said: the
+     error summary when there are errors, else the page's message, so that a keyboard or
+     screen-reader user hears it and continues from there (a link to #an-anchor keeps its
+     own target). */
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.location.hash) return;
+    var target = document.querySelector("#error-summary, .form-errors[role=alert]") ||
+      document.querySelector("main .messages");
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  });
 })();

@@ -1,0 +1,132 @@
+"""What the role homes show, read in a fixed number of queries whatever the size of the program
+(issue 10: 1,000 neighbourhoods, 20,000 files): each list is bounded (its first ten, with the
+total from the same query), the neighbourhoods paginated, the money summed by the database."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Sum, Window
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from governance.selectors import AT_RISK_DAYS
+from neighbourhoods.selectors import neighbourhood_list
+from pic.i18n_fields import localized_value
+from pic.models import User
+from proposals import selectors as proposal_selectors
+from proposals.models import Program, Proposal
+from proposals.states import UNDECIDED
+
+from .charts import hbar_chart
+from .dashboards import advisor_dashboard, decisions_at_risk
+from .selectors import envelope_figures, overdue_reports
+
+FIRST = 10  # rows shown of each "to act on" list; the full list is one link away
+NEIGHBOURHOODS_PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """The first rows of a list and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def first_with_total(queryset: QuerySet, n: int = FIRST) -> Bounded:
+    """The first `n` rows and the total count, in one query (COUNT(*) OVER ())."""
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:n])
+    return Bounded(rows=rows, total=rows[0].total_rows if rows else 0)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Submitted files not decided yet by a committee, and what they ask for."""
+
+    files: int
+    requested: Decimal
+    by_stage: list[tuple[int, str, int, Decimal]]  # (number, name, files, requested)
+
+
+def _pipeline(user: User) -> Pipeline:
+    """Per stage: the undecided files and the sum of the yearly amounts they ask for
+    (capacity building apart). One query, over the undecided files only."""
+    rows = (Proposal.objects.visible_to(user).filter(status__in=UNDECIDED).order_by()
+            .values("stage__number", "stage__name", "stage__name_en")
+            .annotate(files=Count("pk", distinct=True), requested=Sum("years__amount")))
+    by_stage = sorted((row["stage__number"],
+                       localized_value(row["stage__name"], row["stage__name_en"]),
+                       row["files"], row["requested"] or Decimal("0")) for row in rows)
+    return Pipeline(files=sum(r[2] for r in by_stage),
+                    requested=sum((r[3] for r in by_stage), Decimal("0")), by_stage=by_stage)
+
+
+def _status_chart(status_counts: list[dict]):
+    url = reverse("proposals:proposal-list")
+    return hbar_chart(
+        chart_id="chart-status", title=_("Dossiers par état"), label_heading=_("État"),
+        value_label=_("Dossiers"), money=False,
+        rows=[(row["label"], row["count"], f"{url}?status={row['status']}")
+              for row in status_counts])
+
+
+def coordination_home(*, user: User, today: datetime.date, page: str | int | None) -> dict:
+    """Money first (the envelope per year, the pipeline), the files by state, what needs
+    action this week, then the neighbourhoods, one page at a time."""
+    programs = list(Program.objects.order_by("-starts_on"))
+    program = programs[0] if programs else None
+    status_counts = proposal_selectors.status_counts(user=user)
+    letters = (Proposal.objects.visible_to(user).filter(status=Proposal.Status.RATIFIED)
+               .select_related("neighbourhood", "ratification")
+               .order_by("ratification__ratified_on", "pk"))
+    near_limit = first_with_total(decisions_at_risk(user=user, today=today))
+    for proposal in near_limit.rows:
+        proposal.limit = proposal.ratification_due_on
+    neighbourhoods: Page = Paginator(neighbourhood_list(user=user).order_by("name"),
+                                     NEIGHBOURHOODS_PER_PAGE).get_page(page)
+    return {
+        "program": program,
+        "envelopes": envelope_figures(program=program) if program else [],
+        "pipeline": _pipeline(user),
+        "status_counts": status_counts,
+        "status_chart": _status_chart(status_counts),
+        "near_limit": near_limit,
+        "at_risk_days": AT_RISK_DAYS,
+        "late_reports": first_with_total(overdue_reports(user=user, today=today)
+                                         .order_by("due_on", "pk")),
+        "letters_waiting": first_with_total(letters),
+        "neighbourhoods": neighbourhoods.object_list,
+        "page_obj": neighbourhoods,
+    }
+
+
+# The advisor home's columns: the URL's `tri` (a leading "-": descending) and its key.
+ADVISOR_SORTS = {
+    "quartier": lambda n: n.name.casefold(),
+    "echeance": lambda n: (n.next_deadline is None,
+                           n.next_deadline.due_on if n.next_deadline else datetime.date.max),
+    "dossiers": lambda n: n.open_files,
+    "retard": lambda n: n.overdue,
+}
+
+
+def advisor_home(*, user: User, today: datetime.date, sort: str | None) -> dict:
+    """Each followed neighbourhood with its next deadline, open files and what is overdue,
+    sorted by the column the URL names (default: the next deadline first)."""
+    sort = sort if (sort or "").lstrip("-") in ADVISOR_SORTS else "echeance"
+    rows = advisor_dashboard(user=user, today=today)
+    key = ADVISOR_SORTS[sort.lstrip("-")]
+    if sort.startswith("-"):
+        # descending, with the rows that have no value (no deadline) still last
+        rows.sort(key=lambda n: key(n), reverse=True)
+        if sort == "-echeance":
+            rows.sort(key=lambda n: n.next_deadline is None)
+    else:
+        rows.sort(key=key)
+    return {"rows": rows, "sort": sort}
