@@ -23,3 +23,13 @@ class GovernanceConfig(AppConfig):
 
         registry.register_collector("governance", privacy.collect)
         registry.register_anonymiser("governance", privacy.anonymise)
+
+        # The pages notifications link to.
+        from django.urls import reverse
+
+        from pic.notifications.links import register_url
+
+        from .models import AgendaItem, Meeting
+
+        register_url(AgendaItem, lambda i: reverse("governance:item-detail", args=[i.pk]))
+        register_url(Meeting, lambda m: reverse("governance:meeting-detail", args=[m.pk]))

@@ -10,6 +10,9 @@ BEAT_SCHEDULE: dict = {
                                         "schedule": crontab(hour=5, minute=30)},
     "reporting-daily-reminders": {"task": "reporting.tasks.send_daily_reminders",
                                   "schedule": crontab(hour=6, minute=0)},
+    # The daily digest of notifications (each person's choice per kind).
+    "pic-notification-digests": {"task": "pic.notifications.tasks.schedule_notification_digests",
+                                 "schedule": crontab(hour=6, minute=15)},
     # Law 25 retention policy: anonymise long-inactive people, delete what has expired.
     "pic-apply-retention-policy": {"task": "pic.tasks.apply_retention_policy",
                                    "schedule": crontab(hour=3, minute=30)},

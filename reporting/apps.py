@@ -21,3 +21,21 @@ class ReportingConfig(AppConfig):
 
         registry.register_collector("reporting", privacy.collect)
         registry.register_anonymiser("reporting", privacy.anonymise)
+
+        # The pages notes and notifications link to; threads of notes on follow-up files.
+        from django.urls import reverse
+
+        from pic.notes import registry as notes
+        from pic.notifications.links import register_url
+
+        from .access import allocation_neighbourhood_id
+        from .models import Allocation, CheckIn, Report
+
+        register_url(Allocation, lambda a: reverse("reporting:allocation-detail", args=[a.pk]))
+        register_url(Report, lambda r: reverse("reporting:report-detail", args=[r.pk]))
+        register_url(CheckIn, lambda c: reverse("reporting:checkin-record", args=[c.pk]))
+        notes.register_file(Allocation, neighbourhood_of=allocation_neighbourhood_id)
+        notes.register_file(Report, neighbourhood_of=allocation_neighbourhood_id,
+                            select_related=("allocation",))
+        notes.register_file(CheckIn, neighbourhood_of=allocation_neighbourhood_id,
+                            select_related=("allocation_year__allocation",))

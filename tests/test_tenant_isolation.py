@@ -271,6 +271,9 @@ EXEMPT: dict[str, str] = {
     "reporting:export": "export kind and format, not an object id: "
                         "test_exports_hold_no_saint_michel_row",
     "^static/(?P<path>.*)$": "static files (DEBUG only), no tenant data",
+    "notifications:mark-read": "a person's own notification (visible_to: its recipient only), "
+                               "not a neighbourhood's: "
+                               "test_the_inbox_lists_one_s_own_marks_read_and_counts_in_the_header",
 }
 # Every pattern of the Django admin (now and later): is_staff only; test_admin_is_staff_only.
 EXEMPT_NAMESPACES = {"admin": "Django admin: is_staff accounts only (no demo account is); "
