@@ -10,6 +10,9 @@ BEAT_SCHEDULE: dict = {
                                         "schedule": crontab(hour=5, minute=30)},
     "reporting-daily-reminders": {"task": "reporting.tasks.send_daily_reminders",
                                   "schedule": crontab(hour=6, minute=0)},
+    # Governance: members who have not voted on tomorrow's items are told (a notification).
+    "governance-votes-closing-soon": {"task": "governance.tasks.notify_votes_closing_soon",
+                                      "schedule": crontab(hour=7, minute=0)},
     # The daily digest of notifications (each person's choice per kind).
     "pic-notification-digests": {"task": "pic.notifications.tasks.schedule_notification_digests",
                                  "schedule": crontab(hour=6, minute=15)},

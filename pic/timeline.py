@@ -5,12 +5,12 @@ registers, from its AppConfig.ready,
 - `register_verbs(audience, verbs)`: the audit verbs a timeline shows, and to whom — SHARED
   (whoever reads the file's shared notes: the table and Centraide) or INTERNAL (Centraide's
   followers only). A verb not registered is never shown (a member's own vote, a draft saved);
-- `register_related(model, related)`: `related(obj)` -> [(model, ids)], the other objects whose
-  events belong to the file (a proposal's agenda items, its allocation's reports…);
+- `register_related(model, related)`: `related(obj)` -> [querysets], the other objects whose
+  events belong to the file (a proposal's agenda items, its allocation's reports…), read as
+  subqueries of the one events query;
 - `register_link(verb, link)`: `link(event, obj)` -> a URL for the entry (a version's diff).
 
-`timeline(user=..., obj=...)` makes a constant number of queries: one per related source, the
-events, the notes."""
+`timeline(user=..., obj=...)` makes two queries (the events, the notes), whatever the data."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 
 from pic.access import can
 from pic.audit_labels import verb_label
@@ -31,7 +32,7 @@ INTERNAL = "internal"
 LIMIT = 200
 
 _verbs: dict[str, str] = {}
-_related: dict[type, list[Callable[[Any], Iterable[tuple[type, Iterable[Any]]]]]] = {}
+_related: dict[type, list[Callable[[Any], Iterable[models.QuerySet]]]] = {}
 _links: dict[str, Callable[[AuditEvent, Any], str]] = {}
 
 
@@ -43,7 +44,7 @@ def register_verbs(audience: str, verbs: Iterable[str]) -> None:
 
 
 def register_related(model: type[models.Model],
-                     related: Callable[[Any], Iterable[tuple[type, Iterable[Any]]]]) -> None:
+                     related: Callable[[Any], Iterable[models.QuerySet]]) -> None:
     _related.setdefault(model, []).append(related)
 
 
@@ -72,11 +73,11 @@ class Entry:
 def _events(obj: models.Model, verbs: list[str]) -> list[AuditEvent]:
     condition = Q(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
     for related in _related.get(type(obj), []):
-        for model, ids in related(obj):
-            ids = [str(pk) for pk in ids]
-            if ids:
-                condition |= Q(content_type=ContentType.objects.get_for_model(model),
-                               object_id__in=ids)
+        for queryset in related(obj):
+            ids = queryset.annotate(_timeline_id=Cast("pk", models.CharField())).values(
+                "_timeline_id")
+            condition |= Q(content_type=ContentType.objects.get_for_model(queryset.model),
+                           object_id__in=ids)
     return list(AuditEvent.objects.filter(condition, verb__in=verbs).select_related("actor")
                 .order_by("-created_at", "-pk")[:LIMIT])
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("pic.privacy.urls")),
     path("", include("pic.notifications.urls")),
+    path("", include("pic.notes.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("proposals.urls")),
     path("", include("governance.urls")),

@@ -39,3 +39,20 @@ class ReportingConfig(AppConfig):
                             select_related=("allocation",))
         notes.register_file(CheckIn, neighbourhood_of=allocation_neighbourhood_id,
                             select_related=("allocation_year__allocation",))
+
+        # What the proposal and neighbourhood timelines show of the follow-up (pic.timeline).
+        from neighbourhoods.models import Neighbourhood
+        from pic import timeline
+        from proposals.models import Proposal
+
+        timeline.register_verbs(timeline.SHARED, [
+            "allocation.created", "allocation.stage_closed", "disbursement.recorded",
+            "checkin.recorded", "checkin.corrected", "report.submit", "report.request_changes",
+            "report.resubmit", "report.accept", "report.document_uploaded"])
+        timeline.register_related(Proposal, lambda p: [
+            Allocation.objects.filter(proposal=p), Report.objects.filter(allocation__proposal=p),
+            CheckIn.objects.filter(allocation_year__allocation__proposal=p)])
+        timeline.register_related(Neighbourhood, lambda n: [
+            Allocation.objects.filter(neighbourhood=n),
+            Report.objects.filter(allocation__neighbourhood=n),
+            CheckIn.objects.filter(allocation_year__allocation__neighbourhood=n)])

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -39,7 +40,7 @@ from governance import services as governance_services
 from governance.models import AgendaItem, CommitteeMember, DecisionLetter, Meeting, MeetingMinutes
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import AdvisorAssignment, Invitation, Membership, Neighbourhood
-from pic.models import AuditEvent, User
+from pic.models import AuditEvent, Note, User
 from pic.privacy import services as privacy_services
 from proposals import workflow
 from proposals.models import Initiative, LetterOfIntent, Proposal, ProposalDocument
@@ -243,6 +244,19 @@ MAPPED: dict[str, Target] = {
     "reporting:report-document-download": Target(
         lambda sm: ReportDocument.objects.filter(report__allocation__neighbourhood=sm),
         report_of_document, every_url_readable=True),
+    # notes (pic.notes): a note is written on a Saint-Michel file; edited by its author only
+    "notes:note-create": Target(
+        lambda sm: [sm, *proposals(sm)], lambda obj: {
+            "content_type_id": ContentType.objects.get_for_model(obj).pk, "object_id": obj.pk},
+        lambda obj: obj.pk if isinstance(obj, Proposal) else None, reader=None),
+    "notes:mentionable": Target(
+        lambda sm: [sm, *proposals(sm)], lambda obj: {
+            "content_type_id": ContentType.objects.get_for_model(obj).pk, "object_id": obj.pk},
+        lambda obj: obj.pk if isinstance(obj, Proposal) else None, every_url_readable=True),
+    "notes:note-edit": Target(lambda sm: Note.objects.filter(neighbourhood_id=sm.pk), pk,
+                              reader=None),
+    "notes:note-delete": Target(lambda sm: Note.objects.filter(neighbourhood_id=sm.pk), pk,
+                                reader=None),
     "reporting:checkin-record": Target(
         lambda sm: CheckIn.objects.filter(allocation_year__allocation__neighbourhood=sm), pk,
         every_url_readable=True),

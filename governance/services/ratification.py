@@ -8,14 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neighbourhoods.selectors import people_of
 from pic import outbox
 from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 from proposals import workflow
 from proposals.models import Proposal
 
 from ..models import (
+    CommitteeMember,
     DecisionLetter,
     Ratification,
 )
@@ -50,6 +53,11 @@ def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
     ratification.proposal = proposal
     audit(actor, "proposal.ratification_recorded", proposal, committee=committee.kind,
           ratified_on=ratified_on.isoformat())
+    # The neighbourhood's people get the decision letter by email: the inbox only for them.
+    notify("proposal.ratified", people_of(proposal.neighbourhood_id, members=True,
+                                          advisors=True), proposal, actor=actor, email=False)
+    notify("proposal.ratified", CommitteeMember.objects.current().filter(
+        committee=committee).values_list("user_id", flat=True), proposal, actor=actor)
     for listener in _RATIFICATION_LISTENERS:
         listener(ratification=ratification, actor=actor)
     from ..tasks import send_decision_letter

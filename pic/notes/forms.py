@@ -9,7 +9,7 @@ BODY_HELP = _("Texte simple : les retours à la ligne et les liens sont conserv�
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), help_text=BODY_HELP, max_length=10000,
+    body = forms.CharField(label=_("Texte de la note"), help_text=BODY_HELP, max_length=10000,
                            widget=forms.Textarea(attrs={"rows": 4}))
     visibility = forms.ChoiceField(label=_("Visibilité"), choices=Note.Visibility.choices,
                                    widget=forms.RadioSelect)
@@ -24,5 +24,5 @@ class NoteForm(forms.Form):
 
 
 class NoteEditForm(forms.Form):
-    body = forms.CharField(label=_("Note"), help_text=BODY_HELP, max_length=10000,
+    body = forms.CharField(label=_("Texte de la note"), help_text=BODY_HELP, max_length=10000,
                            widget=forms.Textarea(attrs={"rows": 4}))

@@ -16,7 +16,7 @@ from pic.notifications.links import url_of
 from . import registry, services
 from .forms import NoteEditForm, NoteForm
 from .models import Note
-from .selectors import note_thread
+from .selectors import mentionable_people, note_thread
 
 
 def _file(user, content_type_id: int, object_id: int):
@@ -55,7 +55,19 @@ class NoteCreateView(LoginRequiredMixin, View):
         # The page of the note, its text kept, the refusal beside it.
         return render(request, "notes/note_form.html",
                       {"obj": obj, "back": _back(obj),
-                       **note_thread(user=request.user, obj=obj, form=form)}, status=400)
+                       "thread": note_thread(user=request.user, obj=obj, form=form,
+                                            with_people=True)},
+                      status=400)
+
+
+class MentionableView(LoginRequiredMixin, View):
+    """Who may be mentioned on a file, with their @handle."""
+
+    def get(self, request, content_type_id: int, object_id: int):
+        obj = _file(request.user, content_type_id, object_id)
+        return render(request, "notes/mentionable.html", {
+            "obj": obj, "back": _back(obj),
+            "people": mentionable_people(user=request.user, obj=obj)})
 
 
 def _own_note(request, pk: int) -> tuple[Note, object]:

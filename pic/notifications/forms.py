@@ -12,14 +12,16 @@ class NotificationPreferenceForm(forms.Form):
         for code, kind in KINDS.items():
             self.fields[self.field_name(code)] = forms.ChoiceField(
                 label=kind.label, choices=Mode.choices, initial=modes.get(code, kind.default),
-                widget=forms.Select)
+                widget=forms.Select, required=False)
 
     @staticmethod
     def field_name(code: str) -> str:
         return "notify_" + code.replace(".", "__")
 
     def modes(self) -> dict[str, str]:
-        return {code: self.cleaned_data[self.field_name(code)] for code in KINDS}
+        """The choices sent (a kind left out of the form keeps its current choice)."""
+        return {code: self.cleaned_data[self.field_name(code)] for code in KINDS
+                if self.cleaned_data.get(self.field_name(code))}
 
 
 PREFERENCES_HELP = _("Les notifications restent toujours dans votre boîte de réception; "

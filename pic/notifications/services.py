@@ -59,14 +59,15 @@ def modes_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
 
 def notify(kind: str, recipients: Iterable[Any], obj: models.Model | None = None, *,
            actor: Any, event: str = "", url: str | None = None, email: bool = True,
-           **context: Any) -> list[Notification]:
+           tell_actor: bool = False, **context: Any) -> list[Notification]:
     """Tell `recipients` (users or ids) that `kind` happened to `obj`; returns the entries
     made now (none for people already told of this event). `email=False`: the inbox only
-    (when the event's own email, e.g. a decision letter, already reaches them)."""
+    (when the event's own email, e.g. a decision letter, already reaches them);
+    `tell_actor`: the actor is among those told (a chair reminding themselves to vote)."""
     found = kind_of(kind)
     ids = _ids(recipients)
     actor_person = person(actor)
-    if actor_person is not None:
+    if actor_person is not None and not tell_actor:
         ids.discard(actor_person.pk)
     if not ids:
         return []

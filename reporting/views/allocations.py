@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from pic.access import can, ensure
 from pic.forms import apply_validation_error
+from pic.notes.selectors import note_thread
 
 from .. import selectors
 from ..forms import (
@@ -50,6 +51,7 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
             "indicators")
         context["final_report"] = next(
             (r for r in allocation.reports.all() if r.kind == Report.Kind.FINAL), None)
+        context["thread"] = note_thread(user=self.request.user, obj=allocation)
         return context
 
 

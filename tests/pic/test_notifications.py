@@ -159,3 +159,22 @@ def test_the_preferences_page_saves_each_kind(client, tq_saint_michel):
     response = client.post(reverse("reporting:preferences"), data)
     assert response.status_code == 302
     assert services.preferences_of(tq_saint_michel)["note.followed"] == Mode.OFF
+
+
+def test_the_inbox_makes_as_many_queries_with_100_notifications_as_with_10(
+        client, saint_michel, tq_saint_michel, advisor_est, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(10):
+        notify("note.followed", [tq_saint_michel], saint_michel, actor=advisor_est, event=str(n))
+    client.force_login(tq_saint_michel)
+    url = reverse("notifications:inbox")
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    assert len(small) <= 15
+    for n in range(10, 100):
+        notify("note.followed", [tq_saint_michel], saint_michel, actor=advisor_est, event=str(n))
+    with django_assert_max_num_queries(len(small)):
+        page = client.get(url).content.decode()
+    assert page.count('class="notification unread"') == 30  # a page
