@@ -66,6 +66,8 @@ def email_decision_letter(self, letter_id: int) -> int | None:
     return letter_email_send(letter=letter).pk
 
 
+# Vote reminders are notifications now (pic.notifications, "vote.closing_soon"); this task
+# stays for the reminders recorded in the outbox before that change.
 # Not idempotent (a reminder per member): not requeued when its worker dies mid-loop.
 @shared_task
 def send_vote_reminders(item_id: int, user_ids: list[int]) -> int:
@@ -85,3 +87,11 @@ def send_vote_reminders(item_id: int, user_ids: list[int]) -> int:
             )
         sent += 1
     return sent
+
+
+@shared_task(reject_on_worker_lost=True)
+def notify_votes_closing_soon() -> int:
+    """Daily (pic/schedule.py): members who have not voted on tomorrow's items are told."""
+    from .services.votes import votes_closing_soon_notify
+
+    return votes_closing_soon_notify()

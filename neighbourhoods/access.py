@@ -98,3 +98,45 @@ def _neighbourhood_list(roles: Roles, _obj: Any) -> bool:
 
 access.register("neighbourhood.view", member_or_follower, FILE_ONLY)
 access.register("coordination.page", coordination, COORDINATION_ONLY)
+
+
+# --- Notes on a neighbourhood's files (pic.notes): internal ones are Centraide's (the
+# neighbourhood's advisor, coordination staff), shared ones the table's too; committee members
+# and partners read none. The queryset scope and the readers below follow the same rules.
+
+access.register_all(["note.write", "note.read"], member_or_follower, FILE_ONLY)
+access.register("note.read_internal", follower,
+                _("Les notes internes sont réservées au conseiller·ère du quartier et à "
+                  "l'équipe de coordination PIC."))
+
+
+def note_scope(user) -> tuple[Any, Any]:
+    """(ids whose internal notes the person reads, ids whose shared notes): None is all."""
+    roles = access.roles_of(user)
+    if roles.coordination:
+        return None, None
+    return roles.advised_ids, (*roles.advised_ids, *roles.neighbourhood_ids)
+
+
+def note_readers(neighbourhood_id: int, internal: bool):
+    """Who reads a note of the neighbourhood: its advisors and coordination staff, and its
+    table's members when the note is shared."""
+    from django.db.models import Q
+
+    from pic.models import User
+
+    followers = Q(pk__in=StaffRole.objects.active().filter(
+        role=StaffRole.Role.COORDINATION).values("user_id")) | Q(
+        pk__in=AdvisorAssignment.objects.active().filter(
+            neighbourhood_id=neighbourhood_id).values("advisor_id"))
+    if not internal:
+        followers |= Q(pk__in=Membership.objects.active().filter(
+            neighbourhood_id=neighbourhood_id).values("user_id"))
+    return User.objects.filter(followers, is_active=True).order_by("full_name", "email")
+
+
+def note_followers(neighbourhood_id: int):
+    from pic.models import User
+
+    return User.objects.filter(is_active=True, pk__in=AdvisorAssignment.objects.active().filter(
+        neighbourhood_id=neighbourhood_id).values("advisor_id"))

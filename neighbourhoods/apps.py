@@ -17,3 +17,12 @@ class NeighbourhoodsConfig(AppConfig):
         registry.register_collector("neighbourhoods", privacy.collect)
         registry.register_anonymiser("neighbourhoods", privacy.anonymise)
         registry.register_purge("neighbourhoods", privacy.purge)
+
+        # Who reads a neighbourhood's notes (the rules of access.py), and its own notes.
+        from pic.notes import registry as notes
+
+        from .models import Neighbourhood
+
+        notes.register_audience(scope=access.note_scope, readers=access.note_readers,
+                                followers=access.note_followers)
+        notes.register_file(Neighbourhood, neighbourhood_of=lambda n: n.pk)

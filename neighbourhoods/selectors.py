@@ -83,3 +83,22 @@ def people_list(*, user: User) -> QuerySet[User]:
     advisors = AdvisorAssignment.objects.active().filter(neighbourhood__in=neighbourhoods)
     return people.filter(Q(pk__in=members.values("user_id")) | Q(pk__in=advisors.values(
         "advisor_id")) | Q(pk=user.pk))
+def people_of(neighbourhood_id: int | None, *, members: bool = False, advisors: bool = False,
+              coordination: bool = False) -> QuerySet[User]:
+    """Who to tell about a neighbourhood's file (pic.notifications.notify): its table's
+    members, its advisors, and/or the coordination team; active people only."""
+    from django.db.models import Q
+
+    from .models import AdvisorAssignment, Membership, StaffRole
+
+    who = Q(pk__in=[])
+    if members:
+        who |= Q(pk__in=Membership.objects.active().filter(
+            neighbourhood_id=neighbourhood_id).values("user_id"))
+    if advisors:
+        who |= Q(pk__in=AdvisorAssignment.objects.active().filter(
+            neighbourhood_id=neighbourhood_id).values("advisor_id"))
+    if coordination:
+        who |= Q(pk__in=StaffRole.objects.active().filter(
+            role=StaffRole.Role.COORDINATION).values("user_id"))
+    return User.objects.filter(who, is_active=True)

@@ -17,6 +17,7 @@ from pic import outbox
 from pic.access import SYSTEM, ensure, forget_roles, person
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 
 from .models import (
     AdvisorAssignment,
@@ -255,6 +256,8 @@ def _seat(invitation: Invitation, user: User) -> None:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     forget_roles(user)
     audit(user, "invitation.accepted", invitation, kind=invitation.kind)
+    notify("invitation.accepted", [invitation.invited_by_id], invitation, actor=user,
+           url=reverse("neighbourhoods:invitation-list"))
 
 
 @transaction.atomic

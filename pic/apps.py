@@ -9,6 +9,7 @@ class PicConfig(AppConfig):
 
     def ready(self) -> None:
         from pic import sessions  # noqa: F401 (connects its login receiver)
+        from pic.notifications import tasks  # noqa: F401 (the notifications' Celery tasks)
         from pic.privacy import services  # noqa: F401 (registers pic's part of a person's data)
         from pic.textsearch import Fold  # noqa: F401 (pic_fold on every SQLite connection)
 

@@ -119,6 +119,11 @@ VERB_LABELS: dict[str, Any] = {
     "consent.withdrawn": _("Consentement retiré"),
     "incident.recorded": _("Incident de confidentialité consigné"),
     "incident.updated": _("Incident de confidentialité mis à jour"),
+    # pic: notes and notifications
+    "note.written": _("Note écrite"),
+    "note.edited": _("Note modifiée"),
+    "note.deleted": _("Note supprimée"),
+    "notifications.preferences_saved": _("Préférences de notification enregistrées"),
 }
 
 # Keys that appear in details, in words (unknown keys are shown as they are).

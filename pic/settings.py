@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "reporting.context_processors.navigation",
+                "pic.notifications.context_processors.unread",
             ],
         },
     },

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("pic.privacy.urls")),
+    path("", include("pic.notifications.urls")),
+    path("", include("pic.notes.urls")),
     path("", include("neighbourhoods.urls")),
     path("", include("proposals.urls")),
     path("", include("governance.urls")),

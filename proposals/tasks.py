@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from neighbourhoods.models import AdvisorAssignment, Membership
+from neighbourhoods.models import Membership
 
 from .models import ProposalVersion
 
@@ -16,16 +16,14 @@ def receipt_recipients(neighbourhood_id: int) -> list[str]:
     members = Membership.objects.active().filter(
         neighbourhood_id=neighbourhood_id, user__is_active=True).values_list("user__email",
                                                                                flat=True)
-    advisors = AdvisorAssignment.objects.active().filter(
-        neighbourhood_id=neighbourhood_id, advisor__is_active=True).values_list(
-        "advisor__email", flat=True)
-    return sorted({*members, *advisors})
+    return sorted(set(members))
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5,
              reject_on_worker_lost=True)
 def send_submission_receipt(version_id: int) -> int:
-    """Email the receipt of a (re)submission to the neighbourhood's members and advisors, in
+    """Email the receipt of a (re)submission to the neighbourhood's members (its advisors are
+    told by their notification, pic.notifications: one email each), in
     the neighbourhood's language. Sent once per version. Returns the number of emails."""
     with transaction.atomic():
         version = (ProposalVersion.objects.select_for_update(of=("self",))

@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from neighbourhoods.selectors import people_of
 from pic import outbox
 from pic.access import ensure
 from pic.models import User
+from pic.notifications import notify
 from pic.workflow import IllegalTransition, WrongRoad, changes_requested
 
 from . import rules
@@ -40,6 +42,12 @@ def _send_receipt_on_commit(version_id: int) -> None:
     outbox.schedule(send_submission_receipt, version_id, key=f"receipt:{version_id}")
 
 
+def _tell(kind: str, proposal: Proposal, actor: User, **who: bool) -> None:
+    """Notify the people of the proposal's neighbourhood; one event per version."""
+    notify(kind, people_of(proposal.neighbourhood_id, **who), proposal, actor=actor,
+           event=f"v{proposal.versions.count()}")
+
+
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, actor: User,
                     now: datetime.datetime | None = None) -> Proposal:
@@ -61,21 +69,29 @@ def proposal_submit(*, proposal: Proposal, actor: User,
     if moved:
         version = version_freeze(proposal=proposal, actor=actor, now=now)
         _send_receipt_on_commit(version.pk)
+        _tell("proposal.submitted", proposal, actor, advisors=True)
     return proposal
 
 
 @transaction.atomic
 def proposal_start_analysis(*, proposal: Proposal, actor: User) -> Proposal:
-    return MACHINE.move(proposal, "start_analysis", actor=actor,
-                        ensure=_may(actor, "start_analysis"), fields=[])[0]
+    proposal, moved = MACHINE.move(proposal, "start_analysis", actor=actor,
+                                   ensure=_may(actor, "start_analysis"), fields=[])
+    if moved:
+        _tell("analysis.started", proposal, actor, members=True)
+    return proposal
 
 
 @transaction.atomic
 def proposal_request_changes(*, proposal: Proposal, actor: User,
                              message: str = "") -> Proposal:
-    return MACHINE.move(proposal, "request_changes", actor=actor,
-                        ensure=_may(actor, "request_changes"),
-                        prepare=changes_requested(message), fields=["changes_requested_note"])[0]
+    proposal, moved = MACHINE.move(proposal, "request_changes", actor=actor,
+                                   ensure=_may(actor, "request_changes"),
+                                   prepare=changes_requested(message),
+                                   fields=["changes_requested_note"])
+    if moved:
+        _tell("proposal.changes_requested", proposal, actor, members=True)
+    return proposal
 
 
 @transaction.atomic
@@ -95,6 +111,7 @@ def proposal_resubmit(*, proposal: Proposal, actor: User,
     if moved:
         version = version_freeze(proposal=proposal, actor=actor, now=now)
         _send_receipt_on_commit(version.pk)
+        _tell("proposal.resubmitted", proposal, actor, advisors=True)
     return proposal
 
 

@@ -40,3 +40,38 @@ class ReportingConfig(AppConfig):
 
         registry.register_collector("reporting", privacy.collect)
         registry.register_anonymiser("reporting", privacy.anonymise)
+
+        # The pages notes and notifications link to; threads of notes on follow-up files.
+        from django.urls import reverse
+
+        from pic.notes import registry as notes
+        from pic.notifications.links import register_url
+
+        from .access import allocation_neighbourhood_id
+        from .models import Allocation, CheckIn, Report
+
+        register_url(Allocation, lambda a: reverse("reporting:allocation-detail", args=[a.pk]))
+        register_url(Report, lambda r: reverse("reporting:report-detail", args=[r.pk]))
+        register_url(CheckIn, lambda c: reverse("reporting:checkin-record", args=[c.pk]))
+        notes.register_file(Allocation, neighbourhood_of=allocation_neighbourhood_id)
+        notes.register_file(Report, neighbourhood_of=allocation_neighbourhood_id,
+                            select_related=("allocation",))
+        notes.register_file(CheckIn, neighbourhood_of=allocation_neighbourhood_id,
+                            select_related=("allocation_year__allocation",))
+
+        # What the proposal and neighbourhood timelines show of the follow-up (pic.timeline).
+        from neighbourhoods.models import Neighbourhood
+        from pic import timeline
+        from proposals.models import Proposal
+
+        timeline.register_verbs(timeline.SHARED, [
+            "allocation.created", "allocation.stage_closed", "disbursement.recorded",
+            "checkin.recorded", "checkin.corrected", "report.submit", "report.request_changes",
+            "report.resubmit", "report.accept", "report.document_uploaded"])
+        timeline.register_related(Proposal, lambda p: [
+            Allocation.objects.filter(proposal=p), Report.objects.filter(allocation__proposal=p),
+            CheckIn.objects.filter(allocation_year__allocation__proposal=p)])
+        timeline.register_related(Neighbourhood, lambda n: [
+            Allocation.objects.filter(neighbourhood=n),
+            Report.objects.filter(allocation__neighbourhood=n),
+            CheckIn.objects.filter(allocation_year__allocation__neighbourhood=n)])

@@ -169,6 +169,7 @@ def seed() -> dict:
             "proposal__initiative", "stage").order_by("pk"):
         _follow(allocation, today)
     _amendment_under_review()
+    seed_notes()
     return {"allocations": Allocation.objects.count()}
 
 
@@ -197,6 +198,84 @@ def _amendment_under_review() -> None:
                   years[-1].year_number: years[-1].amount - moved} if len(years) > 1 else {},
     })
     amendments.amendment_submit(amendment=draft, actor=member)
+
+
+def _demo_user(email: str):
+    from pic.models import User
+
+    return User.objects.filter(email=email).first()
+
+
+def seed_notes() -> int:
+    """Notes on Saint-Michel's and Verdun's files, internal and shared, with mentions (each
+    mention and note notifies, as in the app). Once: a rerun adds nothing."""
+    from neighbourhoods.models import Neighbourhood
+    from pic.notes.models import Note
+    from pic.notes.services import note_write
+    from proposals.models import Proposal
+
+    if Note.objects.exists():
+        return 0
+    est, ouest = _demo_user("conseillere.est@example.org"), _demo_user(
+        "conseiller.ouest@example.org")
+    coordination = _demo_user("coordination@example.org")
+    written = 0
+    for slug, advisor, member_email in (("saint-michel", est, "tq.saint-michel@example.org"),
+                                        ("verdun", ouest, "tq.verdun@example.org")):
+        neighbourhood = Neighbourhood.objects.filter(slug=slug).first()
+        member = _demo_user(member_email)
+        proposal = (Proposal.objects.filter(neighbourhood=neighbourhood)
+                    .exclude(status=Proposal.Status.DRAFT).order_by("-pk").first())
+        if neighbourhood is None or advisor is None or member is None or proposal is None:
+            continue
+        internal, shared = Note.Visibility.INTERNAL, Note.Visibility.SHARED
+        for obj, body, visibility, author in [
+            (proposal, "@coordination le budget de l'an 2 me semble serré par rapport aux "
+                       "activités prévues : peux-tu valider avant l'inscription à l'ordre du "
+                       "jour?", internal, advisor),
+            (proposal, "Vu. Le montant reste dans la fourchette de l'étape; on peut "
+                       "l'inscrire à la prochaine rencontre du comité de gestion.", internal,
+             coordination),
+            (proposal, "Merci pour le dépôt. Pourriez-vous préciser le calendrier des "
+                       "activités de la première année?", shared, advisor),
+            (proposal, "Bien sûr : le calendrier détaillé est dans le plan d'action déposé, "
+                       "section 3. Nous restons disponibles pour en parler.", shared, member),
+            (neighbourhood, "Rencontre de suivi à prévoir après l'assemblée de la table.\n"
+                            "Ordre du jour partagé : https://example.org/ordre-du-jour",
+             shared, member),
+            (neighbourhood, "Contexte : changement à la coordination de la table cet "
+                            "automne; à garder en tête pour le bilan.", internal, advisor),
+        ]:
+            note_write(obj=obj, body=body, visibility=visibility, actor=author)
+            written += 1
+        report = Report.objects.filter(allocation__neighbourhood=neighbourhood).order_by(
+            "pk").first()
+        if report is not None:
+            note_write(obj=report, body="Le bilan financier est joint à la section 4 du "
+                                        "rapport.", visibility=Note.Visibility.SHARED,
+                       actor=member)
+            written += 1
+    # Every advisor has a word from coordination on one of their neighbourhoods' files.
+    from pic.notifications.models import Notification
+
+    for assignment in (AdvisorAssignment.objects.active().select_related("advisor",
+                                                                          "neighbourhood")
+                       .exclude(advisor__in=Notification.objects.values("recipient"))
+                       .order_by("advisor_id", "neighbourhood__name")):
+        if Notification.objects.filter(recipient=assignment.advisor).exists():
+            continue
+        handle = assignment.advisor.email.split("@")[0]
+        note_write(obj=assignment.neighbourhood,
+                   body=f"@{handle} la table nous a écrit au sujet de sa prochaine demande : "
+                        "peux-tu la rappeler cette semaine?",
+                   visibility=Note.Visibility.INTERNAL, actor=coordination)
+        written += 1
+    # The inbox shows both: what was read, and the five newest, still to read.
+    for user_id in Notification.objects.values_list("recipient_id", flat=True).distinct():
+        newest = Notification.objects.filter(recipient_id=user_id).values("pk")[:5]
+        Notification.objects.filter(recipient_id=user_id).exclude(
+            pk__in=list(newest.values_list("pk", flat=True))).update(read_at=timezone.now())
+    return written
 
 
 def _pay(year: AllocationYear, today: datetime.date, after: datetime.date | None = None) -> None:

@@ -140,6 +140,9 @@ TABLE = {
     "portfolio.read": (None, {"coordination", "partner", "system"}),
     "followup.view": (None, {"coordination", "advisor", "other_advisor", "member",
                              "other_member", "system"}),
+    "note.write": ("neighbourhood", FILE),
+    "note.read": ("neighbourhood", FILE),
+    "note.read_internal": ("neighbourhood", FOLLOWERS),
 }
 
 

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -39,7 +40,7 @@ from governance import services as governance_services
 from governance.models import AgendaItem, CommitteeMember, DecisionLetter, Meeting, MeetingMinutes
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import AdvisorAssignment, Invitation, Membership, Neighbourhood
-from pic.models import AuditEvent, User
+from pic.models import AuditEvent, Note, User
 from pic.privacy import services as privacy_services
 from proposals import workflow
 from proposals.models import (
@@ -287,6 +288,19 @@ MAPPED: dict[str, Target] = {
     "proposals:plan-document": Target(
         lambda sm: NeighbourhoodPlanDocument.objects.filter(plan__neighbourhood=sm), pk,
         every_url_readable=True),
+    # notes (pic.notes): a note is written on a Saint-Michel file; edited by its author only
+    "notes:note-create": Target(
+        lambda sm: [sm, *proposals(sm)], lambda obj: {
+            "content_type_id": ContentType.objects.get_for_model(obj).pk, "object_id": obj.pk},
+        lambda obj: obj.pk if isinstance(obj, Proposal) else None, reader=None),
+    "notes:mentionable": Target(
+        lambda sm: [sm, *proposals(sm)], lambda obj: {
+            "content_type_id": ContentType.objects.get_for_model(obj).pk, "object_id": obj.pk},
+        lambda obj: obj.pk if isinstance(obj, Proposal) else None, every_url_readable=True),
+    "notes:note-edit": Target(lambda sm: Note.objects.filter(neighbourhood_id=sm.pk), pk,
+                              reader=None),
+    "notes:note-delete": Target(lambda sm: Note.objects.filter(neighbourhood_id=sm.pk), pk,
+                                reader=None),
     "reporting:checkin-record": Target(
         lambda sm: CheckIn.objects.filter(allocation_year__allocation__neighbourhood=sm), pk,
         every_url_readable=True),
@@ -327,6 +341,9 @@ EXEMPT: dict[str, str] = {
     "calendar-ics": "capability URL: a person's secret feed token, not a guessable id (a "
                     "revoked or forged token is a 404: tests/reporting/test_calendar.py)",
     "^static/(?P<path>.*)$": "static files (DEBUG only), no tenant data",
+    "notifications:mark-read": "a person's own notification (visible_to: its recipient only), "
+                               "not a neighbourhood's: "
+                               "test_the_inbox_lists_one_s_own_marks_read_and_counts_in_the_header",
 }
 # Every pattern of the Django admin (now and later): is_staff only; test_admin_is_staff_only.
 EXEMPT_NAMESPACES = {"admin": "Django admin: is_staff accounts only (no demo account is); "

@@ -7,10 +7,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from neighbourhoods.selectors import people_of
 from pic.access import SYSTEM, ensure
 from pic.audit import audit
 from pic.bulk import BulkResult, each_in_its_own_transaction
 from pic.models import User
+from pic.notifications import notify
 from proposals.models import Proposal
 
 from ..models import (
@@ -56,6 +58,14 @@ def agenda_item_add(*, meeting: Meeting, proposal: Proposal, actor: User) -> Age
     item = AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=position)
     recusals_record_automatic(item=item)
     audit(actor, "agenda_item.added", item, meeting=meeting.pk, proposal=proposal.pk)
+    seated = CommitteeMember.objects.current().filter(committee_id=meeting.committee_id)
+    notify("agenda.added", [*people_of(proposal.neighbourhood_id, members=True, advisors=True),
+                            *seated.values_list("user_id", flat=True)],
+           proposal, actor=actor, event=f"item{item.pk}")
+    from ..selectors import eligible_members
+
+    notify("vote.opened", eligible_members(item).values_list("user_id", flat=True), item,
+           actor=actor)
     return item
 
 

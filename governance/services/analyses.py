@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from neighbourhoods.selectors import people_of
 from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 from proposals.models import PrerequisiteItem, Proposal
 
 from ..models import (
@@ -72,4 +74,7 @@ def analysis_save(
           prerequisites_met=sum(1 for met, _c in prerequisites.values() if met),
           yearly_amounts={str(k): str(v) for k, v in yearly_amounts.items()},
           capacity_building_amount=str(capacity_building_amount))
+    if created:
+        notify("analysis.completed", people_of(proposal.neighbourhood_id, members=True,
+                                               coordination=True), proposal, actor=actor)
     return analysis

@@ -9,10 +9,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neighbourhoods.selectors import people_of
 from pic import outbox
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 from proposals import workflow
 from proposals.models import Proposal
 
@@ -111,6 +113,9 @@ def letter_email_send(*, letter: DecisionLetter) -> DecisionLetter:
     letter.save(update_fields=["emailed_at"])
     proposal = letter.proposal
     audit(SYSTEM, "letter.emailed", proposal, kind=letter.kind, version=letter.version)
+    # The letter's own email reached them: the inbox only.
+    notify("letter.sent", people_of(proposal.neighbourhood_id, members=True, advisors=True),
+           proposal, actor=SYSTEM, event=f"{letter.kind}-v{letter.version}", email=False)
     if (letter.kind == DecisionLetter.Kind.ALLOCATION
             and proposal.status == Proposal.Status.RATIFIED):
         workflow.proposal_mark_letter_sent(proposal=proposal, actor=SYSTEM, letter=letter.pk)

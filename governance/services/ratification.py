@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neighbourhoods.selectors import people_of
 from pic import outbox
 from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 from pic.views import error_messages
 from proposals import workflow
 from proposals.documents import validate_upload
@@ -24,6 +26,7 @@ from proposals.models import Proposal
 
 from ..models import (
     Committee,
+    CommitteeMember,
     DecisionLetter,
     Meeting,
     Ratification,
@@ -85,6 +88,11 @@ def ratification_record(*, proposal: Proposal, ratified_on: datetime.date,
     audit(actor, "proposal.ratification_recorded", proposal, committee=committee.kind,
           ratified_on=ratified_on.isoformat(),
           resolution=act.resolution_number if act is not None else "")
+    # The neighbourhood's people get the decision letter by email: the inbox only for them.
+    notify("proposal.ratified", people_of(proposal.neighbourhood_id, members=True,
+                                          advisors=True), proposal, actor=actor, email=False)
+    notify("proposal.ratified", CommitteeMember.objects.current().filter(
+        committee=committee).values_list("user_id", flat=True), proposal, actor=actor)
     for listener in _RATIFICATION_LISTENERS:
         listener(ratification=ratification, actor=actor)
     from ..tasks import send_decision_letter

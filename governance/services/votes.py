@@ -1,8 +1,7 @@
 """Votes, declared conflicts, the close of a vote and vote reminders. Every write on an
 item goes through its row lock."""
 
-
-import uuid
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pic import outbox
+from neighbourhoods.selectors import people_of
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 from pic.workflow import Machine, Transition
 from proposals import workflow
 
@@ -143,7 +143,13 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
                 "eligible": tally.eligible, "present": tally.present,
                 "quorum_needed": tally.quorum_needed}
 
-    return ITEM_MACHINE.move(item, "close", actor=actor, ensure=check, prepare=prepare)[0]
+    item, moved = ITEM_MACHINE.move(item, "close", actor=actor, ensure=check, prepare=prepare)
+    if moved:
+        proposal = item.proposal
+        notify("recommendation.recorded",
+               people_of(proposal.neighbourhood_id, members=True, advisors=True,
+                         coordination=True), proposal, actor=actor, event=f"item{item.pk}")
+    return item
 
 
 def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:
@@ -151,13 +157,31 @@ def vote_reminder_send(*, item: AgendaItem, actor: User) -> int:
     ensure(actor, "vote.remind", item)
     if item.is_closed:
         raise ValidationError(_("Ce point est fermé."))
-    from ..tasks import send_vote_reminders
 
     user_ids = list(eligible_members(item).exclude(
         pk__in=Vote.objects.filter(item=item).values("member")).values_list("user_id",
                                                                              flat=True))
     if user_ids:
-        audit(actor, "vote.reminder_sent", item, recipients=len(user_ids))
-        outbox.schedule(send_vote_reminders, item.pk, user_ids,
-                        key=f"vote-reminders:{item.pk}:{uuid.uuid4().hex}")
+        event = audit(actor, "vote.reminder_sent", item, recipients=len(user_ids))
+        notify("vote.closing_soon", user_ids, item, actor=actor, event=f"reminder{event.pk}",
+               tell_actor=True)
     return len(user_ids)
+
+
+def votes_closing_soon_notify(*, today: datetime.date | None = None) -> int:
+    """Daily: the eligible members who have not voted on an open item whose meeting is
+    tomorrow are told their vote is expected (once per item and day). Returns how many."""
+    today = today or timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    told = 0
+    items = AgendaItem.objects.filter(status=AgendaItem.Status.OPEN,
+                                      meeting__held_on=tomorrow).select_related(
+        "meeting", "proposal__neighbourhood")
+    for item in items:
+        waiting = eligible_members(item).exclude(
+            pk__in=Vote.objects.filter(item=item).values("member")).values_list("user_id",
+                                                                                 flat=True)
+        with transaction.atomic():
+            told += len(notify("vote.closing_soon", waiting, item, actor=SYSTEM,
+                               event=f"eve-{tomorrow.isoformat()}"))
+    return told

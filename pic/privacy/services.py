@@ -126,6 +126,15 @@ def collect_own_data(user: User) -> list[Section]:
          "object": e.object_repr, "details": "; ".join(
              f"{k}: {v}" for k, v in audit_labels.details_display(e.verb, e.details))}
         for e in events]))
+    from pic.notes.models import Note
+    from pic.notifications.models import Notification
+
+    sections.append(Section("notes", gettext_lazy("Notes écrites"), [
+        {"date": value(n.created_at), "visibility": n.get_visibility_display(),
+         "text": n.body} for n in Note.objects.filter(author=user).order_by("pk")]))
+    sections.append(Section("notifications", gettext_lazy("Notifications reçues"), [
+        {"date": value(n.created_at), "text": n.text, "read_at": value(n.read_at)}
+        for n in Notification.objects.filter(recipient=user).order_by("pk")]))
     return sections
 
 

@@ -16,6 +16,8 @@ from neighbourhoods.models import Neighbourhood
 from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
+from pic.notes.selectors import note_thread
+from pic.timeline import timeline
 
 from .. import plans, selectors, services
 from ..forms import (
@@ -51,7 +53,9 @@ class NeighbourhoodFileView(LoginRequiredMixin, TemplateView):
         windows = selectors.open_window_list(today=timezone.localdate())
         context.update(file=file, next_steps=selectors.next_steps(file, open_windows=windows),
                        is_member=can(user, "proposal.create", neighbourhood),
-                       can_acknowledge=can(user, "letter_of_intent.acknowledge", neighbourhood))
+                       can_acknowledge=can(user, "letter_of_intent.acknowledge", neighbourhood),
+                       thread=note_thread(user=user, obj=neighbourhood),
+                       timeline=timeline(user=user, obj=neighbourhood, whole_neighbourhood=True))
         return context
 
 

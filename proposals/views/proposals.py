@@ -12,6 +12,8 @@ from django.views.generic import FormView, TemplateView
 from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
 from pic.forms import apply_validation_error
+from pic.notes.selectors import note_thread
+from pic.timeline import timeline
 from pic.views import ActionView
 
 from .. import rules, sections, selectors, services, workflow
@@ -83,6 +85,8 @@ class ProposalDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         proposal = selectors.proposal_get(user=user, pk=self.kwargs["pk"])
         context.update(proposal_context(proposal, user))
+        context.update(thread=note_thread(user=user, obj=proposal),
+                       timeline=timeline(user=user, obj=proposal))
         return context
 
 

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from governance.models import Analysis, Ratification
 from neighbourhoods.models import Organisation
+from neighbourhoods.selectors import people_of
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.formatting import format_date
 from pic.models import User
+from pic.notifications import notify
 from proposals.models import BudgetCategory, Program, Proposal, ProposalBudgetLine
 from proposals.states import RATIFIED_STATES
 
@@ -284,6 +286,9 @@ def disbursement_record(*, allocation_year: AllocationYear, amount: Decimal,
     audit(actor, "disbursement.recorded", year.allocation, year=year.year_number,
           amount=str(amount), paid_on=paid_on.isoformat(), override=not compliant,
           override_reason=disbursement.override_reason)
+    notify("payment.recorded", people_of(year.allocation.neighbourhood_id, members=True,
+                                         advisors=True),
+           year.allocation, actor=actor, event=f"d{disbursement.pk}")
     return disbursement
 
 

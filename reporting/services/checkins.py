@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neighbourhoods.selectors import people_of
 from pic.access import ensure, person
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 
 from ..models import CheckIn
 
@@ -44,4 +46,7 @@ def checkin_record(*, checkin: CheckIn, actor: User, held_on: datetime.date,
     checkin.save()
     audit(actor, "checkin.corrected" if corrected else "checkin.recorded", checkin,
           held_on=held_on.isoformat(), due_on=checkin.due_on.isoformat())
+    if not corrected:
+        notify("checkin.recorded", people_of(allocation.neighbourhood_id, members=True),
+               checkin, actor=actor)
     return checkin

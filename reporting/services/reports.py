@@ -15,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neighbourhoods.selectors import people_of
 from pic.access import ensure, person
 from pic.audit import audit
 from pic.drafts import ensure_current
 from pic.models import User
+from pic.notifications import notify
 from pic.workflow import IllegalTransition, Machine, Transition, changes_requested
 from proposals.budget import budget_categories
 from proposals.documents import validate_upload
@@ -287,8 +289,18 @@ def _hand_in(report: Report, transition: str, actor: User,
             raise ValidationError(errors)
         locked.submitted_at = now or timezone.now()
 
-    return MACHINE.move(report, transition, actor=actor, ensure=_may(actor, transition),
-                        prepare=prepare)[0]
+    report, moved = MACHINE.move(report, transition, actor=actor,
+                                 ensure=_may(actor, transition), prepare=prepare)
+    if moved:
+        _tell(report, "report.submitted", actor, advisors=True)
+    return report
+
+
+def _tell(report: Report, kind: str, actor: User, **who: bool) -> None:
+    """Notify the people of the report's neighbourhood (one event per hand-in)."""
+    neighbourhood_id = report.allocation.neighbourhood_id
+    notify(kind, people_of(neighbourhood_id, **who), report, actor=actor,
+           event=report.submitted_at.isoformat() if report.submitted_at else "")
 
 
 @transaction.atomic
@@ -305,9 +317,12 @@ def report_resubmit(*, report: Report, actor: User,
 
 @transaction.atomic
 def report_request_changes(*, report: Report, actor: User, message: str) -> Report:
-    return MACHINE.move(report, "request_changes", actor=actor,
-                        ensure=_may(actor, "request_changes"),
-                        prepare=changes_requested(message))[0]
+    report, moved = MACHINE.move(report, "request_changes", actor=actor,
+                                 ensure=_may(actor, "request_changes"),
+                                 prepare=changes_requested(message))
+    if moved:
+        _tell(report, "report.returned", actor, members=True)
+    return report
 
 
 @transaction.atomic
@@ -322,6 +337,8 @@ def report_accept(*, report: Report, actor: User,
 
     report, moved = MACHINE.move(report, "accept", actor=actor, ensure=_may(actor, "accept"),
                                  prepare=prepare)
+    if moved:
+        _tell(report, "report.accepted", actor, members=True, advisors=True)
     if moved and report.kind == Report.Kind.FINAL:
         allocation = Allocation.objects.select_for_update().get(pk=report.allocation_id)
         allocation.status = Allocation.Status.CLOSED

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from pic.access import can, ensure
 from pic.forms import apply_validation_error
+from pic.notes.selectors import note_thread
 
 from .. import selectors
 from ..forms import (
@@ -44,6 +45,7 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
         context["can_amend"] = can(self.request.user, "amendment.create", allocation)
         context["final_report"] = next(
             (r for r in allocation.reports.all() if r.kind == Report.Kind.FINAL), None)
+        context["thread"] = note_thread(user=self.request.user, obj=allocation)
         return context
 
 

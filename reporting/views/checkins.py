@@ -13,6 +13,7 @@ from django.views.generic import FormView
 
 from pic.access import can, ensure
 from pic.forms import apply_validation_error
+from pic.notes.selectors import note_thread
 
 from .. import selectors
 from ..forms import (
@@ -40,7 +41,8 @@ class CheckInRecordView(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             checkin=self.checkin, today=timezone.localdate(),
-            can_record=can(self.request.user, "checkin.record", self.checkin), **kwargs)
+            can_record=can(self.request.user, "checkin.record", self.checkin),
+            thread=note_thread(user=self.request.user, obj=self.checkin), **kwargs)
 
     def form_valid(self, form):
         try:

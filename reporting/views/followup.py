@@ -15,6 +15,8 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from pic.access import ActionRequiredMixin, roles_of
 from pic.forms import apply_validation_error
+from pic.notifications import services as notifications
+from pic.notifications.forms import PREFERENCES_HELP, NotificationPreferenceForm
 from proposals.models import Program
 
 from .. import dashboards, selectors
@@ -42,6 +44,8 @@ class TodoView(LoginRequiredMixin, TemplateView):
 
 
 class ReminderPreferenceView(LoginRequiredMixin, FormView):
+    """The reminders a person wants, and how each kind of notification reaches them."""
+
     template_name = "reporting/preferences.html"
     form_class = ReminderPreferenceForm
 
@@ -51,10 +55,24 @@ class ReminderPreferenceView(LoginRequiredMixin, FormView):
                               or ReminderPreference(user=self.request.user))
         return kwargs
 
-    def form_valid(self, form):
-        reminders.reminder_preference_save(user=self.request.user, actor=self.request.user,
+    def get_context_data(self, **kwargs):
+        if "notification_form" not in kwargs:
+            kwargs["notification_form"] = NotificationPreferenceForm(
+                modes=notifications.preferences_of(self.request.user))
+        return super().get_context_data(notifications_help=PREFERENCES_HELP, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        notification_form = NotificationPreferenceForm(
+            request.POST, modes=notifications.preferences_of(request.user))
+        if not (form.is_valid() and notification_form.is_valid()):
+            return self.render_to_response(self.get_context_data(
+                form=form, notification_form=notification_form))
+        reminders.reminder_preference_save(user=request.user, actor=request.user,
                                            **{f: form.cleaned_data[f] for f in form.fields})
-        messages.success(self.request, _("Vos préférences de rappel sont enregistrées."))
+        notifications.notification_preferences_save(user=request.user, actor=request.user,
+                                                     modes=notification_form.modes())
+        messages.success(request, _("Vos préférences de rappel sont enregistrées."))
         return redirect("reporting:preferences")
 
 

@@ -17,6 +17,7 @@ from pic.access import can, ensure
 from pic.drafts import StaleDraft, saved_message, version_of
 from pic.files import private_file_response
 from pic.forms import apply_validation_error, error_summary
+from pic.notes.selectors import note_thread
 from pic.views import ActionView
 
 from .. import selectors
@@ -61,7 +62,9 @@ class ReportDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         report = selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
-        return super().get_context_data(**_report_context(report, self.request.user), **kwargs)
+        return super().get_context_data(**_report_context(report, self.request.user),
+                                        thread=note_thread(user=self.request.user, obj=report),
+                                        **kwargs)
 
 
 def _save_draft(report, actor, forms, version) -> Report:

@@ -149,24 +149,33 @@ def test_resubmission_freezes_the_next_version(draft, tq_saint_michel, advisor_e
     assert numbers == [1, 2]
     assert draft.versions.get(number=2).snapshot["summary"] == "Résumé révisé"
     assert draft.versions.get(number=1).snapshot["summary"] == "Résumé"
-    assert len(mail.outbox) == 2 * 2  # two receipts, each to the member and the advisor
+    # Two receipts to the member and the request for changes; the advisor's two notifications.
+    to_member = [m.subject for m in mail.outbox if m.to == [tq_saint_michel.email]]
+    to_advisor = [m.subject for m in mail.outbox if m.to == [advisor_est.email]]
+    assert len(to_member) == 3
+    assert sum("Accusé de réception" in s for s in to_member) == 2
+    assert len(to_advisor) == 2
+    assert "a déposé de nouveau la proposition" in to_advisor[1]
 
 
 # --- Receipts ----------------------------------------------------------------------------------
 
 
-def test_receipt_goes_to_members_and_advisors_of_the_neighbourhood(
+def test_receipt_goes_to_members_and_the_advisor_is_notified_once(
         draft, saint_michel, tq_saint_michel, advisor_est, tq_verdun, coordination,
         django_capture_on_commit_callbacks):
     colleague = factories.make_member(saint_michel, role=Membership.Role.MEMBER,
                                       email="agente@example.org")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
-    assert len(callbacks) == 1
-    recipients = sorted(r for m in mail.outbox for r in m.to)
-    assert recipients == sorted([tq_saint_michel.email, colleague.email, advisor_est.email])
-    assert "Accusé de réception" in mail.outbox[0].subject
-    assert draft.title in mail.outbox[0].body
+    assert len(callbacks) == 2  # the receipt, the advisor's notification
+    receipts = [m for m in mail.outbox if "Accusé de réception" in m.subject]
+    assert sorted(r for m in receipts for r in m.to) == sorted([tq_saint_michel.email,
+                                                                colleague.email])
+    assert draft.title in receipts[0].body
+    [notified] = [m for m in mail.outbox if m not in receipts]
+    assert notified.to == [advisor_est.email]
+    assert f"/propositions/{draft.pk}/" in notified.body
 
 
 def test_receipt_is_in_the_neighbourhoods_language(draft, saint_michel, tq_saint_michel,
@@ -190,7 +199,7 @@ def test_no_email_until_the_transaction_commits(draft, tq_saint_michel,
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the receipt, the advisor's notification
 
 
 def test_receipt_task_is_idempotent(draft, tq_saint_michel, advisor_est,
