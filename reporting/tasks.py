@@ -68,20 +68,13 @@ def send_amendment_email(amendment_id: int, event: str) -> int:
     return len(recipients)
 
 
+@shared_task(reject_on_worker_lost=True)
 def build_export(job_id: int) -> int:
     """Build an export asked for on the exports page (private storage); returns its rows."""
     from .services.jobs import export_job_build
 
     job = export_job_build(job_id=job_id)
     return job.rows_done if job else 0
-
-
-@shared_task(reject_on_worker_lost=True)
-def send_export_ready(job_id: int) -> int:
-    """Tell the person who asked that their export is ready (once per job)."""
-    from .services.jobs import export_ready_email
-
-    return export_ready_email(job_id=job_id)
 
 
 @shared_task(reject_on_worker_lost=True)

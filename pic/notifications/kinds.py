@@ -70,7 +70,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in [
     Kind("note.mention", _("Mention dans une note"),
          _("%(actor)s vous mentionne dans une note sur « %(object)s »."), Mode.IMMEDIATE),
     Kind("note.followed", _("Note sur un dossier que vous suivez"),
-         _("%(actor)s a écrit une note sur « %(object)s »."))]}
+         _("%(actor)s a écrit une note sur « %(object)s ».")),
+    Kind("export.ready", _("Export prêt à télécharger"),
+         _("Votre export « %(object)s » est prêt à télécharger."), Mode.IMMEDIATE)]}
 
 
 def kind(code: str) -> Kind:

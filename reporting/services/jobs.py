@@ -20,17 +20,16 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pic import outbox
-from pic.access import ensure
+from pic.access import SYSTEM, ensure
 from pic.audit import audit
 from pic.models import User
+from pic.notifications import notify
 
 from .. import exports
 from ..models import BackgroundJob, ExportJob, ImportJob
@@ -137,25 +136,10 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
 
 
 def export_ready(job: ExportJob) -> None:
-    """The one signal that an export is ready: an email to the person who asked, through the
-    outbox (once per job)."""
-    from ..tasks import send_export_ready
-
-    outbox.schedule(send_export_ready, job.pk, key=f"export-ready:{job.pk}")
-
-
-def export_ready_email(*, job_id: int) -> int:
-    job = ExportJob.objects.select_related("requested_by").filter(
-        pk=job_id, status=Status.DONE).first()
-    if job is None or not job.requested_by.is_active:
-        return 0
-    user = job.requested_by
-    with translation.override(user.language):
-        subject = _("PIC : votre export est prêt")
-        body = render_to_string("reporting/email/export_ready.txt", {
-            "user": user, "job": job,
-            "url": settings.PIC_SITE_URL + reverse("reporting:export-job", args=[job.pk])})
-    return send_mail(subject, body, None, [user.email])
+    """The one signal that an export is ready: a notification to the person who asked (the
+    inbox, and an email at once unless they chose otherwise), once per job."""
+    notify("export.ready", [job.requested_by_id], job, actor=SYSTEM,
+           url=reverse("reporting:export-job", args=[job.pk]))
 
 
 # --- Imports --------------------------------------------------------------------------------
@@ -244,5 +228,5 @@ def _totals(result) -> dict:
 
 
 __all__ = ["TRANSITIONS", "export_job_build", "export_job_request", "export_ready",
-           "export_ready_email", "import_job_confirm", "import_job_preview", "import_job_run",
+           "import_job_confirm", "import_job_preview", "import_job_run",
            "job_get", "job_rows_done", "jobs_purge", "progress_key"]

@@ -18,6 +18,7 @@ from django.urls import reverse
 from pic.access import SYSTEM
 from pic.audit_chain import verify_chain
 from pic.models import AuditEvent, User
+from pic.notifications.models import Notification
 from pic.spreadsheets import streaming_csv_response
 from reporting import exports
 from reporting.models import ExportJob, ImportJob
@@ -109,6 +110,9 @@ def test_an_export_job_goes_queued_running_done_and_emails_its_owner(
     [email] = mail.outbox
     assert email.to == [advisor_est.email]
     assert reverse("reporting:export-job", args=[job.pk]) in email.body
+    # the one signal of a finished export: an inbox entry too, linking to the download
+    [entry] = Notification.objects.filter(recipient=advisor_est, kind="export.ready")
+    assert entry.url == reverse("reporting:export-job", args=[job.pk])
 
 
 def built(actor, kind="allocations", file_format="xlsx") -> ExportJob:
