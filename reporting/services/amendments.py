@@ -104,7 +104,7 @@ def exceeds_allocation(amendment: Amendment) -> bool:
 def amendment_create(*, allocation: Allocation, actor: User, year_number: int | None = None,
                      now: datetime.datetime | None = None) -> Amendment:
     """A draft amendment of the ratified proposal (one open at a time per allocation)."""
-    allocation = Allocation.objects.select_for_update().select_related("proposal").get(
+    allocation = Allocation.objects.select_for_update(of=("self",)).select_related("proposal").get(
         pk=allocation.pk)
     ensure(actor, "amendment.create", allocation)
     open_one = allocation.amendments.filter(status__in=OPEN_STATES).first()
@@ -135,7 +135,7 @@ def amendment_save(*, amendment: Amendment, actor: User, data: dict) -> Amendmen
     """Keys: reason, action_plan, year_number, adjusts_initiative, and the amended values
     (texts of versions.AMENDABLE_TEXTS, initiative_title, desired_change, years {n: amount});
     only what differs from the version in force is kept as a change."""
-    amendment = Amendment.objects.select_for_update().select_related(
+    amendment = Amendment.objects.select_for_update(of=("self",)).select_related(
         "allocation", "base_version").get(pk=amendment.pk)
     ensure(actor, "amendment.edit", amendment)
     if amendment.status not in EDITABLE_STATES:
