@@ -51,6 +51,7 @@ from proposals.models import (
     ProposalDocument,
 )
 from reporting import exports
+from reporting.charts import LABEL_MAX_CHARS
 from reporting.models import (
     Allocation,
     Amendment,
@@ -745,6 +746,11 @@ def test_pages_without_id_name_no_saint_michel(sm, email):
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         body = response.content.decode()
+        if key == "home" and email.startswith("partenaire.") and sm.borough:
+            # By design, not a leak: the partners' portfolio charts the amounts by borough, a
+            # public area name (« Villeray–Saint-Michel–Parc-Extension », shortened in the
+            # chart, whole in its table), never a file.
+            body = body.replace(sm.borough, "").replace(sm.borough[:LABEL_MAX_CHARS - 1], "")
         words = [w for w in saint_michel_words(sm) if w in body]
         if words:
             found[key] = words
