@@ -47,12 +47,10 @@ class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
         granted = InitiativeUserObjectPermission.objects.filter(
             user=user, permission__codename=INITIATIVE_READ_PERMISSION,
         ).values("content_object_id")
-        # One id subquery (a UNION of the two ways in), not an OR: each side is served by its
-        # index (neighbourhood, initiative) and the rows are then fetched by primary key.
-        rows = self.model._default_manager
-        own = rows.filter(scope).order_by().values("pk")
-        shared = rows.filter(**{f"{self.initiative_path}__in": granted}).order_by().values("pk")
-        return self.filter(pk__in=own.union(shared))
+        # A UNION of the two ways in, not an OR: each side served by its index, then by pk.
+        rows = self.model._default_manager.order_by()
+        shared = rows.filter(**{f"{self.initiative_path}__in": granted}).values("pk")
+        return self.filter(pk__in=rows.filter(scope).values("pk").union(shared))
 
 
 class Initiative(models.Model):
@@ -183,7 +181,6 @@ class Proposal(models.Model):
         verbose_name = _("proposition")
         verbose_name_plural = _("propositions")
         ordering = ["-updated_at"]
-        # The lists' order (`-updated_at, -pk`), served by one index scan.
         indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx")]
 
     def __str__(self) -> str:

@@ -29,4 +29,6 @@ def test_every_app_reads_the_same_groups():
     assert governance_selectors.DECIDABLE is states.DECIDABLE
     assert governance_selectors.UNDECIDED is states.UNDECIDED
     assert allocations.RATIFIED_STATES is states.RATIFIED_STATES
-    assert reminders.AWAITING_RATIFICATION is states.AWAITING_RATIFICATION
+    # the watch-list, the dashboard and the reminders read it through awaiting_decision
+    assert governance_selectors.AWAITING_RATIFICATION is states.AWAITING_RATIFICATION
+    assert reminders.awaiting_decision is governance_selectors.awaiting_decision
