@@ -5,7 +5,6 @@ Every file is written row by row, never held whole: a CSV export streams
 by a worker (reporting.services.jobs) into private storage, through `export_write`."""
 
 import io
-import itertools
 import json
 import tempfile
 
@@ -41,17 +40,25 @@ BACKGROUND = {(kind, "xlsx") for kind in EXPORTS} | {(GIVING, "csv"), (GIVING, "
 CHUNK = 500  # rows fetched from the database at a time (the first CSV chunk leaves at once)
 
 
-def export_queryset(*, kind: str, user: User):
-    """The rows of an export: only what the user may see (an advisor: their neighbourhoods)."""
+def export_ids(*, kind: str, user: User) -> list[int]:
+    """The ids of an export's rows, in order: only what the user may see (an advisor: their
+    neighbourhoods)."""
+    if kind == GIVING:
+        return list(giving_allocations(user=user).values_list("pk", flat=True))
     sources = {
         "proposals": lambda: proposal_list(user=user),
         "allocations": lambda: allocation_list(user=user),
         "disbursements": lambda: disbursement_list(user=user),
         "financial-summaries": lambda: report_list(user=user),
     }
-    queryset = sources[kind]().order_by("pk")
-    return EXPORTS[kind].scoped(queryset.model.objects.filter(pk__in=queryset.values("pk"))
-                                ).order_by("pk")
+    return list(sources[kind]().order_by("pk").values_list("pk", flat=True))
+
+
+def in_batches(ids: list[int], rows_of):
+    """The rows of `rows_of(batch)` for CHUNK ids at a time: each query reads (and computes the
+    totals of) its batch only, so the first rows come at once and memory stays flat."""
+    for start in range(0, len(ids), CHUNK):
+        yield from rows_of(ids[start:start + CHUNK])
 
 
 def export_rows(*, kind: str, user: User) -> tuple[list[str], object]:
@@ -63,17 +70,18 @@ def export_rows(*, kind: str, user: User) -> tuple[list[str], object]:
     if kind not in EXPORTS:
         raise ValidationError(_("Export inconnu."))
     resource = EXPORTS[kind]()
-    queryset = export_queryset(kind=kind, user=user)
+    model = resource._meta.model
     fields = resource.get_export_fields()  # once, not for every row
-    rows = ([resource.export_field(field, obj, force_native_type=True) for field in fields]
-            for obj in queryset.iterator(chunk_size=CHUNK))
-    return resource.get_export_headers(), rows
+
+    def rows_of(batch):
+        for obj in resource.scoped(model.objects.filter(pk__in=batch)).order_by("pk"):
+            yield [resource.export_field(field, obj, force_native_type=True) for field in fields]
+
+    return resource.get_export_headers(), in_batches(export_ids(kind=kind, user=user), rows_of)
 
 
 def export_count(*, kind: str, user: User) -> int:
-    if kind == GIVING:
-        return giving_allocations(user=user).count()
-    return export_queryset(kind=kind, user=user).count()
+    return len(export_ids(kind=kind, user=user))
 
 
 def export_filename(kind: str, file_format: str) -> str:
@@ -217,12 +225,13 @@ def giving_rows(*, user: User):
     CHUNK at a time; "Funding Orgs": the partners whose contributions make the envelope of the
     allocation's years (the operator, from the settings, when no contribution is recorded)."""
     conf = _giving_settings()
-    allocations = (giving_allocations(user=user)
+    allocations = (Allocation.objects
                    .select_related("proposal", "neighbourhood", "initiative", "stage")
                    .prefetch_related("years")
                    .annotate(total_years=total_of(Allocation.years, "amount")))
-    rows = allocations.iterator(chunk_size=CHUNK)
-    while chunk := list(itertools.islice(rows, CHUNK)):
+    ids = export_ids(kind=GIVING, user=user)
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(allocations.filter(pk__in=ids[start:start + CHUNK]).order_by("pk"))
         funders = allocation_funders(chunk)
         for allocation in chunk:
             months = (allocation.ends_on.year - allocation.starts_on.year) * 12 + (

@@ -19,6 +19,7 @@ from django.urls import reverse
 from proposals import services
 from proposals.demo import seed_program
 from reporting.dashboards import bar_chart
+from reporting.services import jobs as job_services
 from tests.factories import PASSWORD
 from tests.observatory import Scan, csp_test, observatory_score
 from tests.proposals.conftest import make_contact, make_proposal
@@ -291,10 +292,13 @@ def test_pages_and_files_of_a_signed_in_person_are_never_stored(client, coordina
                  reverse("proposals:document-download", args=[document.pk])]:
         assert_not_stored(client.get(path))
     client.force_login(coordination)
+    job = job_services.export_job_request(kind="360giving", file_format="json",
+                                          actor=coordination)
+    job_services.export_job_build(job_id=job.pk)
     for path in [reverse("reporting:dashboard"), reverse("neighbourhoods:audit-log"),
                  reverse("reporting:export", args=["proposals", "csv"]),
-                 reverse("reporting:export", args=["allocations", "xlsx"]),
-                 reverse("reporting:export-360giving", args=["json"])]:
+                 reverse("reporting:export-job", args=[job.pk]),
+                 reverse("reporting:export-job-download", args=[job.pk])]:
         assert_not_stored(client.get(path))
 
 
