@@ -125,7 +125,8 @@ class FinancialLineForm(forms.Form):
             self.fields["budget"].disabled = True
         self.fields["budget"].label = f"{self.category_label} — {_('budget')}"
         self.fields["actual"].label = f"{self.category_label} — {_('réel')}"
-        self.fields["explanation"].label = f"{self.category_label} — {_('explication de l’écart')}"
+        explanation = _("explication de l'écart")
+        self.fields["explanation"].label = f"{self.category_label} — {explanation}"
 
 
 class _StatementRows(RowFormSet):

@@ -21,6 +21,14 @@ from ..models import DecisionLetter
 from .base import ServicePostView
 
 
+def _date_or_today(value: str | None):
+    """The date typed (for the warnings shown before ratifying), else today."""
+    try:
+        return parse_date(value or "") or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
 class RatificationListView(ActionRequiredMixin, ListView):
     """What is actionable, soonest deadline first, a page at a time; `?vue=fermes`: the
     refused files whose letter is written."""
@@ -81,8 +89,7 @@ class RatifyView(DecisionView):
         return {"initial": {"ratified_on": self.request.GET.get("ratified_on")}}
 
     def confirmation(self, proposal):
-        ratified_on = parse_date(self.request.GET.get("ratified_on") or "") or \
-            timezone.localdate()
+        ratified_on = _date_or_today(self.request.GET.get("ratified_on"))
         return {"title": _("Enregistrer l'entérinement"),
                 "subject": f"{proposal.neighbourhood} — {proposal.title}",
                 "consequences": [
@@ -155,8 +162,7 @@ class RatificationActView(ActionRequiredMixin, ServicePostView):
                 "initial": {"held_on": timezone.localdate()}}
 
     def get_context_data(self, meeting, form, **kwargs):
-        held_on = (parse_date(form.data.get("held_on") or "") if form is not None
-                   and form.is_bound else None) or timezone.localdate()
+        held_on = _date_or_today(form.data.get("held_on") if form.is_bound else None)
         rows = [(p, services.ratification_warnings(proposal=p, ratified_on=held_on))
                 for p in form.fields["proposals"].queryset]
         body = services.ratifying_committee(rows[0][0].stage.program) if rows else None

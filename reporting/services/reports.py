@@ -158,7 +158,8 @@ def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
     errors: dict[str, list[str]] = {}
     categories = category_labels(report)
     ratified = report_budget(report)
-    lines = {category: _line_values(values, ratified.get(category) if ratified else None)
+    lines = {category: _line_values(values, ratified.get(category, Decimal("0"))
+                                    if ratified else None)
              for category, values in (lines or {}).items()}
     for category, (budget, actual, _explanation) in lines.items():
         if category not in categories:

@@ -176,3 +176,14 @@ def test_gestion_without_a_centraide_manager_is_warned(db):
     warnings = " ".join(selectors.committee_composition_warnings(gestion))
     assert "plus d'une siège pour : Fondation McConnell" in warnings
     assert "cadre de Centraide" in warnings
+
+
+def test_the_ratify_page_warns_of_an_allocation_past_the_program_end(client, coordination,
+                                                                    recommended_three):
+    _meeting, proposals = recommended_three
+    client.force_login(coordination)
+    url = reverse("governance:ratification-record", args=[proposals[0].pk])
+    page = client.get(url, {"ratified_on": timezone.localdate().isoformat()}).content.decode()
+    assert "au-delà de la fin du programme" in page  # December 2026: a 2027–2029 allocation
+    assert "fixée pour 2027, 2028, 2029" in page
+    assert client.get(url, {"ratified_on": "2026-13-45"}).status_code == 200

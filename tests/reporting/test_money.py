@@ -321,3 +321,15 @@ def test_default_categories_and_a_retired_one(stage, coordination):
     categories[0].save()
     assert categories[0] not in budget_categories(stage.program)
     assert categories[0] in budget_categories(stage.program, with_retired=True)
+
+
+def test_spending_outside_the_ratified_budget_has_no_budget_and_is_explained(
+        budgeted, tq_saint_michel):
+    report = budgeted.years.get(year_number=1).report
+    reports.report_save_draft(report=report, actor=tq_saint_michel, texts=TEXTS, lines={
+        "salaries": (None, D("60000")), "activities": (None, D("30000")),
+        "other": (D("5000"), D("800"))})  # a typed budget is not the ratified one
+    assert report.lines.get(category="other").budget == D("0")
+    with pytest.raises(ValidationError) as refused:
+        reports.report_submit(report=report, actor=tq_saint_michel)
+    assert "Autres" in refused.value.error_dict["lines"][0].messages[0]
