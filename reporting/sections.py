@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from pic.formatting import format_money
 from pic.tasklist import Answer, Section, SectionState, progress, status_of, text_answer
 
+from .services.reports import category_labels
+
 REPORT_SECTIONS: tuple[Section, ...] = (
     Section("activites", _("Activités réalisées"), ("activities",)),
     Section("evaluation", _("Évaluation et apprentissages"),
@@ -45,7 +47,8 @@ def report_sections_for(text_form) -> list[Section]:
 def _answers_for(name, report, forms) -> list[Answer]:
     if name == "lines":
         lines = list(report.lines.all())
-        return [Answer(str(line.get_category_display()),
+        labels = category_labels(report)
+        return [Answer(labels.get(line.category, line.category),
                        f"{format_money(line.budget)} / {format_money(line.actual)}",
                        "id_lines-0-budget", True, name) for line in lines] or [
             Answer(str(_("État financier")), "", "id_lines-0-budget", False, name)]
