@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import StaffRole
+from neighbourhoods.selectors import people_of
 from pic import outbox
 from pic.access import ensure, person
 from pic.audit import audit
@@ -26,7 +27,6 @@ from pic.models import User
 from pic.workflow import Machine, Transition, changes_requested
 from proposals import services as proposal_services
 from proposals.models import Proposal, ProposalVersion
-from proposals.tasks import receipt_recipients
 from proposals.versions import AMENDABLE_TEXTS, amended_snapshot, version_record
 
 from ..models import Allocation, AllocationYear, Amendment, Disbursement
@@ -369,4 +369,5 @@ def amendment_recipients(amendment: Amendment, event: str) -> list[str]:
         return sorted(set(StaffRole.objects.active().filter(
             role=StaffRole.Role.COORDINATION, user__is_active=True)
             .values_list("user__email", flat=True)))
-    return receipt_recipients(amendment.neighbourhood_id)
+    return sorted(set(people_of(amendment.neighbourhood_id, members=True, advisors=True)
+                      .values_list("email", flat=True)))
