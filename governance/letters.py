@@ -4,6 +4,7 @@ import base64
 import mimetypes
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -70,14 +71,12 @@ def _signatory(program) -> dict:
 def _schedule(proposal: Proposal) -> tuple[list[dict], list]:
     """The allocation's years with their instalments and annual report, and its reports
     (annual and final) by due date; empty before the allocation exists."""
-    from reporting.models import Allocation
-
-    allocation = (Allocation.objects.filter(proposal=proposal)
-                  .prefetch_related("years__instalments", "years__report", "reports").first())
-    if allocation is None:
+    try:
+        allocation = proposal.allocation  # reporting's, by its reverse accessor (no import)
+    except ObjectDoesNotExist:
         return [], []
     rows = []
-    for year in allocation.years.all():
+    for year in allocation.years.prefetch_related("instalments", "report"):
         report = getattr(year, "report", None)
         rows.append({"year": year, "instalments": list(year.instalments.all()),
                      "report": report})

@@ -6,7 +6,9 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -116,3 +118,80 @@ def test_a_long_conditions_text_continues_on_a_second_page_with_content(four_yea
     # The last page holds the letter's end, not only the footer.
     assert "Condition numéro 39" in pages[1]
     assert "Marie-Ève Gagnon" in pages[1]
+
+
+def _instalment(proposal, year_number):
+    return (Instalment.objects.filter(allocation_year__allocation__proposal=proposal,
+                                      allocation_year__year_number=year_number)
+            .order_by("number").first())
+
+
+def test_no_payment_before_the_letter_is_accepted_then_the_previous_report(
+        four_years, coordination, advisor_est, client, django_capture_on_commit_callbacks):
+    from django.core.exceptions import PermissionDenied
+
+    from reporting.services import payments
+
+    proposal, coordinator = four_years
+    letter = DecisionLetter.objects.get(proposal=proposal)
+    first = _instalment(proposal, 1)
+    with pytest.raises(ValidationError, match="accepté les conditions"):
+        payments.instalment_release(instalment=first, actor=coordination)
+    with pytest.raises(ValidationError):  # not received yet: nothing to accept
+        services.letter_acknowledge(letter=letter, actor=coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.letter_send(letter=letter, actor=coordination)
+    with pytest.raises(PermissionDenied):
+        services.letter_acknowledge(letter=letter, actor=advisor_est)
+    client.force_login(coordinator)
+    url = reverse("governance:letter-acknowledge", args=[letter.pk])
+    assert "J&#x27;accepte les conditions" in client.get(url).content.decode()
+    client.post(url)
+    letter.refresh_from_db()
+    assert letter.acknowledged_name == "Josée Tremblay"
+    assert letter.acknowledged_role == "Coordination de la table"
+    assert letter.acknowledged_at is not None
+    page = client.get(reverse("reporting:allocation-detail",
+                              args=[proposal.allocation.pk])).content.decode()
+    assert "acceptées par Josée Tremblay (Coordination de la table)" in page
+
+    first = payments.instalment_release(instalment=first, actor=coordination)
+    first = payments.instalment_pay(instalment=first, actor=coordination)
+    assert first.status == Instalment.Status.PAID
+    # The next year's money still waits for the year-1 report, accepted.
+    with pytest.raises(ValidationError, match="rapport annuel"):
+        payments.instalment_release(instalment=_instalment(proposal, 2), actor=coordination)
+
+
+def test_coordination_corrects_the_conditions_then_sends_several_letters(
+        four_years, coordination, client, mailoutbox, django_capture_on_commit_callbacks):
+    proposal, coordinator = four_years
+    letter = DecisionLetter.objects.get(proposal=proposal)
+    client.force_login(coordination)
+    review = client.get(reverse("governance:letter-review", args=[letter.pk])).content.decode()
+    assert "Bilan à mi-parcours avec l&#x27;équipe" in review  # the analysis's text, editable
+    response = client.post(reverse("governance:letter-conditions", args=[letter.pk]),
+                           {"conditions": "Rencontre de démarrage <b>avant</b> mars"})
+    corrected = DecisionLetter.objects.get(proposal=proposal, version=2)
+    assert response.url == reverse("governance:letter-review", args=[corrected.pk])
+    with corrected.file.open("rb") as handle:
+        text = " ".join(_pages(handle.read()))
+    assert "Rencontre de démarrage <b>avant</b> mars" in text  # typed text, escaped
+    assert "Bilan à mi-parcours" not in text
+    # The older version may not go out.
+    with pytest.raises(ValidationError):
+        services.letter_send(letter=letter, actor=coordination)
+
+    bulk = reverse("governance:letter-bulk-send")
+    confirm = client.get(bulk, {"letter": [corrected.pk]}).content.decode()
+    assert "Oui, envoyer ces lettres" in confirm
+    assert proposal.title in confirm
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(bulk, {"letter": [corrected.pk]})
+    corrected.refresh_from_db()
+    assert corrected.sent_at is not None
+    assert corrected.emailed_at is not None
+    assert len(mailoutbox) == 1
+    assert "josee@example.org" in mailoutbox[0].to
