@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from neighbourhoods.access import COORDINATION_ONLY, coordination, follower
+from neighbourhoods.access import COORDINATION_ONLY, MEMBERS_ONLY, coordination, follower, member
 from pic import access
 from pic.access import Roles
 
@@ -51,8 +51,9 @@ def chair_or_coordination(roles: Roles, obj: Any) -> bool:
 
 access.register_all(
     ["committee.seat", "meeting.manage", "ratification.record", "letter.issue",
-     "letter.regenerate"],
+     "letter.regenerate", "letter.send"],
     coordination, COORDINATION_ONLY)
+access.register("letter.acknowledge", member, MEMBERS_ONLY)
 access.register_all(["vote.cast", "recusal.declare"], seated,
                     _("Vous ne siégez pas au comité qui décide ce point."))
 access.register_all(["vote.close", "vote.remind", "attendance.record", "minutes.upload"],

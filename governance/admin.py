@@ -8,6 +8,7 @@ from .models import (
     Committee,
     CommitteeMember,
     DecisionLetter,
+    LetterSignatory,
     Meeting,
     ProgramGovernance,
     Ratification,
@@ -73,3 +74,8 @@ class RatificationAdmin(ReadOnlyAdmin):
 @admin.register(DecisionLetter)
 class DecisionLetterAdmin(ReadOnlyAdmin):
     list_display = ["proposal", "kind", "version", "sha256", "emailed_at"]
+
+
+@admin.register(LetterSignatory)
+class LetterSignatoryAdmin(admin.ModelAdmin):
+    list_display = ("program", "name", "title")

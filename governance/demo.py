@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from neighbourhoods.demo import demo_user
-from neighbourhoods.models import AdvisorAssignment
+from neighbourhoods.models import AdvisorAssignment, Membership
 from pic.access import SYSTEM
 from pic.models import User
 from proposals.demo import fill_blank
@@ -148,9 +148,21 @@ class DemoDecisions:
             # What the tasks queued on commit do (the letter, then its email); done now so
             # that the letter exists even when seed_demo runs inside an outer transaction
             # (tests, benchmark). The tasks, when they run, find it done and do nothing.
+            # Coordination read it and sent it; the table accepted its conditions.
             letter = services.letter_issue(
                 proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION, actor=SYSTEM)
-            services.letter_email_send(letter=letter)
+            self._send(letter)
+            member = (Membership.objects.active()
+                      .filter(neighbourhood_id=proposal.neighbourhood_id, user__is_active=True)
+                      .select_related("user").order_by("role", "started_at").first())
+            if member is not None:
+                services.letter_acknowledge(letter=letter, actor=member.user)
+
+    def _send(self, letter: DecisionLetter) -> None:
+        """Coordination sends the letter it read; its email, done now (what the outbox's
+        task does on commit)."""
+        letter = services.letter_send(letter=letter, actor=self.coordination)
+        services.letter_email_send(letter=letter)
 
     def _put_to_vote(self, proposal: Proposal, held_on: datetime.date, *, reuse: bool = True):
         """The proposal on the agenda of a held meeting of the comité de gestion (that month's,
@@ -195,7 +207,7 @@ class DemoDecisions:
         services.refusal_letter_request(proposal=proposal, actor=self.coordination)
         letter = services.letter_issue(proposal=proposal, kind=DecisionLetter.Kind.REFUSAL,
                                        actor=SYSTEM)
-        services.letter_email_send(letter=letter)
+        self._send(letter)
 
 
 DEMO_MEETING = "Rencontre d'allocation — démonstration"

@@ -213,3 +213,25 @@ class AgendaBulkAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
         self.fields["proposal"].queryset = proposals
+
+
+class LetterConditionsForm(forms.Form):
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Le texte des conditions tel qu'il paraîtra dans la lettre; une nouvelle "
+                    "version de la lettre est produite, toujours à envoyer."))
+
+
+class LetterChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.proposal.neighbourhood.name} — {obj.proposal.title} (v{obj.version})"
+
+
+class LetterBulkSendForm(forms.Form):
+    letter = LetterChoiceField(label=_("Lettres à envoyer"), queryset=None,
+                               widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, letters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].queryset = letters

@@ -1,5 +1,10 @@
 """PDF rendering (WeasyPrint) and emailing of decision letters and meeting minutes."""
 
+import base64
+import mimetypes
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -9,7 +14,74 @@ from neighbourhoods.models import AdvisorAssignment, Membership
 from pic.pdf import html_to_pdf
 from proposals.models import Proposal
 
-from .models import AgendaItem, Analysis, DecisionLetter, Meeting, Ratification
+from .models import (
+    AgendaItem,
+    Analysis,
+    DecisionLetter,
+    LetterSignatory,
+    Meeting,
+    Ratification,
+)
+
+MAX_SIGNATURE_BYTES = 512 * 1024
+
+
+def _coordinator_name(neighbourhood) -> str:
+    """The table's coordinator by name (the longest-standing active one), or ""."""
+    membership = (Membership.objects.active()
+                  .filter(neighbourhood=neighbourhood, role=Membership.Role.COORDINATOR,
+                          user__is_active=True)
+                  .select_related("user").order_by("started_at", "pk").first())
+    return membership.user.get_full_name().strip() if membership else ""
+
+
+def _signature_data_uri(signatory: LetterSignatory | None) -> str:
+    """The signature image inline (PNG or JPEG only, small), for the PDF renderer that
+    fetches nothing else; "" when there is none."""
+    if signatory is None or not signatory.signature:
+        return ""
+    content_type = mimetypes.guess_type(signatory.signature.name)[0]
+    if content_type not in ("image/png", "image/jpeg"):
+        return ""
+    with signatory.signature.open("rb") as handle:
+        data = handle.read(MAX_SIGNATURE_BYTES + 1)
+    if len(data) > MAX_SIGNATURE_BYTES:
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+
+
+def _letterhead() -> dict:
+    return {
+        "name": settings.PIC_LETTERHEAD_NAME,
+        "address_lines": [line.strip() for line in settings.PIC_LETTERHEAD_ADDRESS.split("|")
+                          if line.strip()],
+        "logo": settings.PIC_LETTERHEAD_LOGO,
+    }
+
+
+def _signatory(program) -> dict:
+    signatory = LetterSignatory.objects.filter(program=program).first()
+    if signatory is not None:
+        return {"name": signatory.name, "title": signatory.title,
+                "image": _signature_data_uri(signatory)}
+    return {"name": settings.PIC_LETTER_SIGNATORY_NAME,
+            "title": settings.PIC_LETTER_SIGNATORY_TITLE, "image": ""}
+
+
+def _schedule(proposal: Proposal) -> tuple[list[dict], list]:
+    """The allocation's years with their instalments and annual report, and its reports
+    (annual and final) by due date; empty before the allocation exists."""
+    try:
+        allocation = proposal.allocation  # reporting's, by its reverse accessor (no import)
+    except ObjectDoesNotExist:
+        return [], []
+    rows = []
+    for year in allocation.years.prefetch_related("instalments", "report"):
+        report = getattr(year, "report", None)
+        rows.append({"year": year, "instalments": list(year.instalments.all()),
+                     "report": report})
+    reports = sorted(allocation.reports.all(), key=lambda r: (r.due_on, r.pk))
+    return rows, reports
 
 
 def _letter_context(proposal: Proposal, kind: str) -> dict:
@@ -22,8 +94,15 @@ def _letter_context(proposal: Proposal, kind: str) -> dict:
     else:
         years = [(y.year_number, y.amount) for y in proposal.years.all()]
         capacity = proposal.capacity_building_amount
+    schedule, reports = _schedule(proposal)
     return {
         "proposal": proposal,
+        "coordinator_name": _coordinator_name(proposal.neighbourhood),
+        "letterhead": _letterhead(),
+        "signatory": _signatory(proposal.stage.program),
+        "schedule": schedule,
+        "reports": reports,
+        "final_reports": [r for r in reports if r.allocation_year_id is None],
         "neighbourhood": proposal.neighbourhood,
         "initiative": proposal.initiative,
         "stage": proposal.stage,
@@ -39,13 +118,18 @@ def _letter_context(proposal: Proposal, kind: str) -> dict:
     }
 
 
-def letter_render(proposal: Proposal, kind: str) -> tuple[bytes, str]:
-    """The letter as PDF bytes, in the neighbourhood's language (French by default)."""
+def letter_render(proposal: Proposal, kind: str,
+                  conditions: str | None = None) -> tuple[bytes, str]:
+    """The letter as PDF bytes, in the neighbourhood's language (French by default), with
+    the conditions coordination corrected (else the analysis's)."""
     language = proposal.neighbourhood.language or "fr"
     template = ("governance/pdf/letter_allocation.html" if kind == DecisionLetter.Kind.ALLOCATION
                 else "governance/pdf/letter_refusal.html")
     with translation.override(language):
-        html = render_to_string(template, _letter_context(proposal, kind))
+        context = _letter_context(proposal, kind)
+        if conditions is not None:
+            context["conditions"] = conditions
+        html = render_to_string(template, context)
     return html_to_pdf(html), language
 
 

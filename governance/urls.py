@@ -53,4 +53,11 @@ urlpatterns = [
          name="letter-download"),
     path("lettres/<int:pk>/regenerer/", views.LetterRegenerateView.as_view(),
          name="letter-regenerate"),
+    path("lettres/<int:pk>/relire/", views.LetterReviewView.as_view(), name="letter-review"),
+    path("lettres/<int:pk>/conditions/", views.LetterConditionsView.as_view(),
+         name="letter-conditions"),
+    path("lettres/<int:pk>/envoyer/", views.LetterSendView.as_view(), name="letter-send"),
+    path("lettres/envoyer/", views.LetterBulkSendView.as_view(), name="letter-bulk-send"),
+    path("lettres/<int:pk>/accepter/", views.LetterAcknowledgeView.as_view(),
+         name="letter-acknowledge"),
 ]

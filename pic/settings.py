@@ -328,6 +328,15 @@ PIC_PG_BIN_DIR = env("PIC_PG_BIN_DIR", _PG15 if Path(_PG15).exists() else "")
 # The site's address, for links in emails sent by tasks (no request to take it from).
 PIC_SITE_URL = env("PIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Decision letters: the letterhead (a static file for the logo, the sender's address, lines
+# separated by « | ») and the signatory used when a program has none (governance/letters.py).
+PIC_LETTERHEAD_NAME = env("PIC_LETTERHEAD_NAME", "Centraide du Grand Montréal")
+PIC_LETTERHEAD_ADDRESS = env("PIC_LETTERHEAD_ADDRESS",
+                             "493, rue Sherbrooke Ouest | Montréal (Québec) H3A 1B6")
+PIC_LETTERHEAD_LOGO = env("PIC_LETTERHEAD_LOGO", "")
+PIC_LETTER_SIGNATORY_NAME = env("PIC_LETTER_SIGNATORY_NAME", "")
+PIC_LETTER_SIGNATORY_TITLE = env("PIC_LETTER_SIGNATORY_TITLE", "")
+
 # 360Giving open data: the publisher's identifiers (register real ones before publishing).
 PIC_360G_PREFIX = env("PIC_360G_PREFIX", "360G-pic")
 PIC_360G_FUNDER_ID = env("PIC_360G_FUNDER_ID", "XI-PIC-CENTRAIDE-GM")

@@ -494,7 +494,8 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
         second = s.proposal(food, 2, [120000, 130000, 140000], start_from=first)
         s.submit(second, "2022-10-05")
         s.through(second, *DECIDED)
-        # Ratified; its letter goes out by the task run on commit.
+        # Ratified; its letter is made by the task run on commit, « à envoyer » for
+        # coordination to read.
         s.ratify(second, send_letter=False)
         third = s.proposal(food, 3, [200000, 250000, 250000])
         s.document(third, "Plan de quartier de Saint-Michel 2021-2026 (mise à jour 2025)",

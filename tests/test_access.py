@@ -115,6 +115,8 @@ TABLE = {
     "ratification.record": ("proposal", COORDINATION),
     "letter.issue": ("proposal", COORDINATION),
     "letter.regenerate": ("proposal", COORDINATION),
+    "letter.send": ("proposal", COORDINATION),
+    "letter.acknowledge": ("proposal", MEMBERS),
     "vote.cast": ("item", {"committee", "chair", "system"}),
     "recusal.declare": ("item", {"committee", "chair", "system"}),
     "vote.close": ("item", {"chair", "coordination", "system"}),

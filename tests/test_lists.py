@@ -61,7 +61,8 @@ def make_files(neighbourhood, program, n, *, start=0, stage_number=1,
         Disbursement.objects.create(allocation_year=year, amount=Decimal(1000 + i),
                                     paid_on=TODAY - i * DAY)
         DecisionLetter.objects.create(proposal=proposal, kind=DecisionLetter.Kind.ALLOCATION,
-                                      file=f"letters/{proposal.pk}.pdf", sha256="0" * 64)
+                                      file=f"letters/{proposal.pk}.pdf", sha256="0" * 64,
+                                      sent_at=timezone.now())
 
 
 def make_meetings(n, *, start=0):

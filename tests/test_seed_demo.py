@@ -74,6 +74,10 @@ def test_seed_demo_has_letters_minutes_and_documents(seeded, settings):
         assert letter.emailed_at
         assert str(settings.PRIVATE_MEDIA_ROOT) in letter.file.path
     assert Proposal.objects.filter(status=Proposal.Status.LETTER_SENT).count() >= 2
+    # The letters sent are accepted by the table, with name, role and time.
+    acknowledged = DecisionLetter.objects.filter(kind="allocation", acknowledged_at__isnull=False)
+    assert acknowledged.count() >= 2
+    assert all(x.acknowledged_name and x.acknowledged_role for x in acknowledged)
     refused = Proposal.objects.get(status=Proposal.Status.NOT_RECOMMENDED)
     assert _pdf(DecisionLetter.objects.get(proposal=refused, kind="refusal").file)[:4] == b"%PDF"
     minutes = MeetingMinutes.objects.get()

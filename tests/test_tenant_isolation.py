@@ -247,12 +247,19 @@ MAPPED: dict[str, Target] = {
     "governance:analysis-edit": Target(proposals, **BY_PROPOSAL_PK, reader=ADVISOR_EST),
     "governance:ratification-record": Target(proposals, **BY_PROPOSAL_PK, reader=None),
     "governance:letter-refusal": Target(proposals, **BY_PROPOSAL_PK, reader=None),
-    "governance:letter-download": Target(
-        lambda sm: DecisionLetter.objects.filter(proposal__neighbourhood=sm), pk, by_proposal,
+    "governance:letter-download": Target(  # the letters sent (the others wait « à envoyer »)
+        lambda sm: DecisionLetter.objects.filter(proposal__neighbourhood=sm,
+                                                 sent_at__isnull=False), pk, by_proposal,
         every_url_readable=True),
     "governance:letter-regenerate": Target(
         lambda sm: DecisionLetter.objects.filter(proposal__neighbourhood=sm), pk, by_proposal,
         reader=None),
+    **{name: Target(lambda sm: DecisionLetter.objects.filter(proposal__neighbourhood=sm), pk,
+                    by_proposal, reader=None)
+       for name in ("governance:letter-review", "governance:letter-conditions",
+                    "governance:letter-send")},
+    "governance:letter-acknowledge": Target(
+        lambda sm: DecisionLetter.objects.filter(proposal__neighbourhood=sm), pk, by_proposal),
     # reporting (follow-up)
     "reporting:allocation-detail": Target(
         lambda sm: Allocation.objects.filter(neighbourhood=sm), pk, by_proposal,

@@ -15,6 +15,7 @@ from .committees import (
 from .decisions import (
     DecisionLetter,
     DecisionLetterQuerySet,
+    LetterSignatory,
     MeetingMinutes,
     Ratification,
     RatificationAct,
@@ -50,5 +51,6 @@ __all__ = [
     "Ratification",
     "DecisionLetterQuerySet",
     "DecisionLetter",
+    "LetterSignatory",
     "MeetingMinutes",
 ]

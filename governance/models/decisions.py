@@ -76,9 +76,16 @@ class Ratification(models.Model):
 
 class DecisionLetterQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DecisionLetterQuerySet":
+        """Coordination sees every letter (no filter at all), the others only the letters it
+        has sent, of the proposals they see (a letter « à envoyer » is coordination's to read
+        and correct first)."""
         if neighbourhood_scope(user, "pk") is None:  # coordination staff: no filter at all
             return self.all()
-        return self.filter(proposal__in=Proposal.objects.visible_to(user))
+        return self.filter(proposal__in=Proposal.objects.visible_to(user),
+                           sent_at__isnull=False)
+
+    def to_send(self) -> "DecisionLetterQuerySet":
+        return self.filter(sent_at__isnull=True)
 
 
 class DecisionLetter(models.Model):
@@ -97,6 +104,18 @@ class DecisionLetter(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     emailed_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    # Coordination reads the letter « à envoyer », may correct its conditions (a new version
+    # carrying them), then sends it: only then the table receives it (email and app).
+    conditions = models.TextField(_("conditions (corrigées avant l'envoi)"), blank=True)
+    sent_at = models.DateTimeField(_("envoi demandé le"), null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    # « J'accepte les conditions »: who, in which role, when (the first payment waits for it).
+    acknowledged_at = models.DateTimeField(_("conditions acceptées le"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    acknowledged_name = models.CharField(_("acceptées par"), max_length=200, blank=True)
+    acknowledged_role = models.CharField(_("rôle"), max_length=120, blank=True)
 
     objects = DecisionLetterQuerySet.as_manager()
 
@@ -113,6 +132,10 @@ class DecisionLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} — {self.proposal}"
+
+    @property
+    def to_send(self) -> bool:
+        return self.sent_at is None
 
 
 class MeetingMinutes(models.Model):
@@ -134,3 +157,23 @@ class MeetingMinutes(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} v{self.version}"
+
+
+class LetterSignatory(models.Model):
+    """Who signs a program's decision letters (name, title, an image of the signature); the
+    settings PIC_LETTER_SIGNATORY_* stand in for a program without one."""
+
+    program = models.OneToOneField("proposals.Program", on_delete=models.CASCADE,
+                                   related_name="letter_signatory")
+    name = models.CharField(_("nom de la personne signataire"), max_length=120)
+    title = models.CharField(_("titre"), max_length=160, blank=True)
+    signature = models.FileField(
+        _("image de la signature (PNG ou JPEG)"), storage=private_storage,
+        upload_to="signatures/", blank=True)
+
+    class Meta:
+        verbose_name = _("signataire des lettres")
+        verbose_name_plural = _("signataires des lettres")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.program}"

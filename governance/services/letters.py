@@ -49,13 +49,14 @@ def _letter_allowed(proposal: Proposal, kind: str) -> bool:
 
 
 def letter_issue(*, proposal: Proposal, kind: str, actor: User,
-                 regenerate: bool = False) -> DecisionLetter | None:
-    """Render and store the decision letter, once, and ask the outbox for its email (sent
-    after this transaction commits, once per letter: `letter_email_send`). Under the
-    proposal's row lock, a duplicated or retried call finds the letter and does nothing; only
-    `regenerate=True` (coordination staff) makes a new version, kept beside the old one."""
+                 regenerate: bool = False, conditions: str | None = None
+                 ) -> DecisionLetter | None:
+    """Render and store the decision letter, once, « à envoyer »: coordination reads it and
+    sends it (`letter_send`). Under the proposal's row lock, a duplicated or retried call
+    finds the letter and does nothing; only `regenerate=True` (coordination staff) makes a
+    new version, kept beside the old one, with `conditions` corrected (or the latest
+    version's correction kept)."""
     from ..letters import letter_render
-    from ..tasks import email_decision_letter
 
     ensure(actor, "letter.regenerate" if regenerate else "letter.issue", proposal)
     written = []  # files stored by this call, removed if its transaction fails
@@ -72,11 +73,15 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User,
                         raise ValidationError(
                             _("Aucune décision publiée à confirmer par lettre."))
                     return None
-                pdf, language = letter_render(proposal, kind)
+                if conditions is None:
+                    conditions = latest.conditions if latest else ""
+                conditions = conditions.strip()
+                pdf, language = letter_render(proposal, kind, conditions=conditions or None)
                 digest = hashlib.sha256(pdf).hexdigest()
                 version = (latest.version + 1) if latest else 1
                 letter = DecisionLetter(proposal=proposal, kind=kind, version=version,
-                                        language=language, sha256=digest, created_by=person(actor))
+                                        language=language, sha256=digest, conditions=conditions,
+                                        created_by=person(actor))
                 letter.file.save(f"{proposal.pk}-{kind}-v{version}.pdf", ContentFile(pdf),
                                  save=False)
                 written.append(letter.file)
@@ -85,9 +90,6 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User,
                       sha256=digest)
             else:
                 letter = latest
-            if letter.emailed_at is None:
-                outbox.schedule(email_decision_letter, letter.pk,
-                                key=f"letter-email:{letter.pk}")
     except BaseException:
         # The row is rolled back (a lost lock, a worker killed…): so is its file, and a retry
         # starts again from a clean slate.
@@ -106,8 +108,8 @@ def letter_email_send(*, letter: DecisionLetter) -> DecisionLetter:
 
     letter = (DecisionLetter.objects.select_for_update(of=("self",))
               .select_related("proposal").get(pk=letter.pk))
-    if letter.emailed_at is not None:
-        return letter
+    if letter.emailed_at is not None or letter.sent_at is None:
+        return letter  # sent already, or not sent by coordination yet
     letter_email(letter)
     letter.emailed_at = timezone.now()
     letter.save(update_fields=["emailed_at"])
@@ -119,6 +121,86 @@ def letter_email_send(*, letter: DecisionLetter) -> DecisionLetter:
     if (letter.kind == DecisionLetter.Kind.ALLOCATION
             and proposal.status == Proposal.Status.RATIFIED):
         workflow.proposal_mark_letter_sent(proposal=proposal, actor=SYSTEM, letter=letter.pk)
+    return letter
+
+
+def _latest_version(letter: DecisionLetter) -> bool:
+    return not DecisionLetter.objects.filter(proposal_id=letter.proposal_id, kind=letter.kind,
+                                             version__gt=letter.version).exists()
+
+
+@transaction.atomic
+def letter_conditions_correct(*, letter: DecisionLetter, conditions: str,
+                              actor: User) -> DecisionLetter:
+    """Coordination corrects the conditions of a letter « à envoyer »: a new version is
+    rendered with them (the old one stays), still to send."""
+    ensure(actor, "letter.send", letter.proposal)
+    letter = DecisionLetter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
+    if letter.sent_at is not None:
+        raise ValidationError(_("Cette lettre est déjà envoyée : produisez une nouvelle "
+                                "version pour la corriger."))
+    if not _latest_version(letter):
+        raise ValidationError(_("Une version plus récente de cette lettre existe."))
+    new = letter_issue(proposal=letter.proposal, kind=letter.kind, actor=actor,
+                       regenerate=True, conditions=conditions or "")
+    audit(actor, "letter.conditions_corrected", letter.proposal, kind=letter.kind,
+          version=new.version)
+    return new
+
+
+@transaction.atomic
+def letter_send(*, letter: DecisionLetter, actor: User) -> DecisionLetter:
+    """Coordination sends a letter it has read: the outbox emails it to the table after
+    this transaction commits (once, `letter_email_send`), and the table sees it in the app.
+    Sending twice does nothing more; an older version than the latest is refused."""
+    from ..tasks import email_decision_letter
+
+    ensure(actor, "letter.send", letter.proposal)
+    letter = DecisionLetter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
+    if letter.sent_at is not None:
+        return letter
+    if not _latest_version(letter):
+        raise ValidationError(_("Une version plus récente de cette lettre existe : envoyez "
+                                "celle-là."))
+    letter.sent_at = timezone.now()
+    letter.sent_by = person(actor)
+    letter.save(update_fields=["sent_at", "sent_by"])
+    audit(actor, "letter.sent", letter.proposal, kind=letter.kind, version=letter.version)
+    outbox.schedule(email_decision_letter, letter.pk, key=f"letter-email:{letter.pk}")
+    return letter
+
+
+@transaction.atomic
+def letters_send(*, letters, actor: User) -> list[DecisionLetter]:
+    """Several letters at once (after one confirmation): all are sent, or none."""
+    return [letter_send(letter=letter, actor=actor)
+            for letter in sorted(letters, key=lambda x: x.pk)]
+
+
+@transaction.atomic
+def letter_acknowledge(*, letter: DecisionLetter, actor: User) -> DecisionLetter:
+    """A member of the table accepts the conditions of the allocation letter it received
+    (« J'accepte les conditions »): name, role and time are recorded, once. The allocation's
+    first payment waits for it (reporting's `payment_blockers`)."""
+    from neighbourhoods.models import Membership
+
+    ensure(actor, "letter.acknowledge", letter.proposal)
+    letter = DecisionLetter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
+    if letter.acknowledged_at is not None:
+        return letter
+    if letter.kind != DecisionLetter.Kind.ALLOCATION or letter.sent_at is None:
+        raise ValidationError(_("Seule une lettre d'allocation reçue s'accepte."))
+    if not _latest_version(letter):
+        raise ValidationError(_("Une version plus récente de cette lettre existe."))
+    membership = (Membership.objects.active()
+                  .filter(user=actor, neighbourhood_id=letter.proposal.neighbourhood_id).first())
+    letter.acknowledged_at = timezone.now()
+    letter.acknowledged_by = person(actor)
+    letter.acknowledged_name = (actor.get_full_name() or actor.email)[:200]
+    letter.acknowledged_role = str(membership.get_role_display() if membership else "")[:120]
+    letter.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledged_name",
+                               "acknowledged_role"])
+    audit(actor, "letter.acknowledged", letter.proposal, version=letter.version)
     return letter
 
 

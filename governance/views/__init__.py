@@ -17,6 +17,13 @@ from .decisions import (
     RatifyView,
     RefusalLetterView,
 )
+from .letters import (
+    LetterAcknowledgeView,
+    LetterBulkSendView,
+    LetterConditionsView,
+    LetterReviewView,
+    LetterSendView,
+)
 from .lists import LetterListView, MeetingListView
 from .meetings import (
     AgendaItemAddView,
@@ -38,6 +45,11 @@ from .meetings import (
 )
 
 __all__ = [
+    "LetterAcknowledgeView",
+    "LetterBulkSendView",
+    "LetterConditionsView",
+    "LetterReviewView",
+    "LetterSendView",
     "RatificationActMinutesView",
     "MinutesUploadView",
     "RatificationActView",

@@ -83,7 +83,8 @@ class RatifyView(DecisionView):
     what will happen; « Oui, enregistrer » records it."""
 
     form_class = RatificationForm
-    success_message = _("Décision entérinée; la lettre de confirmation part au quartier.")
+    success_message = _("Décision entérinée; la lettre de confirmation est à relire et à envoyer "
+                        "(Lettres de décision).")
 
     def get_form_kwargs(self, proposal):
         return {"initial": {"ratified_on": self.request.GET.get("ratified_on")}}
@@ -96,8 +97,8 @@ class RatifyView(DecisionView):
                     _("La proposition devient « Entérinée » : la décision est définitive."),
                     _("L'allocation est créée, avec ses années, son calendrier des versements, "
                       "ses bilans et ses rapports."),
-                    _("La lettre de confirmation est produite et envoyée par courriel au "
-                      "quartier."),
+                    _("La lettre de confirmation est produite « à envoyer » : l'équipe de "
+                      "coordination la relit avant de l'envoyer au quartier."),
                     *[_("Attention : %(w)s") % {"w": w} for w in services.ratification_warnings(
                         proposal=proposal, ratified_on=ratified_on)]],
                 "button": _("Oui, enregistrer l'entérinement")}
@@ -180,14 +181,14 @@ class RatificationActView(ActionRequiredMixin, ServicePostView):
 
 class RefusalLetterView(DecisionView):
     action = "letter.issue"
-    success_message = _("La lettre de refus part au quartier.")
+    success_message = _("La lettre de refus est produite : relisez-la, puis envoyez-la.")
 
     def confirmation(self, proposal):
         return {"title": _("Envoyer la lettre de refus"),
                 "subject": f"{proposal.neighbourhood} — {proposal.title}",
-                "consequences": [_("La lettre de refus est produite et envoyée par courriel au "
-                                   "quartier; elle ne se retire pas.")],
-                "button": _("Oui, envoyer la lettre de refus")}
+                "consequences": [_("La lettre de refus est produite « à envoyer » : vous la "
+                                   "relisez avant de l'envoyer au quartier.")],
+                "button": _("Oui, produire la lettre de refus")}
 
     def perform(self, proposal, _form):
         services.refusal_letter_request(proposal=proposal, actor=self.request.user)
@@ -203,7 +204,7 @@ class LetterRegenerateView(ActionRequiredMixin, ServicePostView):
     def perform(self, letter, _form):
         new = services.letter_issue(proposal=letter.proposal, kind=letter.kind,
                                     actor=self.request.user, regenerate=True)
-        return _("Nouvelle version produite et envoyée (version %(v)s).") % {"v": new.version}
+        return _("Nouvelle version produite, à envoyer (version %(v)s).") % {"v": new.version}
 
     def get_success_url(self, letter):
         return reverse("governance:letter-list")

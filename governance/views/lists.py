@@ -48,5 +48,9 @@ class LetterListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_staff"] = can(self.request.user, "letter.regenerate")
+        user = self.request.user
+        context["is_staff"] = can(user, "letter.regenerate")
+        context["can_send"] = can(user, "letter.send")
+        context["acknowledgeable"] = {letter.pk for letter in context["letters"]
+                                      if can(user, "letter.acknowledge", letter.proposal)}
         return context

@@ -242,10 +242,26 @@ def previous_report_accepted(year: AllocationYear) -> bool:
     ).exists()
 
 
+def letter_acknowledged(allocation_id: int) -> bool:
+    """The table accepted the conditions of its allocation letter (« J'accepte les
+    conditions »). An allocation with no letter at all (recorded before letters existed, or
+    imported) has nothing to wait for."""
+    from governance.models import DecisionLetter
+
+    letters = DecisionLetter.objects.filter(proposal__allocation__pk=allocation_id,
+                                            kind=DecisionLetter.Kind.ALLOCATION)
+    return not letters.exists() or letters.filter(acknowledged_at__isnull=False).exists()
+
+
 def payment_blockers(year: AllocationYear) -> list[str]:
     """Why money for this year may not go out yet (empty: it may). The one place of the
-    payment condition: a disbursement and an instalment's release both ask it."""
+    payment condition: a disbursement and an instalment's release both ask it. No payment
+    before the table accepts its letter's conditions, then each year's after the previous
+    annual report is accepted."""
     blockers = []
+    if not letter_acknowledged(year.allocation_id):
+        blockers.append(_("La table n'a pas encore accepté les conditions de la lettre "
+                          "d'allocation."))
     if not previous_report_accepted(year):
         blockers.append(_("Le rapport annuel de l'année %(n)s n'est pas accepté.")
                         % {"n": year.year_number - 1})

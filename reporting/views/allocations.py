@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from governance.models import DecisionLetter
 from pic.access import can, ensure
 from pic.forms import apply_validation_error
 from pic.notes.selectors import note_thread
@@ -36,6 +37,10 @@ class AllocationDetailView(LoginRequiredMixin, TemplateView):
         context["can_schedule"] = can(self.request.user, "instalment.release", allocation)
         context["budget"] = selectors.ratified_budget_table(allocation)
         context["today"] = timezone.localdate()
+        context["letter"] = (DecisionLetter.objects.visible_to(self.request.user)
+                             .filter(proposal_id=allocation.proposal_id,
+                                     kind=DecisionLetter.Kind.ALLOCATION)
+                             .order_by("-version").first())
         context["disbursement_form"] = kwargs.get("disbursement_form") or DisbursementForm(
             allocation=allocation, initial={"paid_on": timezone.localdate()})
         context["indicator_form"] = IndicatorForm(proposal=allocation.proposal)

@@ -106,9 +106,16 @@ def test_meeting_vote_recusal_close_ratify_letter(page, story):
     page.goto(reverse("governance:ratification-list"))
     page.get_by_label("Entérinée le").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Enregistrer l'entérinement…").click()
-    page.get_by_text("La lettre de confirmation est produite et envoyée").wait_for()
+    page.get_by_text("La lettre de confirmation est produite « à envoyer »").wait_for()
     page.get_by_role("button", name="Oui, enregistrer l'entérinement").click()
     page.get_by_text("Décision entérinée").wait_for()
+
+    # The letter waits « à envoyer »: coordination reads it and sends it.
+    page.goto(reverse("governance:letter-list"))
+    page.get_by_role("link", name="Relire et envoyer").click()
+    page.get_by_role("link", name="Envoyer cette lettre").click()
+    page.get_by_role("button", name="Oui, envoyer la lettre").click()
+    page.get_by_text("La lettre part au quartier").wait_for()
 
     # The letter is in the neighbourhood's file.
     login(page, "tq.saint-michel@example.org")
@@ -120,3 +127,11 @@ def test_meeting_vote_recusal_close_ratify_letter(page, story):
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
     assert letter.emailed_at is not None
+    # The table accepts the conditions (name, role and time recorded).
+    page.goto(reverse("governance:letter-list"))
+    page.get_by_role("link", name="J'accepte les conditions").click()
+    page.get_by_role("button", name="J'accepte les conditions").click()
+    page.get_by_text("Conditions acceptées par").wait_for()
+    letter.refresh_from_db()
+    assert letter.acknowledged_at is not None
+    assert letter.acknowledged_role

@@ -44,8 +44,14 @@ def _ratify(proposal, coordination, capture):
                                             ratified_on=timezone.localdate())
 
 
-def test_ratification_sends_one_letter_with_the_pdf(
-        recommended, coordination, partenaires, mailoutbox, django_capture_on_commit_callbacks):
+def _send(letter, coordination, capture):
+    with capture(execute=True):
+        return services.letter_send(letter=letter, actor=coordination)
+
+
+def test_ratification_queues_the_letter_and_coordination_sends_it(
+        recommended, coordination, partenaires, tq_saint_michel, mailoutbox,
+        django_capture_on_commit_callbacks):
     ratification = _ratify(recommended, coordination, django_capture_on_commit_callbacks)
     assert ratification.committee == partenaires
     letter = DecisionLetter.objects.get()
@@ -53,8 +59,19 @@ def test_ratification_sends_one_letter_with_the_pdf(
     assert letter.version == 1
     with letter.file.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == letter.sha256
+    # « À envoyer »: nothing leaves, the table does not see it yet.
+    assert letter.sent_at is None
+    assert mailoutbox == []
+    assert not DecisionLetter.objects.visible_to(tq_saint_michel).exists()
+    recommended.refresh_from_db()
+    assert recommended.status == Proposal.Status.RATIFIED
+    with pytest.raises(PermissionDenied):
+        services.letter_send(letter=letter, actor=tq_saint_michel)
+
+    _send(letter, coordination, django_capture_on_commit_callbacks)
     recommended.refresh_from_db()
     assert recommended.status == Proposal.Status.LETTER_SENT
+    assert DecisionLetter.objects.visible_to(tq_saint_michel).get() == letter
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["tq.saint-michel@example.org"]
@@ -87,6 +104,11 @@ def test_running_the_letter_task_twice_leaves_one_letter_and_one_email(
     tasks.send_decision_letter.delay(recommended.pk, DecisionLetter.Kind.ALLOCATION)
     tasks.send_decision_letter(recommended.pk, DecisionLetter.Kind.ALLOCATION)
     assert DecisionLetter.objects.count() == 1
+    assert mailoutbox == []
+    letter = DecisionLetter.objects.get()
+    _send(letter, coordination, django_capture_on_commit_callbacks)
+    _send(letter, coordination, django_capture_on_commit_callbacks)
+    tasks.email_decision_letter(letter.pk)
     assert len(mailoutbox) == 1
 
 
@@ -171,7 +193,8 @@ def test_watchlist_page_and_ratify_view(client, coordination, recommended, parte
         client.post(reverse("governance:ratification-record", args=[recommended.pk]),
                     {"ratified_on": timezone.localdate().isoformat()})
     recommended.refresh_from_db()
-    assert recommended.status == Proposal.Status.LETTER_SENT
+    assert recommended.status == Proposal.Status.RATIFIED  # the letter waits « à envoyer »
+    assert DecisionLetter.objects.get(proposal=recommended).sent_at is None
 
 
 def test_letter_download_is_scoped(client, recommended, coordination, partenaires,
@@ -181,6 +204,8 @@ def test_letter_download_is_scoped(client, recommended, coordination, partenaire
     letter = DecisionLetter.objects.get()
     url = reverse("governance:letter-download", args=[letter.pk])
     client.force_login(tq_saint_michel)
+    assert client.get(url).status_code == 404  # not sent yet
+    _send(letter, coordination, django_capture_on_commit_callbacks)
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
@@ -247,14 +272,17 @@ def test_committee_defaults_to_partners(program, db):
 
 
 def test_the_letter_email_leaves_after_the_letter_commits_and_once(
-        recommended, mailoutbox, django_capture_on_commit_callbacks):
+        recommended, coordination, mailoutbox, django_capture_on_commit_callbacks):
     from pic.models import OutboxMessage
 
     Proposal.objects.filter(pk=recommended.pk).update(status=Proposal.Status.RATIFIED)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         tasks.send_decision_letter(recommended.pk, DecisionLetter.Kind.ALLOCATION)
     letter = DecisionLetter.objects.get()
-    assert mailoutbox == []  # nothing is sent inside the letter's transaction
+    assert not OutboxMessage.objects.filter(key=f"letter-email:{letter.pk}").exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.letter_send(letter=letter, actor=coordination)
+    assert mailoutbox == []  # nothing is sent inside the sending's transaction
     assert OutboxMessage.objects.get(key=f"letter-email:{letter.pk}").task == \
         "governance.tasks.email_decision_letter"
 

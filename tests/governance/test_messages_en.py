@@ -48,8 +48,8 @@ def test_ratification_says_so_inenglish(client, proposal, coordination, partenai
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     with django_capture_on_commit_callbacks(execute=False):
         said = _said(client, "ratification-record", proposal.pk, {"ratified_on": yesterday})
-    assert said == ["Decision ratified; the confirmation letter is being sent to the "
-                    "neighbourhood."]
+    assert said == ["Decision ratified; the confirmation letter is ready to read and send "
+                    "(Decision letters)."]
 
 
 def test_closing_a_vote_asks_first_and_says_what_will_happen(client, item, chair, member,

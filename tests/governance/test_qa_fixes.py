@@ -93,13 +93,15 @@ def _letter_files(settings):
 
 
 def test_a_failed_email_keeps_the_letter_and_the_outbox_sends_it_once_later(
-        settings, saint_michel, stage, tq_saint_michel, django_capture_on_commit_callbacks):
+        settings, saint_michel, stage, tq_saint_michel, coordination,
+        django_capture_on_commit_callbacks):
     """The email leaves after the letter's transaction commits: an SMTP failure neither
     rolls the letter back nor loses the email; the sweep sends it, once."""
     proposal = make_proposal(saint_michel, stage, status=Proposal.Status.NOT_RECOMMENDED)
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         letter_pk = tasks.send_decision_letter(proposal.pk, DecisionLetter.Kind.REFUSAL)
+        services.letter_send(letter=DecisionLetter.objects.get(), actor=coordination)
     letter = DecisionLetter.objects.get()
     assert letter.pk == letter_pk
     assert letter.emailed_at is None
