@@ -34,7 +34,7 @@ def test_every_field_of_the_form_sits_in_exactly_one_section(draft):
     named = [name for section in sections.PROPOSAL_SECTIONS for name in section.fields]
     assert len(named) == len(set(named))
     evidence = {name for name, _item in form.evidence_names}
-    fields = set(form.fields) - {"version"} - evidence
+    fields = set(form.fields) - {"version"} - evidence - set(ProposalForm.JOURNEY_FIELDS)
     assert fields <= set(named), fields - set(named)
 
 
@@ -66,7 +66,7 @@ def test_the_task_list_shows_each_status_and_the_progress(client, tq_saint_miche
         assert f'href="{section_url(draft, section.slug)}"' in page
     assert 'id="status-evaluation">Terminée<' in page
     assert 'id="status-conditions">Pas commencée<' in page
-    assert "sections terminées sur 7" in page
+    assert "sections terminées sur 9" in page
     assert 'name="summary"' not in page  # the fields are on the sections' pages
 
 
