@@ -167,7 +167,8 @@ def test_the_demo_speaks_the_guides_vocabulary(seeded):
     proposal = Proposal.objects.exclude(capacity_building_amount=0).filter(
         capacity_partners__isnull=False).first()
     assert proposal is not None
-    assert proposal.edi_axes and proposal.capacity_needs
+    assert proposal.edi_axes
+    assert proposal.capacity_needs
     assert (proposal.capacity_external_amount + proposal.capacity_internal_amount
             + proposal.capacity_other_amount) == proposal.capacity_building_amount
     assert proposal.evaluation_questions.exclude(aim="").exists()
