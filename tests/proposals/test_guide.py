@@ -23,7 +23,8 @@ def section_url(proposal, slug):
 
 @pytest.fixture
 def dynamo(program):
-    return ExternalPartner.objects.create(program=program, name="Dynamo")
+    """The program's list (seed_program puts Dynamo in it)."""
+    return ExternalPartner.objects.get_or_create(program=program, name="Dynamo")[0]
 
 
 def test_the_split_must_total_the_capacity_building_amount():
@@ -124,7 +125,8 @@ def test_coordination_keeps_the_partners_and_the_indicator_catalogue(client, coo
                                                                       tq_saint_michel):
     client.force_login(coordination)
     url = reverse("proposals:external-partner-create", args=[program.pk])
-    assert client.post(url, {"name": "Dynamo", "position": 0, "active": "on"}).status_code == 302
+    assert client.post(url, {"name": "Groupe de recherche", "position": 0,
+                             "active": "on"}).status_code == 302
     url = reverse("proposals:indicator-definition-create", args=[program.pk])
     assert client.post(url, {"name": "Personnes rejointes", "unit": "personnes",
                              "kind": "count", "aim": "people",
@@ -132,7 +134,7 @@ def test_coordination_keeps_the_partners_and_the_indicator_catalogue(client, coo
     page = client.get(reverse("proposals:program")).content.decode()
     assert "Dynamo" in page
     assert "Personnes rejointes" in page
-    assert IndicatorDefinition.objects.get().aim == "people"
+    assert IndicatorDefinition.objects.get(name="Personnes rejointes").aim == "people"
     client.force_login(tq_saint_michel)
     response = client.post(reverse("proposals:external-partner-create", args=[program.pk]),
                            {"name": "Intrus", "position": 0})
@@ -148,7 +150,7 @@ def test_the_section_page_queries_do_not_grow_with_partners(client, draft, tq_sa
     client.force_login(tq_saint_michel)
     url = section_url(draft, "renforcement")
     client.get(url)
-    ExternalPartner.objects.create(program=program, name="Dynamo")
+    ExternalPartner.objects.create(program=program, name="Partenaire A")
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for n in range(4):
