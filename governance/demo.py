@@ -256,7 +256,21 @@ def _seed_analysis(proposal: Proposal, unmet: dict[str, str] | None = None) -> N
                        for item in proposal.stage.prerequisites.all()},
         yearly_amounts={n: min(amount, proposal.stage.max_yearly_amount)
                         for n, amount in requested.items()},
+        guide_texts=GUIDE_ASSESSMENTS,
     )
+
+
+# The advisor's assessment per condition of collective impact, and the people's reach.
+GUIDE_ASSESSMENTS = {
+    "assess_engagement": "Les résident·e·s concerné·e·s siègent au comité; à élargir aux "
+                         "jeunes.",
+    "assess_aspirations": "Vision commune claire, adoptée par la table.",
+    "assess_learning": "Plan de captation des apprentissages réaliste.",
+    "assess_influence": "Liens établis avec l'arrondissement; à développer avec le CIUSSS.",
+    "assess_support": "La table joue pleinement son rôle de structure de soutien.",
+    "people_concerned_reach": "Environ 150 ménages à faible revenu rejoints directement; "
+                              "des résident·e·s participent aux décisions.",
+}
 
 
 def _assessed(label: str, unmet: dict[str, str]) -> tuple[bool, str]:

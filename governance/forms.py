@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pic.forms import DateField
+from proposals.guide import condition_guidance
 
 from .models import Committee, CommitteeMember, Meeting, QuorumRule, RatificationAct, Vote
+from .models.analyses import GUIDE_TEXT_FIELDS, Analysis
 
 
 class MeetingForm(forms.ModelForm):
@@ -154,6 +156,13 @@ class AnalysisForm(forms.Form):
                 initial=years.get(number, requested.get(number)),
             )
         self.duration = proposal.duration_years
+        for name in GUIDE_TEXT_FIELDS:  # each condition's assessment, the people's reach
+            model_field = Analysis._meta.get_field(name)
+            self.fields[name] = forms.CharField(
+                label=model_field.verbose_name.capitalize(), required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=model_field.help_text or condition_guidance(name),
+                initial=getattr(analysis, name, ""))
         if analysis is not None:
             self.initial.update(needs_and_context=analysis.needs_and_context,
                                 capacity_building_amount=analysis.capacity_building_amount,
@@ -169,6 +178,7 @@ class AnalysisForm(forms.Form):
                                         data[f"comment_{item.pk}"])
                               for item in self.prerequisite_items},
             "yearly_amounts": {n: data[f"year_{n}"] for n in range(1, self.duration + 1)},
+            "guide_texts": {name: data[name] for name in GUIDE_TEXT_FIELDS},
         }
 
 

@@ -24,6 +24,8 @@ from . import plans, services, workflow
 from .budget import budget_categories, proposal_budget_save
 from .models import (
     Contact,
+    ExternalPartner,
+    IndicatorDefinition,
     Initiative,
     LetterOfIntent,
     NeighbourhoodPlan,
@@ -179,7 +181,39 @@ def seed_program() -> tuple[Program, dict[int, Stage], dict[str, Window]]:
         if created:
             window.stages.set([stages[n] for n in numbers])
         windows[name] = window
+    seed_guide_lists(program)
     return program, stages, windows
+
+
+# The program's lists the guide names: the external partners of capacity building (guide 3.2)
+# and the indicator catalogue (name, English name, unit, kind, aim).
+EXTERNAL_PARTNERS = (
+    ("Dynamo", "Dynamo", "Accompagnement en mobilisation et en évaluation des collectivités."),
+    ("Milieux de la recherche (laboratoire universitaire partenaire)",
+     "Research community (partner university lab)",
+     "Soutien à l'évaluation et à la captation des apprentissages."),
+)
+INDICATOR_CATALOGUE = (
+    ("Familles rejointes", "Families reached", "familles", "count", "people"),
+    ("Logements dont l'insalubrité a été corrigée", "Dwellings repaired", "logements", "count",
+     "systemic"),
+    ("Jeunes accompagnés toujours inscrits", "Supported youth still enrolled", "jeunes",
+     "count", "people"),
+    ("Déplacements actifs comptés aux abords des écoles", "Active trips counted near schools",
+     "déplacements/jour", "count", "systemic"),
+    ("Organismes engagés dans la démarche", "Organisations involved", "organismes", "count",
+     "collaborative"),
+    ("Taux de diplomation", "Graduation rate", "%", "percent", "people"),
+)
+
+
+def seed_guide_lists(program: Program) -> None:
+    for position, (name, name_en, description) in enumerate(EXTERNAL_PARTNERS):
+        ExternalPartner.objects.get_or_create(program=program, name=name, defaults={
+            "name_en": name_en, "description": description, "position": position})
+    for name, name_en, unit, kind, aim in INDICATOR_CATALOGUE:
+        IndicatorDefinition.objects.get_or_create(program=program, name=name, defaults={
+            "name_en": name_en, "unit": unit, "kind": kind, "aim": aim})
 
 
 # Each initiative's evaluation question fits its desired change (keyed by theme).
@@ -205,6 +239,9 @@ QUESTIONS = {
                                     "SPVM",
                  "target": "Hausse de 25 % des déplacements actifs aux abords des écoles"},
 }
+# The guide's aim each question serves (proposals.guide.EvaluationAim).
+QUESTION_AIMS = {"food": "people", "housing": "systemic", "school": "people",
+                 "mobility": "systemic"}
 THEMES = (("aliment", "food"), ("logement", "housing"), ("scolaire", "school"),
           ("éducati", "school"), ("mobilité", "mobility"))
 
@@ -270,6 +307,15 @@ def budget_fill(proposal: Proposal, actor: User) -> None:
     proposal_budget_save(proposal=proposal, actor=actor, lines=lines)
 
 
+def capacity_split(capacity: int) -> dict[str, D]:
+    """The guide's split of the capacity-building amount: 60 % external support, 20 % internal
+    evaluation resources, the rest other uses (the parts total the amount)."""
+    external = (D(capacity) * D("0.6")).quantize(D("1"))
+    internal = (D(capacity) * D("0.2")).quantize(D("1"))
+    return {"capacity_external_amount": external, "capacity_internal_amount": internal,
+            "capacity_other_amount": D(capacity) - external - internal}
+
+
 def _fill(proposal: Proposal, actor: User, amounts: list[int], *, change: str,
           justification: str = "", capacity: int = 5000) -> None:
     evidence = {item.pk: evidence_for(item.label, proposal.neighbourhood)
@@ -289,9 +335,16 @@ def _fill(proposal: Proposal, actor: User, amounts: list[int], *, change: str,
         "ci_learning": "Des bilans trimestriels analysés collectivement.",
         "ci_influence": "Des représentations auprès de l'arrondissement et du CIUSSS.",
         "ci_support": "La table de quartier coordonne et soutient la démarche.",
+        "edi_axes": ["capacity", "representation", "populations"],
+        **capacity_split(capacity),
+        "capacity_needs": ["evaluation", "edi", "sustainability"],
+        "capacity_needs_detail": "Former le comité de suivi à l'analyse collective des données.",
+        "capacity_partners": list(ExternalPartner.objects.filter(
+            program=proposal.stage.program_id, active=True)[:1]),
         "years": {n: D(amount) for n, amount in enumerate(amounts, start=1)},
         "evidence": evidence,
-        "questions": [QUESTIONS[theme_of(proposal.initiative)]],
+        "questions": [{**QUESTIONS[theme_of(proposal.initiative)],
+                       "aim": QUESTION_AIMS[theme_of(proposal.initiative)]}],
     })
     budget_fill(proposal, actor)
 

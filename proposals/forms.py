@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,10 +17,14 @@ from pic.models import User
 
 from . import journey, rules
 from .documents import ACCEPTED_HELP
+from .guide import CapacityTheme, EdiAxis, EvaluationAim, condition_guidance
 from .models import (
+    CAPACITY_AMOUNTS,
     CI_CONDITIONS,
     BudgetCategory,
     Contact,
+    ExternalPartner,
+    IndicatorDefinition,
     Initiative,
     PlanPriority,
     PrerequisiteItem,
@@ -104,6 +109,8 @@ class EvaluationQuestionForm(forms.Form):
     """One evaluation question of a proposal (a row of EvaluationQuestionFormSet)."""
 
     question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    aim = forms.ChoiceField(label=_("Visée du guide"), required=False,
+                            choices=[("", "—"), *EvaluationAim.choices])
     data_to_collect = forms.CharField(label=_("Données à collecter"), required=False,
                                       max_length=2000)
     target = forms.CharField(label=_("Cible"), required=False, max_length=2000)
@@ -150,6 +157,27 @@ class ProposalForm(forms.Form):
         label=_("Renforcement des compétences ($)"), min_value=0, required=False)
     edi = forms.CharField(label=_("Équité, diversité et inclusion (ÉDI)"), widget=TEXTAREA,
                           required=False)
+    edi_axes = forms.MultipleChoiceField(
+        label=_("Axes ÉDI travaillés (guide, section 2.1)"), choices=EdiAxis.choices,
+        required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Le guide invite à travailler plusieurs de ces aspects à la fois."))
+    # --- Capacity building as the guide has it (5.4) ---
+    capacity_partners = forms.ModelMultipleChoiceField(
+        label=_("Partenaires externes choisis"), queryset=ExternalPartner.objects.none(),
+        required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Parmi la liste des partenaires ciblés par le programme."))
+    capacity_external_amount = AmountField(
+        label=_("Accompagnement par des partenaires externes ($)"), min_value=0, required=False)
+    capacity_internal_amount = AmountField(
+        label=_("Ressources internes en évaluation ($)"), min_value=0, required=False)
+    capacity_other_amount = AmountField(
+        label=_("Autres renforcements des compétences ($)"), min_value=0, required=False,
+        help_text=_("Les trois parts totalisent le montant du renforcement des compétences."))
+    capacity_needs = forms.MultipleChoiceField(
+        label=_("Besoins de renforcement des compétences, par thème"),
+        choices=CapacityTheme.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    capacity_needs_detail = forms.CharField(label=_("Précisions sur les besoins"),
+                                            widget=TEXTAREA, required=False)
     # --- The initiative's journey (w-journey) ---
     previous_learnings = forms.CharField(
         label=_("Apprentissages de l'étape précédente"), widget=forms.Textarea(attrs={"rows": 6}),
@@ -184,7 +212,10 @@ class ProposalForm(forms.Form):
         for name in CI_CONDITIONS:
             self.fields[name] = forms.CharField(
                 label=Proposal._meta.get_field(name).verbose_name.capitalize(),
-                widget=TEXTAREA, required=False)
+                widget=TEXTAREA, required=False, help_text=condition_guidance(name))
+        chosen = [p.pk for p in proposal.capacity_partners.all()]
+        self.fields["capacity_partners"].queryset = ExternalPartner.objects.filter(
+            Q(active=True) | Q(pk__in=chosen), program=stage.program_id)
         self.evidence_names = []
         for item in stage.prerequisites.all():
             name = rules.evidence_field(item.pk)
@@ -192,7 +223,7 @@ class ProposalForm(forms.Form):
                                                 required=False,
                                                 help_text=item.display_guidance)
             self.evidence_names.append((name, item))
-        questions = [{"question": q.question, "data_to_collect": q.data_to_collect,
+        questions = [{"question": q.question, "aim": q.aim, "data_to_collect": q.data_to_collect,
                       "target": q.target} for q in proposal.evaluation_questions.all()]
         posted = self.is_bound and f"questions-{TOTAL_FORM_COUNT}" in self.data
         self.question_formset = EvaluationQuestionFormSet.from_post(
@@ -204,6 +235,11 @@ class ProposalForm(forms.Form):
         self._mark_carried(proposal)
 
     JOURNEY_FIELDS = ("previous_learnings", "stage_jump_justification")
+    CAPACITY_AMOUNTS = CAPACITY_AMOUNTS
+    # A set of checkboxes with none ticked posts nothing: it counts as posted when the text
+    # field of its section is (a section page posts its own fields only).
+    CHOICE_LISTS = {"edi_axes": "edi", "capacity_needs": "capacity_needs_detail",
+                    "capacity_partners": "capacity_needs_detail"}
 
     def _mark_carried(self, proposal: Proposal) -> None:
         """« Repris de … » on every carried field (and whether it changed since): the field's
@@ -218,7 +254,10 @@ class ProposalForm(forms.Form):
     def _initial_from(proposal: Proposal) -> dict:
         initial = {name: getattr(proposal, name) for name in (
             "title", "summary", "vision", "duration_years", "duration_justification",
-            "capacity_building_amount", "edi", *CI_CONDITIONS, *ProposalForm.JOURNEY_FIELDS)}
+            "capacity_building_amount", "edi", *CI_CONDITIONS, *ProposalForm.JOURNEY_FIELDS,
+            *ProposalForm.CAPACITY_AMOUNTS, "edi_axes", "capacity_needs",
+            "capacity_needs_detail")}
+        initial["capacity_partners"] = [p.pk for p in proposal.capacity_partners.all()]
         for evidence in proposal.evidence.all():
             initial[rules.evidence_field(evidence.item_id)] = evidence.text
         return initial
@@ -241,10 +280,14 @@ class ProposalForm(forms.Form):
 
         data = {name: cleaned[name] for name in (
             "title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS,
-            *self.JOURNEY_FIELDS) if ok(name)}
-        for name in ("duration_years", "capacity_building_amount"):
+            *self.JOURNEY_FIELDS, "capacity_needs_detail") if ok(name)}
+        for name in ("duration_years", "capacity_building_amount", *self.CAPACITY_AMOUNTS):
             if ok(name) and cleaned[name] is not None:
                 data[name] = cleaned[name]
+        for name, beside in self.CHOICE_LISTS.items():
+            if name in cleaned and name not in self.errors and (
+                    self.add_prefix(name) in self.data or self.add_prefix(beside) in self.data):
+                data[name] = list(cleaned[name])
         if self.year_formset.is_bound:
             data["years"] = {form.number: form.cleaned_data["amount"]
                              for form in self.year_formset if form.is_valid()}
@@ -405,3 +448,15 @@ class BudgetCategoryForm(forms.ModelForm):
     class Meta:
         model = BudgetCategory
         fields = ["code", "name", "name_en", "position", "active"]
+
+
+class ExternalPartnerForm(forms.ModelForm):
+    class Meta:
+        model = ExternalPartner
+        fields = ["name", "name_en", "description", "url", "position", "active"]
+
+
+class IndicatorDefinitionForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorDefinition
+        fields = ["name", "name_en", "unit", "kind", "aim", "active"]

@@ -187,7 +187,28 @@ def _capacity_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:
               "%(max)s (montant demandé : %(amount)s).")
             % {"stage": stage.number, "max": money(stage.capacity_building_amount),
                "amount": money(amount)}]}
-    return {}
+    return capacity_split_errors(
+        total=amount, external=proposal.capacity_external_amount,
+        internal=proposal.capacity_internal_amount, other=proposal.capacity_other_amount)
+
+
+CAPACITY_SPLIT = "capacity_external_amount"
+
+
+def capacity_split_errors(*, total: Decimal, external: Decimal, internal: Decimal,
+                          other: Decimal) -> dict[str, list[str]]:
+    """The guide's split of the capacity-building amount (5.4): external support, internal
+    evaluation resources and other uses total the capacity-building amount (no split typed
+    at all: nothing to check)."""
+    parts = (external or Decimal("0")) + (internal or Decimal("0")) + (other or Decimal("0"))
+    if parts == 0 or parts == total:
+        return {}
+    return {CAPACITY_SPLIT: [
+        _("La répartition du renforcement des compétences (partenaires externes %(external)s "
+          "+ ressources internes en évaluation %(internal)s + autres %(other)s = %(parts)s) "
+          "doit totaliser le montant du renforcement des compétences, %(total)s.")
+        % {"external": money(external), "internal": money(internal), "other": money(other),
+           "parts": money(parts), "total": money(total)}]}
 
 
 def _prerequisite_errors(proposal: Proposal, stage: Stage) -> dict[str, list[str]]:

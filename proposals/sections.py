@@ -37,16 +37,26 @@ from pic.tasklist import (  # noqa: F401  (the statuses, for the tests and templ
 )
 
 from . import rules
-from .models import CI_CONDITIONS
+from .guide import CapacityTheme, EdiAxis
+from .models import CAPACITY_AMOUNTS, CI_CONDITIONS
+
+CHOICE_LABELS = {"edi_axes": EdiAxis.choices, "capacity_needs": CapacityTheme.choices}
 
 PROPOSAL_SECTIONS: tuple[Section, ...] = (
     Section("resume", _("Résumé et changement visé"), ("title", "summary", "vision")),
     Section("conditions", _("Les cinq conditions de l'impact collectif"), tuple(CI_CONDITIONS)),
-    Section("edi", _("Équité, diversité et inclusion (ÉDI)"), ("edi",)),
+    Section("edi", _("Équité, diversité et inclusion (ÉDI)"), ("edi", "edi_axes"),
+            optional=("edi_axes",)),
     Section("evaluation", _("Questions d'évaluation (apprentissage)"), ("questions",)),
     Section("budget", _("Durée et budget"),
             ("duration_years", "duration_justification", "years", "capacity_building_amount"),
             optional=("duration_justification", "capacity_building_amount")),
+    Section("renforcement", _("Renforcement des compétences"),
+            ("capacity_partners", "capacity_external_amount", "capacity_internal_amount",
+             "capacity_other_amount", "capacity_needs", "capacity_needs_detail"),
+            optional=("capacity_partners", "capacity_external_amount",
+                      "capacity_internal_amount", "capacity_other_amount",
+                      "capacity_needs_detail")),
     Section("prealables", _("Préalables de l'étape et preuves"), ("evidence",)),
     Section("parcours", _("Parcours de l'initiative"), ("journey",), optional=("journey",)),
     Section("documents", _("Documents"), ("documents",), optional=("documents",)),
@@ -119,8 +129,10 @@ def _answers_for(name: str, form, proposal) -> list[Answer]:
             return [Answer(str(_("Questions d'évaluation")), "", "id_questions-0-question",
                            False, name)]
         return [Answer(str(_("Question d'évaluation %(n)s") % {"n": n}),
-                       " — ".join(part for part in (q.question, q.data_to_collect, q.target)
-                                  if part), f"id_questions-{n - 1}-question", True, name)
+                       " — ".join(str(part) for part in (
+                           q.question, q.get_aim_display() if q.aim else "",
+                           q.data_to_collect, q.target) if part),
+                       f"id_questions-{n - 1}-question", True, name)
                 for n, q in enumerate(questions, start=1)]
     if name == "evidence":
         texts = {e.item_id: e.text for e in proposal.evidence.all()}
@@ -148,7 +160,14 @@ def _answers_for(name: str, form, proposal) -> list[Answer]:
     if name == "duration_years":
         return [Answer(label, ngettext("%(n)s an", "%(n)s ans", value or 0) % {"n": value},
                        f"id_{name}", bool(value), name, counts=False)]
-    if name == "capacity_building_amount":
+    if name in CHOICE_LABELS:
+        labels = dict(CHOICE_LABELS[name])
+        chosen = [str(labels[v]) for v in (getattr(proposal, name) or []) if v in labels]
+        return [Answer(label, "\n".join(chosen), f"id_{name}_0", bool(chosen), name)]
+    if name == "capacity_partners":
+        names = [p.display_name for p in proposal.capacity_partners.all()]
+        return [Answer(label, "\n".join(names), f"id_{name}_0", bool(names), name)]
+    if name in ("capacity_building_amount", *CAPACITY_AMOUNTS):
         return [Answer(label, format_money(value) if value else "", f"id_{name}", bool(value),
                        name)]
     return [text_answer(name, label, value)]

@@ -150,7 +150,7 @@ def program_list() -> QuerySet[Program]:
         Prefetch("windows", queryset=Window.objects.prefetch_related(
             "stages", Prefetch("extensions", queryset=WindowExtension.objects.select_related(
                 "neighbourhood", "granted_by")))),
-        "budget_categories",
+        "budget_categories", "external_partners", "indicator_definitions",
     )
 
 

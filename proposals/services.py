@@ -21,12 +21,16 @@ from pic.models import User
 
 from . import access, journey, rules
 from .documents import validate_upload
+from .guide import CapacityTheme, EdiAxis
 from .models import (
+    CAPACITY_AMOUNTS,
     CI_CONDITIONS,
     INITIATIVE_READ_PERMISSION,
     BudgetCategory,
     Contact,
     EvaluationQuestion,
+    ExternalPartner,
+    IndicatorDefinition,
     Initiative,
     InitiativeUserObjectPermission,
     LetterOfIntent,
@@ -45,7 +49,7 @@ from .versions import AMENDABLE_TEXTS
 from .workflow import EDITABLE_STATES
 
 TEXT_FIELDS = ("title", "summary", "vision", "duration_justification", "edi", *CI_CONDITIONS,
-               "previous_learnings", "stage_jump_justification")
+               "previous_learnings", "stage_jump_justification", "capacity_needs_detail")
 
 
 # --- The program (coordination staff) ------------------------------------------------------
@@ -57,7 +61,8 @@ def program_config_save(*, instance: models.Model, actor: User,
     """Create or change a program, stage, prerequisite, window or budget category
     (coordination staff)."""
     ensure(actor, "program.edit")
-    if not isinstance(instance, Program | Stage | Window | BudgetCategory) and \
+    if not isinstance(instance, Program | Stage | Window | BudgetCategory | ExternalPartner
+                      | IndicatorDefinition) and \
             instance._meta.model_name != "prerequisiteitem":
         raise PermissionDenied
     created = instance.pk is None
@@ -318,8 +323,10 @@ def proposal_save_draft(*, proposal: Proposal, actor: User, data: dict,
     """Save what the neighbourhood typed, whatever its completeness: only the keys present in
     `data` change. Keys: the text fields, duration_years, capacity_building_amount,
     years {number: Decimal | None}, evidence {item_id: text},
-    questions [{question, data_to_collect, target}]. With `version` (the one the page was
-    drawn from, pic.drafts), a newer save made meanwhile is never overwritten (StaleDraft)."""
+    questions [{question, aim, data_to_collect, target}], the capacity-building split
+    (CAPACITY_AMOUNTS), edi_axes and capacity_needs [values], capacity_partners [partners].
+    With `version` (the one the page was drawn from, pic.drafts), a newer save made meanwhile
+    is never overwritten (StaleDraft)."""
     proposal = (Proposal.objects.select_for_update(of=("self",)).select_related("stage")
                 .get(pk=proposal.pk))
     _ensure_editable(proposal, actor)
@@ -336,11 +343,19 @@ def _write_draft(proposal: Proposal, data: dict) -> None:
         setattr(proposal, name, data[name])
     if not proposal.title.strip():
         proposal.title = proposal.initiative.title
-    for name in ("duration_years", "capacity_building_amount"):
+    for name in ("duration_years", "capacity_building_amount", *CAPACITY_AMOUNTS):
         if data.get(name) is not None:
             setattr(proposal, name, data[name])
             fields.append(name)
+    for name, choices in (("edi_axes", EdiAxis.values), ("capacity_needs", CapacityTheme.values)):
+        if data.get(name) is not None:
+            setattr(proposal, name, [value for value in choices if value in data[name]])
+            fields.append(name)
     proposal.save(update_fields=[*fields, "updated_at"])
+    if data.get("capacity_partners") is not None:  # the program's partners only
+        proposal.capacity_partners.set(ExternalPartner.objects.filter(
+            program=proposal.stage.program_id, pk__in=[p.pk if hasattr(p, "pk") else p
+                                                        for p in data["capacity_partners"]]))
     for number, amount in (data.get("years") or {}).items():
         if amount is None:
             ProposalYear.objects.filter(proposal=proposal, year_number=number).delete()

@@ -22,7 +22,7 @@ from neighbourhoods.models import Neighbourhood
 from pic.access import ensure
 from pic.i18n_fields import localized_value
 from pic.models import User
-from proposals.models import Contact, Initiative, Program, Proposal
+from proposals.models import Contact, IndicatorDefinition, Initiative, Program, Proposal
 from proposals.states import AWAITING_RATIFICATION
 
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
@@ -120,25 +120,39 @@ def _indicator_table(values: QuerySet[IndicatorValue]) -> list[dict]:
     rows = (values
             .annotate(year=Coalesce(ExtractYear("report__allocation_year__ends_on"),
                                     ExtractYear("report__allocation__ends_on"),
-                                    ExtractYear("report__due_on")))
-            .values("indicator__name", "indicator__unit", "year", "indicator_id",
-                    "indicator__target", "report__allocation__neighbourhood_id")
-            .annotate(actual_sum=Sum("actual"))
+                                    ExtractYear("report__due_on")),
+                      # a catalogue entry groups its indicators whatever each one is named
+                      group_name=Coalesce("indicator__definition__name", "indicator__name"),
+                      group_unit=Coalesce("indicator__definition__unit", "indicator__unit"))
+            .values("group_name", "group_unit", "year", "indicator_id",
+                    "indicator__target", "report__allocation__neighbourhood_id",
+                    "indicator__definition__kind", "indicator__question__aim")
+            .annotate(actual_sum=Sum("actual"), reports=Count("pk"))
             .order_by())
     table: dict[tuple, dict] = {}
     for row in rows:
-        key = (row["indicator__name"], row["indicator__unit"], row["year"])
-        entry = table.setdefault(key, {"total": Decimal("0"), "targets": {},
-                                       "neighbourhoods": set()})
+        key = (row["group_name"], row["group_unit"], row["year"])
+        entry = table.setdefault(key, {"total": Decimal("0"), "targets": {}, "reports": 0,
+                                       "neighbourhoods": set(), "aims": set(),
+                                       "percent": row["indicator__definition__kind"]
+                                       == IndicatorDefinition.Kind.PERCENT})
         entry["total"] += row["actual_sum"]
+        entry["reports"] += row["reports"]
         entry["targets"][row["indicator_id"]] = row["indicator__target"]
         entry["neighbourhoods"].add(row["report__allocation__neighbourhood_id"])
+        entry["aims"].add(row["indicator__question__aim"] or "")
     result = []
     for (name, unit, year), entry in sorted(table.items(), key=lambda i: i[0]):
         targets = [t for t in entry["targets"].values() if t is not None]
+        total, target = entry["total"], sum(targets) if targets else None
+        if entry["percent"]:  # a percentage is averaged, never added
+            total = total / entry["reports"]
+            target = target / len(targets) if targets else None
+        aims = sorted(entry["aims"])
         result.append({"indicator__name": name, "indicator__unit": unit, "year": year,
-                       "total": entry["total"], "target": sum(targets) if targets else None,
-                       "neighbourhoods": len(entry["neighbourhoods"])})
+                       "total": total, "target": target,
+                       "neighbourhoods": len(entry["neighbourhoods"]),
+                       "aim": aims[0] if len(aims) == 1 else ""})
     return result
 
 

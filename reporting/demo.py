@@ -10,7 +10,7 @@ from django.utils import timezone
 from neighbourhoods.models import AdvisorAssignment, Membership, Organisation
 from pic.access import SYSTEM
 from proposals.demo import budget_split, theme_of
-from proposals.models import Program
+from proposals.models import IndicatorDefinition, Program
 
 from .models import (
     Allocation,
@@ -131,6 +131,21 @@ def lines_for(amount: Decimal, *, spent: bool = True) -> dict[str, tuple[Decimal
     return {category: (budget, (budget * SPENT[category]).quantize(Decimal("1"), ROUND_HALF_UP)
                        if spent else Decimal(0))
             for category, budget in budget_split(amount).items()}
+
+
+# What a report says in the guide's words (the five conditions, ÉDI axes, « pérennisation »,
+# capacity building); a field the report does not ask is not saved on its page.
+GUIDE_TEXTS = {
+    "ci_engagement": "Un comité de résident·e·s a pris part à chaque décision de l'année.",
+    "ci_aspirations": "La vision commune a été revue avec les partenaires.",
+    "ci_learning": "Deux bilans collectifs des données ont ajusté les activités.",
+    "ci_influence": "L'arrondissement a intégré deux propositions de la table.",
+    "ci_support": "La table a animé le comité de pilotage et ses sous-comités.",
+    "edi_axes": ["capacity", "representation"],
+    "sustainability": "Une entente de financement avec l'arrondissement est en discussion.",
+    "capacity_building": "Accompagnement de Dynamo pour le plan d'évaluation; une ressource "
+                         "interne en évaluation à temps partiel.",
+}
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -333,7 +348,8 @@ def _follow(allocation: Allocation, today: datetime.date) -> None:
         name, unit, baseline, target, reached = theme["indicator"]
         indicator = Indicator.objects.filter(question=question).first() or reports.indicator_add(
             question=question, name=name, unit=unit, baseline=baseline, target=target,
-            actor=member)
+            actor=member, definition=IndicatorDefinition.objects.filter(
+                program=allocation.stage.program_id, name=name).first())
         values = {indicator.pk: reached}
         progress = {question.pk: theme["progress"]}
     final = allocation.reports.get(kind=Report.Kind.FINAL)
@@ -351,7 +367,8 @@ def _follow(allocation: Allocation, today: datetime.date) -> None:
             reports.report_save_draft(
                 report=report, actor=member, lines=lines_for(total), indicator_values=values,
                 question_progress=progress,
-                texts={**theme["texts"], "strategic_learnings": STRATEGIC_LEARNINGS})
+                texts={**theme["texts"], **GUIDE_TEXTS,
+                       "strategic_learnings": STRATEGIC_LEARNINGS})
             handed_in = report.due_on - datetime.timedelta(days=10)
             reports.report_submit(report=report, actor=member, now=_at(handed_in))
             reports.report_accept(report=report, actor=advisor,
@@ -364,7 +381,8 @@ def _follow(allocation: Allocation, today: datetime.date) -> None:
                 _pay(following, today, after=timezone.localdate(report.accepted_at)
                      + datetime.timedelta(days=7))
     if submitted is not None and submitted.status == Report.Status.DRAFT:
-        reports.report_save_draft(report=submitted, actor=member, texts=theme["texts"],
+        reports.report_save_draft(report=submitted, actor=member,
+                                  texts={**theme["texts"], **GUIDE_TEXTS},
                                   lines=lines_for(submitted.allocation_year.amount),
                                   indicator_values=values, question_progress=progress)
         reports.report_submit(report=submitted, actor=member,

@@ -8,6 +8,8 @@ from pic.forms import DateField, RowFormSet, error_summary
 from proposals.budget import budget_categories
 from proposals.documents import ACCEPTED_HELP
 from proposals.forms import AmountField
+from proposals.guide import EdiAxis, condition_guidance
+from proposals.models import CI_CONDITIONS, IndicatorDefinition
 
 from .models import CheckIn, FunderContribution, ReminderPreference, Report, ReportingConfig
 
@@ -93,16 +95,42 @@ class CheckInForm(forms.ModelForm):
 
 
 class ReportTextForm(forms.ModelForm):
+    """The report's texts. The guide's: what was done for each condition of collective impact,
+    the ÉDI axes, the « pérennisation » (stages 2 and 3), the capacity building (annual)."""
+
+    edi_axes = forms.MultipleChoiceField(
+        label=_("Axes ÉDI travaillés (guide, section 2.1)"), choices=EdiAxis.choices,
+        required=False, widget=forms.CheckboxSelectMultiple)
+
     class Meta:
         model = Report
         fields = ["activities", "evaluation_progress", "learnings", "reinvestment", "edi",
+                  "edi_axes", *CI_CONDITIONS, "sustainability", "capacity_building",
                   "strategic_learnings"]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields
+                   if name != "edi_axes"}
+        help_texts = {
+            "sustainability": _("Comment l'initiative sera-t-elle pérennisée au-delà du "
+                                "soutien du PIC ?"),
+            "capacity_building": _("Le soutien des partenaires externes, les ressources "
+                                   "internes en évaluation et les autres activités de "
+                                   "renforcement des compétences de l'année."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.kind != Report.Kind.FINAL:
             del self.fields["strategic_learnings"]
+        else:
+            del self.fields["capacity_building"]
+        if self.instance.allocation.stage.number < 2:  # the guide asks it at stages 2 and 3
+            del self.fields["sustainability"]
+        for name in CI_CONDITIONS:
+            self.fields[name].label = self.fields[name].label.capitalize()
+            self.fields[name].help_text = condition_guidance(name)
+
+    def clean_edi_axes(self):
+        return [value for value in EdiAxis.values if value in self.cleaned_data["edi_axes"]]
 
 
 class FinancialLineForm(forms.Form):
@@ -239,9 +267,16 @@ class IndicatorValuesForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
+    """An indicator from the program's catalogue (its values add up across neighbourhoods),
+    or a free one with its own name and unit."""
+
     question = forms.ModelChoiceField(queryset=None, label=_("Question d'évaluation"))
-    name = forms.CharField(label=_("Indicateur"), max_length=200)
-    unit = forms.CharField(label=_("Unité"), max_length=40)
+    definition = forms.ModelChoiceField(
+        queryset=None, label=_("Indicateur du catalogue"), required=False,
+        help_text=_("Choisi dans le catalogue, l'indicateur s'additionne à ceux des autres "
+                    "quartiers; sinon, écrivez un indicateur libre ci-dessous."))
+    name = forms.CharField(label=_("Indicateur libre"), max_length=200, required=False)
+    unit = forms.CharField(label=_("Unité"), max_length=40, required=False)
     baseline = forms.DecimalField(label=_("Valeur de départ"), required=False, max_digits=14,
                                   decimal_places=2)
     target = forms.DecimalField(label=_("Cible"), required=False, max_digits=14,
@@ -250,6 +285,16 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question"].queryset = proposal.evaluation_questions.all()
+        self.fields["definition"].queryset = IndicatorDefinition.objects.filter(
+            program=proposal.stage.program_id, active=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("definition") and not (
+                (data.get("name") or "").strip() and (data.get("unit") or "").strip()):
+            raise forms.ValidationError(_("Choisissez un indicateur du catalogue, ou écrivez le "
+                                          "nom et l'unité d'un indicateur libre."))
+        return data
 
 
 class ReportDocumentForm(forms.Form):

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pic.formatting import format_money
 from pic.tasklist import Answer, Section, SectionState, progress, status_of, text_answer
+from proposals.guide import EdiAxis
+from proposals.models import CI_CONDITIONS
 
 from .services.reports import category_labels
 
@@ -29,7 +31,13 @@ REPORT_SECTIONS: tuple[Section, ...] = (
              "indicators"),
             optional=("evaluation_progress", "reinvestment", "question_progress",
                       "indicators")),
-    Section("edi", _("Équité, diversité et inclusion (ÉDI)"), ("edi",)),
+    Section("edi", _("Équité, diversité et inclusion (ÉDI)"), ("edi", "edi_axes"),
+            optional=("edi_axes",)),
+    Section("conditions", _("Les cinq conditions de l'impact collectif"), CI_CONDITIONS,
+            optional=CI_CONDITIONS),
+    Section("perennisation", _("Pérennisation"), ("sustainability",)),
+    Section("renforcement", _("Renforcement des compétences"), ("capacity_building",),
+            optional=("capacity_building",)),
     Section("apprentissages-strategiques", _("Apprentissages stratégiques de l'étape"),
             ("strategic_learnings",)),
     Section("etat-financier", _("État financier (budget et réel)"), ("lines",)),
@@ -68,6 +76,11 @@ def _answers_for(name, report, forms) -> list[Answer]:
         return [Answer(str(_("Documents joints")), "\n".join(names), "id_file", bool(names),
                        name)]
     field = forms["text_form"].fields[name]
+    if name == "edi_axes":
+        labels = dict(EdiAxis.choices)
+        chosen = [str(labels[v]) for v in report.edi_axes or [] if v in labels]
+        return [Answer(str(field.label), "\n".join(chosen), "id_edi_axes_0", bool(chosen),
+                       name)]
     return [text_answer(name, field.label, getattr(report, name, ""))]
 
 

@@ -159,3 +159,24 @@ def test_the_demo_has_budgets_a_half_paid_schedule_contributions_and_a_deliberat
     assert half_paid
     assert RatificationAct.objects.filter(ratifications__isnull=False).exists()
     assert not Ratification.objects.filter(act__isnull=True).exists()
+
+
+def test_the_demo_speaks_the_guides_vocabulary(seeded):
+    from governance.models import Analysis
+    from proposals.models import ExternalPartner, IndicatorDefinition, Proposal
+    from reporting.models import Indicator, Report
+
+    assert ExternalPartner.objects.filter(name="Dynamo").exists()
+    assert IndicatorDefinition.objects.count() >= 5
+    proposal = Proposal.objects.exclude(capacity_building_amount=0).filter(
+        capacity_partners__isnull=False).first()
+    assert proposal is not None
+    assert proposal.edi_axes
+    assert proposal.capacity_needs
+    assert (proposal.capacity_external_amount + proposal.capacity_internal_amount
+            + proposal.capacity_other_amount) == proposal.capacity_building_amount
+    assert proposal.evaluation_questions.exclude(aim="").exists()
+    assert Analysis.objects.exclude(people_concerned_reach="").exclude(
+        assess_engagement="").exists()
+    assert Report.objects.exclude(ci_engagement="").exclude(edi_axes=[]).exists()
+    assert Indicator.objects.filter(definition__isnull=False).exists()

@@ -33,6 +33,13 @@ class AnalysisQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+# The advisor's assessment per condition of collective impact, and the reach of the people
+# directly concerned: the analysis's guide texts (analysis_save's `guide_texts`).
+ASSESSMENT_FIELDS = ("assess_engagement", "assess_aspirations", "assess_learning",
+                     "assess_influence", "assess_support")
+GUIDE_TEXT_FIELDS = (*ASSESSMENT_FIELDS, "people_concerned_reach")
+
+
 class Analysis(models.Model):
     """The advisor's analysis of a proposal, read by the committee that decides it."""
 
@@ -48,6 +55,17 @@ class Analysis(models.Model):
         default=0,
     )
     conditions = models.TextField(_("conditions"), blank=True)
+    # The advisor's assessment of each of the five conditions of collective impact.
+    assess_engagement = models.TextField(_("appréciation : mobilisation inclusive"), blank=True)
+    assess_aspirations = models.TextField(_("appréciation : aspirations communes"), blank=True)
+    assess_learning = models.TextField(_("appréciation : apprentissage stratégique"), blank=True)
+    assess_influence = models.TextField(_("appréciation : stratégies de levier"), blank=True)
+    assess_support = models.TextField(_("appréciation : structure de soutien"), blank=True)
+    # The reach of the people directly concerned, carried into the recommendation.
+    people_concerned_reach = models.TextField(
+        _("portée auprès des premiers concernés"), blank=True,
+        help_text=_("Comment les personnes directement concernées par la pauvreté et "
+                    "l'exclusion sociale sont rejointes et participent."))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

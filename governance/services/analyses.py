@@ -18,6 +18,7 @@ from ..models import (
     AnalysisPrerequisite,
     AnalysisYear,
 )
+from ..models.analyses import GUIDE_TEXT_FIELDS
 from ..selectors import (
     UNDECIDED,
 )
@@ -27,10 +28,12 @@ from ..selectors import (
 def analysis_save(
     *, proposal: Proposal, actor: User, needs_and_context: str, conditions: str,
     capacity_building_amount: Decimal, prerequisites: dict[int, tuple[bool, str]],
-    yearly_amounts: dict[int, Decimal],
+    yearly_amounts: dict[int, Decimal], guide_texts: dict[str, str] | None = None,
 ) -> Analysis:
     """Create or update the analysis: `prerequisites` maps a PrerequisiteItem id to
-    (met, comment); `yearly_amounts` maps a year number to the recommended amount."""
+    (met, comment); `yearly_amounts` maps a year number to the recommended amount;
+    `guide_texts` the assessment per condition of collective impact and the reach of the
+    people directly concerned (GUIDE_TEXT_FIELDS; missing keys unchanged)."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     ensure(actor, "analysis.write", proposal)
     if proposal.status not in UNDECIDED:
@@ -59,6 +62,9 @@ def analysis_save(
     analysis.needs_and_context = needs_and_context
     analysis.conditions = conditions
     analysis.capacity_building_amount = capacity_building_amount
+    for name, text in (guide_texts or {}).items():
+        if name in GUIDE_TEXT_FIELDS:
+            setattr(analysis, name, text)
     analysis.save()
     for item_id, (met, comment) in prerequisites.items():
         AnalysisPrerequisite.objects.update_or_create(

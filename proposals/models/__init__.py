@@ -5,6 +5,7 @@ plans de quartier (`plans`)."""
 from .budgets import ProposalBudgetLine
 from .extensions import WindowExtension
 from .files import (
+    CAPACITY_AMOUNTS,
     CI_CONDITIONS,
     INITIATIVE_READ_PERMISSION,
     Contact,
@@ -28,6 +29,8 @@ from .plans import NeighbourhoodPlan, NeighbourhoodPlanDocument, PlanPriority
 from .program import (
     BudgetCategory,
     DefaultBudgetCategory,
+    ExternalPartner,
+    IndicatorDefinition,
     PrerequisiteItem,
     Program,
     Stage,
@@ -35,8 +38,9 @@ from .program import (
 )
 
 __all__ = [
-    "BudgetCategory", "DefaultBudgetCategory", "ProposalBudgetLine",
-    "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION", "Contact", "EvaluationQuestion", "Initiative",
+    "BudgetCategory", "DefaultBudgetCategory", "ExternalPartner", "IndicatorDefinition",
+    "ProposalBudgetLine", "CAPACITY_AMOUNTS", "CI_CONDITIONS", "INITIATIVE_READ_PERMISSION",
+    "Contact", "EvaluationQuestion", "Initiative",
     "InitiativeGrantedQuerySet", "InitiativeGroupObjectPermission",
     "InitiativeUserObjectPermission", "LetterOfIntent", "NeighbourhoodOwnedQuerySet",
     "NeighbourhoodPlan",

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from neighbourhoods.models import Neighbourhood, neighbourhood_scope
 from pic.storage import private_storage
 
+from ..guide import EvaluationAim
 from .program import PrerequisiteItem, Program, Stage, Window
 
 # Read access to one initiative, its proposals and their documents, granted to one person
@@ -103,6 +104,9 @@ class ProposalQuerySet(InitiativeGrantedQuerySet):
 
 
 CI_CONDITIONS = ("ci_engagement", "ci_aspirations", "ci_learning", "ci_influence", "ci_support")
+# The guide's split of the capacity-building amount (rules.capacity_split_errors).
+CAPACITY_AMOUNTS = ("capacity_external_amount", "capacity_internal_amount",
+                    "capacity_other_amount")
 
 
 class Proposal(models.Model):
@@ -142,6 +146,25 @@ class Proposal(models.Model):
         default=Decimal("0"),
     )
     edi = models.TextField(_("équité, diversité et inclusion (ÉDI)"), blank=True)
+    # The guide's ÉDI axes the proposal works on (proposals.guide.EdiAxis values).
+    edi_axes = models.JSONField(_("axes ÉDI travaillés"), default=list, blank=True)
+    # Capacity building as the guide has it (5.4): the partners chosen from the program's
+    # list, the split of capacity_building_amount (rules.py: the parts add up to it), the
+    # needs by theme (proposals.guide.CapacityTheme values).
+    capacity_partners = models.ManyToManyField(
+        "proposals.ExternalPartner", verbose_name=_("partenaires externes choisis"),
+        blank=True, related_name="proposals")
+    capacity_external_amount = models.DecimalField(
+        _("accompagnement par des partenaires externes ($)"), max_digits=12, decimal_places=2,
+        default=Decimal("0"))
+    capacity_internal_amount = models.DecimalField(
+        _("ressources internes en évaluation ($)"), max_digits=12, decimal_places=2,
+        default=Decimal("0"))
+    capacity_other_amount = models.DecimalField(
+        _("autres renforcements des compétences ($)"), max_digits=12, decimal_places=2,
+        default=Decimal("0"))
+    capacity_needs = models.JSONField(_("besoins par thème"), default=list, blank=True)
+    capacity_needs_detail = models.TextField(_("précisions sur les besoins"), blank=True)
     # The five conditions of collective impact: how the proposal will work each one.
     ci_engagement = models.TextField(_("mobilisation inclusive de la communauté"), blank=True)
     ci_aspirations = models.TextField(_("aspirations communes"), blank=True)
@@ -313,6 +336,9 @@ class EvaluationQuestion(models.Model):
                                  related_name="evaluation_questions")
     position = models.PositiveSmallIntegerField(_("ordre"), default=1)
     question = models.TextField(_("question d'évaluation"))
+    # The guide's three aims (proposals.guide.EvaluationAim): the roll-up groups by it.
+    aim = models.CharField(_("visée"), max_length=20, blank=True,
+                           choices=[("", "—"), *EvaluationAim.choices])
     data_to_collect = models.TextField(_("données à collecter"), blank=True)
     target = models.TextField(_("cible"), blank=True)
 

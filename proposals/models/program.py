@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pic.i18n_fields import localized
 
+from ..guide import EvaluationAim
+
 
 class Program(models.Model):
     name = models.CharField(_("nom"), max_length=120, unique=True)
@@ -215,3 +217,73 @@ class BudgetCategory(models.Model):
     @property
     def display_name(self) -> str:
         return localized(self, "name")
+
+
+class ExternalPartner(models.Model):
+    """A partner of the program's list for capacity building (« Dynamo, milieux de la
+    recherche, etc. », guide 3.2), kept by coordination staff; a proposal chooses among them."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="external_partners")
+    name = models.CharField(_("nom"), max_length=160)
+    name_en = models.CharField(_("nom (anglais)"), max_length=160, blank=True)
+    description = models.TextField(_("offre d'accompagnement"), blank=True)
+    url = models.URLField(_("site web"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    active = models.BooleanField(_("offert"), default=True,
+                                 help_text=_("Un partenaire retiré reste dans les propositions "
+                                             "qui l'ont choisi."))
+
+    class Meta:
+        verbose_name = _("partenaire externe (renforcement des compétences)")
+        verbose_name_plural = _("partenaires externes (renforcement des compétences)")
+        ordering = ["program", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="one_external_partner_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+
+class IndicatorDefinition(models.Model):
+    """An entry of the program's indicator catalogue, kept by coordination staff: indicators
+    of several neighbourhoods linked to one entry add up in the portfolio roll-up."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Nombre (s'additionne)")
+        AMOUNT = "amount", _("Montant en dollars (s'additionne)")
+        PERCENT = "percent", _("Pourcentage (moyenne)")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE,
+                                related_name="indicator_definitions")
+    name = models.CharField(_("nom"), max_length=200)
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
+    unit = models.CharField(_("unité"), max_length=40)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.COUNT)
+    aim = models.CharField(_("visée"), max_length=20, blank=True,
+                           choices=[("", "—"), *EvaluationAim.choices])
+    active = models.BooleanField(_("offert"), default=True)
+
+    class Meta:
+        verbose_name = _("indicateur du catalogue")
+        verbose_name_plural = _("catalogue des indicateurs")
+        ordering = ["program", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="one_catalogue_indicator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.unit})"
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def adds_up(self) -> bool:
+        return self.kind != self.Kind.PERCENT

@@ -21,3 +21,12 @@ def status_badge(status: str) -> str:
         "recommended": "badge-ok", "not_recommended": "badge-err", "ratified": "badge-ok",
         "letter_sent": "badge-ok", "withdrawn": "badge-err",
     }.get(status, "badge-info")
+
+
+@register.inclusion_tag("proposals/_guide_panel.html")
+def guide_panel(slug: str) -> dict:
+    """« Repères du guide » beside a section the program's guide speaks about."""
+    from ..guide import guide_points
+
+    intro, points = guide_points(slug)
+    return {"slug": slug, "intro": intro, "points": points}

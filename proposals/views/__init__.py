@@ -19,6 +19,10 @@ from .lists import ProposalListView
 from .program import (
     BudgetCategoryCreateView,
     BudgetCategoryUpdateView,
+    ExternalPartnerCreateView,
+    ExternalPartnerUpdateView,
+    IndicatorDefinitionCreateView,
+    IndicatorDefinitionUpdateView,
     PrerequisiteCreateView,
     PrerequisiteUpdateView,
     ProgramCreateView,
@@ -45,7 +49,9 @@ from .proposals import (
 )
 
 __all__ = [
-    "BudgetCategoryCreateView", "BudgetCategoryUpdateView", "ProposalBudgetView",
+    "BudgetCategoryCreateView", "BudgetCategoryUpdateView",
+    "ExternalPartnerCreateView", "ExternalPartnerUpdateView", "IndicatorDefinitionCreateView",
+    "IndicatorDefinitionUpdateView", "ProposalBudgetView",
     "ContactCreateView", "DocumentDeleteView", "DocumentDownloadView", "InitiativeAccessGrantView",
     "InitiativeAccessRevokeView", "InitiativeCreateView",
     "InitiativeDetailView", "LetterOfIntentAcknowledgeView", "LetterOfIntentCreateView",

@@ -14,13 +14,23 @@ from pic.forms import apply_validation_error
 from .. import selectors, services
 from ..forms import (
     BudgetCategoryForm,
+    ExternalPartnerForm,
+    IndicatorDefinitionForm,
     PrerequisiteItemForm,
     ProgramForm,
     StageForm,
     WindowExtensionForm,
     WindowForm,
 )
-from ..models import BudgetCategory, PrerequisiteItem, Program, Stage, Window
+from ..models import (
+    BudgetCategory,
+    ExternalPartner,
+    IndicatorDefinition,
+    PrerequisiteItem,
+    Program,
+    Stage,
+    Window,
+)
 
 # --- The program (coordination staff) --------------------------------------------------------
 
@@ -128,6 +138,26 @@ class BudgetCategoryCreateView(ProgramConfigView):
 
 class BudgetCategoryUpdateView(BudgetCategoryCreateView):
     title = gettext_lazy("Modifier la catégorie budgétaire")
+
+
+class ExternalPartnerCreateView(ProgramConfigView):
+    form_class, model, parent_model, parent_field = (ExternalPartnerForm, ExternalPartner,
+                                                     Program, "program")
+    title = gettext_lazy("Nouveau partenaire externe")
+
+
+class ExternalPartnerUpdateView(ExternalPartnerCreateView):
+    title = gettext_lazy("Modifier le partenaire externe")
+
+
+class IndicatorDefinitionCreateView(ProgramConfigView):
+    form_class, model, parent_model, parent_field = (IndicatorDefinitionForm,
+                                                     IndicatorDefinition, Program, "program")
+    title = gettext_lazy("Nouvel indicateur du catalogue")
+
+
+class IndicatorDefinitionUpdateView(IndicatorDefinitionCreateView):
+    title = gettext_lazy("Modifier l'indicateur du catalogue")
 
 
 class WindowExtensionCreateView(ActionRequiredMixin, FormView):

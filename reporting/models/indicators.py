@@ -44,6 +44,10 @@ class Indicator(models.Model):
 
     question = models.ForeignKey("proposals.EvaluationQuestion", on_delete=models.CASCADE,
                                  related_name="indicators")
+    # A catalogue entry (its values add up across neighbourhoods), or none: a free indicator.
+    definition = models.ForeignKey(
+        "proposals.IndicatorDefinition", verbose_name=_("indicateur du catalogue"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="indicators")
     name = models.CharField(_("indicateur"), max_length=200)
     unit = models.CharField(_("unité"), max_length=40)
     baseline = models.DecimalField(_("valeur de départ"), max_digits=14, decimal_places=2,

@@ -84,6 +84,15 @@ class Report(models.Model):
     learnings = models.TextField(_("apprentissages"), blank=True)
     reinvestment = models.TextField(_("réinvestissement des apprentissages"), blank=True)
     edi = models.TextField(_("équité, diversité et inclusion (ÉDI)"), blank=True)
+    edi_axes = models.JSONField(_("axes ÉDI travaillés"), default=list, blank=True)
+    # What was done for each of the five conditions of collective impact.
+    ci_engagement = models.TextField(_("mobilisation inclusive de la communauté"), blank=True)
+    ci_aspirations = models.TextField(_("aspirations communes"), blank=True)
+    ci_learning = models.TextField(_("apprentissage stratégique"), blank=True)
+    ci_influence = models.TextField(_("stratégies de levier et d'influence"), blank=True)
+    ci_support = models.TextField(_("structure de soutien rassembleuse"), blank=True)
+    sustainability = models.TextField(_("pérennisation de l'initiative"), blank=True)
+    capacity_building = models.TextField(_("renforcement des compétences réalisé"), blank=True)
     strategic_learnings = models.TextField(_("apprentissages stratégiques de l'étape"),
                                            blank=True)
     changes_requested_note = models.TextField(_("modifications demandées"), blank=True)

@@ -24,6 +24,8 @@ from pic.notifications import notify
 from pic.workflow import IllegalTransition, Machine, Transition, changes_requested
 from proposals.budget import budget_categories
 from proposals.documents import validate_upload
+from proposals.guide import EdiAxis
+from proposals.models import CI_CONDITIONS
 
 from ..models import (
     Allocation,
@@ -54,7 +56,7 @@ EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
 HANDED_IN_STATES = (S.SUBMITTED, S.RESUBMITTED, S.ACCEPTED)
 PROGRESS_FIELDS = ("data_collected", "progress", "learned", "reinvested")
 TEXT_FIELDS = ("activities", "evaluation_progress", "learnings", "reinvestment", "edi",
-               "strategic_learnings")
+               *CI_CONDITIONS, "sustainability", "capacity_building", "strategic_learnings")
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -181,6 +183,8 @@ def report_save_draft(*, report: Report, actor: User, texts: dict[str, str],
     for field in TEXT_FIELDS:
         if field in texts:
             setattr(report, field, (texts[field] or "").strip())
+    if texts.get("edi_axes") is not None:  # the guide's axes, in their order, known ones only
+        report.edi_axes = [axis for axis in EdiAxis.values if axis in texts["edi_axes"]]
     report.save()
     for category, (budget, actual, explanation) in lines.items():
         budget, actual = budget or Decimal("0"), actual or Decimal("0")
@@ -239,14 +243,23 @@ def report_document_upload(*, report: Report, upload: UploadedFile,
 
 
 @transaction.atomic
-def indicator_add(*, question, name: str, unit: str, actor: User,
-                  baseline: Decimal | None = None, target: Decimal | None = None) -> Indicator:
-    """A typed indicator on an evaluation question (members of the table, their advisor)."""
+def indicator_add(*, question, actor: User, name: str = "", unit: str = "",
+                  definition=None, baseline: Decimal | None = None,
+                  target: Decimal | None = None) -> Indicator:
+    """A typed indicator on an evaluation question (members of the table, their advisor):
+    from the program's catalogue (`definition`: its name and unit, unless a name is typed),
+    or free (a name and a unit)."""
     ensure(actor, "indicator.add", question)
+    if definition is not None:
+        if definition.program_id != question.proposal.stage.program_id:
+            raise ValidationError(_("Cet indicateur ne fait pas partie du catalogue du "
+                                    "programme."))
+        name, unit = name.strip() or definition.name, definition.unit
     if not name.strip() or not unit.strip():
         raise ValidationError(_("Un indicateur a un nom et une unité."))
     indicator = Indicator.objects.create(question=question, name=name.strip(), unit=unit.strip(),
-                                         baseline=baseline, target=target)
+                                         definition=definition, baseline=baseline,
+                                         target=target)
     audit(actor, "indicator.added", question.proposal, indicator=indicator.pk, name=name)
     return indicator
 
