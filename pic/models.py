@@ -168,11 +168,11 @@ class OutboxMessage(models.Model):
 
 # Law 25: consents and the register of confidentiality incidents (the pic app's models too).
 # Notes on a file, with mentions (pic/notes/).
-from pic.notes.models import Note  # noqa: E402
+from pic.notes.models import Note, NoteAttachment  # noqa: E402
 
 # The inbox and the per-kind email choices (pic/notifications/).
 from pic.notifications.models import Notification, NotificationPreference  # noqa: E402
 from pic.privacy.models import ConfidentialityIncident, Consent  # noqa: E402
 
 __all__ = ["AuditEvent", "ConfidentialityIncident", "Consent", "Notification",
-           "NotificationPreference", "Note", "OutboxMessage", "User"]
+           "NotificationPreference", "Note", "NoteAttachment", "OutboxMessage", "User"]

@@ -40,7 +40,7 @@ from governance import services as governance_services
 from governance.models import AgendaItem, CommitteeMember, DecisionLetter, Meeting, MeetingMinutes
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import AdvisorAssignment, Invitation, Membership, Neighbourhood
-from pic.models import AuditEvent, Note, User
+from pic.models import AuditEvent, Note, NoteAttachment, User
 from pic.privacy import services as privacy_services
 from proposals import workflow
 from proposals.models import (
@@ -309,6 +309,9 @@ MAPPED: dict[str, Target] = {
                               reader=None),
     "notes:note-delete": Target(lambda sm: Note.objects.filter(neighbourhood_id=sm.pk), pk,
                                 reader=None),
+    # a note's document: the table reads the shared note's, not the internal note's
+    "notes:attachment-download": Target(
+        lambda sm: NoteAttachment.objects.filter(note__neighbourhood_id=sm.pk), pk),
     "reporting:checkin-record": Target(
         lambda sm: CheckIn.objects.filter(allocation_year__allocation__neighbourhood=sm), pk,
         every_url_readable=True),
@@ -418,6 +421,13 @@ def demo(django_db_setup, django_db_blocker, demo_media):
                     report=report, actor=User.objects.get(email=OWNER),
                     upload=SimpleUploadedFile("bilan.pdf", b"%PDF-1.4\n%%EOF\n",
                                               content_type="application/pdf"))
+            # A document on a shared and on an internal Saint-Michel note.
+            for visibility in (Note.Visibility.SHARED, Note.Visibility.INTERNAL):
+                note = Note.objects.filter(neighbourhood_id=sm.pk, visibility=visibility).first()
+                if note is not None:
+                    NoteAttachment.objects.create(
+                        note=note, original_name="piece.pdf", content_type="application/pdf",
+                        size=16, file=SimpleUploadedFile("piece.pdf", b"%PDF-1.4\n%%EOF\n"))
             # An export built for Saint-Michel's member, an import previewed by coordination.
             export = job_services.export_job_request(
                 kind="allocations", file_format="xlsx", actor=User.objects.get(email=OWNER))

@@ -8,6 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pic.documents import StoredDocument
+from pic.storage import private_storage
+
 from . import registry
 
 
@@ -63,3 +66,16 @@ class Note(models.Model):
     @property
     def is_internal(self) -> bool:
         return self.visibility == self.Visibility.INTERNAL
+
+
+class NoteAttachment(StoredDocument):
+    """A document attached to a note, stored privately, checked as every document is
+    (pic.documents.validate_upload); read by whoever reads the note."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to="notes/%Y/%m/", max_length=255)
+
+    class Meta:
+        verbose_name = _("pièce jointe d'une note")
+        verbose_name_plural = _("pièces jointes des notes")
+        ordering = ["note", "uploaded_at", "pk"]

@@ -16,7 +16,8 @@ from .services import default_visibility, editable, mentionable
 
 
 def note_list(*, user: Any, obj: models.Model) -> list[Note]:
-    return list(Note.objects.visible_to(user).on(obj).select_related("author"))
+    return list(Note.objects.visible_to(user).on(obj).select_related("author")
+                .prefetch_related("attachments"))
 
 
 def mentionable_people(*, user: Any, obj: models.Model) -> list[tuple[Any, str, bool]]:

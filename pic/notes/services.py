@@ -4,20 +4,23 @@ transaction, audits, and notifies (pic.notifications) the people mentioned and t
 follow the file."""
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pic.access import can, ensure, person
 from pic.audit import audit
+from pic.documents import validate_upload
 from pic.models import User
 from pic.notifications.services import notify
 
 from . import mentions, registry
-from .models import Note
+from .models import Note, NoteAttachment
 
 EDIT_WINDOW = datetime.timedelta(minutes=15)
 
@@ -65,7 +68,8 @@ def _followers(obj: models.Model, note: Note) -> set[int]:
 
 
 @transaction.atomic
-def note_write(*, obj: models.Model, body: str, visibility: str, actor: User) -> Note:
+def note_write(*, obj: models.Model, body: str, visibility: str, actor: User,
+               attachments: Sequence[UploadedFile] = ()) -> Note:
     neighbourhood_id = registry.neighbourhood_of(obj)
     ensure(actor, "note.write", neighbourhood_id)
     body = body.strip()
@@ -76,16 +80,37 @@ def note_write(*, obj: models.Model, body: str, visibility: str, actor: User) ->
     if visibility == Note.Visibility.INTERNAL:
         ensure(actor, "note.read_internal", neighbourhood_id)
     mentioned = _mentioned(body, obj, visibility)
+    content_types = _checked(attachments)
     note = Note.objects.create(content_type_id=_content_type_id(obj), object_id=obj.pk,
                                neighbourhood_id=neighbourhood_id, author=person(actor),
                                visibility=visibility, body=body)
     note.mentions.set(mentioned)
+    for upload, content_type in zip(attachments, content_types, strict=True):
+        NoteAttachment.objects.create(note=note, file=upload, original_name=upload.name[:255],
+                                      content_type=content_type, size=upload.size,
+                                      uploaded_by=person(actor))
     audit(actor, "note.written", obj, note=note.pk, visibility=visibility,
-          mentions=[p.pk for p in mentioned])
+          mentions=[p.pk for p in mentioned],
+          **({"attachments": [upload.name[:255] for upload in attachments]}
+             if attachments else {}))
     notify("note.mention", mentioned, obj, actor=actor, event=f"note{note.pk}")
     followers = _followers(obj, note) - {p.pk for p in mentioned}
     notify("note.followed", followers, obj, actor=actor, event=f"note{note.pk}")
     return note
+
+
+def _checked(attachments: Sequence[UploadedFile]) -> list[str]:
+    """Each file checked by the one rule of documents (pic.documents); the content types to
+    serve them with. A refusal names the file and keeps nothing."""
+    content_types, refusals = [], []
+    for upload in attachments:
+        try:
+            content_types.append(validate_upload(upload))
+        except ValidationError as error:
+            refusals.extend(error.messages)
+    if refusals:
+        raise ValidationError({"attachments": refusals})
+    return content_types
 
 
 def _content_type_id(obj: models.Model) -> int:
@@ -133,5 +158,9 @@ def note_delete(*, note: Note, actor: User) -> None:
     note = Note.objects.select_for_update().get(pk=note.pk)
     _ensure_editable(note, actor)
     obj = note.content_type.get_object_for_this_type(pk=note.object_id)
-    audit(actor, "note.deleted", obj, note=note.pk, before=note.body)
+    files = [(a.file.storage, a.file.name) for a in note.attachments.all()]
+    audit(actor, "note.deleted", obj, note=note.pk, before=note.body,
+          attachments=[a.original_name for a in note.attachments.all()])
     note.delete()
+    for storage, name in files:  # the stored files go once the deletion is committed
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

@@ -11,4 +11,6 @@ urlpatterns = [
          views.MentionableView.as_view(), name="mentionable"),
     path("notes/<int:pk>/modifier/", views.NoteEditView.as_view(), name="note-edit"),
     path("notes/<int:pk>/supprimer/", views.NoteDeleteView.as_view(), name="note-delete"),
+    path("notes/pieces-jointes/<int:pk>/", views.NoteAttachmentDownloadView.as_view(),
+         name="attachment-download"),
 ]

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from pic.access import can
+from pic.files import private_file_response
 from pic.forms import apply_validation_error
 from pic.notifications.links import url_of
 
 from . import registry, services
 from .forms import NoteEditForm, NoteForm
-from .models import Note
+from .models import Note, NoteAttachment
 from .selectors import mentionable_people, note_thread
 
 
@@ -41,11 +42,12 @@ class NoteCreateView(LoginRequiredMixin, View):
     def post(self, request, content_type_id: int, object_id: int):
         obj = _file(request.user, content_type_id, object_id)
         internal = can(request.user, "note.read_internal", registry.neighbourhood_of(obj))
-        form = NoteForm(request.POST, internal_allowed=internal)
+        form = NoteForm(request.POST, request.FILES, internal_allowed=internal)
         if form.is_valid():
             try:
                 services.note_write(obj=obj, body=form.cleaned_data["body"],
                                     visibility=form.cleaned_data["visibility"],
+                                    attachments=form.cleaned_data["attachments"],
                                     actor=request.user)
             except ValidationError as error:
                 apply_validation_error(form, error)
@@ -113,3 +115,14 @@ class NoteDeleteView(LoginRequiredMixin, View):
         services.note_delete(note=note, actor=request.user)
         messages.success(request, _("Votre note est supprimée."))
         return redirect(_back(obj))
+
+
+class NoteAttachmentDownloadView(LoginRequiredMixin, View):
+    """A note's document, for whoever reads the note (else 404, as missing)."""
+
+    def get(self, request, pk: int):
+        attachment = get_object_or_404(
+            NoteAttachment.objects.filter(note__in=Note.objects.visible_to(request.user)),
+            pk=pk)
+        return private_file_response(attachment.file, filename=attachment.original_name,
+                                     content_type=attachment.content_type)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from neighbourhoods.models import Neighbourhood, neighbourhood_scope
+from pic.documents import StoredDocument
 from pic.storage import private_storage
 
 from ..guide import EvaluationAim
@@ -351,25 +352,6 @@ class EvaluationQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.question[:80]
-
-
-class StoredDocument(models.Model):
-    """What every uploaded document keeps beside its private file (checked by content on upload,
-    see proposals/documents.py); the concrete models add the file and what it belongs to."""
-
-    original_name = models.CharField(_("nom du fichier"), max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ProposalDocument(StoredDocument):
