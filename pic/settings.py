@@ -102,12 +102,9 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite unless DATABASE_URL names another (postgres://… uses psycopg 3).
-# On PostgreSQL, connections are either kept for CONN_MAX_AGE seconds per process (the default)
-# or, with PIC_DB_POOL_MAX_SIZE set, taken from a psycopg pool per process (Django's "pool"
-# option; persistent connections are then off). Behind PgBouncer in transaction mode, set
-# PIC_DB_PGBOUNCER=true: no server-side cursors, no persistent connection (README, "Scaling
-# out").
+# Database: SQLite unless DATABASE_URL names another (postgres://… uses psycopg 3). PostgreSQL
+# connections: kept CONN_MAX_AGE seconds, or from a psycopg pool (PIC_DB_POOL_MAX_SIZE), or
+# through PgBouncer (PIC_DB_PGBOUNCER): README, "Scaling out".
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -234,9 +231,8 @@ PIC_UPLOAD_MAX_UNPACKED_BYTES = int(env("PIC_UPLOAD_MAX_UNPACKED_MB", "100")) * 
 PIC_UPLOAD_MAX_COMPRESSION_RATIO = int(env("PIC_UPLOAD_MAX_COMPRESSION_RATIO", "100"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Every private file (documents, letters, minutes, exports): another backend is a change
-    # here only; FileFields name pic.storage.private_storage, which looks this entry up.
-    # PIC_S3_BUCKET switches it to an S3-compatible bucket (below).
+    # Every private file: FileFields name pic.storage.private_storage, which looks this entry
+    # up (PIC_S3_BUCKET switches it to a bucket, below).
     "private": {"BACKEND": "pic.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -244,9 +240,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Several web nodes share no disk: with PIC_S3_BUCKET set, private files go to that bucket
-# of an S3-compatible store (AWS, MinIO, Ceph…) through django-storages. Objects are private
-# (no ACL, no public URL): the app still serves them itself, after its permission check.
+# PIC_S3_BUCKET: private files in an S3-compatible bucket (django-storages), no ACL, no URL:
+# the app still serves them itself, after its permission check.
 if env("PIC_S3_BUCKET"):
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

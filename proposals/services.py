@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from neighbourhoods.models import Neighbourhood
 from pic.access import ensure, person
@@ -25,14 +24,12 @@ from .guide import CapacityTheme, EdiAxis
 from .models import (
     CAPACITY_AMOUNTS,
     CI_CONDITIONS,
-    INITIATIVE_READ_PERMISSION,
     BudgetCategory,
     Contact,
     EvaluationQuestion,
     ExternalPartner,
     IndicatorDefinition,
     Initiative,
-    InitiativeUserObjectPermission,
     LetterOfIntent,
     PlanPriority,
     PrerequisiteEvidence,
@@ -208,40 +205,6 @@ def proposal_amend(*, proposal: Proposal, changes: dict, actor: User) -> Proposa
     return proposal
 
 
-def _has_initiative_read(user: User, initiative: Initiative) -> bool:
-    return InitiativeUserObjectPermission.objects.filter(
-        user=user, content_object=initiative, permission__codename=INITIATIVE_READ_PERMISSION,
-    ).exists()
-
-
-@transaction.atomic
-def initiative_access_grant(*, initiative: Initiative, user: User,
-                            actor: User) -> Initiative:
-    """Read access to one initiative, its proposals and their documents (e.g. an external
-    evaluator); never a write: those require membership of the table."""
-    ensure(actor, "initiative.grant_read", initiative)
-    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if not user.is_active:
-        raise ValidationError({"email": _("Ce compte est désactivé.")})
-    if _has_initiative_read(user, initiative):
-        return initiative
-    assign_perm(INITIATIVE_READ_PERMISSION, user, initiative)
-    audit(actor, "initiative.access_granted", initiative, email=user.email)
-    return initiative
-
-
-@transaction.atomic
-def initiative_access_revoke(*, initiative: Initiative, user: User,
-                             actor: User) -> Initiative:
-    ensure(actor, "initiative.grant_read", initiative)
-    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if not _has_initiative_read(user, initiative):
-        return initiative
-    remove_perm(INITIATIVE_READ_PERMISSION, user, initiative)
-    audit(actor, "initiative.access_revoked", initiative, email=user.email)
-    return initiative
-
-
 @transaction.atomic
 def proposal_create(*, initiative: Initiative | None, stage: Stage, title: str, actor: User,
                     now: datetime.datetime | None = None,
@@ -411,3 +374,9 @@ def document_delete(*, document: ProposalDocument, actor: User) -> None:
     audit(actor, "proposal.document_deleted", proposal, name=name)
     # The frozen versions name the file; its bytes go once the deletion is committed.
     transaction.on_commit(lambda: storage.delete(path))
+
+
+from .initiative_access import (  # noqa: E402, F401 (re-exported: services.initiative_access_*)
+    initiative_access_grant,
+    initiative_access_revoke,
+)

@@ -18,8 +18,7 @@ from pic.storage import private_storage
 from ..guide import EvaluationAim
 from .program import PrerequisiteItem, Program, Stage, Window
 
-# Read access to one initiative, its proposals and their documents, granted to one person
-# (e.g. an external evaluator) by coordination staff: services.initiative_access_grant.
+# Read access to one initiative for one person, granted by staff (initiative_access.py).
 INITIATIVE_READ_PERMISSION = "view_initiative_file"
 
 
