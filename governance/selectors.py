@@ -358,10 +358,9 @@ def open_items_with_recusal(*, user: User,
         reason = None
         if member is not None:
             recusal = recorded.get((item.pk, member.pk))
-            if recusal is not None:
-                reason = recusal.get_reason_display()
-            else:
-                automatic = automatic_recusal(member, item.proposal)
-                reason = Recusal.Reason(automatic).label if automatic else None
+            code = (recusal.reason if recusal is not None
+                    else automatic_recusal(member, item.proposal))
+            # addressed to the reader, the recused member: « Votre organisation… »
+            reason = str(READER_REASONS[Recusal.Reason(code)]) if code else None
         rows.append((item, reason, item.pk in voted))
     return rows

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -43,6 +43,8 @@ class MarkReadView(LoginRequiredMixin, View):
 class MarkAllReadView(LoginRequiredMixin, View):
     def post(self, request):
         count = services.notification_mark_all_read(actor=request.user)
-        messages.success(request, _("%(n)s notification(s) marquée(s) comme lue(s).") % {
+        messages.success(request, ngettext("%(n)s notification marquée comme lue.",
+                                            "%(n)s notifications marquées comme lues.",
+                                            count) % {
             "n": count})
         return redirect("notifications:inbox")

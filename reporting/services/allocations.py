@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.models import Analysis, Ratification
 from neighbourhoods.models import Organisation
@@ -89,7 +90,9 @@ def allocation_warnings(*, proposal: Proposal, ratified_on: datetime.date) -> li
               "(%(program_end)s)%(years)s.")
             % {"start": format_date(start), "end": format_date(bounds[-1][1]),
                "program_end": format_date(program.ends_on),
-               "years": (_(" : %(n)s année(s) commencent après la fin du programme")
+               "years": (ngettext(" : %(n)s année commence après la fin du programme",
+                                   " : %(n)s années commencent après la fin du programme",
+                                   len(past))
                          % {"n": len(past)}) if past else ""})
     with_envelope = set(ProgramEnvelope.objects.filter(program=program)
                         .values_list("year", flat=True))

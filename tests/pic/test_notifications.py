@@ -143,7 +143,8 @@ def test_mark_all_read(client, saint_michel, tq_saint_michel, advisor_est):
     for n in range(3):
         notify("note.followed", [tq_saint_michel], saint_michel, actor=advisor_est, event=str(n))
     client.force_login(tq_saint_michel)
-    client.post(reverse("notifications:mark-all-read"))
+    response = client.post(reverse("notifications:mark-all-read"), follow=True)
+    assert "3 notifications marquées comme lues." in response.content.decode()
     assert not Notification.objects.visible_to(tq_saint_michel).unread().exists()
 
 

@@ -230,7 +230,7 @@ def test_the_exports_page_shows_a_running_jobs_progress(client, advisor_est):
     page = client.get(reverse("reporting:exports")).content.decode()
     assert f'hx-get="{reverse("reporting:export-job-progress", args=[job.pk])}"' in page
     assert '<progress max="100" value="25"' in page
-    assert "100 ligne(s) sur 400" in page
+    assert "100 lignes sur 400" in page
 
 
 # --- Imports --------------------------------------------------------------------------------

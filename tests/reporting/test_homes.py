@@ -171,6 +171,7 @@ def test_a_recused_delegate_sees_the_item_as_recused_not_waiting_for_their_vote(
     recused = html[html.index("récusé·e</h2>"):html.index("Prochaines rencontres")]
     assert "Mobilisation alimentaire" in recused
     assert '<span class="badge badge-info">récusé·e</span>' in recused
+    assert "Votre organisation se retire des décisions d&#x27;investissement." in recused
 
     client.force_login(voter.user)
     html = client.get(reverse("home")).content.decode()

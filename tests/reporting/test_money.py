@@ -307,7 +307,7 @@ def test_a_ratification_past_the_program_end_is_warned(saint_michel, stage, coor
                                                ratified_on=datetime.date(2026, 12, 10))
     assert len(warnings) == 2
     assert "au-delà de la fin du programme" in warnings[0]
-    assert "3 année(s) commencent après la fin du programme" in warnings[0]
+    assert "3 années commencent après la fin du programme" in warnings[0]
     assert "2027, 2028, 2029" in warnings[1]
     assert allocations.allocation_warnings(proposal=ratification.proposal,
                                            ratified_on=datetime.date(2023, 11, 10)) == [

@@ -200,3 +200,17 @@ def test_the_overdue_list_in_english(client, coordination, stage):
     page = client.get(reverse("reporting:overdue-decisions")).content.decode()
     assert "11 files" in page
     assert "Back to the follow-up dashboard" in page
+
+
+def test_an_overdue_decision_reads_as_an_english_sentence(client, coordination, stage):
+    """« to ratify by December 9, 2022 — deadline passed »: the English date, then a dash
+    before the badge (issue 14)."""
+    import re
+
+    from tests.factories import english
+
+    _late_decision(factories.NeighbourhoodFactory(), stage)
+    client.force_login(english(coordination))
+    page = client.get(reverse("reporting:overdue-decisions")).content.decode()
+    assert re.search(r"to ratify by [A-Z][a-z]+ \d{1,2}, \d{4} — "
+                     r'<span class="badge badge-err">deadline passed</span>', page), page

@@ -79,3 +79,17 @@ def test_partner_home_query_count_is_bounded(client, partner):
     assert len(_page_queries(cold)) <= 15
     # the money comes from the cache the second time: only the live tables are read again
     assert len(_page_queries(warm)) <= len(_page_queries(cold)) - 4
+
+
+def test_partner_home_shows_counts_of_families_as_whole_numbers(client, partner):
+    """« 60 / 200 », not « 60,00 / 200,00 » (issue 14)."""
+    from pic.formatting import format_number
+
+    client.force_login(partner)
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    indicators = list(response.context["indicators"])
+    assert indicators
+    for row in indicators:
+        assert f'<td class="num">{format_number(row["total"])}</td>' in body
+    assert ",00</td>" not in body
