@@ -6,6 +6,7 @@ Higher layers build their rules from the predicates below (pic.access for the vo
 
 from typing import Any
 
+from django.db.models import CharField, Value
 from django.utils.translation import gettext_lazy as _
 
 from pic import access
@@ -21,22 +22,26 @@ def _staff_facts(user) -> dict[str, Any]:
             "partner": StaffRole.Role.PARTNER in staff}
 
 
-def _membership_facts(user) -> dict[str, Any]:
-    ids = tuple(Membership.objects.active().filter(user=user)
-                .values_list("neighbourhood_id", flat=True))
-    return {"neighbourhood_ids": ids, "neighbourhood_member": bool(ids)}
-
-
-def _assignment_facts(user) -> dict[str, Any]:
-    return {"advised_ids": tuple(AdvisorAssignment.objects.active().filter(advisor=user)
-                                 .values_list("neighbourhood_id", flat=True))}
+def _neighbourhood_facts(user) -> dict[str, Any]:
+    """The neighbourhoods a person is a member of and those they advise: one UNION ALL."""
+    kind = CharField()
+    members = (Membership.objects.active().filter(user=user)
+               .annotate(kind=Value("member", output_field=kind))
+               .values_list("kind", "neighbourhood_id").order_by())
+    advised = (AdvisorAssignment.objects.active().filter(advisor=user)
+               .annotate(kind=Value("advisor", output_field=kind))
+               .values_list("kind", "neighbourhood_id").order_by())
+    rows = list(members.union(advised, all=True))
+    ids = tuple(n for k, n in rows if k == "member")
+    return {"neighbourhood_ids": ids, "neighbourhood_member": bool(ids),
+            "advised_ids": tuple(n for k, n in rows if k == "advisor")}
 
 
 access.register_role_source(_staff_facts, {"coordination": False, "advisor": False,
                                            "partner": False})
-access.register_role_source(_membership_facts, {"neighbourhood_ids": (),
-                                                "neighbourhood_member": False})
-access.register_role_source(_assignment_facts, {"advised_ids": ()})
+access.register_role_source(_neighbourhood_facts, {"neighbourhood_ids": (),
+                                                   "neighbourhood_member": False,
+                                                   "advised_ids": ()})
 
 
 # --- Predicates: (roles, object) -> bool ---------------------------------------------------

@@ -96,7 +96,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "reporting.context_processors.navigation",
-                "pic.notifications.context_processors.unread",
             ],
         },
     },
@@ -219,10 +218,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploaded documents are private: never served by URL, only through permission-checked views.
 PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
-# Uploads: files above 2.5 MB go to a temporary file, not memory; form fields (an import's
-# re-sent file included) at most 10 MB; a whole request body above PIC_REQUEST_MAX_MB is
-# refused (413) before it is read. Office files (ZIP) may unpack to PIC_UPLOAD_MAX_UNPACKED_MB
-# at most, and no member may be packed more than PIC_UPLOAD_MAX_COMPRESSION_RATIO times.
+# Uploads: above 2.5 MB to a temporary file; form fields at most 10 MB; a body above
+# PIC_REQUEST_MAX_MB refused (413) unread; Office files (ZIP) bounded unpacked and by ratio.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
@@ -343,9 +340,8 @@ PIC_EXPORT_KEEP_DAYS = int(env("PIC_EXPORT_KEEP_DAYS", "7"))
 # Invitations: how long the emailed link stays valid.
 PIC_INVITATION_MAX_AGE_DAYS = int(env("PIC_INVITATION_MAX_AGE_DAYS", "14"))
 
-# Quebec Law 25: the person in charge of the protection of personal information (named on the
-# privacy page), and how long an inactive person is kept before being anonymised.
-# (An empty variable, as docker-compose passes it, means the default.)
+# Quebec Law 25: the privacy officer (named on the privacy page) and how long an inactive
+# person is kept before being anonymised (an empty variable means the default).
 PIC_PRIVACY_OFFICER_NAME = env("PIC_PRIVACY_OFFICER_NAME") or (
     "Responsable de la protection des renseignements personnels (démo)")
 PIC_PRIVACY_OFFICER_EMAIL = env("PIC_PRIVACY_OFFICER_EMAIL") or "vie.privee@example.org"

@@ -82,9 +82,11 @@ def _events(obj: models.Model, verbs: list[str]) -> list[AuditEvent]:
                 .order_by("-created_at", "-pk")[:LIMIT])
 
 
-def timeline(*, user: Any, obj: models.Model, whole_neighbourhood: bool = False) -> list[Entry]:
+def timeline(*, user: Any, obj: models.Model, whole_neighbourhood: bool = False,
+             notes: list[Note] | None = None) -> list[Entry]:
     """Newest first. `whole_neighbourhood`: the notes of every file of the neighbourhood (its
-    own page), else the object's own notes."""
+    own page), else the object's own notes; `notes`: those the page has read already (its
+    thread, pic.notes.selectors.note_thread), not read again."""
     neighbourhood_id = notes_registry.neighbourhood_of(obj)
     if not can(user, "note.read", neighbourhood_id):
         return []
@@ -95,10 +97,11 @@ def timeline(*, user: Any, obj: models.Model, whole_neighbourhood: bool = False)
         entries.append(Entry(when=event.created_at, label=str(verb_label(event.verb)),
                              actor=event.actor, subject=event.object_repr,
                              url=link(event, obj) if link else ""))
-    notes = Note.objects.visible_to(user)
-    notes = (notes.filter(neighbourhood_id=neighbourhood_id) if whole_neighbourhood
-             else notes.on(obj))
-    for note in notes.select_related("author").order_by("-created_at")[:LIMIT]:
+    if notes is None:
+        notes = Note.objects.visible_to(user)
+        notes = (notes.filter(neighbourhood_id=neighbourhood_id) if whole_neighbourhood
+                 else notes.on(obj)).select_related("author").order_by("-created_at")[:LIMIT]
+    for note in notes:
         entries.append(Entry(when=note.created_at, label="", actor=note.author, note=note))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:LIMIT]

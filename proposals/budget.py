@@ -20,6 +20,9 @@ from .services import _ensure_editable
 def budget_categories(program: Program, *, with_retired: bool = False) -> list[BudgetCategory]:
     """The program's budget categories, in order; a program that has none yet starts with the
     default list (so a new program needs no set-up before its first budget)."""
+    cached = program.__dict__.get("_pic_budget_categories")  # read once per program object
+    if cached is not None:
+        return [c for c in cached if with_retired or c.active]
     categories = list(BudgetCategory.objects.filter(program=program))
     if not categories:
         BudgetCategory.objects.bulk_create(
@@ -27,6 +30,7 @@ def budget_categories(program: Program, *, with_retired: bool = False) -> list[B
              for position, (code, label) in enumerate(DefaultBudgetCategory.choices, start=1)],
             ignore_conflicts=True)
         categories = list(BudgetCategory.objects.filter(program=program))
+    program.__dict__["_pic_budget_categories"] = categories
     return [c for c in categories if with_retired or c.active]
 
 

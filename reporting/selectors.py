@@ -102,6 +102,7 @@ def report_list(*, user: User) -> QuerySet[Report]:
 def report_get(*, user: User, pk: int) -> Report:
     report = (
         report_list(user=user)
+        .select_related("allocation__stage__program__reporting_config")
         .prefetch_related(
             Prefetch("lines", queryset=FinancialLine.objects.order_by("pk")),
             Prefetch("indicator_values",

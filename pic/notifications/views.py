@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views import View
@@ -10,6 +10,15 @@ from django.views.generic import ListView
 
 from . import services
 from .models import Notification
+
+
+class UnreadCountView(LoginRequiredMixin, View):
+    """The header's count of unread notifications, fetched by the page once it is shown
+    (htmx), so that no page spends a query of its budget on it."""
+
+    def get(self, request):
+        count = Notification.objects.visible_to(request.user).unread().count()
+        return render(request, "notifications/_unread_count.html", {"count": count})
 
 
 class InboxView(LoginRequiredMixin, ListView):

@@ -85,8 +85,9 @@ class ProposalDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         proposal = selectors.proposal_get(user=user, pk=self.kwargs["pk"])
         context.update(proposal_context(proposal, user))
-        context.update(thread=note_thread(user=user, obj=proposal),
-                       timeline=timeline(user=user, obj=proposal))
+        thread = note_thread(user=user, obj=proposal)
+        context.update(thread=thread, timeline=timeline(user=user, obj=proposal,
+                                                        notes=thread.get("notes", [])))
         return context
 
 

@@ -47,6 +47,10 @@ logger = logging.getLogger(__name__)
 def config_for(program: Program) -> ReportingConfig:
     """The program's follow-up numbers (defaults until staff change them)."""
     config = getattr(program, "_reporting_config_cache", None)
+    if config is None and "reporting_config" in program._state.fields_cache:  # select_related
+        config = program._state.fields_cache["reporting_config"] or ReportingConfig(
+            program=program)
+        program._reporting_config_cache = config
     if config is None:
         config = ReportingConfig.objects.filter(program=program).first() or ReportingConfig(
             program=program)

@@ -59,6 +59,7 @@ def test_an_internal_note_a_mention_a_reply_and_a_request_for_changes(page, in_a
     # Coordination sees the count in the header, opens the notification, replies.
     log_in(page, in_analysis["coordination"].email)
     inbox = page.locator(".inbox-link")
+    inbox.locator(".count").wait_for()  # the count arrives once the page is shown (htmx)
     assert re.search(r"Notifications\s*1", inbox.inner_text())
     inbox.click()
     entry = page.locator(".notification.unread", has_text="vous mentionne dans une note")
