@@ -75,6 +75,9 @@ VERB_LABELS: dict[str, Any] = {
     "letter.refusal_requested": _("Lettre de refus demandée"),
     "letter.generated": _("Lettre de décision produite"),
     "letter.emailed": _("Lettre de décision envoyée par courriel"),
+    "letter.sent": _("Lettre de décision relue et envoyée"),
+    "letter.acknowledged": _("Conditions de la lettre acceptées par la table"),
+    "letter.conditions_corrected": _("Conditions de la lettre corrigées avant l'envoi"),
     # reporting
     "allocation.created": _("Allocation créée"),
     "allocation.stage_closed": _("Étape de l'allocation terminée"),
