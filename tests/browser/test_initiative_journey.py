@@ -58,14 +58,17 @@ def test_a_stage_2_proposal_started_from_the_stage_1_file_carries_its_learnings(
     page.fill("#id_title", "Sécurité alimentaire — déploiement")
     page.get_by_role("button", name="Créer le brouillon").click()
     page.wait_for_url(re.compile(r".*/propositions/\d+/modifier/$"))
+    # The task list: the learnings are on the « Parcours de l'initiative » section's page.
+    page.get_by_role("link", name="Parcours de l'initiative").click()
+    page.wait_for_url(re.compile(r".*/propositions/\d+/modifier/parcours/$"))
 
     assert LEARNING in page.locator("#id_previous_learnings").input_value()
     field = page.locator(".field", has=page.locator("#id_previous_learnings"))
     assert "Repris du rapport final de l'étape 1" in field.inner_text()
     # Carried, and editable: the table adds to it and saves.
     page.fill("#id_previous_learnings", LEARNING + " Nous le réinvestissons à l'étape 2.")
-    page.get_by_role("button", name="Enregistrer le brouillon").last.click()
-    page.wait_for_url(re.compile(r".*/propositions/\d+/modifier/$"))
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.wait_for_url(re.compile(r".*/propositions/\d+/modifier/parcours/$"))
     assert "modifié depuis" in page.locator(
         ".field", has=page.locator("#id_previous_learnings")).inner_text()
     second = Proposal.objects.get(title="Sécurité alimentaire — déploiement")

@@ -213,9 +213,13 @@ def test_the_table_submits_its_report_with_the_keyboard(page, world):
                           ("Activités et mobilisation — réel", "24000")):
         tab_to(page, page.get_by_label(label))
         page.keyboard.type(amount)
-    tab_to(page, page.get_by_role("button", name="Enregistrer et remettre…"))
+    # 20 % under budget: beyond the program's threshold (10 %), so it is explained.
+    tab_to(page, page.get_by_label("Activités et mobilisation — explication de l'écart"))
+    page.keyboard.type("Deux ateliers reportés à l'automne")
+    tab_to(page, page.get_by_role("button", name="Enregistrer, vérifier et remettre…"))
     press(page)
-    assert "Le brouillon est enregistré." in assert_focus_on_outcome(page)
+    assert_focus_on_outcome(page)  # the draft is saved, then « Vérifier et remettre »
+    assert page.url.endswith("/remettre/")
     tab_to(page, page.get_by_role("button", name="Oui, remettre le rapport"))
     press(page)
     text = assert_focus_on_outcome(page)

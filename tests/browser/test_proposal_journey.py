@@ -66,6 +66,9 @@ def test_a_coordinator_drafts_fixes_and_submits_a_proposal(page, journey, tmp_pa
     page.get_by_role("link", name="Durée et budget").click()
     page.fill("#id_year_1", "20000")  # below the 25 000 $ minimum of stage 1
     page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.wait_for_url(re.compile(r".*/modifier/renforcement/$"))
+    page.get_by_role("link", name="Retour à la liste des sections").click()
+    page.get_by_role("link", name="Préalables de l'étape et preuves").click()
     page.wait_for_url(re.compile(r".*/modifier/prealables/$"))
     for item in journey["stage"].prerequisites.all():
         page.fill(f"#id_evidence_{item.pk}", "Adopté en assemblée le 12 mai 2021.")
@@ -98,7 +101,12 @@ def test_a_coordinator_drafts_fixes_and_submits_a_proposal(page, journey, tmp_pa
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     page.fill("#id_year_1", "30000")
     page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.wait_for_url(re.compile(r".*/modifier/renforcement/$"))
+    page.get_by_role("link", name="Retour à la liste des sections").click()
+    page.get_by_role("link", name="Préalables de l'étape et preuves").click()
     page.wait_for_url(re.compile(r".*/modifier/prealables/$"))
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.wait_for_url(re.compile(r".*/modifier/parcours/$"))
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_url(re.compile(r".*/modifier/documents/$"))
     page.set_input_files("#id_file", str(pdf))

@@ -49,7 +49,7 @@ def test_the_task_list_leads_to_each_section_and_shows_its_status(page, world):
     page.wait_for_url(re.compile(r".*/modifier/evaluation/$"))
     page.get_by_role("link", name="Retour à la liste des sections").click()
     assert page.locator("#status-edi").inner_text() == "Terminée"
-    assert "1 section terminée sur 7" in page.locator(".task-progress").inner_text()
+    assert "1 section terminée sur 9" in page.locator(".task-progress").inner_text()
 
 
 def test_the_draft_saves_itself_and_a_stale_tab_gets_the_conflict(page, world):

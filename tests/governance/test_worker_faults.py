@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DECISIONS = 20
 
 
-def test_killed_workers_leave_one_letter_and_one_email_per_decision(
+def test_killed_workers_leave_one_letter_per_decision(
         redis_url, saint_michel, stage, tq_saint_michel, settings, tmp_path):
     settings.PIC_OUTBOX_RETRY_SECONDS = 4
     emails, markers = tmp_path / "emails", tmp_path / "markers"
@@ -67,8 +67,7 @@ def test_killed_workers_leave_one_letter_and_one_email_per_decision(
             def settled():
                 outbox.dispatch_pending()  # what beat does every minute
                 return (not OutboxMessage.objects.filter(done_at__isnull=True).exists()
-                        and DecisionLetter.objects.filter(emailed_at__isnull=False).count()
-                        == DECISIONS)
+                        and DecisionLetter.objects.count() == DECISIONS)
 
             assert wait_for(settled, timeout=60, interval=1), _log(second)
             time.sleep(2)  # a duplicate still in flight would land now
@@ -77,18 +76,13 @@ def test_killed_workers_leave_one_letter_and_one_email_per_decision(
         first.kill()
         second.kill()
 
+    # The letters wait « à envoyer » (coordination reads and sends them: tested elsewhere);
+    # whatever the killed worker, each decision has exactly one letter and one file.
     for proposal in proposals:
         assert DecisionLetter.objects.filter(proposal=proposal).count() == 1
-        proposal.refresh_from_db()
-        assert proposal.status == Proposal.Status.LETTER_SENT
     files = list((settings.PRIVATE_MEDIA_ROOT / "letters").iterdir())
     assert len(files) == DECISIONS
-    messages = email_messages(emails)
-    assert len(messages) == DECISIONS
-    for proposal in proposals:
-        attachment = f'filename="lettre-decision-{proposal.pk}-v1.pdf"'
-        assert sum(attachment in message for message in messages) == 1
-    assert all(tq_saint_michel.email in message for message in messages)
+    assert email_messages(emails) == []  # nothing is emailed before coordination sends it
 
 
 def _log(worker: WorkerProcess) -> str:
