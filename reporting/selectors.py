@@ -141,25 +141,22 @@ def disbursement_list(*, user: User) -> QuerySet[Disbursement]:
 @dataclass(frozen=True)
 class EnvelopeRow:
     """One calendar year of the program's money: the envelope, what allocations commit from
-    it, what of that is paid and what is still to pay (scheduled), and what remains."""
+    it (the allocation years that start that year), what the payment schedules plan that year
+    (instalments, paid or not), what is paid that year, and what remains."""
 
     year: int
     envelope: Decimal | None
-    allocated: Decimal  # committed: the allocation years that start this year
+    committed: Decimal
+    scheduled: Decimal = Decimal("0")
     paid: Decimal = Decimal("0")
 
     @property
-    def committed(self) -> Decimal:
-        return self.allocated
-
-    @property
-    def scheduled(self) -> Decimal:
-        """Committed and not paid yet."""
-        return max(self.allocated - self.paid, Decimal("0"))
+    def allocated(self) -> Decimal:
+        return self.committed
 
     @property
     def available(self) -> Decimal | None:
-        return None if self.envelope is None else self.envelope - self.allocated
+        return None if self.envelope is None else self.envelope - self.committed
 
     @property
     def over(self) -> bool:
@@ -169,40 +166,40 @@ class EnvelopeRow:
     def percent(self) -> int | None:
         if not self.envelope:
             return None
-        return int(self.allocated * 100 / self.envelope)
+        return int(self.committed * 100 / self.envelope)
 
 
 def envelope_by_year(*, program: Program) -> list[EnvelopeRow]:
-    """Per calendar year: the envelope, what allocations commit from it (an allocation year
-    counts in the calendar year it starts), what is paid of those years (the disbursements
-    recorded against them), what is still scheduled and what remains. The one place these
-    figures are computed (dashboards, the envelope page, the portfolio). One query: the
-    envelopes, the committed and the paid amounts grouped by year, as one UNION ALL."""
+    """Per calendar year: envelope, committed (an allocation year counts in the calendar year
+    it starts), scheduled (instalments by their planned date), paid (disbursements by their
+    date) and available. The one place these figures are computed (the homes, the dashboards,
+    the envelope page through envelope_figures, the portfolio). One query: a UNION ALL of the
+    four sums grouped by year."""
     money = DecimalField(max_digits=14, decimal_places=2)
     zero, none = Value(Decimal("0"), output_field=money), Value(None, output_field=money)
+    columns = ("y", "e", "c", "s", "p")
     envelopes = (ProgramEnvelope.objects.filter(program=program)
-                 .annotate(y=F("year"), e=F("amount"), c=zero, p=zero))
+                 .annotate(y=F("year"), e=F("amount"), c=zero, s=zero, p=zero))
     committed = (AllocationYear.objects.filter(allocation__stage__program=program)
                  .annotate(y=ExtractYear("starts_on")).values("y")
-                 .annotate(e=none, c=Sum("amount"), p=zero))
+                 .annotate(e=none, c=Sum("amount"), s=zero, p=zero))
+    scheduled = (Instalment.objects.filter(allocation_year__allocation__stage__program=program)
+                 .annotate(y=ExtractYear("planned_on")).values("y")
+                 .annotate(e=none, c=zero, s=Sum("amount"), p=zero))
     paid = (Disbursement.objects.filter(allocation_year__allocation__stage__program=program)
-            .annotate(y=ExtractYear("allocation_year__starts_on")).values("y")
-            .annotate(e=none, c=zero, p=Sum("amount")))
+            .annotate(y=ExtractYear("paid_on")).values("y")
+            .annotate(e=none, c=zero, s=zero, p=Sum("amount")))
     years: dict[int, dict] = {}
-    for y, envelope, committed_amount, paid_amount in (
-            envelopes.values_list("y", "e", "c", "p").order_by()
-            .union(committed.values_list("y", "e", "c", "p").order_by(),
-                   paid.values_list("y", "e", "c", "p").order_by(), all=True)):
-        row = years.setdefault(y, {"envelope": None, "committed": Decimal("0"),
-                                   "paid": Decimal("0"), "allocated_or_set": False})
+    parts = [q.values_list(*columns).order_by() for q in (committed, scheduled, paid)]
+    for y, envelope, *amounts in envelopes.values_list(*columns).order_by().union(
+            *parts, all=True):
+        row = years.setdefault(y, {"envelope": None, "sums": [Decimal("0")] * 3})
         if envelope is not None:
             row["envelope"] = Decimal(envelope)
-        row["committed"] += Decimal(committed_amount or 0)
-        row["paid"] += Decimal(paid_amount or 0)
-        row["allocated_or_set"] |= envelope is not None or bool(committed_amount)
-    return [EnvelopeRow(year=y, envelope=row["envelope"], allocated=row["committed"],
-                        paid=row["paid"])
-            for y, row in sorted(years.items()) if row["allocated_or_set"]]
+        row["sums"] = [total + Decimal(amount or 0)
+                       for total, amount in zip(row["sums"], amounts, strict=True)]
+    return [EnvelopeRow(year, row["envelope"], *row["sums"]) for year, row in sorted(years.items())
+            if row["envelope"] is not None or any(row["sums"])]
 
 
 envelope_summary = envelope_by_year  # the name callers used before the payments were added
@@ -268,46 +265,29 @@ class EnvelopeYear:
                     if f.kind == FunderContribution.Kind.IN_KIND), Decimal("0"))
 
 
-def _by_calendar_year(queryset, date_field: str, amount_field: str = "amount") -> dict:
-    return dict(queryset.annotate(calendar_year=ExtractYear(date_field)).values("calendar_year")
-                .annotate(total=Sum(amount_field)).values_list("calendar_year", "total"))
-
-
 def envelope_figures(*, program: Program) -> list[EnvelopeYear]:
-    """Per calendar year and per funder: envelope, committed, scheduled, paid, available.
-    Five queries, whatever the number of allocations (the envelope page's selector)."""
-    rows = envelope_summary(program=program)
-    scheduled = _by_calendar_year(
-        Instalment.objects.filter(allocation_year__allocation__stage__program=program),
-        "planned_on")
-    paid = _by_calendar_year(
-        Disbursement.objects.filter(allocation_year__allocation__stage__program=program),
-        "paid_on")
+    """envelope_by_year's figures (the same rule), each year with its funders' shares: two
+    queries, whatever the number of allocations (the envelope page's selector)."""
     contributions: dict[int, list[FunderContribution]] = {}
     for contribution in (FunderContribution.objects.filter(program=program)
                          .select_related("funder")):
         contributions.setdefault(contribution.year, []).append(contribution)
-    known = {row.year: row for row in rows}
-    years = sorted(set(known) | set(scheduled) | set(paid) | set(contributions))
+    known = {row.year: row for row in envelope_by_year(program=program)}
     cent = Decimal("0.01")
     figures = []
-    for year in years:
-        row = known.get(year)
-        envelope = row.envelope if row else None
-        committed = row.allocated if row else Decimal("0")
-        year_scheduled = scheduled.get(year) or Decimal("0")
-        year_paid = paid.get(year) or Decimal("0")
+    for year in sorted(set(known) | set(contributions)):
+        row = known.get(year) or EnvelopeRow(year, None, Decimal("0"))
         total = sum((c.amount for c in contributions.get(year, [])), Decimal("0"))
         funders = []
         for c in contributions.get(year, []):
             share = c.amount / total if total else Decimal("0")
             funders.append(FunderShare(
                 funder=c.funder, kind=c.kind, amount=c.amount, share=share,
-                committed=(committed * share).quantize(cent),
-                scheduled=(year_scheduled * share).quantize(cent),
-                paid=(year_paid * share).quantize(cent)))
-        figures.append(EnvelopeYear(year=year, envelope=envelope, committed=committed,
-                                    scheduled=year_scheduled, paid=year_paid, funders=funders))
+                committed=(row.committed * share).quantize(cent),
+                scheduled=(row.scheduled * share).quantize(cent),
+                paid=(row.paid * share).quantize(cent)))
+        figures.append(EnvelopeYear(year=year, envelope=row.envelope, committed=row.committed,
+                                    scheduled=row.scheduled, paid=row.paid, funders=funders))
     return figures
 
 

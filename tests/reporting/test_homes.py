@@ -55,9 +55,10 @@ def test_the_coordination_home_shows_the_envelope_committed_scheduled_paid_and_a
                                     paid_on=D(2024, 5, 1), actor=coordination)
     client.force_login(coordination)
     html = client.get(reverse("home")).content.decode()
-    # envelope, committed (its share of the envelope), scheduled, paid, available
+    # envelope, committed (its share of the envelope), scheduled (the instalments planned
+    # that year, paid or not: the envelope page's rule), paid, available
     assert envelope_row(html, 2024) == [money("500000"), f"{money('85000')} (17 %)",
-                                        money("35000"), money("50000"), money("415000")]
+                                        money("85000"), money("50000"), money("415000")]
     # 2025: the second year (100 000 $) is committed, nothing paid, no envelope set
     assert envelope_row(html, 2025) == ["non fixée", money("100000"), money("100000"),
                                         money("0"), "—"]
@@ -201,7 +202,7 @@ def test_the_portfolio_is_refreshed_after_a_disbursement(
                                         amount=Decimal("30000"), paid_on=D(2024, 5, 1),
                                         actor=coordination)
     row = envelope_row(client.get(reverse("home")).content.decode(), 2024)
-    assert row[2:4] == [money("55000"), money("30000")]  # scheduled, paid
+    assert row[2:4] == [money("85000"), money("30000")]  # scheduled, paid
 
 
 def test_the_portfolio_cache_holds_until_money_changes(client, partner, allocation,

@@ -15,7 +15,7 @@ from proposals.budget import budget_categories, proposal_budget_save
 from proposals.models import Initiative, Proposal, ProposalBudgetLine, ProposalYear
 from reporting import exports
 from reporting.models import Disbursement, FinancialLine, Instalment, Report
-from reporting.selectors import envelope_figures
+from reporting.selectors import envelope_by_year, envelope_figures
 from reporting.services import allocations, payments, reports
 from tests import factories
 
@@ -333,3 +333,21 @@ def test_spending_outside_the_ratified_budget_has_no_budget_and_is_explained(
     with pytest.raises(ValidationError) as refused:
         reports.report_submit(report=report, actor=tq_saint_michel)
     assert "Autres" in refused.value.error_dict["lines"][0].messages[0]
+
+
+def test_the_homes_and_the_envelope_page_read_the_same_figures(allocation, coordination,
+                                                               funders, stage):
+    """One rule for committed, scheduled and paid: the homes' one-query rows
+    (envelope_by_year) are the envelope page's figures without the funders."""
+    _contribute(stage.program, funders, coordination)
+    first = allocation.years.get(year_number=1).instalments.get(number=1)
+    payments.instalment_pay(instalment=payments.instalment_release(
+        instalment=first, actor=coordination), actor=coordination,
+        paid_on=datetime.date(2024, 4, 15))
+
+    def figures(rows):
+        return [(r.year, r.envelope, r.committed, r.scheduled, r.paid, r.available)
+                for r in rows]
+
+    assert figures(envelope_by_year(program=stage.program)) == figures(
+        envelope_figures(program=stage.program))
