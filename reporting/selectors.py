@@ -202,7 +202,6 @@ def envelope_by_year(*, program: Program) -> list[EnvelopeRow]:
             if row["envelope"] is not None or any(row["sums"])]
 
 
-envelope_summary = envelope_by_year  # the name callers used before the payments were added
 
 
 @dataclass(frozen=True)

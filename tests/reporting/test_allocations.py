@@ -9,7 +9,7 @@ from pic.access import SYSTEM
 from pic.models import AuditEvent
 from reporting.dates import add_months, year_bounds
 from reporting.models import Allocation, CheckIn, ProgramEnvelope, Report
-from reporting.selectors import envelope_summary
+from reporting.selectors import envelope_by_year
 from reporting.services import allocations, reports
 
 from .conftest import make_ratified
@@ -198,7 +198,7 @@ def test_envelope_shows_allocated_against_available(allocation, coordination, st
                              actor=coordination)
     allocations.envelope_set(program=stage.program, year=2025, amount=Decimal("90000"),
                              actor=coordination)
-    rows = {row.year: row for row in envelope_summary(program=stage.program)}
+    rows = {row.year: row for row in envelope_by_year(program=stage.program)}
     assert rows[2024].allocated == Decimal("85000")
     assert rows[2024].available == Decimal("915000")
     assert rows[2025].available == Decimal("-10000")
