@@ -4,6 +4,7 @@ services: a recusal is the item's own record."""
 
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.access import COORDINATION_ONLY, MEMBERS_ONLY, coordination, follower, member
@@ -13,21 +14,25 @@ from pic.access import Roles
 from .models import AgendaItem, Committee, CommitteeMember, Meeting
 
 
-def _seat_facts(user) -> dict[str, Any]:
-    seats = list(CommitteeMember.objects.current().filter(user=user)
-                 .values_list("committee_id", "is_chair", "committee__kind"))
-    committee_ids = tuple(committee for committee, _chair, _kind in seats)
+def _seat_rows(user):
+    return access.role_rows(CommitteeMember.objects.current().filter(user=user),
+                            number=F("committee_id"), text=F("committee__kind"),
+                            flag=F("is_chair"))
+
+
+def _seat_facts(rows) -> dict[str, Any]:
+    committee_ids = tuple(committee for committee, _kind, _chair in rows)
     return {"committee_ids": committee_ids, "committee_member": bool(committee_ids),
-            "chaired_committee_ids": tuple(c for c, chair, _kind in seats if chair),
+            "chaired_committee_ids": tuple(c for c, _kind, chair in rows if chair),
             # The comité de gouvernance watches over the partnership: its members read the
             # portfolio (reporting's "portfolio.read" asks this fact).
             "governance_member": any(kind == Committee.Kind.GOUVERNANCE
-                                     for _c, _chair, kind in seats)}
+                                     for _c, kind, _chair in rows)}
 
 
-access.register_role_source(_seat_facts, {"committee_ids": (), "committee_member": False,
-                                          "chaired_committee_ids": (),
-                                          "governance_member": False})
+access.register_role_rows(_seat_rows, _seat_facts,
+                          {"committee_ids": (), "committee_member": False,
+                           "chaired_committee_ids": (), "governance_member": False})
 
 
 def committee_id_of(obj: Any) -> int | None:

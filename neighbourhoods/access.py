@@ -6,7 +6,7 @@ Higher layers build their rules from the predicates below (pic.access for the vo
 
 from typing import Any
 
-from django.db.models import CharField, Value
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from pic import access
@@ -15,33 +15,42 @@ from pic.access import Roles
 from .models import AdvisorAssignment, Membership, Neighbourhood, StaffRole
 
 
-def _staff_facts(user) -> dict[str, Any]:
-    staff = set(StaffRole.objects.active().filter(user=user).values_list("role", flat=True))
+def _staff_rows(user):
+    return access.role_rows(StaffRole.objects.active().filter(user=user), number=0,
+                            text=F("role"))
+
+
+def _staff_facts(rows) -> dict[str, Any]:
+    staff = {role for _number, role, _flag in rows}
     return {"coordination": StaffRole.Role.COORDINATION in staff,
             "advisor": StaffRole.Role.ADVISOR in staff,
             "partner": StaffRole.Role.PARTNER in staff}
 
 
-def _neighbourhood_facts(user) -> dict[str, Any]:
-    """The neighbourhoods a person is a member of and those they advise: one UNION ALL."""
-    kind = CharField()
-    members = (Membership.objects.active().filter(user=user)
-               .annotate(kind=Value("member", output_field=kind))
-               .values_list("kind", "neighbourhood_id").order_by())
-    advised = (AdvisorAssignment.objects.active().filter(advisor=user)
-               .annotate(kind=Value("advisor", output_field=kind))
-               .values_list("kind", "neighbourhood_id").order_by())
-    rows = list(members.union(advised, all=True))
-    ids = tuple(n for k, n in rows if k == "member")
-    return {"neighbourhood_ids": ids, "neighbourhood_member": bool(ids),
-            "advised_ids": tuple(n for k, n in rows if k == "advisor")}
+def _member_rows(user):
+    return access.role_rows(Membership.objects.active().filter(user=user),
+                            number=F("neighbourhood_id"), text="")
 
 
-access.register_role_source(_staff_facts, {"coordination": False, "advisor": False,
-                                           "partner": False})
-access.register_role_source(_neighbourhood_facts, {"neighbourhood_ids": (),
-                                                   "neighbourhood_member": False,
-                                                   "advised_ids": ()})
+def _member_facts(rows) -> dict[str, Any]:
+    ids = tuple(neighbourhood for neighbourhood, _text, _flag in rows)
+    return {"neighbourhood_ids": ids, "neighbourhood_member": bool(ids)}
+
+
+def _advisor_rows(user):
+    return access.role_rows(AdvisorAssignment.objects.active().filter(advisor=user),
+                            number=F("neighbourhood_id"), text="")
+
+
+def _advisor_facts(rows) -> dict[str, Any]:
+    return {"advised_ids": tuple(neighbourhood for neighbourhood, _text, _flag in rows)}
+
+
+access.register_role_rows(_staff_rows, _staff_facts, {"coordination": False, "advisor": False,
+                                                      "partner": False})
+access.register_role_rows(_member_rows, _member_facts, {"neighbourhood_ids": (),
+                                                        "neighbourhood_member": False})
+access.register_role_rows(_advisor_rows, _advisor_facts, {"advised_ids": ()})
 
 
 # --- Predicates: (roles, object) -> bool ---------------------------------------------------

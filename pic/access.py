@@ -70,6 +70,50 @@ def register_role_source(source: Callable[[Any], dict[str, Any]], defaults: dict
         _FACT_DEFAULTS[name] = default
 
 
+# Row sources: each app's records of who a person is (staff roles, memberships, seats…) as
+# rows (number, text, flag); every registered row source is read in ONE query, a UNION ALL,
+# the first time any of their facts is asked (each page spends one query on roles, not four).
+ROW_COLUMNS = ("role_source", "role_number", "role_text", "role_flag")
+_ROW_SOURCES: list[tuple[Callable[[Any], Any], Callable[[list[tuple]], dict[str, Any]]]] = []
+
+
+def role_rows(queryset, *, number, text, flag=False):
+    """`queryset`'s rows in the row sources' shape: (number, text, flag) as expressions or
+    constants (used by register_role_rows' `rows` functions)."""
+    from django.db.models import BooleanField, CharField, IntegerField, Value
+    from django.db.models.expressions import Combinable
+
+    def expression(value, field):
+        return value if isinstance(value, Combinable) else Value(value, output_field=field)
+
+    return queryset.annotate(
+        role_number=expression(number, IntegerField()), role_text=expression(text, CharField()),
+        role_flag=expression(flag, BooleanField()))
+
+
+def register_role_rows(rows: Callable[[Any], Any], facts: Callable[[list[tuple]], dict[str, Any]],
+                       defaults: dict[str, Any]) -> None:
+    """`rows(user)`: a queryset shaped by `role_rows`; `facts(rows)`: the facts named in
+    `defaults` from its rows, each (number, text, flag)."""
+    _ROW_SOURCES.append((rows, facts))
+    register_role_source(_read_role_rows, defaults)
+
+
+def _read_role_rows(user: Any) -> dict[str, Any]:
+    from django.db.models import IntegerField, Value
+
+    parts = [rows(user).annotate(role_source=Value(index, output_field=IntegerField()))
+             .values_list(*ROW_COLUMNS).order_by()
+             for index, (rows, _facts) in enumerate(_ROW_SOURCES)]
+    found: list[list[tuple]] = [[] for _ in _ROW_SOURCES]
+    for source, *row in parts[0].union(*parts[1:], all=True):
+        found[source].append(tuple(row))
+    facts: dict[str, Any] = {}
+    for (_rows, to_facts), rows_found in zip(_ROW_SOURCES, found, strict=True):
+        facts.update(to_facts(rows_found))
+    return facts
+
+
 class Roles:
     """Who a person is in the program; each fact is read from its source on first access."""
 
