@@ -12,6 +12,7 @@ class NeighbourhoodsConfig(AppConfig):
         from . import (
             access,  # noqa: F401 - registers the rules and role facts (pic.access)
             privacy,
+            selectors,
         )
 
         registry.register_collector("neighbourhoods", privacy.collect)
@@ -24,5 +25,6 @@ class NeighbourhoodsConfig(AppConfig):
         from .models import Neighbourhood
 
         notes.register_audience(scope=access.note_scope, readers=access.note_readers,
-                                followers=access.note_followers)
+                                followers=access.note_followers,
+                                people=lambda user: selectors.people_list(user=user))
         notes.register_file(Neighbourhood, neighbourhood_of=lambda n: n.pk)

@@ -7,7 +7,8 @@
   neighbourhood's notes. `scope(user)` -> (neighbourhood ids whose internal notes the person
   reads, ids whose shared notes they read), None meaning every neighbourhood;
   `readers(neighbourhood_id, internal)` -> the queryset of people who read such a note;
-  `followers(neighbourhood_id)` -> who follows all its files (its advisors).
+  `followers(neighbourhood_id)` -> who follows all its files (its advisors);
+  `people(user)` -> the people the person may see (a refused mention names only them).
   Both follow the access rules "note.read_internal" and "note.read" (pic.access)."""
 
 from collections.abc import Callable, Iterable
@@ -37,10 +38,12 @@ def register_file(model: type[models.Model], *, neighbourhood_of: Callable[[Any]
 
 def register_audience(*, scope: Callable[[Any], tuple[Ids, Ids]],
                       readers: Callable[[int, bool], models.QuerySet],
-                      followers: Callable[[int], models.QuerySet]) -> None:
+                      followers: Callable[[int], models.QuerySet],
+                      people: Callable[[Any], models.QuerySet]) -> None:
     _audience["scope"] = scope
     _audience["readers"] = readers
     _audience["followers"] = followers
+    _audience["people"] = people
 
 
 def file_kind(model: type[models.Model]) -> FileKind:
@@ -70,3 +73,7 @@ def readers(neighbourhood_id: int, *, internal: bool) -> models.QuerySet:
 
 def followers(neighbourhood_id: int) -> models.QuerySet:
     return _audience["followers"](neighbourhood_id)
+
+
+def people(user: Any) -> models.QuerySet:
+    return _audience["people"](user)

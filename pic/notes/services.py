@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pic.access import can, ensure, person
+from pic.access import can, ensure, is_system, person
 from pic.audit import audit
 from pic.documents import validate_upload
 from pic.models import User
@@ -38,13 +38,16 @@ def mentionable(obj: models.Model, *, visibility: str) -> models.QuerySet:
                             internal=visibility == Note.Visibility.INTERNAL)
 
 
-def _mentioned(body: str, obj: models.Model, visibility: str) -> list[User]:
+def _mentioned(body: str, obj: models.Model, visibility: str, actor: Any) -> list[User]:
     readers = list(mentionable(obj, visibility=visibility))
     found, unknown = mentions.find(body, readers)
     if unknown:
+        # Only among the people the writer may see: anyone else is as unknown as a typo (a
+        # refusal naming them would tell who exists in another neighbourhood).
         others, _rest = mentions.find(
             " ".join("@" + name for name in unknown),
-            User.objects.filter(is_active=True).exclude(pk__in=[r.pk for r in readers]))
+            (User.objects.all() if is_system(actor) else registry.people(actor))
+            .filter(is_active=True).exclude(pk__in=[r.pk for r in readers]))
         if others:
             names = ", ".join(str(p) for p in others)
             if visibility == Note.Visibility.INTERNAL:
@@ -79,7 +82,7 @@ def note_write(*, obj: models.Model, body: str, visibility: str, actor: User,
         raise ValidationError({"visibility": _("Choisissez la visibilité de la note.")})
     if visibility == Note.Visibility.INTERNAL:
         ensure(actor, "note.read_internal", neighbourhood_id)
-    mentioned = _mentioned(body, obj, visibility)
+    mentioned = _mentioned(body, obj, visibility, actor)
     content_types = _checked(attachments)
     note = Note.objects.create(content_type_id=_content_type_id(obj), object_id=obj.pk,
                                neighbourhood_id=neighbourhood_id, author=person(actor),
@@ -141,7 +144,7 @@ def note_edit(*, note: Note, body: str, actor: User) -> Note:
     if not body:
         raise ValidationError({"body": _("Écrivez la note.")})
     obj = note.content_type.get_object_for_this_type(pk=note.object_id)
-    mentioned = _mentioned(body, obj, note.visibility)
+    mentioned = _mentioned(body, obj, note.visibility, actor)
     before = note.body
     note.body = body
     note.edited_at = timezone.now()

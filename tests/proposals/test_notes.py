@@ -100,8 +100,8 @@ def test_mentioning_the_table_in_an_internal_note_is_refused(draft, advisor_est,
 
 
 def test_mentioning_someone_outside_the_file_is_refused_and_the_text_kept(
-        client, draft, advisor_est, tq_verdun):
-    client.force_login(advisor_est)
+        client, draft, coordination, tq_verdun):
+    client.force_login(coordination)  # who sees every person, so may be told who reads not
     handle = tq_verdun.email.split("@")[0]
     url = reverse("notes:note-create", args=[_content_type(draft), draft.pk])
     response = client.post(url, {"body": f"Voir avec @{handle} demain", "visibility": SHARED})
@@ -110,6 +110,22 @@ def test_mentioning_someone_outside_the_file_is_refused_and_the_text_kept(
     assert f"{tq_verdun} n&#x27;a pas accès à ce dossier : mention refusée" in page
     assert f"Voir avec @{handle} demain" in page
     assert not Note.objects.exists()
+
+
+def test_a_mention_of_someone_of_another_neighbourhood_reveals_nothing(
+        client, verdun_draft, tq_verdun, tq_saint_michel):
+    """The Verdun table cannot learn, by @mentioning a handle, who exists in Saint-Michel: the
+    handle is treated as any unknown word (no refusal naming the person, no mention)."""
+    client.force_login(tq_verdun)
+    handle = tq_saint_michel.email.split("@")[0]
+    url = reverse("notes:note-create", args=[_content_type(verdun_draft), verdun_draft.pk])
+    response = client.post(url, {"body": f"Voir avec @{handle}", "visibility": SHARED},
+                           follow=True)
+    assert response.redirect_chain  # written, as with a typo, not refused
+    assert str(tq_saint_michel) not in response.content.decode()
+    note = Note.objects.get()
+    assert not note.mentions.exists()
+    assert not Notification.objects.filter(recipient=tq_saint_michel).exists()
 
 
 def test_writing_a_note_from_the_page(client, draft, advisor_est):
