@@ -268,3 +268,21 @@ def test_the_visibility_filter_is_made_of_id_subqueries(tq_saint_michel):
         "((SELECT", "(SELECT")
     assert "EXISTS" not in query
     assert query.count("IN (SELECT") == 3  # memberships, assignments, initiative grants
+
+
+def test_every_role_fact_comes_from_one_query(saint_michel, tq_saint_michel,
+                                              django_assert_num_queries):
+    """Staff roles, memberships, advisor assignments and committee seats are read together
+    (pic.access.register_role_rows): a page spends one query on who the person is."""
+    gestion = factories.CommitteeFactory(kind=Committee.Kind.GESTION)
+    seat = factories.make_committee_member(gestion, email="siege@example.org")
+    neighbourhood_services.membership_create(user=seat.user, neighbourhood=saint_michel,
+                                             role="coordinator", actor=SYSTEM)
+    user = type(seat.user).objects.get(pk=seat.user.pk)  # nothing cached on this object
+    with django_assert_num_queries(1):
+        roles = roles_of(user)
+        assert (roles.coordination, roles.advisor, roles.partner) == (False, False, False)
+        assert roles.neighbourhood_ids == (saint_michel.pk,)
+        assert roles.advised_ids == ()
+        assert roles.committee_ids == (gestion.pk,)
+        assert roles.chaired_committee_ids == ()
