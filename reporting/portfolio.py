@@ -20,7 +20,14 @@ from proposals.models import Program
 
 from .charts import hbar_chart
 from .dashboards import portfolio_live, portfolio_money
-from .models import Allocation, AllocationYear, Disbursement, ProgramEnvelope
+from .models import (
+    Allocation,
+    AllocationYear,
+    Disbursement,
+    FunderContribution,
+    ProgramEnvelope,
+)
+from .selectors import envelope_figures
 
 CACHE_PREFIX = "pic:money:v1:"  # change the version when the shape of the figures changes
 CACHE_SECONDS = 6 * 3600  # a safety net only: every change clears the figures at once
@@ -101,8 +108,23 @@ def _money_figures() -> dict:
                    rows=_top(sorted(((borough or _("non précisé"), total)
                                      for borough, total in by_borough.items()),
                                     key=lambda row: (-row[1], row[0])))),
+        hbar_chart(chart_id="chart-funder", title=_("Montants engagés par bailleur de fonds"),
+                   label_heading=_("Bailleur de fonds"), value_label=amount,
+                   rows=_by_funder()),
     ) if chart is not None]
     return figures
+
+
+def _by_funder() -> list[tuple[str, Decimal]]:
+    """Committed amounts by funder: each funder's share of every year it contributes to
+    (reporting.selectors.envelope_figures, the envelope page's figures), largest first."""
+    totals: dict[str, Decimal] = {}
+    for program in Program.objects.all():
+        for year in envelope_figures(program=program):
+            for share in year.funders:
+                name = share.funder.short_name or share.funder.name
+                totals[name] = totals.get(name, Decimal("0")) + share.committed
+    return sorted(totals.items(), key=lambda row: (-row[1], row[0]))
 
 
 def money_figures() -> dict:
@@ -129,6 +151,7 @@ def _changed(sender, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Called once by reporting.apps: whatever writes money (services, admin, imports)."""
-    for model in (Program, Allocation, AllocationYear, Disbursement, ProgramEnvelope):
+    for model in (Program, Allocation, AllocationYear, Disbursement, ProgramEnvelope,
+                  FunderContribution):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"portfolio-{model.__name__}")

@@ -8,7 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from neighbourhoods.models import StaffRole
+from neighbourhoods.services import staff_role_grant
+from pic.access import SYSTEM
 from pic.models import AuditEvent
 from proposals import rules
 from proposals.budget import budget_categories, proposal_budget_save
@@ -351,3 +355,18 @@ def test_the_homes_and_the_envelope_page_read_the_same_figures(allocation, coord
 
     assert figures(envelope_by_year(program=stage.program)) == figures(
         envelope_figures(program=stage.program))
+
+
+def test_the_portfolio_charts_the_committed_amounts_by_funder(client, allocation, coordination,
+                                                               funders, stage):
+    _contribute(stage.program, funders, coordination)  # 60 %, 30 %, 10 % of 2024's envelope
+    partner = factories.UserFactory(email="partenaire.test@example.org")
+    staff_role_grant(user=partner, role=StaffRole.Role.PARTNER, actor=SYSTEM)
+    client.force_login(partner)
+    page = client.get(reverse("home")).content.decode()
+    chart = page.split('aria-labelledby="chart-funder-caption"', 1)[1].split("</figure>")[0]
+    assert "Montants engagés par bailleur de fonds" in chart
+    # 2024 commits 85 000 $: Chagnon's share 51 000 $, the Ville's 25 500 $, Dynamo's 8 500 $
+    assert chart.index("Fondation") < chart.index("Ville de Montréal") < chart.index("Dynamo")
+    assert "51\u202f000" in chart
+    assert "8\u202f500" in chart
