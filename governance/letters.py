@@ -208,8 +208,9 @@ def letter_email(letter: DecisionLetter) -> None:
         body = render_to_string("governance/email/letter.txt", context)
     message = EmailMessage(subject=subject, body=body, to=to or cc, cc=cc if to else [])
     with letter.file.open("rb") as handle:
-        message.attach(f"lettre-decision-{proposal.pk}-v{letter.version}.pdf", handle.read(),
-                       "application/pdf")
+        name = (f"lettre-modification-{proposal.pk}-{letter.amendment_number}"
+                if letter.amendment_number else f"lettre-decision-{proposal.pk}")
+        message.attach(f"{name}-v{letter.version}.pdf", handle.read(), "application/pdf")
     message.send()
 
 

@@ -176,3 +176,32 @@ def test_the_letterhead_and_signatory_uploaded_in_the_app_are_in_the_pdf(
             "sig.jpg", b"%PDF-1.4 not a jpeg", content_type="image/jpeg")})
     assert response.status_code == 400
     assert LetterSignatory.objects.get().signature.name.endswith(".jpg")
+
+
+def test_the_shipped_english_text_is_the_catalogues(four_years):  # noqa: F811
+    proposal, _coordinator = four_years
+    text = _text(letter_render(proposal, ALLOCATION, language="en")[0])
+    assert "Subject: allocation confirmation — Mobilisation Saint-Michel" in text
+    assert "We are pleased to confirm to" in text
+    assert "Nous avons le plaisir" not in text
+
+
+def test_the_list_shows_each_text_and_restoring_the_original_is_confirmed(
+        four_years, coordination, client):  # noqa: F811
+    proposal, _coordinator = four_years
+    program = proposal.stage.program
+    client.force_login(coordination)
+    client.post(_edit_url(program), {"subject": "Objet : court", "body": "Court.",
+                                     "save": "1"})
+    page = client.get(reverse("governance:letter-template-list")).content.decode()
+    assert page.count("Texte d'origine") == 5  # 3 kinds × 2 languages, one edited
+    assert "Modifié le" in page
+    assert _edit_url(program, DecisionLetter.Kind.AMENDMENT, "en") in page
+    reset = reverse("governance:letter-template-reset", args=[program.pk, ALLOCATION, "fr"])
+    assert "Oui, rétablir le texte d&#x27;origine" in client.get(reset).content.decode()
+    assert LetterTemplate.objects.exists()
+    client.post(reset)
+    assert not LetterTemplate.objects.exists()
+    assert AuditEvent.objects.get(verb="letter_template.reset").details["previous"] == {
+        "subject": "Objet : court", "body": "Court."}
+    assert "Nous avons le plaisir" in _text(letter_render(proposal, ALLOCATION)[0])
