@@ -23,13 +23,19 @@ IMAGE_TYPES = ("image/png", "image/jpeg")
 def letter_template_check(*, subject: str, body: str) -> None:
     """Refuse a text naming what is not a placeholder (a block in the subject included),
     saying which; what was typed stays in the form."""
+    def names(found):
+        return ", ".join(f"{{{{ {name} }}}}" for name in found)
+
     errors = {}
-    for field, text, allowed in (("subject", subject, INLINE), ("body", body, PLACEHOLDERS)):
-        unknown = unknown_placeholders(text, allowed=tuple(allowed))
+    for field, text in (("subject", subject), ("body", body)):
+        unknown = unknown_placeholders(text)
         if unknown:
             errors[field] = _("Ces champs de fusion n'existent pas : %(names)s. Utilisez ceux "
-                              "de la liste.") % {
-                "names": ", ".join(f"{{{{ {name} }}}}" for name in unknown)}
+                              "de la liste.") % {"names": names(unknown)}
+    blocks = [n for n in unknown_placeholders(subject, allowed=INLINE) if n in PLACEHOLDERS]
+    if blocks and "subject" not in errors:
+        errors["subject"] = _("Un bloc ne va pas dans l'objet : %(names)s.") % {
+            "names": names(blocks)}
     if not (body or "").strip():
         errors["body"] = _("Le texte de la lettre ne peut pas être vide.")
     if errors:

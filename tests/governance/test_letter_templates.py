@@ -83,7 +83,7 @@ def test_an_unknown_placeholder_is_refused_and_the_typed_text_kept(
     assert "{{ nom_du_quartier }}, {{ request }}" in page  # named in the error
     assert "Bonjour {{ nom_du_quartier }} et {{ request }}," in page  # what was typed
     # No block in the subject.
-    assert "Ces champs de fusion n&#x27;existent pas : {{ montants }}" in page
+    assert "Un bloc ne va pas dans l&#x27;objet : {{ montants }}." in page
     assert not LetterTemplate.objects.exists()
 
 
