@@ -56,7 +56,7 @@ def chair_or_coordination(roles: Roles, obj: Any) -> bool:
 
 access.register_all(
     ["committee.seat", "meeting.manage", "ratification.record", "letter.issue",
-     "letter.regenerate", "letter.send"],
+     "letter.regenerate", "letter.send", "letter.template"],
     coordination, COORDINATION_ONLY)
 access.register("letter.acknowledge", member, MEMBERS_ONLY)
 access.register_all(["vote.cast", "recusal.declare"], seated,

@@ -1,8 +1,8 @@
 """PDF rendering (WeasyPrint) and emailing of decision letters and meeting minutes."""
 
 import base64
-import mimetypes
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
@@ -18,6 +18,7 @@ from .models import (
     AgendaItem,
     Analysis,
     DecisionLetter,
+    Letterhead,
     LetterSignatory,
     Meeting,
     Ratification,
@@ -35,27 +36,39 @@ def _coordinator_name(neighbourhood) -> str:
     return membership.user.get_full_name().strip() if membership else ""
 
 
-def _signature_data_uri(signatory: LetterSignatory | None) -> str:
-    """The signature image inline (PNG or JPEG only, small), for the PDF renderer that
-    fetches nothing else; "" when there is none."""
-    if signatory is None or not signatory.signature:
+def image_data_uri(file) -> str:
+    """A stored PNG or JPEG inline (its type read from its content), small, for the PDF
+    renderer that fetches nothing else; "" when there is none or it is not one."""
+    if not file:
         return ""
-    content_type = mimetypes.guess_type(signatory.signature.name)[0]
-    if content_type not in ("image/png", "image/jpeg"):
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_SIGNATURE_BYTES + 1)
+    except FileNotFoundError:
         return ""
-    with signatory.signature.open("rb") as handle:
-        data = handle.read(MAX_SIGNATURE_BYTES + 1)
     if len(data) > MAX_SIGNATURE_BYTES:
+        return ""
+    kind = filetype.guess(data[:8192])
+    content_type = {"png": "image/png", "jpg": "image/jpeg"}.get(kind.extension if kind else "")
+    if content_type is None:
         return ""
     return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
 
 
+def _signature_data_uri(signatory: LetterSignatory | None) -> str:
+    return image_data_uri(signatory.signature) if signatory is not None else ""
+
+
 def _letterhead() -> dict:
+    """The letterhead coordination set in the app, the settings for what it left empty."""
+    stored = Letterhead.objects.order_by("pk").first()
+    address = (stored.address.splitlines() if stored and stored.address.strip()
+               else settings.PIC_LETTERHEAD_ADDRESS.split("|"))
     return {
-        "name": settings.PIC_LETTERHEAD_NAME,
-        "address_lines": [line.strip() for line in settings.PIC_LETTERHEAD_ADDRESS.split("|")
-                          if line.strip()],
+        "name": (stored.name if stored and stored.name else settings.PIC_LETTERHEAD_NAME),
+        "address_lines": [line.strip() for line in address if line.strip()],
         "logo": settings.PIC_LETTERHEAD_LOGO,
+        "logo_data": image_data_uri(stored.logo) if stored else "",
     }
 
 
@@ -66,6 +79,28 @@ def _signatory(program) -> dict:
                 "image": _signature_data_uri(signatory)}
     return {"name": settings.PIC_LETTER_SIGNATORY_NAME,
             "title": settings.PIC_LETTER_SIGNATORY_TITLE, "image": ""}
+
+
+def _advisor_name(neighbourhood) -> str:
+    assignment = (AdvisorAssignment.objects.active()
+                  .filter(neighbourhood=neighbourhood, advisor__is_active=True)
+                  .select_related("advisor").order_by("pk").first())
+    return assignment.advisor.get_full_name().strip() if assignment else ""
+
+
+# What an amendment letter says of the amendment (reporting's, registered by its AppConfig:
+# governance imports nothing of reporting): `source(proposal, number)` returns {"number",
+# "reason", "years": [(n, ratified, amended)], "total_before", "total_after"} for the accepted
+# amendment `number` (0: the latest accepted), or None.
+_AMENDMENT_SOURCES: list = []
+
+
+def register_amendment_source(source) -> None:
+    _AMENDMENT_SOURCES[:] = [source]
+
+
+def amendment_facts(proposal: Proposal, number: int) -> dict | None:
+    return _AMENDMENT_SOURCES[0](proposal, number) if _AMENDMENT_SOURCES else None
 
 
 def _schedule(proposal: Proposal) -> tuple[list[dict], list]:
@@ -84,7 +119,7 @@ def _schedule(proposal: Proposal) -> tuple[list[dict], list]:
     return rows, reports
 
 
-def _letter_context(proposal: Proposal, kind: str) -> dict:
+def _letter_context(proposal: Proposal, kind: str, amendment_number: int = 0) -> dict:
     analysis = (Analysis.objects.filter(proposal=proposal).prefetch_related("years").first())
     decision = (AgendaItem.objects.filter(proposal=proposal, status=AgendaItem.Status.CLOSED)
                 .select_related("meeting__committee").order_by("-closed_at").first())
@@ -112,25 +147,44 @@ def _letter_context(proposal: Proposal, kind: str) -> dict:
         "conditions": analysis.conditions if analysis else "",
         "decision": decision,
         "ratification": Ratification.objects.filter(proposal=proposal)
-        .select_related("committee").first(),
+        .select_related("committee", "act").first(),
         "kind": kind,
+        "title": dict(DecisionLetter.Kind.choices).get(kind, ""),
+        "advisor_name": _advisor_name(proposal.neighbourhood),
+        "amendment": (amendment_facts(proposal, amendment_number)
+                      if kind == DecisionLetter.Kind.AMENDMENT else None),
         "today": timezone.localdate(),
     }
 
 
-def letter_render(proposal: Proposal, kind: str,
-                  conditions: str | None = None) -> tuple[bytes, str]:
+def letter_render(proposal: Proposal, kind: str, conditions: str | None = None, *,
+                  amendment_number: int = 0, text: tuple[str, str] | None = None,
+                  language: str | None = None) -> tuple[bytes, str]:
     """The letter as PDF bytes, in the neighbourhood's language (French by default), with
-    the conditions coordination corrected (else the analysis's)."""
-    language = proposal.neighbourhood.language or "fr"
-    template = ("governance/pdf/letter_allocation.html" if kind == DecisionLetter.Kind.ALLOCATION
-                else "governance/pdf/letter_refusal.html")
+    the conditions coordination corrected (else the analysis's), from the program's text for
+    the kind and language (`text` and `language`: a text being edited, for a preview)."""
+    language = language or proposal.neighbourhood.language or "fr"
     with translation.override(language):
-        context = _letter_context(proposal, kind)
-        if conditions is not None:
-            context["conditions"] = conditions
-        html = render_to_string(template, context)
+        html = letter_html(proposal, kind, conditions, amendment_number=amendment_number,
+                           text=text)
     return html_to_pdf(html), language
+
+
+def letter_html(proposal: Proposal, kind: str, conditions: str | None = None, *,
+                amendment_number: int = 0, text: tuple[str, str] | None = None) -> str:
+    """The letter's HTML in the active language (what `letter_render` prints)."""
+    from . import letter_templates
+
+    context = _letter_context(proposal, kind, amendment_number)
+    if conditions is not None:
+        context["conditions"] = conditions
+    subject, body = text or letter_templates.template_text(
+        proposal.stage.program, kind, translation.get_language()[:2])
+    values = letter_templates.placeholder_values(context)
+    context["subject"] = letter_templates.render_subject(subject, values)
+    context["body"] = letter_templates.render_body(
+        body, values, letter_templates.block_html(context))
+    return render_to_string("governance/pdf/letter.html", context)
 
 
 def letter_recipients(proposal: Proposal) -> tuple[list[str], list[str]]:
@@ -154,8 +208,9 @@ def letter_email(letter: DecisionLetter) -> None:
         body = render_to_string("governance/email/letter.txt", context)
     message = EmailMessage(subject=subject, body=body, to=to or cc, cc=cc if to else [])
     with letter.file.open("rb") as handle:
-        message.attach(f"lettre-decision-{proposal.pk}-v{letter.version}.pdf", handle.read(),
-                       "application/pdf")
+        name = (f"lettre-modification-{proposal.pk}-{letter.amendment_number}"
+                if letter.amendment_number else f"lettre-decision-{proposal.pk}")
+        message.attach(f"{name}-v{letter.version}.pdf", handle.read(), "application/pdf")
     message.send()
 
 

@@ -27,7 +27,8 @@ TRANSIENT = (ConnectionError, TimeoutError, smtplib.SMTPConnectError,
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5,
              reject_on_worker_lost=True, soft_time_limit=PDF_SOFT_TIME_LIMIT,
              time_limit=PDF_TIME_LIMIT)
-def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
+def send_decision_letter(self, proposal_id: int, kind: str,
+                         amendment_number: int = 0) -> int | None:
     """Idempotent: the service makes the letter once, whatever the retries (and asks the
     outbox for its email, once); a failed attempt leaves neither a row nor a file behind, so
     the retry starts afresh."""
@@ -36,7 +37,8 @@ def send_decision_letter(self, proposal_id: int, kind: str) -> int | None:
     proposal = Proposal.objects.filter(pk=proposal_id).first()
     if proposal is None:
         return None
-    letter = letter_issue(proposal=proposal, kind=kind, actor=SYSTEM)
+    letter = letter_issue(proposal=proposal, kind=kind, actor=SYSTEM,
+                          amendment_number=amendment_number)
     return letter.pk if letter else None
 
 

@@ -78,6 +78,10 @@ VERB_LABELS: dict[str, Any] = {
     "letter.sent": _("Lettre de décision relue et envoyée"),
     "letter.acknowledged": _("Conditions de la lettre acceptées par la table"),
     "letter.conditions_corrected": _("Conditions de la lettre corrigées avant l'envoi"),
+    "letter_template.saved": _("Modèle de lettre enregistré"),
+    "letter_template.reset": _("Modèle de lettre rétabli au texte d'origine"),
+    "letterhead.saved": _("En-tête des lettres enregistré"),
+    "letter_signatory.saved": _("Signataire des lettres enregistré"),
     # reporting
     "allocation.created": _("Allocation créée"),
     "allocation.stage_closed": _("Étape de l'allocation terminée"),

@@ -23,6 +23,13 @@ class ReportingConfig(AppConfig):
         # Before ratifying: an allocation past the program's end, or without an envelope.
         register_ratification_check(allocation_warnings)
 
+        from governance.letters import register_amendment_source
+
+        from .services.amendment_letters import amendment_letter_facts
+
+        # An accepted amendment's letter says what changed and the amended amounts.
+        register_amendment_source(amendment_letter_facts)
+
         from proposals.journey import register_stage_report_source
 
         from .journey import stage_reports_for

@@ -116,6 +116,7 @@ TABLE = {
     "letter.issue": ("proposal", COORDINATION),
     "letter.regenerate": ("proposal", COORDINATION),
     "letter.send": ("proposal", COORDINATION),
+    "letter.template": (None, COORDINATION),
     "letter.acknowledge": ("proposal", MEMBERS),
     "vote.cast": ("item", {"committee", "chair", "system"}),
     "recusal.declare": ("item", {"committee", "chair", "system"}),

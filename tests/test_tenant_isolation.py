@@ -349,6 +349,9 @@ EXEMPT: dict[str, str] = {
     "proposals:window-update": STAFF_ONLY,
     "proposals:window-extension-create": STAFF_ONLY,
     "governance:committee-seat-end": STAFF_ONLY,
+    "governance:letter-template-edit": STAFF_ONLY,
+    "governance:letter-template-reset": STAFF_ONLY,
+    "governance:letter-signatory-edit": STAFF_ONLY,
     "privacy:incident-detail": STAFF_ONLY,
     "privacy:incident-update": STAFF_ONLY,
     "neighbourhoods:invitation-accept": "capability URL: a secret emailed token, not a guessable "
@@ -638,6 +641,10 @@ STAFF_ONLY_OBJECTS = {
     "proposals:window-update": lambda: {"pk": _first("proposals.Window")},
     "proposals:window-extension-create": lambda: {"pk": _first("proposals.Window")},
     "governance:committee-seat-end": lambda: {"pk": _first("governance.CommitteeMember")},
+    **{key: lambda: {"program": _first("proposals.Program"), "kind": "allocation",
+                     "language": "fr"}
+       for key in ("governance:letter-template-edit", "governance:letter-template-reset")},
+    "governance:letter-signatory-edit": lambda: {"program": _first("proposals.Program")},
     "privacy:incident-detail": lambda: {"pk": _first("pic.ConfidentialityIncident")},
     "privacy:incident-update": lambda: {"pk": _first("pic.ConfidentialityIncident")},
 }

@@ -20,6 +20,7 @@ from .decisions import (
     Ratification,
     RatificationAct,
 )
+from .letter_templates import Letterhead, LetterTemplate
 from .meetings import (
     AgendaItem,
     AgendaItemQuerySet,
@@ -31,6 +32,8 @@ from .meetings import (
 )
 
 __all__ = [
+    "Letterhead",
+    "LetterTemplate",
     "RatificationAct",
     "QuorumRule",
     "Committee",

@@ -92,10 +92,14 @@ class DecisionLetter(models.Model):
     class Kind(models.TextChoices):
         ALLOCATION = "allocation", _("Lettre de confirmation d'allocation")
         REFUSAL = "refusal", _("Lettre de refus")
+        AMENDMENT = "amendment_accepted", _("Lettre d'acceptation de la modification")
 
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT,
                                  related_name="decision_letters")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    # The accepted amendment a letter of kind AMENDMENT confirms (reporting's number); 0 for
+    # the decision letters (allocation, refusal).
+    amendment_number = models.PositiveSmallIntegerField(_("modification n°"), default=0)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     language = models.CharField(_("langue"), max_length=2, default="fr")
     file = models.FileField(_("fichier"), storage=private_storage, upload_to="letters/")
@@ -124,14 +128,22 @@ class DecisionLetter(models.Model):
         verbose_name_plural = _("lettres de décision")
         ordering = ["proposal", "kind", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "kind", "version"],
+            models.UniqueConstraint(fields=["proposal", "kind", "amendment_number", "version"],
                                     name="one_letter_per_version"),
         ]
         # The letter list's order (newest first).
         indexes = [models.Index(fields=["-created_at", "-id"], name="letter_created_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.version} — {self.proposal}"
+        return f"{self.title} v{self.version} — {self.proposal}"
+
+    @property
+    def title(self) -> str:
+        """The kind, with the amendment's number for an amendment letter."""
+        if self.amendment_number:
+            return _("%(kind)s n° %(n)s") % {"kind": self.get_kind_display(),
+                                               "n": self.amendment_number}
+        return str(self.get_kind_display())
 
     @property
     def to_send(self) -> bool:

@@ -17,7 +17,15 @@ from .committees import (
     committee_member_seat,
     ratifying_committee,
 )
+from .letter_templates import (
+    letter_template_preview,
+    letter_template_reset,
+    letter_template_save,
+    letterhead_save,
+    signatory_save,
+)
 from .letters import (
+    amendment_letter_request,
     letter_acknowledge,
     letter_conditions_correct,
     letter_email_send,
@@ -41,6 +49,12 @@ from .ratification import (
 from .votes import item_close, recusal_declare, vote_cast, vote_reminder_send
 
 __all__ = [
+    "amendment_letter_request",
+    "letter_template_preview",
+    "letter_template_reset",
+    "letter_template_save",
+    "letterhead_save",
+    "signatory_save",
     "accept_committee_seat_invitation",
     "agenda_item_add",
     "agenda_items_add",

@@ -1,4 +1,4 @@
-"""Decision letters (allocation, refusal) and meeting minutes."""
+"""Decision letters (allocation, refusal, amendment accepted) and meeting minutes."""
 
 import hashlib
 
@@ -42,20 +42,36 @@ def refusal_letter_request(*, proposal: Proposal, actor: User) -> None:
 
 
 
-def _letter_allowed(proposal: Proposal, kind: str) -> bool:
+def amendment_letter_request(*, proposal: Proposal, number: int, actor: User) -> None:
+    """An amendment was accepted (reporting): its letter is made « à envoyer », once, after
+    the acceptance commits."""
+    from ..tasks import send_decision_letter
+
+    ensure(actor, "letter.issue", proposal)
+    outbox.schedule(send_decision_letter, proposal.pk, DecisionLetter.Kind.AMENDMENT, number,
+                    key=f"decision-letter:{proposal.pk}:amendment:{number}")
+
+
+def _letter_allowed(proposal: Proposal, kind: str, amendment_number: int = 0) -> bool:
     if kind == DecisionLetter.Kind.ALLOCATION:
         return proposal.status in PUBLISHED
+    if kind == DecisionLetter.Kind.AMENDMENT:
+        from ..letters import amendment_facts
+
+        return (proposal.status in PUBLISHED and amendment_number > 0
+                and amendment_facts(proposal, amendment_number) is not None)
     return proposal.status == Proposal.Status.NOT_RECOMMENDED
 
 
 def letter_issue(*, proposal: Proposal, kind: str, actor: User,
-                 regenerate: bool = False, conditions: str | None = None
-                 ) -> DecisionLetter | None:
+                 regenerate: bool = False, conditions: str | None = None,
+                 amendment_number: int = 0) -> DecisionLetter | None:
     """Render and store the decision letter, once, « à envoyer »: coordination reads it and
     sends it (`letter_send`). Under the proposal's row lock, a duplicated or retried call
     finds the letter and does nothing; only `regenerate=True` (coordination staff) makes a
     new version, kept beside the old one, with `conditions` corrected (or the latest
-    version's correction kept)."""
+    version's correction kept). An amendment letter is one per accepted amendment
+    (`amendment_number`)."""
     from ..letters import letter_render
 
     ensure(actor, "letter.regenerate" if regenerate else "letter.issue", proposal)
@@ -65,10 +81,11 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User,
             proposal = (Proposal.objects.select_for_update(of=("self",))
                         .select_related("neighbourhood", "stage__program", "initiative",
                                         "window").get(pk=proposal.pk))
-            latest = (DecisionLetter.objects.filter(proposal=proposal, kind=kind)
+            latest = (DecisionLetter.objects.filter(proposal=proposal, kind=kind,
+                                                    amendment_number=amendment_number)
                       .order_by("-version").first())
             if latest is None or regenerate:
-                if not _letter_allowed(proposal, kind):
+                if not _letter_allowed(proposal, kind, amendment_number):
                     if regenerate:
                         raise ValidationError(
                             _("Aucune décision publiée à confirmer par lettre."))
@@ -76,18 +93,22 @@ def letter_issue(*, proposal: Proposal, kind: str, actor: User,
                 if conditions is None:
                     conditions = latest.conditions if latest else ""
                 conditions = conditions.strip()
-                pdf, language = letter_render(proposal, kind, conditions=conditions or None)
+                pdf, language = letter_render(proposal, kind, conditions=conditions or None,
+                                              amendment_number=amendment_number)
                 digest = hashlib.sha256(pdf).hexdigest()
                 version = (latest.version + 1) if latest else 1
                 letter = DecisionLetter(proposal=proposal, kind=kind, version=version,
+                                        amendment_number=amendment_number,
                                         language=language, sha256=digest, conditions=conditions,
                                         created_by=person(actor))
-                letter.file.save(f"{proposal.pk}-{kind}-v{version}.pdf", ContentFile(pdf),
-                                 save=False)
+                suffix = f"-{amendment_number}" if amendment_number else ""
+                letter.file.save(f"{proposal.pk}-{kind}{suffix}-v{version}.pdf",
+                                 ContentFile(pdf), save=False)
                 written.append(letter.file)
                 letter.save()
                 audit(actor, "letter.generated", proposal, kind=kind, version=version,
-                      sha256=digest)
+                      sha256=digest, **({"amendment": amendment_number}
+                                        if amendment_number else {}))
             else:
                 letter = latest
     except BaseException:
@@ -126,6 +147,7 @@ def letter_email_send(*, letter: DecisionLetter) -> DecisionLetter:
 
 def _latest_version(letter: DecisionLetter) -> bool:
     return not DecisionLetter.objects.filter(proposal_id=letter.proposal_id, kind=letter.kind,
+                                             amendment_number=letter.amendment_number,
                                              version__gt=letter.version).exists()
 
 
@@ -142,7 +164,8 @@ def letter_conditions_correct(*, letter: DecisionLetter, conditions: str,
     if not _latest_version(letter):
         raise ValidationError(_("Une version plus récente de cette lettre existe."))
     new = letter_issue(proposal=letter.proposal, kind=letter.kind, actor=actor,
-                       regenerate=True, conditions=conditions or "")
+                       regenerate=True, conditions=conditions or "",
+                       amendment_number=letter.amendment_number)
     audit(actor, "letter.conditions_corrected", letter.proposal, kind=letter.kind,
           version=new.version)
     return new

@@ -17,6 +17,13 @@ from .decisions import (
     RatifyView,
     RefusalLetterView,
 )
+from .letter_templates import (
+    LetterheadEditView,
+    LetterTemplateEditView,
+    LetterTemplateListView,
+    LetterTemplateResetView,
+    SignatoryEditView,
+)
 from .letters import (
     LetterAcknowledgeView,
     LetterBulkSendView,
@@ -45,6 +52,11 @@ from .meetings import (
 )
 
 __all__ = [
+    "LetterheadEditView",
+    "LetterTemplateEditView",
+    "LetterTemplateListView",
+    "LetterTemplateResetView",
+    "SignatoryEditView",
     "LetterAcknowledgeView",
     "LetterBulkSendView",
     "LetterConditionsView",

@@ -203,7 +203,8 @@ class LetterRegenerateView(ActionRequiredMixin, ServicePostView):
 
     def perform(self, letter, _form):
         new = services.letter_issue(proposal=letter.proposal, kind=letter.kind,
-                                    actor=self.request.user, regenerate=True)
+                                    actor=self.request.user, regenerate=True,
+                                    amendment_number=letter.amendment_number)
         return _("Nouvelle version produite, à envoyer (version %(v)s).") % {"v": new.version}
 
     def get_success_url(self, letter):

@@ -38,7 +38,7 @@ class LetterListView(FilteredListView):
         Column("proposal", _("Dossier"), ("proposal__neighbourhood__name", "proposal__title"),
                lambda x: f"{x.proposal.neighbourhood.name} — {x.proposal.title}"),
         Column("kind", _("Lettre"), ("kind", "version"),
-               lambda x: f"{x.get_kind_display()} (v{x.version})"),
+               lambda x: f"{x.title} (v{x.version})"),
         Column("created", _("Produite le"), "created_at", lambda x: local_day(x.created_at)),
         Column("emailed", _("Envoyée le"), "emailed_at", lambda x: local_day(x.emailed_at)),
     )
@@ -51,6 +51,7 @@ class LetterListView(FilteredListView):
         user = self.request.user
         context["is_staff"] = can(user, "letter.regenerate")
         context["can_send"] = can(user, "letter.send")
+        context["can_edit_templates"] = can(user, "letter.template")
         context["acknowledgeable"] = {letter.pk for letter in context["letters"]
                                       if can(user, "letter.acknowledge", letter.proposal)}
         return context

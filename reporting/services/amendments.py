@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from neighbourhoods.models import StaffRole
 from neighbourhoods.selectors import people_of
 from pic import outbox
-from pic.access import ensure, person
+from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
 from pic.workflow import Machine, Transition, changes_requested
@@ -355,7 +355,13 @@ def notify_changes_requested(amendment: Amendment) -> None:
 
 
 def notify_accepted(amendment: Amendment) -> None:
+    """To the table: the email now, and the letter of acceptance « à envoyer » for
+    coordination to read and send (governance's decision letters)."""
+    from governance.services import amendment_letter_request
+
     _schedule(amendment, "accepted")
+    amendment_letter_request(proposal=amendment.allocation.proposal, number=amendment.number,
+                             actor=SYSTEM)
 
 
 def notify_referred(amendment: Amendment) -> None:
