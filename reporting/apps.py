@@ -23,6 +23,11 @@ class ReportingConfig(AppConfig):
         # Before ratifying: an allocation past the program's end, or without an envelope.
         register_ratification_check(allocation_warnings)
 
+        from .services import amendment_agenda
+
+        # An amendment beyond the allocation goes on the comité de gestion's agenda.
+        amendment_agenda.register()
+
         from proposals.journey import register_stage_report_source
 
         from .journey import stage_reports_for
