@@ -236,3 +236,13 @@ def test_an_amendment_item_keeps_the_meeting_page_within_its_query_budget(
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(min(item_before + 4, 20)):  # the amendment's panel
         assert client.get(reverse("governance:item-detail", args=[item.pk])).status_code == 200
+
+
+def test_the_agenda_item_speaks_english(client, on_agenda, seats):
+    from tests.factories import english
+
+    client.force_login(english(seats["member"].user))
+    page = client.get(reverse("governance:item-detail", args=[on_agenda.pk])).content.decode()
+    assert "Amendment no. 1 after ratification" in page
+    assert "Amounts asked for and amounts allocated" in page
+
