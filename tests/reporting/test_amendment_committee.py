@@ -97,7 +97,7 @@ def test_the_item_is_the_amendment_of_the_ratified_proposal(on_agenda, referred,
 
 
 def test_approved_by_the_committee_the_amendment_is_accepted_with_its_amounts(
-        on_agenda, referred, allocation, seats, tq_saint_michel,
+        on_agenda, referred, allocation, seats, tq_saint_michel, coordination,
         django_capture_on_commit_callbacks):
     mail.outbox.clear()
     item = _vote_and_close(on_agenda, seats, "for", django_capture_on_commit_callbacks)
@@ -112,7 +112,8 @@ def test_approved_by_the_committee_the_amendment_is_accepted_with_its_amounts(
     assert proposal.vision == "Une vision élargie aux aîné·e·s"
     assert Ratification.objects.count() == 1
     assert Allocation.objects.count() == 1
-    assert not governance_selectors.recommendations_to_ratify(user=seats["chair"].user).exists()
+    assert not governance_selectors.recommendations_to_ratify(user=coordination).exists()
+    assert proposal not in governance_selectors.ratification_watchlist(user=coordination)
     assert any("acceptée" in m.subject and tq_saint_michel.email in m.to for m in mail.outbox)
 
 
