@@ -121,7 +121,8 @@ def _schedule(proposal: Proposal) -> tuple[list[dict], list]:
 
 def _letter_context(proposal: Proposal, kind: str, amendment_number: int = 0) -> dict:
     analysis = (Analysis.objects.filter(proposal=proposal).prefetch_related("years").first())
-    decision = (AgendaItem.objects.filter(proposal=proposal, status=AgendaItem.Status.CLOSED)
+    decision = (AgendaItem.objects.filter(proposal=proposal, status=AgendaItem.Status.CLOSED,
+                                          kind=AgendaItem.Kind.ALLOCATION)
                 .select_related("meeting__committee").order_by("-closed_at").first())
     if analysis is not None and analysis.years.all():
         years = [(y.year_number, y.amount) for y in analysis.years.all()]

@@ -125,6 +125,9 @@ VERB_LABELS: dict[str, Any] = {
     "amendment.request_changes": _("Modifications demandées à la modification"),
     "amendment.accept": _("Modification acceptée"),
     "amendment.refer": _("Modification renvoyée au comité"),
+    "amendment.on_agenda": _("Modification inscrite à l'ordre du jour du comité de gestion"),
+    "amendment.approve": _("Modification approuvée par le comité de gestion"),
+    "amendment.refuse": _("Modification refusée par le comité de gestion"),
     "amendment.withdraw": _("Modification retirée"),
     # pic: Quebec Law 25
     "privacy.data_exported": _("Données personnelles téléchargées par la personne"),

@@ -70,3 +70,22 @@ class AmendmentForm(forms.Form):
 class AmendmentReviewForm(forms.Form):
     note = forms.CharField(label=_("Avis du·de la conseiller·ère (facultatif)"), widget=TEXTAREA,
                            required=False)
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} ({obj.held_on:%Y-%m-%d})"
+
+
+class AmendmentAgendaForm(forms.Form):
+    """The upcoming comité de gestion meeting a referred amendment goes to."""
+
+    meeting = MeetingChoiceField(label=_("Rencontre du comité de gestion"), queryset=None,
+                                 error_messages={"required": _("Choisissez une rencontre."),
+                                                 "invalid_choice": _("Choisissez une rencontre "
+                                                                     "à venir du comité de "
+                                                                     "gestion.")})
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings

@@ -30,6 +30,11 @@ class ReportingConfig(AppConfig):
         # An accepted amendment's letter says what changed and the amended amounts.
         register_amendment_source(amendment_letter_facts)
 
+        from .services import amendment_agenda
+
+        # An amendment beyond the allocation goes on the comité de gestion's agenda.
+        amendment_agenda.register()
+
         from proposals.journey import register_stage_report_source
 
         from .journey import stage_reports_for

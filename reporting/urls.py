@@ -44,6 +44,8 @@ urlpatterns = [
          views.AmendmentRequestChangesView.as_view(), name="amendment-request-changes"),
     path("modifications/<int:pk>/accepter/", views.AmendmentAcceptView.as_view(),
          name="amendment-accept"),
+    path("modifications/<int:pk>/ordre-du-jour/", views.AmendmentAgendaAddView.as_view(),
+         name="amendment-agenda-add"),
     path("modifications/<int:pk>/renvoyer-au-comite/", views.AmendmentReferView.as_view(),
          name="amendment-refer"),
     path("modifications/<int:pk>/retirer/", views.AmendmentWithdrawView.as_view(),

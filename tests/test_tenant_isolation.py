@@ -291,6 +291,7 @@ MAPPED: dict[str, Target] = {
     "reporting:amendment-request-changes": Target(sm_amendments, pk, reader=None),
     "reporting:amendment-accept": Target(sm_amendments, pk, reader=None),
     "reporting:amendment-refer": Target(sm_amendments, pk, reader=None),
+    "reporting:amendment-agenda-add": Target(sm_amendments, pk, reader=None),
     "reporting:amendment-withdraw": Target(sm_amendments, pk, reader=None),
     "proposals:plan-record": Target(lambda sm: [sm], lambda n: {"slug": n.slug}),
     "proposals:plan-document": Target(

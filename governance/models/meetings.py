@@ -78,7 +78,14 @@ class AgendaItemQuerySet(models.QuerySet):
 
 
 class AgendaItem(models.Model):
-    """One proposal on a meeting's agenda: an allocation decision."""
+    """One proposal on a meeting's agenda: an allocation decision, or (another kind, which a
+    higher layer registers in governance.agenda_sources) a decision on that proposal's file
+    after ratification, e.g. an amendment beyond the allocation. `proposal` is always set, so
+    visibility and recusals are the proposal's; only an allocation item moves the proposal."""
+
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", _("Allocation")
+        AMENDMENT = "amendment", _("Modification après entérinement")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Vote ouvert")
@@ -87,10 +94,18 @@ class AgendaItem(models.Model):
     class Result(models.TextChoices):
         RECOMMENDED = "recommended", _("Recommandée")
         NOT_RECOMMENDED = "not_recommended", _("Non recommandée")
+        # The results of an item that is not an allocation (never "recommended": nothing
+        # waits for a ratification after it).
+        APPROVED = "approved", _("Approuvée")
+        REFUSED = "refused", _("Refusée")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT,
                                  related_name="agenda_items")
+    kind = models.CharField(_("type de point"), max_length=20, choices=Kind.choices,
+                            default=Kind.ALLOCATION)
+    # The number of what an item that is not an allocation decides (the amendment's n°).
+    number = models.PositiveSmallIntegerField(_("numéro de l'objet"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
@@ -112,11 +127,24 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("points à l'ordre du jour")
         ordering = ["meeting", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "proposal"], name="one_item_per_proposal"),
+            models.UniqueConstraint(fields=["meeting", "proposal"], name="one_item_per_proposal",
+                                    condition=models.Q(kind="allocation")),
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting.title} — {self.proposal.title}"
+        return f"{self.meeting.title} — {self.subject}"
+
+    @property
+    def subject(self) -> str:
+        """What the item decides, in the reader's language: the proposal, or an amendment of
+        it (« Modification n° 2 — Saint-Michel — <titre> »)."""
+        if self.kind == self.Kind.AMENDMENT:
+            return _("Modification n° %(n)s — %(p)s") % {"n": self.number, "p": self.proposal}
+        return self.proposal.title
+
+    @property
+    def is_allocation(self) -> bool:
+        return self.kind == self.Kind.ALLOCATION
 
     @property
     def is_closed(self) -> bool:

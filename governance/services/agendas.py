@@ -15,6 +15,7 @@ from pic.models import User
 from pic.notifications import notify
 from proposals.models import Proposal
 
+from ..agenda_sources import agenda_source
 from ..models import (
     AgendaItem,
     Attendance,
@@ -44,20 +45,31 @@ def meeting_create(
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, proposal: Proposal, actor: User) -> AgendaItem:
+def agenda_item_add(*, meeting: Meeting, proposal: Proposal, actor: User,
+                    kind: str = AgendaItem.Kind.ALLOCATION,
+                    number: int | None = None) -> AgendaItem:
+    """Put a proposal's allocation on the agenda; or, with another `kind`, an item of a
+    registered source (governance.agenda_sources) about that proposal: the source's own
+    service checks its rules first and gives the `number` of what it decides."""
     ensure(actor, "meeting.manage", meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    existing = AgendaItem.objects.filter(meeting=meeting, proposal=proposal).first()
-    if existing is not None:
-        return existing
-    if proposal.status not in DECIDABLE:
-        raise ValidationError(
-            {"proposal": _("Seule une proposition en analyse et pas encore décidée peut être "
-                           "inscrite à l'ordre du jour.")})
+    if kind == AgendaItem.Kind.ALLOCATION:
+        existing = AgendaItem.objects.filter(meeting=meeting, proposal=proposal,
+                                             kind=kind).first()
+        if existing is not None:
+            return existing
+        if proposal.status not in DECIDABLE:
+            raise ValidationError(
+                {"proposal": _("Seule une proposition en analyse et pas encore décidée peut "
+                               "être inscrite à l'ordre du jour.")})
+    else:
+        agenda_source(kind)  # an unknown kind is a programming error
     position = (meeting.items.aggregate(m=Max("position"))["m"] or 0) + 1
-    item = AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=position)
+    item = AgendaItem.objects.create(meeting=meeting, proposal=proposal, position=position,
+                                     kind=kind, number=number)
     recusals_record_automatic(item=item)
-    audit(actor, "agenda_item.added", item, meeting=meeting.pk, proposal=proposal.pk)
+    audit(actor, "agenda_item.added", item, meeting=meeting.pk, proposal=proposal.pk,
+          kind=kind)
     seated = CommitteeMember.objects.current().filter(committee_id=meeting.committee_id)
     notify("agenda.added", [*people_of(proposal.neighbourhood_id, members=True, advisors=True),
                             *seated.values_list("user_id", flat=True)],

@@ -17,6 +17,7 @@ from pic.notifications import notify
 from pic.workflow import Machine, Transition
 from proposals import workflow
 
+from ..agenda_sources import agenda_source
 from ..models import (
     AgendaItem,
     Attendance,
@@ -107,7 +108,8 @@ ITEM_MACHINE = Machine(
 @transaction.atomic
 def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaItem:
     """The chair closes the vote: the result is final, and the proposal becomes recommended
-    or not (the one road to that decision)."""
+    or not (the one road to that decision); an item of another kind (an amendment) is
+    approved or refused and its source acts on it, the proposal's state unchanged."""
 
     def check(locked: AgendaItem) -> None:
         if locked.is_closed:
@@ -125,7 +127,14 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
                          "%(eligible)s, il en faut %(needed)s.", tally.present)
                 % {"present": tally.present, "eligible": tally.eligible,
                    "needed": tally.quorum_needed})
-        if tally.adopted:
+        locked.reasons = reasons.strip()
+        if not locked.is_allocation:
+            # Another kind of decision on a ratified file (an amendment): the proposal's
+            # state does not move; the source acts on the result in this transaction.
+            locked.result = (AgendaItem.Result.APPROVED if tally.adopted
+                             else AgendaItem.Result.REFUSED)
+            agenda_source(locked.kind).decide(item=locked, actor=actor)
+        elif tally.adopted:
             locked.result = AgendaItem.Result.RECOMMENDED
             workflow.proposal_recommend(proposal=locked.proposal, agenda_item=locked,
                                         actor=SYSTEM)
@@ -133,7 +142,6 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
             locked.result = AgendaItem.Result.NOT_RECOMMENDED
             workflow.proposal_not_recommend(proposal=locked.proposal, agenda_item=locked,
                                             actor=SYSTEM)
-        locked.reasons = reasons.strip()
         locked.votes_for, locked.votes_against = tally.votes_for, tally.votes_against
         locked.votes_abstain = tally.votes_abstain
         locked.eligible_count, locked.present_count = tally.eligible, tally.present
@@ -144,7 +152,7 @@ def item_close(*, item: AgendaItem, actor: User, reasons: str = "") -> AgendaIte
                 "quorum_needed": tally.quorum_needed}
 
     item, moved = ITEM_MACHINE.move(item, "close", actor=actor, ensure=check, prepare=prepare)
-    if moved:
+    if moved and item.is_allocation:
         proposal = item.proposal
         notify("recommendation.recorded",
                people_of(proposal.neighbourhood_id, members=True, advisors=True,

@@ -14,6 +14,7 @@ from pic.access import ActionRequiredMixin, can, ensure
 from pic.files import private_file_response
 
 from .. import selectors, services
+from ..agenda_sources import agenda_source, agenda_sources
 from ..forms import (
     AgendaItemAddForm,
     AttendanceForm,
@@ -67,6 +68,10 @@ class MeetingDetailView(LoginRequiredMixin, TemplateView):
         if staff:
             context["add_form"] = AgendaItemAddForm(
                 proposals=selectors.proposals_for_agenda(user=user, meeting=meeting))
+            # Other kinds of items (a referred amendment), beside the proposals.
+            context["other_sources"] = [
+                (source, choices) for source in agenda_sources()
+                if (choices := source.choices(user=user, meeting=meeting))]
         return context
 
 
@@ -97,6 +102,11 @@ class AgendaItemAddView(ActionRequiredMixin, ServicePostView):
         return selectors.meeting_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def perform(self, meeting, _form):
+        for source in agenda_sources():
+            if self.request.POST.get(source.field):
+                item = source.add(meeting=meeting, pk=self.request.POST[source.field],
+                                  actor=self.request.user)
+                return _("« %(item)s » inscrite à l'ordre du jour.") % {"item": item.subject}
         form = AgendaItemAddForm(self.request.POST, proposals=selectors.proposals_for_agenda(
             user=self.request.user, meeting=meeting))
         if not form.is_valid():
@@ -202,6 +212,9 @@ class AgendaItemDetailView(LoginRequiredMixin, TemplateView):
         my_vote = None
         if mine is not None and mine.has_voted:
             my_vote = item.votes.filter(member=mine.member).values_list("choice", flat=True)[0]
+        if not item.is_allocation:
+            source = agenda_source(item.kind)
+            context.update(panel_template=source.template, panel=source.panel(item=item))
         context.update(
             item=item, proposal=item.proposal,
             analysis=selectors.analysis_for(user=user, proposal=item.proposal),
@@ -255,12 +268,12 @@ class CloseItemView(ItemPostView):
     confirm_template = "governance/item_close_confirm.html"
 
     def confirmation(self, item):
-        return {"title": _("Fermer le vote"), "subject": item.proposal,
+        decides = (agenda_source(item.kind).consequences if not item.is_allocation else [
+            _("Selon le décompte, la proposition devient « Recommandée » ou « Non "
+              "recommandée »; elle passe ensuite à l'entérinement ou à la lettre de refus.")])
+        return {"title": _("Fermer le vote"), "subject": item.subject,
                 "consequences": [
-                    _("Le résultat est définitif : les votes ne changent plus."),
-                    _("Selon le décompte, la proposition devient « Recommandée » ou « Non "
-                      "recommandée »; elle passe ensuite à l'entérinement ou à la lettre de "
-                      "refus.")],
+                    _("Le résultat est définitif : les votes ne changent plus."), *decides],
                 "button": _("Oui, fermer le vote")}
 
     def get_context_data(self, item, form, **kwargs):

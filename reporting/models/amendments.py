@@ -2,7 +2,8 @@
 proposal and the coming year's action plan (and, once a year, adjusts the initiative). Each
 amendment is frozen as a new version of the proposal at submission (proposals.versions), is
 reviewed by the advisor and accepted by coordination; amounts beyond the allocation go back
-to the committee. Its status changes only through reporting/services/amendments.py."""
+to the committee (an agenda item of the comité de gestion, which approves or refuses it).
+Its status changes only through reporting/services/amendments.py."""
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,7 @@ class Amendment(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
         ACCEPTED = "accepted", _("Acceptée")
         REFERRED = "referred", _("Renvoyée au comité")
+        REFUSED = "refused", _("Refusée par le comité")
         WITHDRAWN = "withdrawn", _("Retirée")
 
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT,
@@ -46,6 +48,11 @@ class Amendment(models.Model):
                                      related_name="+", null=True, blank=True)
     version = models.OneToOneField("proposals.ProposalVersion", on_delete=models.PROTECT,
                                    related_name="amendment", null=True, blank=True)
+    # The comité de gestion's agenda item that decides a referred amendment (its vote, its
+    # result and its reasons).
+    agenda_item = models.OneToOneField("governance.AgendaItem", on_delete=models.PROTECT,
+                                       related_name="amendment", null=True, blank=True,
+                                       verbose_name=_("point à l'ordre du jour du comité"))
     review_note = models.TextField(_("avis du·de la conseiller·ère"), blank=True)
     changes_requested_note = models.TextField(_("modifications demandées"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -3,10 +3,12 @@
 (and, once a year, adjusts the initiative); each amendment is frozen at submission as a new
 version of the proposal, with its diff against the version in force; the advisor reviews it;
 coordination accepts it when the amounts stay within the allocation, or sends it back to the
-committee when they do not.
+committee when they do not: the comité de gestion votes on it (an agenda item,
+reporting/services/amendment_agenda.py) and approves it (accepted, by `amendment_accept`, the
+one place that sets ACCEPTED) or refuses it.
 
 Nothing else writes `Amendment.status`. Each event's email is sent by one function
-(`notify_<event>`), so the way people are told can change in one place.
+(`notify_<event>`, amendment_notices.py); the reads are in amendment_reads.py.
 """
 
 import datetime
@@ -17,21 +19,45 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from neighbourhoods.models import StaffRole
-from neighbourhoods.selectors import people_of
-from pic import outbox
+from governance.models import AgendaItem
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
 from pic.models import User
 from pic.workflow import Machine, Transition, changes_requested
 from proposals import services as proposal_services
-from proposals.models import Proposal, ProposalVersion
-from proposals.versions import AMENDABLE_TEXTS, amended_snapshot, version_record
+from proposals.versions import AMENDABLE_TEXTS, version_record
 
 from ..models import Allocation, AllocationYear, Amendment, Disbursement
+from .amendment_notices import (  # noqa: F401 - the events' functions, re-exported
+    amendment_recipients,
+    notify_accepted,
+    notify_changes_requested,
+    notify_referred,
+    notify_refused,
+    notify_reviewed,
+    notify_submitted,
+)
+from .amendment_reads import (  # noqa: F401 - the reads, re-exported
+    amended_years,
+    amendment_diff,
+    amendment_snapshot,
+    amounts_compared,
+    base_snapshot,
+    exceeds_allocation,
+    version_in_force,
+)
 
 S = Amendment.Status
+
+
+def _committee_vote(result: str):
+    """The proof of the committee's road: the amendment's own agenda item, with that result."""
+    def proof(amendment: Amendment, item) -> bool:
+        return (isinstance(item, AgendaItem) and item.pk == amendment.agenda_item_id
+                and item.result == result)
+    return proof
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition((S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED),
@@ -39,11 +65,18 @@ TRANSITIONS: dict[str, Transition] = {
     "request_changes": Transition((S.SUBMITTED, S.REVIEWED), S.CHANGES_REQUESTED),
     "accept": Transition((S.REVIEWED,), S.ACCEPTED),
     "refer": Transition((S.REVIEWED,), S.REFERRED),
+    # Only the comité de gestion's closed vote on the amendment's agenda item decides these.
+    "approve": Transition((S.REFERRED,), S.ACCEPTED, only_via="agenda_item",
+                          proof=_committee_vote(AgendaItem.Result.APPROVED)),
+    "refuse": Transition((S.REFERRED,), S.REFUSED, only_via="agenda_item",
+                         proof=_committee_vote(AgendaItem.Result.REFUSED)),
     "withdraw": Transition((S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED), S.WITHDRAWN),
 }
 MACHINE = Machine(model=Amendment, transitions=TRANSITIONS, audit_prefix="amendment",
                   subject=lambda a: _("la modification n° %(n)s") % {"n": a.number},
-                  related=("allocation", "allocation__proposal"))
+                  related=("allocation", "allocation__proposal"),
+                  roads={"approve": gettext_lazy("le vote du comité de gestion"),
+                         "refuse": gettext_lazy("le vote du comité de gestion")})
 EDITABLE_STATES = (S.DRAFT, S.CHANGES_REQUESTED)
 OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.REVIEWED, S.CHANGES_REQUESTED)
 # Keys of `Amendment.changes` (the texts, the amounts, the yearly adjustment of the initiative).
@@ -51,50 +84,9 @@ INITIATIVE_KEYS = ("initiative_title", "desired_change")
 
 
 def allowed_transitions(status: str) -> list[str]:
-    return MACHINE.allowed(status)
-
-
-# --- Reading -----------------------------------------------------------------------------------
-
-
-def version_in_force(proposal: Proposal) -> ProposalVersion | None:
-    """The ratified version, or the last accepted amendment's."""
-    accepted = (Amendment.objects.filter(allocation__proposal=proposal, status=S.ACCEPTED,
-                                         version__isnull=False)
-                .order_by("-number").values_list("version_id", flat=True).first())
-    if accepted:
-        return ProposalVersion.objects.get(pk=accepted)
-    return (ProposalVersion.objects.filter(proposal=proposal, amendment__isnull=True)
-            .order_by("-number").first())
-
-
-def base_snapshot(amendment: Amendment) -> dict:
-    """The version in force, with the allocation's amounts when the amendment started (what
-    the amendment's diff starts from)."""
-    base = amendment.base_version.snapshot if amendment.base_version_id else {}
-    return {**base, "years": {**amendment.allocated}}
-
-
-def amendment_snapshot(amendment: Amendment) -> dict:
-    """The amended proposal: the version in force with the amendment's changes, its action
-    plan and what changes (what the version frozen at submission holds)."""
-    return amended_snapshot(base_snapshot(amendment), {
-        **amendment.changes, "action_plan": amendment.action_plan,
-        "amendment_reason": amendment.reason})
-
-
-def amended_years(amendment: Amendment) -> dict[int, Decimal]:
-    """Each allocation year's amount once the amendment applies."""
-    years = {y.year_number: y.amount for y in amendment.allocation.years.all()}
-    for number, amount in (amendment.changes.get("years") or {}).items():
-        years[int(number)] = Decimal(amount)
-    return years
-
-
-def exceeds_allocation(amendment: Amendment) -> bool:
-    """The one rule on amounts: the amended total stays within the allocation's total."""
-    allocated = sum((y.amount for y in amendment.allocation.years.all()), Decimal("0"))
-    return sum(amended_years(amendment).values(), Decimal("0")) > allocated
+    """What a person may do from `status` on the amendment's page (not the committee's road)."""
+    return [name for name in MACHINE.allowed(status)
+            if TRANSITIONS[name].only_via is None]
 
 
 # --- Writing the draft -------------------------------------------------------------------------
@@ -260,14 +252,18 @@ def amendment_request_changes(*, amendment: Amendment, actor: User,
 
 @transaction.atomic
 def amendment_accept(*, amendment: Amendment, actor: User,
-                     now: datetime.datetime | None = None) -> Amendment:
-    """Coordination accepts: the amounts stay within the allocation (and no year goes below
-    what was paid for it); the proposal, the initiative and the allocation's years take the
-    amended values."""
+                     now: datetime.datetime | None = None,
+                     agenda_item: AgendaItem | None = None) -> Amendment:
+    """Accept the amendment: the one place that sets ACCEPTED and applies it. Coordination
+    accepts a reviewed amendment whose amounts stay within the allocation; the comité de
+    gestion's closed vote (`agenda_item`, approved) accepts a referred one beyond it. Either
+    way no year goes below what was paid for it, and the proposal, the initiative and the
+    allocation's years take the amended values."""
     now = now or timezone.now()
+    by_committee = agenda_item is not None
 
     def prepare(locked: Amendment) -> dict:
-        if exceeds_allocation(locked):
+        if not by_committee and exceeds_allocation(locked):
             raise ValidationError(_("Les montants modifiés dépassent l'allocation entérinée : "
                                     "seul le comité peut en décider. Renvoyez la modification "
                                     "au comité."))
@@ -279,18 +275,47 @@ def amendment_accept(*, amendment: Amendment, actor: User,
                 raise ValidationError(_("Année %(n)s : le montant modifié est inférieur à ce "
                                         "qui a déjà été versé.") % {"n": number})
         locked.decided_by, locked.decided_at = person(actor), now
-        return {}
+        return {"agenda_item": agenda_item.pk} if by_committee else {}
 
-    amendment, moved = MACHINE.move(amendment, "accept", actor=actor,
-                                    ensure=_may(actor, "accept"), prepare=prepare,
-                                    fields=["decided_by", "decided_at"])
+    amendment, moved = MACHINE.move(
+        amendment, "approve" if by_committee else "accept", actor=actor, via=agenda_item,
+        ensure=_committee(actor, agenda_item) if by_committee else _may(actor, "accept"),
+        prepare=prepare, fields=["decided_by", "decided_at"])
     if moved:
+        # On the committee's road the system writes the committee's decision (as it records
+        # a recommendation); coordination writes its own.
         proposal_services.proposal_amend(proposal=amendment.allocation.proposal,
-                                         changes=amendment.changes, actor=actor)
+                                         changes=amendment.changes,
+                                         actor=SYSTEM if by_committee else actor)
         for number, amount in (amendment.changes.get("years") or {}).items():
             AllocationYear.objects.filter(allocation=amendment.allocation,
                                           year_number=int(number)).update(amount=Decimal(amount))
         notify_accepted(amendment)
+    return amendment
+
+
+def _committee(actor: User, item: AgendaItem):
+    """Who acts on the committee's road: whoever may close the item's vote."""
+    return lambda _amendment: ensure(actor, "vote.close", item)
+
+
+@transaction.atomic
+def amendment_refuse(*, amendment: Amendment, agenda_item: AgendaItem, actor: User,
+                     now: datetime.datetime | None = None) -> Amendment:
+    """The comité de gestion refuses a referred amendment (its closed vote): the allocation
+    and the proposal stay as ratified; the table and its advisor are told, with the
+    committee's reasons (the item's). The table may start another amendment."""
+    now = now or timezone.now()
+
+    def prepare(locked: Amendment) -> dict:
+        locked.decided_by, locked.decided_at = person(actor), now
+        return {"agenda_item": agenda_item.pk, "reasons": agenda_item.reasons}
+
+    amendment, moved = MACHINE.move(amendment, "refuse", actor=actor, via=agenda_item,
+                                    ensure=_committee(actor, agenda_item), prepare=prepare,
+                                    fields=["decided_by", "decided_at"])
+    if moved:
+        notify_refused(amendment)
     return amendment
 
 
@@ -329,51 +354,3 @@ TRANSITION_FUNCTIONS = {
 }
 
 
-# --- Telling people: one function per event ----------------------------------------------------
-
-
-def _schedule(amendment: Amendment, event: str) -> None:
-    from ..tasks import send_amendment_email
-
-    cycle = amendment.version.number if amendment.version_id else 0
-    outbox.schedule(send_amendment_email, amendment.pk, event,
-                    key=f"amendment:{amendment.pk}:{event}:{cycle}")
-
-
-def notify_submitted(amendment: Amendment) -> None:
-    """To the table and its advisor: the amendment is in, the advisor reviews it."""
-    _schedule(amendment, "submitted")
-
-
-def notify_reviewed(amendment: Amendment) -> None:
-    """To coordination: an amendment waits for its decision."""
-    _schedule(amendment, "reviewed")
-
-
-def notify_changes_requested(amendment: Amendment) -> None:
-    _schedule(amendment, "changes_requested")
-
-
-def notify_accepted(amendment: Amendment) -> None:
-    """To the table: the email now, and the letter of acceptance « à envoyer » for
-    coordination to read and send (governance's decision letters)."""
-    from governance.services import amendment_letter_request
-
-    _schedule(amendment, "accepted")
-    amendment_letter_request(proposal=amendment.allocation.proposal, number=amendment.number,
-                             actor=SYSTEM)
-
-
-def notify_referred(amendment: Amendment) -> None:
-    _schedule(amendment, "referred")
-
-
-def amendment_recipients(amendment: Amendment, event: str) -> list[str]:
-    """Who hears of each event: coordination when a decision waits for it, else the table and
-    its advisor."""
-    if event == "reviewed":
-        return sorted(set(StaffRole.objects.active().filter(
-            role=StaffRole.Role.COORDINATION, user__is_active=True)
-            .values_list("user__email", flat=True)))
-    return sorted(set(people_of(amendment.neighbourhood_id, members=True, advisors=True)
-                      .values_list("email", flat=True)))

@@ -7,6 +7,7 @@ from .allocations import (
 )
 from .amendments import (
     AmendmentAcceptView,
+    AmendmentAgendaAddView,
     AmendmentCreateView,
     AmendmentDetailView,
     AmendmentEditView,
@@ -62,7 +63,8 @@ from .search import SearchView
 
 __all__ = [
     "AmendmentAcceptView", "AmendmentCreateView", "AmendmentDetailView", "AmendmentEditView",
-    "AmendmentReferView", "AmendmentRequestChangesView", "AmendmentReviewView",
+    "AmendmentReferView", "AmendmentAgendaAddView", "AmendmentRequestChangesView",
+    "AmendmentReviewView",
     "AmendmentSubmitView", "AmendmentWithdrawView",
     "ContributionView", "InstalmentChangeView", "InstalmentPayView", "InstalmentReleaseView",
     "AllocationDetailView", "AllocationListView", "CheckInRecordView", "DashboardView",

@@ -15,18 +15,19 @@ from pic.access import can, ensure
 from pic.forms import apply_validation_error
 from pic.views import ActionView
 from proposals.forms import RequestChangesForm
-from proposals.versions import versions_compare
 
 from .. import selectors
-from ..amendment_forms import AmendmentForm, AmendmentReviewForm
+from ..amendment_forms import AmendmentAgendaForm, AmendmentForm, AmendmentReviewForm
 from ..models import Amendment
+from ..services import amendment_agenda
 from ..services import amendments as services
 
 
 def amendment_get(user, pk: int) -> Amendment:
     amendment = (Amendment.objects.visible_to(user)
                  .select_related("allocation__proposal__stage", "allocation__initiative",
-                                 "base_version", "version", "neighbourhood")
+                                 "base_version", "version", "neighbourhood",
+                                 "agenda_item__meeting")
                  .filter(pk=pk).first())
     if amendment is None:
         raise Http404
@@ -51,15 +52,17 @@ class AmendmentDetailView(LoginRequiredMixin, TemplateView):
     template_name = "reporting/amendment_detail.html"
 
     def get_context_data(self, **kwargs):
-        amendment = amendment_get(self.request.user, self.kwargs["pk"])
-        base = services.base_snapshot(amendment)
-        amended = (amendment.version.snapshot if amendment.version_id
-                   else services.amendment_snapshot(amendment))
-        rows = [row for row in versions_compare(base, amended) if row["changed"]]
+        user = self.request.user
+        amendment = amendment_get(user, self.kwargs["pk"])
+        to_agenda = (amendment.status == Amendment.Status.REFERRED
+                     and amendment.agenda_item_id is None and can(user, "meeting.manage"))
         allowed = {name: can(self.request.user, f"amendment.{name}", amendment)
                    for name in services.allowed_transitions(amendment.status)}
         return super().get_context_data(
-            amendment=amendment, rows=rows, can=allowed,
+            amendment=amendment, rows=services.amendment_diff(amendment), can=allowed,
+            agenda_form=AmendmentAgendaForm(meetings=amendment_agenda.meetings_for_amendment(
+                user=user)) if to_agenda else None,
+            item_visible=can(user, "meeting.manage"),
             editable=amendment.status in services.EDITABLE_STATES
             and can(self.request.user, "amendment.edit", amendment),
             exceeds=services.exceeds_allocation(amendment),
@@ -181,3 +184,26 @@ class AmendmentWithdrawView(AmendmentTransitionView):
         return {"title": _("Retirer la modification"), "subject": str(amendment),
                 "danger": True, "consequences": [_("Le retrait est définitif.")],
                 "button": _("Oui, retirer la modification")}
+
+
+class AmendmentAgendaAddView(ActionView):
+    """Coordination puts a referred amendment on an upcoming comité de gestion meeting."""
+
+    form_class = AmendmentAgendaForm
+
+    def get_object(self):
+        amendment = amendment_get(self.request.user, self.kwargs["pk"])
+        ensure(self.request.user, "meeting.manage")
+        return amendment
+
+    def get_form_kwargs(self, amendment):
+        return {"meetings": amendment_agenda.meetings_for_amendment(user=self.request.user)}
+
+    def get_success_url(self, amendment):
+        return reverse("reporting:amendment-detail", args=[amendment.pk])
+
+    def perform(self, amendment, form):
+        item = amendment_agenda.amendment_agenda_add(
+            amendment=amendment, meeting=form.cleaned_data["meeting"], actor=self.request.user)
+        return _("Modification inscrite à l'ordre du jour de « %(m)s ».") % {
+            "m": item.meeting.title}

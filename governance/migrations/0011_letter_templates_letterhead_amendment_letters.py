@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0009_analysis_condition_assessments_people_concerned'),
+        ('governance', '0010_agenda_items_of_other_kinds'),
         ('proposals', '0009_guide_vocabulary_capacity_partners_indicator_catalogue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
