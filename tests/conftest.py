@@ -143,6 +143,23 @@ def _isolated_cache(settings):
     }
 
 
+# --- Language ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _french_first():
+    """Every test starts in French, as the program does outside a request. The language
+    middleware activates a request's language for the thread (as Django's LocaleMiddleware
+    does) and a request in English would otherwise leave English active for the next test's
+    service calls and messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # --- The append-only audit table -------------------------------------------------------------
 
 
