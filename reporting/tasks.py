@@ -78,6 +78,15 @@ def build_export(job_id: int) -> int:
 
 
 @shared_task(reject_on_worker_lost=True)
+def preview_import(job_id: int) -> int:
+    """The dry run of an import file sent on the import page; returns the rows read."""
+    from .services.jobs import import_job_preview
+
+    job = import_job_preview(job_id=job_id)
+    return job.rows_done if job else 0
+
+
+@shared_task(reject_on_worker_lost=True)
 def run_import(job_id: int) -> int:
     """Write a confirmed import in bulk; returns the rows read."""
     from .services.jobs import import_job_run
