@@ -79,7 +79,8 @@ def measure_letters(log=print) -> dict[str, dict]:
 
 def measure_reminders(log=print) -> dict[str, dict]:
     from ..models import ReminderSent
-    from ..services.reminders import digest_send, reminders_run
+    from ..services.digests import DIGEST_BATCH, digests_send
+    from ..services.reminders import reminders_run
 
     today = timezone.localdate()
     sid = transaction.savepoint()
@@ -89,7 +90,8 @@ def measure_reminders(log=print) -> dict[str, dict]:
         pending = list(ReminderSent.objects.filter(emailed_on__isnull=True)
                        .order_by("user_id").values_list("user_id", flat=True).distinct())
         _v, send_seconds, send_queries = _count_queries(
-            lambda: [digest_send(user_id=u, today=today) for u in pending])
+            lambda: [digests_send(user_ids=pending[i:i + DIGEST_BATCH], today=today)
+                     for i in range(0, len(pending), DIGEST_BATCH)])
     finally:
         transaction.savepoint_rollback(sid)
     log(f"  reminder run           {seconds:8.2f} s {queries:>6} q, {recorded} reminders, "
