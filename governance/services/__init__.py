@@ -35,6 +35,7 @@ from .ratification import (
     ratification_act_record,
     ratification_record,
     ratification_warnings,
+    ratification_warnings_of,
     register_ratification_check,
     register_ratification_listener,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "ratification_act_record",
     "ratification_record",
     "ratification_warnings",
+    "ratification_warnings_of",
     "register_ratification_check",
     "ratifying_committee",
     "recusal_declare",
