@@ -13,15 +13,13 @@ class ReportingConfig(AppConfig):
         )
 
         from . import access  # noqa: F401 - registers the rules (pic.access)
-        from .services.allocations import (
-            allocation_create_for_ratification,
-            allocation_warnings,
-        )
+        from .services.allocations import allocation_create_for_ratification
+        from .services.decided import allocation_warnings_of
 
         # A ratified decision makes its allocation in the same transaction.
         register_ratification_listener(allocation_create_for_ratification)
         # Before ratifying: an allocation past the program's end, or without an envelope.
-        register_ratification_check(allocation_warnings)
+        register_ratification_check(allocation_warnings_of)
 
         from governance.letters import register_amendment_source
 

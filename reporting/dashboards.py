@@ -26,7 +26,7 @@ from proposals.models import Contact, IndicatorDefinition, Initiative, Program, 
 from proposals.states import AWAITING_RATIFICATION
 
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
-from .selectors import envelope_by_year, overdue_checkins, overdue_reports
+from .selectors import envelope_by_year_cached, overdue_checkins, overdue_reports
 
 OPEN_REPORT = [Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED]
 
@@ -228,7 +228,7 @@ def coordination_dashboard(*, user: User, today: datetime.date,
     return {
         "files": files_by_stage_and_status(user=user),
         "program": program,
-        "envelopes": envelope_by_year(program=program) if program else [],
+        "envelopes": envelope_by_year_cached(program=program) if program else [],
         "decisions_at_risk": decision_rows(decisions, today=today),
         "more_decisions": more_decisions,
         "overdue_reports": reports,
@@ -363,7 +363,7 @@ def portfolio_money() -> dict:
     return {
         "programs": programs,
         "program": program,
-        "envelopes": envelope_by_year(program=program) if program else [],
+        "envelopes": envelope_by_year_cached(program=program) if program else [],
         "neighbourhood_count": Neighbourhood.objects.filter(
             pk__in=Allocation.objects.values("neighbourhood")).count(),
     }

@@ -126,9 +126,9 @@ def export_data(*, kind: str, user: User, file_format: str) -> bytes:
 # --- Imports --------------------------------------------------------------------------------
 
 
-def load_dataset(content: bytes, file_format: str, *, name: str = "") -> tablib.Dataset:
-    """An import file, checked like every upload before it is parsed: 10 MB at most, and an
-    XLSX (a ZIP archive) neither malformed nor a zip bomb."""
+def check_import_file(content: bytes, file_format: str, *, name: str = "") -> None:
+    """An import file, checked like every upload before it is kept or parsed: 10 MB at most,
+    and an XLSX (a ZIP archive) neither malformed nor a zip bomb."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": _("Le fichier pèse %(size)s : la limite est de 10 Mo.")
                                        % {"size": filesizeformat(len(content))}})
@@ -137,6 +137,11 @@ def load_dataset(content: bytes, file_format: str, *, name: str = "") -> tablib.
             check_zip(io.BytesIO(content), name=name or f"import.{file_format}")
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
+
+
+def load_dataset(content: bytes, file_format: str, *, name: str = "") -> tablib.Dataset:
+    """An import file's rows, once checked (check_import_file)."""
+    check_import_file(content, file_format, name=name)
     try:
         if file_format == "xlsx":
             return tablib.Dataset().load(content, format="xlsx")

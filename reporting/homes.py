@@ -21,7 +21,7 @@ from proposals.states import UNDECIDED
 
 from .charts import hbar_chart
 from .dashboards import advisor_dashboard, decisions_at_risk
-from .selectors import envelope_by_year, overdue_reports
+from .selectors import envelope_by_year_cached, overdue_reports
 
 FIRST = 10  # rows shown of each "to act on" list; the full list is one link away
 NEIGHBOURHOODS_PER_PAGE = 25
@@ -92,7 +92,7 @@ def coordination_home(*, user: User, today: datetime.date, page: str | int | Non
                                      NEIGHBOURHOODS_PER_PAGE).get_page(page)
     return {
         "program": program,
-        "envelopes": envelope_by_year(program=program) if program else [],
+        "envelopes": envelope_by_year_cached(program=program) if program else [],
         "pipeline": _pipeline(user),
         "status_counts": status_counts,
         "status_chart": _status_chart(status_counts),

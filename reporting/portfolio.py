@@ -1,6 +1,7 @@
 """The program's money, kept in the cache (`pic.cache`'s backend) and forgotten as soon as a
-program, an allocation, one of its years, a payment or an envelope changes (after the commit):
-the envelope per year (the coordination home and the portfolio) and the partners' portfolio
+program, an allocation, one of its years, an instalment, a payment or an envelope changes
+(after the commit): the envelope per year (the coordination home and dashboard, through
+selectors.envelope_by_year_cached, and the portfolio) and the partners' portfolio
 charts by year, stage and borough, each with its table."""
 
 from decimal import Decimal
@@ -25,9 +26,10 @@ from .models import (
     AllocationYear,
     Disbursement,
     FunderContribution,
+    Instalment,
     ProgramEnvelope,
 )
-from .selectors import envelope_figures
+from .selectors import ENVELOPE_CACHE, envelope_figures
 
 CACHE_PREFIX = "pic:money:v1:"  # change the version when the shape of the figures changes
 CACHE_SECONDS = 6 * 3600  # a safety net only: every change clears the figures at once
@@ -38,10 +40,17 @@ def _cache_key(language: str) -> str:
 
 
 def _forget_now() -> None:
-    cache.delete_many([_cache_key(code) for code, _name in settings.LANGUAGES])
+    cache.delete_many([_cache_key(code) for code, _name in settings.LANGUAGES]
+                      + [f"{ENVELOPE_CACHE}{pk}"
+                         for pk in Program.objects.values_list("pk", flat=True)])
 
 
 _forget_now.pic_cache_forget = True  # tests counting a transaction's side effects skip it
+
+
+def portfolio_figures_forget_now() -> None:
+    """At once: after bulk inserts, which send no signal (seed_scale, in the bench)."""
+    _forget_now()
 
 
 def portfolio_figures_forget() -> None:
@@ -152,6 +161,6 @@ def _changed(sender, **kwargs) -> None:
 def connect_signals() -> None:
     """Called once by reporting.apps: whatever writes money (services, admin, imports)."""
     for model in (Program, Allocation, AllocationYear, Disbursement, ProgramEnvelope,
-                  FunderContribution):
+                  FunderContribution, Instalment):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"portfolio-{model.__name__}")

@@ -25,9 +25,18 @@ def send_daily_reminders(today: str | None = None) -> int:
 
 
 @shared_task(reject_on_worker_lost=True)
+def send_reminder_digests(user_ids: list[int], today: str) -> int:
+    """Each person's email holding every reminder recorded for them and not yet emailed, for
+    a batch of people in a few queries."""
+    from .services.digests import digests_send
+
+    return digests_send(user_ids=user_ids, today=datetime.date.fromisoformat(today))
+
+
+@shared_task(reject_on_worker_lost=True)
 def send_reminder_digest(user_id: int, today: str) -> int:
-    """One email holding every reminder recorded for the person that day and not yet emailed."""
-    from .services.reminders import digest_send
+    """One person's digest (kept for the messages queued before the batches)."""
+    from .services.digests import digest_send
 
     return digest_send(user_id=user_id, today=datetime.date.fromisoformat(today))
 
@@ -74,6 +83,15 @@ def build_export(job_id: int) -> int:
     from .services.jobs import export_job_build
 
     job = export_job_build(job_id=job_id)
+    return job.rows_done if job else 0
+
+
+@shared_task(reject_on_worker_lost=True)
+def preview_import(job_id: int) -> int:
+    """The dry run of an import file sent on the import page; returns the rows read."""
+    from .services.jobs import import_job_preview
+
+    job = import_job_preview(job_id=job_id)
     return job.rows_done if job else 0
 
 

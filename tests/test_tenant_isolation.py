@@ -441,10 +441,10 @@ def demo(django_db_setup, django_db_blocker, demo_media):
             export = job_services.export_job_request(
                 kind="allocations", file_format="xlsx", actor=User.objects.get(email=OWNER))
             job_services.export_job_build(job_id=export.pk)
-            job_services.import_job_preview(kind="organisations", actor=coordination,
-                                            upload=SimpleUploadedFile(
-                                                "orgs.csv", b"name,short_name,category\n"
-                                                            b"Nouvel OBNL,NO,external\n"))
+            import_job = job_services.import_job_upload(
+                kind="organisations", actor=coordination, upload=SimpleUploadedFile(
+                    "orgs.csv", b"name,short_name,category\nNouvel OBNL,NO,external\n"))
+            job_services.import_job_preview(job_id=import_job.pk)
             # The register of confidentiality incidents holds one entry (coordination only).
             privacy_services.incident_record(
                 actor=coordination, summary="Courriel mal adressé", information_involved="Noms",

@@ -43,6 +43,7 @@ from .ratification import (
     ratification_act_record,
     ratification_record,
     ratification_warnings,
+    ratification_warnings_of,
     register_ratification_check,
     register_ratification_listener,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "ratification_act_record",
     "ratification_record",
     "ratification_warnings",
+    "ratification_warnings_of",
     "register_ratification_check",
     "ratifying_committee",
     "recusal_declare",

@@ -40,7 +40,8 @@ _RATIFICATION_LISTENERS: list[Callable[..., object]] = []
 
 
 # A higher layer that knows what a ratification will make (reporting: the allocation's years)
-# registers a check here: `check(proposal=, ratified_on=)` returns warnings to show before.
+# registers a check here: `check(proposals=, ratified_on=)` returns {proposal pk: warnings}
+# to show before, for a deliberation's many proposals in a constant number of queries.
 _RATIFICATION_CHECKS: list[Callable[..., list[str]]] = []
 
 
@@ -56,8 +57,19 @@ def register_ratification_check(check: Callable[..., list[str]]) -> None:
 
 def ratification_warnings(*, proposal: Proposal, ratified_on: datetime.date) -> list[str]:
     """What the people ratifying should know first (never a refusal)."""
-    return [warning for check in _RATIFICATION_CHECKS
-            for warning in check(proposal=proposal, ratified_on=ratified_on)]
+    return ratification_warnings_of(proposals=[proposal], ratified_on=ratified_on)[proposal.pk]
+
+
+def ratification_warnings_of(*, proposals: Iterable[Proposal], ratified_on: datetime.date
+                             ) -> dict[int, list[str]]:
+    """ratification_warnings of many proposals at once: {proposal pk: warnings}."""
+    proposals = list(proposals)
+    warnings: dict[int, list[str]] = {p.pk: [] for p in proposals}
+    if proposals:
+        for check in _RATIFICATION_CHECKS:
+            for pk, found in check(proposals=proposals, ratified_on=ratified_on).items():
+                warnings[pk].extend(found)
+    return warnings
 
 
 @transaction.atomic

@@ -164,8 +164,9 @@ class RatificationActView(ActionRequiredMixin, ServicePostView):
 
     def get_context_data(self, meeting, form, **kwargs):
         held_on = _date_or_today(form.data.get("held_on") if form.is_bound else None)
-        rows = [(p, services.ratification_warnings(proposal=p, ratified_on=held_on))
-                for p in form.fields["proposals"].queryset]
+        proposals = list(form.fields["proposals"].queryset)
+        warnings = services.ratification_warnings_of(proposals=proposals, ratified_on=held_on)
+        rows = [(p, warnings[p.pk]) for p in proposals]
         body = services.ratifying_committee(rows[0][0].stage.program) if rows else None
         return super().get_context_data(meeting, form, rows=rows, body=body, **kwargs)
 

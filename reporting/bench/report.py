@@ -159,6 +159,10 @@ def _task_misses(tasks: dict) -> list[str]:
                               "no export request over 2 s)")
             if values["peak_mb"] > 200:
                 missed.append(f"{label}: peak {values['peak_mb']:.0f} MB (target < 200 MB)")
+        elif (label.startswith("import") and label.endswith("(request)")
+              and values["seconds"] > MAX_P95_MS / 1000):
+            missed.append(f"{label}: {values['seconds']:.1f} s (target: no import request "
+                          "over 2 s)")
         elif (label.endswith(("confirm", "(worker)")) and "import" in label
               and values["seconds"] > 30):
             missed.append(f"{label}: {values['seconds']:.1f} s (target < 30 s)")

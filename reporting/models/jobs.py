@@ -22,6 +22,8 @@ class JobQuerySet(models.QuerySet):
 
 class BackgroundJob(models.Model):
     class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Fichier reçu, vérification en attente")
+        CHECKING = "checking", _("Vérification du fichier en cours")
         PREVIEWED = "previewed", _("Aperçu, en attente de confirmation")
         QUEUED = "queued", _("En attente")
         RUNNING = "running", _("En cours")
@@ -52,6 +54,12 @@ class BackgroundJob(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def working(self) -> bool:
+        """Queued or running (its file checked, built or written): the page follows it."""
+        return self.status in (self.Status.UPLOADED, self.Status.CHECKING, self.Status.QUEUED,
+                               self.Status.RUNNING)
+
+    @property
     def percent(self) -> int | None:
         if not self.rows_total:
             return 100 if self.status == self.Status.DONE else None
@@ -76,8 +84,9 @@ class ExportJob(BackgroundJob):
 
 
 class ImportJob(BackgroundJob):
-    """An import file stored at preview (private storage), confirmed by its id, written by a
-    worker in bulk; `result` keeps the totals, or the rows' errors when nothing was written."""
+    """An import file stored when it is sent (private storage), checked by a worker (the dry
+    run, every row's errors), confirmed by its id, written by a worker in bulk; `result` keeps
+    the totals, or the rows' errors when nothing was (or would be) written."""
 
     file = models.FileField(storage=private_storage, upload_to="imports/%Y/%m/", max_length=255)
     original_name = models.CharField(_("nom du fichier"), max_length=255, blank=True)

@@ -13,20 +13,18 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from governance.models import Analysis, Ratification
+from governance.models import Ratification
 from neighbourhoods.models import Organisation
 from neighbourhoods.selectors import people_of
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
-from pic.formatting import format_date
 from pic.models import User
 from pic.notifications import notify
 from proposals.models import BudgetCategory, Program, Proposal, ProposalBudgetLine
 from proposals.states import RATIFIED_STATES
 
-from ..dates import add_months, first_of_next_month, year_bounds
+from ..dates import add_months, year_bounds
 from ..models import (
     Allocation,
     AllocationBudgetLine,
@@ -39,6 +37,11 @@ from ..models import (
     ProgramEnvelope,
     Report,
     ReportingConfig,
+)
+from .decided import (  # noqa: F401 (allocation_warnings: read here by its callers)
+    allocation_start,
+    allocation_warnings,
+    decided_amounts,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,55 +59,6 @@ def config_for(program: Program) -> ReportingConfig:
             program=program)
         program._reporting_config_cache = config
     return config
-
-
-def decided_amounts(proposal: Proposal) -> tuple[list[Decimal], Decimal]:
-    """(yearly amounts, capacity-building amount) as decided: the governance analysis's
-    recommended amounts, or the requested ones when there is no analysis with amounts."""
-    analysis = Analysis.objects.filter(proposal=proposal).prefetch_related("years").first()
-    if analysis is not None:
-        years = sorted(analysis.years.all(), key=lambda y: y.year_number)
-        if years:
-            return [y.amount for y in years], analysis.capacity_building_amount
-    years = list(proposal.years.order_by("year_number"))
-    capacity = (analysis.capacity_building_amount if analysis is not None
-                else proposal.capacity_building_amount)
-    return [y.amount for y in years], capacity
-
-
-def allocation_start(ratified_on: datetime.date) -> datetime.date:
-    """An allocation starts on the first day of the month after its ratification."""
-    return first_of_next_month(ratified_on)
-
-
-def allocation_warnings(*, proposal: Proposal, ratified_on: datetime.date) -> list[str]:
-    """What coordination should know before ratifying: the years the allocation would run past
-    the program's end, or without an envelope. Warnings, never a refusal."""
-    amounts, _capacity = decided_amounts(proposal)
-    if not amounts:
-        return []
-    program = proposal.stage.program
-    start = allocation_start(ratified_on)
-    bounds = [year_bounds(start, n) for n in range(1, len(amounts) + 1)]
-    warnings = []
-    if bounds[-1][1] > program.ends_on:
-        past = [first for first, _last in bounds if first > program.ends_on]
-        warnings.append(
-            _("L'allocation irait du %(start)s au %(end)s, au-delà de la fin du programme "
-              "(%(program_end)s)%(years)s.")
-            % {"start": format_date(start), "end": format_date(bounds[-1][1]),
-               "program_end": format_date(program.ends_on),
-               "years": (ngettext(" : %(n)s année commence après la fin du programme",
-                                   " : %(n)s années commencent après la fin du programme",
-                                   len(past))
-                         % {"n": len(past)}) if past else ""})
-    with_envelope = set(ProgramEnvelope.objects.filter(program=program)
-                        .values_list("year", flat=True))
-    missing = sorted({first.year for first, _last in bounds} - with_envelope)
-    if missing:
-        warnings.append(_("Aucune enveloppe n'est fixée pour %(years)s.")
-                        % {"years": ", ".join(str(y) for y in missing)})
-    return warnings
 
 
 def ratified_budget(lines: list[ProposalBudgetLine], amount: Decimal) -> dict[int, Decimal]:

@@ -3,8 +3,9 @@ schedules its task through the outbox), a worker builds or writes it, and the pe
 its progress on a page until the file or the result is there.
 
     queued ──start──▶ running ──finish──▶ done         (an export)
-    previewed ──confirm──▶ queued ──start──▶ running ──finish──▶ done   (an import)
-    queued, running ──fail──▶ failed
+    uploaded ──check──▶ checking ──preview──▶ previewed ──confirm──▶ queued ──start──▶ running
+        ──finish──▶ done                                (an import: its dry run, then its write)
+    uploaded, checking, queued, running ──fail──▶ failed   (an import's rows in error: failed)
 
 Progress (rows done) is written to the job's row, and to the cache under `progress_key`: an
 import writes in one transaction (all or nothing), so only the cache (Redis when deployed)
@@ -33,18 +34,22 @@ from pic.notifications import notify
 
 from .. import exports
 from ..models import BackgroundJob, ExportJob, ImportJob
+from ..resources import IMPORTS
 
 logger = logging.getLogger(__name__)
 
 Status = BackgroundJob.Status
 # The one table of a job's moves: name → (states it may start from, state it leads to).
 TRANSITIONS = {
+    "check": ((Status.UPLOADED, Status.CHECKING), Status.CHECKING),  # again after a lost worker
+    "preview": ((Status.CHECKING,), Status.PREVIEWED),
     "confirm": ((Status.PREVIEWED,), Status.QUEUED),
     "start": ((Status.QUEUED, Status.RUNNING), Status.RUNNING),  # again after a lost worker
     "finish": ((Status.RUNNING,), Status.DONE),
-    "fail": ((Status.QUEUED, Status.RUNNING), Status.FAILED),
+    "fail": ((Status.UPLOADED, Status.CHECKING, Status.QUEUED, Status.RUNNING), Status.FAILED),
 }
 PROGRESS_TIMEOUT = 24 * 3600
+ERRORS_KEPT = 200  # rows' errors an import keeps on its job (and its page shows)
 
 
 def _move(job: BackgroundJob, name: str, **values) -> tuple[BackgroundJob, bool]:
@@ -74,7 +79,7 @@ def _progress(job: BackgroundJob, rows_done: int) -> None:
 def job_rows_done(job: BackgroundJob) -> int:
     """Rows done so far: the row's count, or the cache's while the job writes in a
     transaction not yet committed."""
-    if job.status != Status.RUNNING:
+    if job.status not in (Status.RUNNING, Status.CHECKING):
         return job.rows_done
     return max(job.rows_done, cache.get(progress_key(job)) or 0)
 
@@ -145,23 +150,75 @@ def export_ready(job: ExportJob) -> None:
 # --- Imports --------------------------------------------------------------------------------
 
 
-def import_job_preview(*, kind: str, upload, actor: User):
-    """Read the file and run the import dry (every row's errors, nothing written). A clean
-    preview stores the file in private storage as a job to confirm: (job or None, result)."""
+@transaction.atomic
+def import_job_upload(*, kind: str, upload, actor: User) -> ImportJob:
+    """Keep the file sent (checked like every upload: its size, an XLSX's archive) in private
+    storage as a job, and schedule its dry run: the worker reads every row and records what
+    would change and each row's errors (import_job_preview); the person follows it on the
+    job's page, then confirms."""
     ensure(actor, "data.import")
+    if kind not in IMPORTS:
+        raise ValidationError(_("Import inconnu."))
     content = upload.read()
     name = upload.name or ""
     file_format = "xlsx" if name.lower().endswith(".xlsx") else "csv"
-    dataset = exports.load_dataset(content, file_format, name=name)
-    result = exports.import_run(kind=kind, dataset=dataset, actor=actor, dry_run=True)
-    if result.has_errors() or result.has_validation_errors():
-        return None, result
+    exports.check_import_file(content, file_format, name=name)
     job = ImportJob(requested_by=actor, kind=kind, file_format=file_format,
-                    original_name=name[:255], status=Status.PREVIEWED, rows_total=len(dataset),
-                    result={"totals": _totals(result)})
+                    original_name=name[:255], status=Status.UPLOADED)
     job.file.save(f"import-{kind}.{file_format}", ContentFile(content), save=False)
     job.save()
-    return job, result
+    from ..tasks import preview_import
+
+    outbox.schedule(preview_import, job.pk, key=f"import-preview:{job.pk}")
+    return job
+
+
+def import_job_preview(*, job_id: int) -> ImportJob | None:
+    """The worker's first part: the dry run of the stored file (nothing written), with its
+    progress. A clean file becomes a preview to confirm (its totals kept); a file with rows
+    in error fails with each row's errors (ERRORS_KEPT at most on the job, and their count)."""
+    job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.status not in TRANSITIONS["check"][0]:
+        return job
+    job, _moved = _move(job, "check", started_at=timezone.now(), rows_done=0)
+    try:
+        dataset = _dataset(job)
+        job.rows_total = len(dataset)
+        ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
+        result = exports.import_run(kind=job.kind, dataset=dataset, actor=job.requested_by,
+                                    dry_run=True, progress=lambda n: _progress(job, n))
+    except ValidationError as error:  # the file itself unreadable: said to the person
+        return _drop_file(_move(job, "fail", error=" ".join(error.messages),
+                                finished_at=timezone.now())[0])
+    except Exception as error:  # noqa: BLE001 (kept on the job, shown to the person)
+        logger.exception("Import preview %s failed", job.pk)
+        return _move(job, "fail", error=repr(error)[:2000], finished_at=timezone.now())[0]
+    errors = exports.row_errors(result)
+    if errors or result.has_errors():
+        job, _moved = _move(job, "fail", finished_at=timezone.now(), rows_done=result.total_rows,
+                            result={"totals": _totals(result), "errors": errors[:ERRORS_KEPT],
+                                    "error_rows": len(errors)},
+                            error=_("Des lignes comportent des erreurs : corrigez le fichier. "
+                                    "Rien ne sera enregistré tant qu'une ligne est en erreur."))
+        return _drop_file(job)
+    return _move(job, "preview", rows_done=result.total_rows,
+                 result={"totals": _totals(result)})[0]
+
+
+def _drop_file(job: ImportJob) -> ImportJob:
+    """A file refused at its dry run is of no more use: it is not kept (personal data)."""
+    if job.file:
+        name, storage = job.file.name, job.file.storage
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+        job.file = ""
+        storage.delete(name)
+    return job
+
+
+def _dataset(job: ImportJob):
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    return exports.load_dataset(content, job.file_format, name=job.original_name)
 
 
 @transaction.atomic
@@ -182,20 +239,19 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     """The worker's part: every row written in bulk in one transaction, or none (a row that
     became invalid since the preview: the rows' errors are kept on the job)."""
     job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
-    if job is None or job.finished or job.status == Status.PREVIEWED:
+    if job is None or job.status not in TRANSITIONS["start"][0]:
         return job
     job, _moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
     try:
-        with job.file.open("rb") as handle:
-            content = handle.read()
-        dataset = exports.load_dataset(content, job.file_format, name=job.original_name)
-        result = exports.import_run(kind=job.kind, dataset=dataset, actor=job.requested_by,
+        result = exports.import_run(kind=job.kind, dataset=_dataset(job), actor=job.requested_by,
                                     dry_run=False, progress=lambda n: _progress(job, n))
     except Exception as error:  # noqa: BLE001 (kept on the job, shown to the person)
         logger.exception("Import job %s failed", job.pk)
         job, _moved = _move(job, "fail", error=repr(error)[:2000], finished_at=timezone.now())
         return job
-    summary = {"totals": _totals(result), "errors": exports.row_errors(result)[:100]}
+    errors = exports.row_errors(result)
+    summary = {"totals": _totals(result), "errors": errors[:ERRORS_KEPT],
+               "error_rows": len(errors)}
     if summary["errors"] or result.has_errors():
         job, _moved = _move(job, "fail", result=summary, finished_at=timezone.now(),
                             rows_done=result.total_rows,
@@ -228,5 +284,5 @@ def _totals(result) -> dict:
 
 
 __all__ = ["TRANSITIONS", "export_job_build", "export_job_request", "export_ready",
-           "import_job_confirm", "import_job_preview", "import_job_run",
+           "import_job_confirm", "import_job_preview", "import_job_run", "import_job_upload",
            "job_get", "job_rows_done", "jobs_purge", "progress_key"]

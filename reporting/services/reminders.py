@@ -16,25 +16,22 @@ email a day, in their language, listing every reminder recorded for them and not
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Value
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from governance.selectors import awaiting_decision, with_ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic import outbox
-from pic.access import SYSTEM
 from pic.audit import audit
 from pic.formatting import format_date
 from pic.models import User
@@ -176,9 +173,17 @@ class _Scope:
         return Q(**{f"{path}__in": sorted(ids)})
 
 
-def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[int, list[Due]]:
+def _first(queryset, limit: int | None, *order: str):
+    """The soonest `limit` + 1 rows (to tell whether there are more), or all of them."""
+    return queryset if limit is None else queryset.order_by(*order, "pk")[:limit + 1]
+
+
+def due_items(*, today: datetime.date, only_user: User | None = None,
+              limit: int | None = None) -> dict[int, list[Due]]:
     """user id -> what that person has to do, soonest first. A constant number of queries;
-    `only_user`: that person's items only, each query narrowed to them in SQL."""
+    `only_user`: that person's items only, each query narrowed to them in SQL, and with
+    `limit` (a page's) the reports, check-ins and decisions read are each the soonest
+    `limit` + 1 (every row read is then one of that person's items)."""
     items: dict[int, list[Due]] = defaultdict(list)
     scope = _Scope(only_user)
     staff = _staff(only_user)
@@ -220,13 +225,13 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
                                               deadline, today))
 
     # Reports due in 30 and 7 days, and overdue.
-    reports = list(Report.objects.filter(
+    reports = list(_first(Report.objects.filter(
         status__in=[Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED],
         due_on__lte=today + datetime.timedelta(days=max(REPORT_DAYS)),
         allocation__status="active",
     ).filter(scope.neighbourhoods("allocation__neighbourhood_id"))
         .select_related("allocation__proposal__neighbourhood", "allocation_year")
-        .defer(*(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT)))
+        .defer(*(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT)), limit, "due_on"))
     ids = {r.allocation.neighbourhood_id for r in reports}
     members = _members_by_neighbourhood(ids, only_user)
     advisors = _advisors_by_neighbourhood(ids, only_user)
@@ -246,10 +251,11 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
                                     members=False)
     if staff:  # coordination staff are reminded of every overdue check-in
         followed |= Q(due_on__lt=today)
-    checkins = list(CheckIn.objects.filter(
+    checkins = list(_first(CheckIn.objects.filter(
         held_on__isnull=True, due_on__lte=today + datetime.timedelta(days=CHECKIN_SOON_DAYS),
         allocation_year__allocation__status="active",
-    ).filter(followed).select_related("allocation_year__allocation__neighbourhood"))
+    ).filter(followed).select_related("allocation_year__allocation__neighbourhood"), limit,
+        "due_on"))
     ids = {c.allocation_year.allocation.neighbourhood_id for c in checkins}
     advisors = _advisors_by_neighbourhood(ids, only_user)
     for checkin in checkins:
@@ -265,9 +271,10 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
     # computed and filtered by the database.
     if staff:
         horizon = today + datetime.timedelta(days=max(DECISION_DAYS))
-        pending = (with_ratification_deadline(awaiting_decision(Proposal.objects.all()))
-                   .filter(ratification_due_on__lte=horizon)
-                   .select_related("neighbourhood").defer(*Proposal.LONG_TEXT))
+        pending = _first(with_ratification_deadline(awaiting_decision(Proposal.objects.all()))
+                         .filter(ratification_due_on__lte=horizon)
+                         .select_related("neighbourhood").defer(*Proposal.LONG_TEXT), limit,
+                         "ratification_due_on")
         for proposal in pending:
             deadline = proposal.ratification_due_on
             days_left = (deadline - today).days
@@ -283,10 +290,11 @@ def due_items(*, today: datetime.date, only_user: User | None = None) -> dict[in
     return dict(items)
 
 
-def todo_for(*, user: User, today: datetime.date | None = None) -> list[Due]:
-    """The "what to do next" page: the same items as the digest."""
+def todo_for(*, user: User, today: datetime.date | None = None,
+             limit: int | None = None) -> list[Due]:
+    """The "what to do next" page: the same items as the digest (`limit`: see due_items)."""
     today = today or timezone.localdate()
-    return due_items(today=today, only_user=user).get(user.pk, [])
+    return due_items(today=today, only_user=user, limit=limit).get(user.pk, [])
 
 
 def _wanted(items: list[Due], preference: ReminderPreference | None) -> list[Due]:
@@ -300,7 +308,8 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
     reminders not yet emailed and got no email today (at most one a day: what comes up after
     today's email waits for tomorrow's). A rerun the same day records and sends nothing.
     Returns the number of digests queued."""
-    from ..tasks import send_reminder_digest
+    from ..tasks import send_reminder_digests
+    from .digests import DIGEST_BATCH
 
     today = today or timezone.localdate()
     items = due_items(today=today)
@@ -326,58 +335,12 @@ def reminders_run(*, today: datetime.date | None = None) -> int:
         pending = list(ReminderSent.objects.filter(emailed_on__isnull=True, user__is_active=True)
                        .exclude(user_id__in=emailed_today)
                        .order_by("user_id").values_list("user_id", flat=True).distinct())
-        outbox.schedule_many(send_reminder_digest,
-                             [((user_id, today.isoformat()),
-                               f"digest:{user_id}:{today.isoformat()}") for user_id in pending])
+        # One task a batch of people, named by its people: a rerun queues nothing new.
+        batches = [pending[i:i + DIGEST_BATCH] for i in range(0, len(pending), DIGEST_BATCH)]
+        outbox.schedule_many(send_reminder_digests, [
+            ((batch, today.isoformat()), f"digest:{today.isoformat()}:{_batch_key(batch)}")
+            for batch in batches])
     return len(pending)
-
-
-def _describe(rows: list[ReminderSent], today: datetime.date) -> list[Due]:
-    by_type: dict[int, set[int]] = defaultdict(set)
-    for row in rows:
-        by_type[row.content_type_id].add(row.object_id)
-    related = {
-        Report: ("allocation__proposal__neighbourhood", "allocation_year"),
-        CheckIn: ("allocation_year__allocation__neighbourhood",),
-        Proposal: ("neighbourhood",),
-    }
-    objects: dict[tuple[int, int], models.Model] = {}
-    for content_type_id, ids in by_type.items():
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        queryset = model._default_manager.select_related(*related.get(model, ()))
-        for pk, obj in queryset.in_bulk(ids).items():
-            objects[(content_type_id, pk)] = obj
-    return [Due(row.kind, objects[(row.content_type_id, row.object_id)], row.due_on, today)
-            for row in rows if (row.content_type_id, row.object_id) in objects]
-
-
-def digest_send(*, user_id: int, today: datetime.date) -> int:
-    """Email the person, in their language, every reminder recorded and not yet emailed; at
-    most one email a day. Returns the number of reminders emailed (0: nothing to do)."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
-        if user is None:
-            return 0
-        if ReminderSent.objects.filter(user=user, emailed_on=today).exists():
-            return 0
-        rows = list(ReminderSent.objects.filter(user=user, emailed_on__isnull=True)
-                    .order_by("due_on", "pk"))
-        if not rows:
-            return 0
-        with translation.override(user.language):
-            items = _describe(rows, today)
-            context = {"user": user, "items": items, "site_url": settings.PIC_SITE_URL}
-            subject = _("PIC : ce qu'il y a à faire (%(n)s)") % {"n": len(items)}
-            body = render_to_string("reporting/email/digest.txt", context)
-            html = render_to_string("reporting/email/digest.html", context)
-        message = EmailMultiAlternatives(subject, body, to=[user.email])
-        message.attach_alternative(html, "text/html")
-        ReminderSent.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_on=today)
-        audit(SYSTEM, "reminders.digest_sent", user, count=len(rows))
-        # Sent last inside the transaction: an SMTP failure rolls the marks back and the
-        # outbox retries the digest (sent on commit instead, a failure would lose it).
-        message.send()
-    return len(rows)
 
 
 @transaction.atomic
@@ -391,5 +354,10 @@ def reminder_preference_save(*, user: User, actor: User, **values: bool) -> Remi
     return preference
 
 
-__all__ = ["Due", "digest_send", "due_items", "reminder_preference_save", "reminders_run",
+def _batch_key(user_ids: list[int]) -> str:
+    """A short key naming a batch's people (an outbox key is at most 200 characters)."""
+    return hashlib.sha256(",".join(map(str, user_ids)).encode()).hexdigest()[:32]
+
+
+__all__ = ["Due", "due_items", "reminder_preference_save", "reminders_run",
            "todo_for"]

@@ -1,7 +1,8 @@
 """Exports and imports.
 
-A CSV export streams from the request; an XLSX export, the 360Giving files and a confirmed
-import are jobs built by a worker (reporting.services.jobs), followed on their own page."""
+A CSV export streams from the request; an XLSX export, the 360Giving files and an import (its
+preview, then its confirmed write) are jobs run by a worker (reporting.services.jobs),
+followed on their own page."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -137,35 +138,36 @@ class ImportJobProgressView(ImportJobMixin, JobProgressView):
 
 
 class ImportView(ActionRequiredMixin, View):
-    """Upload → dry-run preview with per-row errors (the file kept in private storage as a
-    job) → confirm by the job's id → written in the background, followed on the job's page."""
+    """Upload (kept as a job) → its dry run by a worker, the job's page showing the preview
+    or each row's errors → confirm by the job's id → written by a worker."""
 
     action = "data.import"
-
     template_name = "reporting/import.html"
     kinds = [("organisations", gettext_lazy("Organisations")),
              ("neighbourhoods", gettext_lazy("Quartiers")), ("people", gettext_lazy("Personnes"))]
 
+    def render_page(self, request, form, status=200):
+        recent = ImportJob.objects.filter(requested_by=request.user)[:RECENT_JOBS]
+        return render(request, self.template_name, {"form": form, "jobs": recent}, status=status)
+
     def get(self, request):
-        return render(request, self.template_name, {"form": ImportForm(kinds=self.kinds)})
+        return self.render_page(request, ImportForm(kinds=self.kinds))
 
     def post(self, request):
         form = ImportForm(request.POST, request.FILES, kinds=self.kinds)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.render_page(request, form, status=400)
         data = form.cleaned_data
-        if data.get("job") and not data.get("file"):
+        if data.get("job") and not data.get("file"):  # the confirmation of a preview
             return self.confirm(request, data["job"])
         try:
-            job, result = jobs.import_job_preview(kind=data["kind"], upload=data["file"],
-                                                  actor=request.user)
+            job = jobs.import_job_upload(kind=data["kind"], upload=data["file"],
+                                         actor=request.user)
         except ValidationError as error:
             apply_validation_error(form, error)
-            return render(request, self.template_name, {"form": form}, status=400)
-        return render(request, self.template_name, {
-            "form": ImportForm(kinds=self.kinds), "job": job, "result": result,
-            "failed": job is None, "kind": data["kind"],
-            "row_errors": exports.row_errors(result)}, status=400 if job is None else 200)
+            return self.render_page(request, form, status=400)
+        messages.success(request, _("Fichier reçu : ses lignes se vérifient en arrière-plan."))
+        return redirect("reporting:import-job", pk=job.pk)
 
     def confirm(self, request, job_id):
         try:

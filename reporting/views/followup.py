@@ -30,6 +30,7 @@ from ..forms import (
 from ..models import ReminderPreference
 from ..services import allocations as allocation_services
 from ..services import reminders
+from ..todo import todo_groups
 
 
 class TodoView(LoginRequiredMixin, TemplateView):
@@ -38,9 +39,9 @@ class TodoView(LoginRequiredMixin, TemplateView):
     template_name = "reporting/todo.html"
 
     def get_context_data(self, **kwargs):
+        groups = todo_groups(user=self.request.user, today=timezone.localdate())
         return super().get_context_data(
-            items=reminders.todo_for(user=self.request.user, today=timezone.localdate()),
-            **kwargs)
+            groups=groups, items=[due for group in groups for due in group.items], **kwargs)
 
 
 class ReminderPreferenceView(LoginRequiredMixin, FormView):

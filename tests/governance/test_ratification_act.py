@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,6 +80,49 @@ def test_a_meeting_s_three_recommendations_are_ratified_in_one_act(
     assert "3 propositions entérinées" in follow
     minutes = client.get(reverse("governance:ratification-act-minutes", args=[act.pk]))
     assert b"".join(minutes.streaming_content) == PDF
+
+
+def _recommended(meeting, proposals, chair, member, coordination):
+    for proposal in proposals:
+        item = services.agenda_item_add(meeting=meeting, proposal=proposal, actor=coordination)
+        for seat in (chair, member):
+            services.vote_cast(item=item, actor=seat.user, choice="for")
+        services.item_close(item=item, actor=chair.user)
+
+
+def test_the_deliberation_page_runs_the_same_queries_for_1_and_5_recommendations(
+        client, saint_michel, verdun, stage, gestion, chair, member, coordination, partenaires,
+        django_assert_max_num_queries):
+    """Each recommendation's warnings (its decided amounts, the program's envelopes) are read
+    for all of them at once, not per file."""
+    from governance.models import Analysis, AnalysisYear
+
+    meeting = services.meeting_create(committee=gestion, title="Rencontre de décembre",
+                                      held_on=timezone.localdate(), actor=coordination)
+    services.attendance_set(meeting=meeting, actor=chair.user, present=[chair, member])
+    client.force_login(coordination)
+    url = reverse("governance:meeting-ratify", args=[meeting.pk])
+
+    def add(titles, *, amounts):
+        proposals = [make_proposal(saint_michel if n % 2 else verdun, stage, title=title)
+                     for n, title in enumerate(titles)]
+        # an analysis: with the committee's amounts, or without (the requested ones count)
+        analysis = Analysis.objects.create(proposal=proposals[0], author=coordination,
+                                           capacity_building_amount=10000)
+        if amounts:
+            AnalysisYear.objects.create(analysis=analysis, year_number=1, amount=80000)
+        _recommended(meeting, proposals, chair, member, coordination)
+
+    add(["Dossier 1"], amounts=False)
+    client.get(url)  # warms the caches
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert page.count("data-proposal=") == 1
+    add([f"Dossier {n}" for n in range(2, 6)], amounts=True)
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(url).content.decode()
+    assert page.count("data-proposal=") == 5
+    assert page.count("au-delà de la fin du programme") == 5
 
 
 def test_a_failure_is_named_and_the_others_are_ratified(coordination, partenaires,

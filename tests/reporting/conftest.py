@@ -85,3 +85,21 @@ def allocation(ratification, coordination):
 
 
 __all__ = ["make_ratified"]
+
+
+@pytest.fixture
+def send_import(client, django_capture_on_commit_callbacks):
+    """Send a file on the import page as the person logged in, let the worker's dry run run,
+    and follow to the job's page: (the upload's response, the job's page or the form again)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    def send(kind: str, content: bytes, name: str = "import.csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("reporting:import"), {
+                "kind": kind, "file": SimpleUploadedFile(name, content)})
+        if response.status_code != 302:
+            return response, response
+        return response, client.get(response["Location"])
+
+    return send

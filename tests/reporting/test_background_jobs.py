@@ -242,11 +242,17 @@ def people(n: int, start: int = 0) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def previewed(actor, content: bytes, kind: str = "people") -> ImportJob:
+    """A file sent (the request's part), then its dry run (the worker's first part)."""
+    job = job_services.import_job_upload(
+        kind=kind, upload=SimpleUploadedFile(f"{kind}.csv", content), actor=actor)
+    return job_services.import_job_preview(job_id=job.pk)
+
+
 def import_in_background(actor, content: bytes) -> tuple[ImportJob, int]:
     """Preview, confirm, and the worker's run: (the job, the worker's number of queries)."""
-    job, result = job_services.import_job_preview(
-        kind="people", upload=SimpleUploadedFile("people.csv", content), actor=actor)
-    assert job is not None, exports.row_errors(result)
+    job = previewed(actor, content)
+    assert job.status == "previewed", job.result
     job_services.import_job_confirm(job=job, actor=actor)
     with CaptureQueriesContext(connection) as queries:
         job = job_services.import_job_run(job_id=job.pk)
@@ -278,30 +284,73 @@ def test_an_import_updates_existing_people_without_a_query_per_row(coordination)
 
 def test_the_same_address_twice_in_a_file_is_refused_on_its_second_row(coordination):
     content = b"email,full_name,language\na@example.org,A,fr\nA@example.org,B,fr\n"
-    job, result = job_services.import_job_preview(
-        kind="people", upload=SimpleUploadedFile("p.csv", content), actor=coordination)
-    assert job is None
-    [error] = exports.row_errors(result)
+    job = previewed(coordination, content)
+    assert job.status == "failed"
+    [error] = job.result["errors"]
     assert error["number"] == 2
     assert "ligne 1" in error["messages"][0]
 
 
-def test_a_preview_with_errors_stores_no_file_and_shows_each_row(client, coordination):
+def test_a_preview_with_errors_keeps_no_file_and_shows_each_row(client, coordination,
+                                                              send_import):
     client.force_login(coordination)
     content = b"email,full_name,language\nok@example.org,Ok,fr\nnope,Non,fr\nz@example.org,Z,de\n"
-    response = client.post(reverse("reporting:import"), {
-        "kind": "people", "file": SimpleUploadedFile("p.csv", content)})
-    assert response.status_code == 400
+    _upload, response = send_import("people", content)
     page = response.content.decode()
     assert "Ligne 2" in page
     assert "Ligne 3" in page
     assert "Confirmer" not in page
-    assert not ImportJob.objects.exists()
+    job = ImportJob.objects.get()
+    assert (job.status, job.result["error_rows"], bool(job.file)) == ("failed", 2, False)
+    assert not User.objects.filter(email="ok@example.org").exists()
+
+
+def test_the_upload_request_only_keeps_the_file_whatever_its_rows(client, coordination):
+    """No dry run in the request: the same queries for 2,000 rows as for 20, the job waiting
+    for the worker, and its page following it."""
+    client.force_login(coordination)
+    counts = []
+    for rows, start in ((20, 0), (2000, 100)):
+        upload = SimpleUploadedFile("people.csv", people(rows, start=start))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("reporting:import"), {"kind": "people",
+                                                                 "file": upload})
+        assert response.status_code == 302
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    job = ImportJob.objects.first()
+    assert (job.status, job.rows_total) == ("uploaded", None)
+    assert not User.objects.filter(email__startswith="personne").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert f'hx-get="{reverse("reporting:import-job-progress", args=[job.pk])}"' in page
+    assert "Fichier reçu, vérification en attente" in page
+
+
+def test_a_running_preview_reads_its_progress_from_the_cache(coordination):
+    job = ImportJob.objects.create(requested_by=coordination, kind="people", file_format="csv",
+                                   status="checking", rows_total=5000, file="imports/x.csv")
+    job_services._progress(job, 2500)
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=0)  # the dry run's transaction
+    job.refresh_from_db()
+    assert job_services.job_rows_done(job) == 2500
+
+
+def test_a_preview_counts_every_row_and_keeps_the_file_for_the_confirmation(coordination):
+    job = previewed(coordination, people(1200))
+    assert (job.status, job.rows_done, job.rows_total) == ("previewed", 1200, 1200)
+    assert job.result == {"totals": {"new": 1200}}
+    assert job.file.storage.exists(job.file.name)
+    assert job_services.import_job_preview(job_id=job.pk).status == "previewed"  # a repeat
+
+
+def test_an_unreadable_file_fails_its_preview_with_the_reason(coordination):
+    job = previewed(coordination, b"\xff\xfe\x00garbage")
+    assert job.status == "failed"
+    assert "Fichier illisible" in job.error
 
 
 def test_a_preview_is_confirmed_only_by_the_person_who_made_it(client, coordination):
-    job, _result = job_services.import_job_preview(
-        kind="people", upload=SimpleUploadedFile("p.csv", people(2)), actor=coordination)
+    job = previewed(coordination, people(2))
     other = factories.make_coordination(email="autre.coordination@example.org")
     client.force_login(other)
     response = client.post(reverse("reporting:import"), {"kind": "people", "job": job.pk})
@@ -311,9 +360,8 @@ def test_a_preview_is_confirmed_only_by_the_person_who_made_it(client, coordinat
 
 
 def test_a_confirmed_import_whose_rows_became_invalid_writes_nothing(coordination):
-    job, _result = job_services.import_job_preview(
-        kind="people", upload=SimpleUploadedFile("p.csv", people(2)), actor=coordination)
-    job = job_services.import_job_confirm(job=job, actor=coordination)
+    job = job_services.import_job_confirm(job=previewed(coordination, people(2)),
+                                          actor=coordination)
     job.file.save("broken.csv", ContentFile(b"email,full_name,language\nnope,Non,fr\n"))
     job = job_services.import_job_run(job_id=job.pk)
     assert job.status == "failed"
@@ -322,8 +370,7 @@ def test_a_confirmed_import_whose_rows_became_invalid_writes_nothing(coordinatio
 
 
 def test_the_import_page_follows_the_job(client, coordination):
-    job, _result = job_services.import_job_preview(
-        kind="people", upload=SimpleUploadedFile("p.csv", people(3)), actor=coordination)
+    job = previewed(coordination, people(3))
     job_services.import_job_confirm(job=job, actor=coordination)
     job_services.import_job_run(job_id=job.pk)
     client.force_login(coordination)
@@ -341,8 +388,7 @@ def test_old_jobs_are_deleted_with_their_files(settings, advisor_est, coordinati
     settings.PIC_EXPORT_KEEP_DAYS = 7
     old = built(advisor_est, kind="360giving", file_format="csv")
     recent = built(advisor_est, kind="360giving", file_format="json")
-    preview, _result = job_services.import_job_preview(
-        kind="people", upload=SimpleUploadedFile("p.csv", people(1)), actor=coordination)
+    preview = previewed(coordination, people(1))
     stored = old.file.storage
     ExportJob.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=8))

@@ -7,7 +7,6 @@ import openpyxl
 import pytest
 import tablib
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from neighbourhoods.models import Neighbourhood, Organisation
@@ -172,17 +171,20 @@ def test_import_organisations_and_neighbourhoods(coordination):
     assert Neighbourhood.objects.get(slug="lachine").table_name == "Concertation Lachine"
 
 
-def test_import_page_preview_then_confirm(client, coordination,
+def test_import_page_preview_then_confirm(client, coordination, send_import,
                                           django_capture_on_commit_callbacks):
     client.force_login(coordination)
-    upload = SimpleUploadedFile("people.csv", PEOPLE_OK.encode(), content_type="text/csv")
-    preview = client.post(reverse("reporting:import"), {"kind": "people", "file": upload})
-    assert preview.status_code == 200
+    upload, page = send_import("people", PEOPLE_OK.encode(), "people.csv")
+    job = ImportJob.objects.get()
+    assert upload["Location"] == reverse("reporting:import-job", args=[job.pk])
     assert not User.objects.filter(email="ben@example.org").exists()
-    job = preview.context["job"]
-    assert job.status == ImportJob.Status.PREVIEWED
-    assert f'name="job" value="{job.pk}"' in preview.content.decode()
-    assert "payload" not in preview.content.decode()  # the file is not sent back
+    assert (job.status, job.rows_done, job.rows_total) == (ImportJob.Status.PREVIEWED, 2, 2)
+    text = page.content.decode()
+    assert "Aperçu (rien n'est encore enregistré)" in text
+    assert "new : 2" in text
+    assert f'name="job" value="{job.pk}"' in text
+    assert "/progression/" not in text  # a preview waits for the person: nothing to follow
+    assert "payload" not in text  # the file is not sent back
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(reverse("reporting:import"), {"kind": "people", "job": job.pk})
     assert done["Location"] == reverse("reporting:import-job", args=[job.pk])
@@ -191,15 +193,14 @@ def test_import_page_preview_then_confirm(client, coordination,
     assert (job.status, job.rows_done, job.rows_total) == ("done", 2, 2)
 
 
-def test_import_page_shows_row_errors(client, coordination):
+def test_import_page_shows_row_errors(client, coordination, send_import):
     client.force_login(coordination)
-    upload = SimpleUploadedFile("people.csv", PEOPLE_BAD.encode(), content_type="text/csv")
-    response = client.post(reverse("reporting:import"), {"kind": "people", "file": upload})
-    assert response.status_code == 400
-    text = response.content.decode()
+    _upload, page = send_import("people", PEOPLE_BAD.encode(), "people.csv")
+    text = page.content.decode()
     assert "Ligne 2" in text
     assert "Ligne 3" in text
     assert "Confirmer" not in text
+    assert ImportJob.objects.get().status == "failed"
 
 
 def test_import_page_is_staff_only(client, advisor_est):
@@ -207,7 +208,7 @@ def test_import_page_is_staff_only(client, advisor_est):
     assert client.get(reverse("reporting:import")).status_code == 403
 
 
-def test_xlsx_import_with_a_bad_row_writes_nothing(client, coordination):
+def test_xlsx_import_with_a_bad_row_writes_nothing(client, coordination, send_import):
     book = tablib.Dataset(headers=["email", "full_name", "language"])
     book.append(["xl@example.org", "Excel", "fr"])
     book.append(["pas-un-courriel", "Mauvais", "fr"])
@@ -217,7 +218,6 @@ def test_xlsx_import_with_a_bad_row_writes_nothing(client, coordination):
     assert [row.number for row in result.invalid_rows] == [2]
     assert not User.objects.filter(email="xl@example.org").exists()
     client.force_login(coordination)
-    upload = SimpleUploadedFile("people.xlsx", content)
-    response = client.post(reverse("reporting:import"), {"kind": "people", "file": upload})
-    assert response.status_code == 400
-    assert "Ligne 2" in response.content.decode()
+    _upload, page = send_import("people", content, "people.xlsx")
+    assert "Ligne 2" in page.content.decode()
+    assert not User.objects.filter(email="xl@example.org").exists()

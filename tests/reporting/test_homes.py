@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +65,26 @@ def test_the_coordination_home_shows_the_envelope_committed_scheduled_paid_and_a
     assert envelope_row(html, 2025) == ["non fixée", money("100000"), money("100000"),
                                         money("0"), "—"]
     assert html.index("argent-titre") < html.index("etats-titre") < html.index("quartiers-titre")
+
+
+def test_the_envelope_is_read_once_then_cached_until_a_payment_changes_it(
+        client, coordination, allocation, stage, django_capture_on_commit_callbacks):
+    """The sums over every allocation year, instalment and payment are not redone on each
+    view of the home and the dashboard; a payment recorded (committed) is seen at once."""
+    with django_capture_on_commit_callbacks(execute=True):
+        allocations.envelope_set(program=stage.program, year=2024, amount=Decimal("500000"),
+                                 actor=coordination)
+    client.force_login(coordination)
+    assert envelope_row(client.get(reverse("home")).content.decode(), 2024)[3] == money("0")
+    with CaptureQueriesContext(connection) as cached:
+        client.get(reverse("reporting:dashboard"))
+    assert not [q for q in cached.captured_queries if "reporting_instalment" in q["sql"]]
+    year_1 = allocation.years.get(year_number=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        allocations.disbursement_record(allocation_year=year_1, amount=Decimal("50000"),
+                                        paid_on=D(2024, 5, 1), actor=coordination)
+    html = client.get(reverse("home")).content.decode()
+    assert envelope_row(html, 2024)[3:] == [money("50000"), money("415000")]
 
 
 def test_the_pipeline_adds_what_undecided_files_ask_for(client, coordination, saint_michel,

@@ -12,6 +12,7 @@ from pic.access import SYSTEM
 from proposals.models import Proposal
 from reporting.models import CheckIn, ReminderSent, Report
 from reporting.services import allocations, reminders
+from reporting.todo import TODO_ROWS
 from tests import factories
 from tests.governance.conftest import make_proposal
 
@@ -97,13 +98,19 @@ def test_an_advisor_sees_only_the_overdue_files_they_follow(client, stage, saint
 
 
 def test_the_dashboard_and_overdue_lists_run_the_same_queries_at_10_and_100_files(
-        client, coordination, stage):
+        client, coordination, stage, django_capture_on_commit_callbacks):
     urls = [reverse("reporting:dashboard"), *(reverse(name) for name in OVERDUE_LISTS)]
-    _add(stage, 10)
+    with django_capture_on_commit_callbacks(execute=True):  # the money figures forgotten
+        _add(stage, 10)
     client.force_login(coordination)
-    at_10 = [queries(client, url) for url in urls]
-    _add(stage, 90)
-    assert [queries(client, url) for url in urls] == at_10
+
+    def counts():
+        return [client.get(url) and queries(client, url) for url in urls]  # figures cached
+
+    at_10 = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        _add(stage, 90)
+    assert counts() == at_10
     assert max(at_10) <= 15
 
 
@@ -123,7 +130,8 @@ def test_the_to_do_holds_exactly_one_advisors_items(client, stage, saint_michel,
         followed.reports.filter(due_on__lt=timezone.localdate()).values_list("pk", flat=True))
     # the same items the daily run gives that person
     today = timezone.localdate()
-    assert items == reminders.due_items(today=today)[mine.pk]
+    assert sorted(items, key=lambda d: (d.due_on, d.kind, d.obj.pk)) == (
+        reminders.due_items(today=today)[mine.pk])
     assert theirs.pk in reminders.due_items(today=today)
 
 
@@ -143,7 +151,34 @@ def test_the_to_do_runs_the_same_queries_at_10_and_100_files(client, stage):
     at_10 = queries(client, url)
     add(90)
     assert queries(client, url) == at_10
-    assert len(client.get(url).context["items"]) >= 100
+    # 100 overdue reports and check-ins: the soonest TODO_ROWS of each, and a link to the rest
+    groups = client.get(url).context["groups"]
+    assert [len(group.items) for group in groups] == [TODO_ROWS, TODO_ROWS]
+    assert [group.more_url for group in groups] == [
+        reverse("reporting:report-list"), reverse("reporting:checkin-list") + "?held=todo"]
+
+
+def test_the_coordination_to_do_shows_the_soonest_of_each_list_whatever_the_program_size(
+        client, coordination, stage):
+    """Staff are reminded of every overdue check-in and decision: the page stays small and
+    its queries the same, its groups bounded with a link to the whole list."""
+    _add(stage, 3)
+    client.force_login(coordination)
+    url = reverse("reporting:todo")
+    at_3 = queries(client, url)
+    assert len(client.get(url).context["items"]) == 12  # 9 check-ins, 3 decisions: all
+    _add(stage, 45)
+    response = client.get(url)
+    assert queries(client, url) == at_3
+    assert len(response.content) < 20_000  # 40 rows (~14 KB), not 200
+    checkins, decisions = response.context["groups"]
+    assert (len(checkins.items), len(decisions.items)) == (TODO_ROWS, TODO_ROWS)
+    assert decisions.more_url == reverse("reporting:overdue-decisions")
+    page = response.content.decode()
+    assert f'href="{decisions.more_url}"' in page
+    # the oldest deadline first, as on the whole list
+    assert decisions.items[0].obj.title == "Décision 44"
+    assert [d.due_on for d in checkins.items] == sorted(d.due_on for d in checkins.items)
 
 
 def test_the_daily_run_queries_do_not_grow_with_the_reminders(
@@ -172,7 +207,7 @@ def test_the_daily_run_queries_do_not_grow_with_the_reminders(
         tq_saint_michel.pk, advisor_est.pk, coordination.pk}
 
 
-def test_the_daily_run_records_each_reminder_once_and_queues_one_digest_a_person(
+def test_the_daily_run_records_each_reminder_once_and_queues_each_persons_digest_once(
         stage, saint_michel, tq_saint_michel, advisor_est, coordination,
         django_capture_on_commit_callbacks):
     from pic.models import OutboxMessage
@@ -186,7 +221,10 @@ def test_the_daily_run_records_each_reminder_once_and_queues_one_digest_a_person
         again = reminders.reminders_run(today=today)
     assert first == again == 3
     assert ReminderSent.objects.count() == recorded
-    assert OutboxMessage.objects.filter(key__startswith="digest:").count() == 3
+    # one batch naming the three people, queued once
+    [batch] = OutboxMessage.objects.filter(key__startswith="digest:")
+    assert sorted(batch.args[0]) == sorted([tq_saint_michel.pk, advisor_est.pk,
+                                            coordination.pk])
     assert callbacks == []  # nothing new to enqueue the second time
     assert Proposal.objects.exists()
 

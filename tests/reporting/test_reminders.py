@@ -213,3 +213,74 @@ def test_at_most_one_email_a_day_what_comes_later_waits_for_tomorrow(
     emails = emails_to(tq_saint_michel.email)
     assert len(emails) == 2
     assert "Autre" in emails[1].body
+
+
+def test_a_batch_of_digests_runs_the_same_queries_for_3_and_10_people(
+        allocation, closing_window, saint_michel, django_capture_on_commit_callbacks):
+    """The people, their reminders and the objects named are read once for the batch, the
+    marks and the audit events written in bulk: not a dozen queries a person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.services.digests import digests_send
+    from tests import factories
+
+    def send(people: int) -> tuple[int, int]:
+        ReminderSent.objects.all().delete()
+        mail.outbox = []
+        for n in range(people - User.objects.filter(memberships__neighbourhood=saint_michel)
+                       .count()):
+            factories.make_member(saint_michel, email=f"membre{people}-{n}@example.org",
+                                  language="en" if n % 2 else "fr")
+        with django_capture_on_commit_callbacks(execute=False):
+            reminders.reminders_run(today=TODAY)
+        pending = sorted(set(ReminderSent.objects.values_list("user_id", flat=True)))
+        with CaptureQueriesContext(connection) as queries:
+            emailed = digests_send(user_ids=pending, today=TODAY)
+        assert len(mail.outbox) == len(pending)
+        assert emailed == ReminderSent.objects.filter(emailed_on=TODAY).count()
+        return len(pending), len(queries)
+
+    send(3)  # warms Django's content type cache
+    few, few_queries = send(3)
+    many, many_queries = send(10)
+    assert many == few + 7
+    assert many_queries == few_queries
+    assert few_queries <= 15
+    [english] = [m for m in mail.outbox if m.to == ["membre10-1@example.org"]]
+    assert english.subject == "PIC: what needs doing (2)"  # each in the person's language
+    assert ReminderSent.objects.filter(emailed_on__isnull=True).count() == 0
+
+
+def test_an_smtp_failure_keeps_the_digests_sent_before_it_and_the_retry_sends_the_rest(
+        allocation, closing_window, saint_michel, monkeypatch,
+        django_capture_on_commit_callbacks):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from reporting.services.digests import digests_send
+    from tests import factories
+
+    factories.make_member(saint_michel, email="deuxieme@example.org")
+    with django_capture_on_commit_callbacks(execute=False):
+        reminders.reminders_run(today=TODAY)
+    people = sorted(set(ReminderSent.objects.values_list("user_id", flat=True)))
+    assert len(people) >= 2
+    real_send = EmailBackend.send_messages
+
+    def second_fails(self, messages):
+        if len(mail.outbox) >= 1:
+            raise smtplib.SMTPServerDisconnected("mail server gone")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", second_fails)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        digests_send(user_ids=people, today=TODAY)
+    [first] = mail.outbox
+    emailed = set(ReminderSent.objects.filter(emailed_on=TODAY).values_list("user_id", flat=True))
+    assert emailed == {User.objects.get(email=first.to[0]).pk}
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    digests_send(user_ids=people, today=TODAY)  # the outbox's retry
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        User.objects.filter(pk__in=people).values_list("email", flat=True))  # once each

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from reporting import bench, scale
+from reporting import bench, portfolio, scale
 from reporting.management.commands.seed_demo import CHATTY_LOGGERS, LOCMEM, quiet
 
 
@@ -92,6 +92,7 @@ class Command(BaseCommand):
                                      no_files=options["no_files"], verbosity=0,
                                      stdout=self.stdout)
                         self.analyze()
+                        portfolio.portfolio_figures_forget_now()  # no demo figures at scale
                         machine["seed_scale"] = f"{time.perf_counter() - seeded:.0f} s"
                         self.measure("scale", pages, options, log, runs, machine, tasks=True)
                     if not options["keep"]:
