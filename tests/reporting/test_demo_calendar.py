@@ -18,6 +18,7 @@ from proposals.demo_dates import ANCHOR, date_en, date_fr
 from proposals.models import Program, Window
 from reporting.models import Allocation, Amendment, CheckIn, Instalment, Report
 from reporting.services.allocations import payment_blockers
+from tests.test_seed_demo import snapshot
 
 # A day in the second half of a month and one in the first, a few months apart.
 DAYS = [datetime.date(2027, 3, 18), datetime.date(2026, 9, 3)]
@@ -25,15 +26,23 @@ HOMES = ["coordination@example.org", "conseillere.est@example.org",
          "tq.saint-michel@example.org", "partenaire.mcconnell@example.org"]
 
 
-@pytest.fixture(params=DAYS, ids=str)
-def seeded_on(request, db, monkeypatch, settings, tmp_path):
-    """The demo seeded with the clock on that day (noon in Montreal, ticking)."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    start = datetime.datetime.combine(request.param, datetime.time(17), tzinfo=datetime.UTC)
+def seed_on(day: datetime.date, monkeypatch) -> None:
+    """seed_demo with the clock on that day (noon in Montreal, ticking)."""
+    start = datetime.datetime.combine(day, datetime.time(17), tzinfo=datetime.UTC)
     ticks = itertools.count()
     monkeypatch.setattr(timezone, "now",
                         lambda: start + datetime.timedelta(milliseconds=next(ticks)))
     call_command("seed_demo", force=True, verbosity=0, stdout=StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(params=DAYS, ids=str)
+def seeded_on(request, db, monkeypatch):
+    seed_on(request.param, monkeypatch)
     return request.param
 
 
@@ -113,3 +122,14 @@ def test_seeded_on_its_anchor_day_the_demo_keeps_the_guides_first_windows(db, mo
     assert {"15 octobre 2021 — étape 1", "1er février 2022", "29 mars 2022",
             "14 octobre 2022"} <= set(windows)
     assert windows["1er février 2022"].name_en == "February 1, 2022"
+
+
+def test_seeding_again_weeks_later_changes_nothing(db, monkeypatch):
+    """The demo's day is the day it was first seeded (its program keeps it): run again later,
+    it finds its story written and adds nothing, not even a window named after a new day."""
+    seed_on(DAYS[1], monkeypatch)
+    before = snapshot()
+    windows = set(Window.objects.values_list("name", "deadline"))
+    seed_on(DAYS[1] + datetime.timedelta(days=40), monkeypatch)
+    assert snapshot() == before
+    assert set(Window.objects.values_list("name", "deadline")) == windows
