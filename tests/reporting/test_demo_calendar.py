@@ -16,7 +16,14 @@ from pic.models import User
 from proposals.demo import CURRENT_WINDOW, window_names
 from proposals.demo_dates import ANCHOR, date_en, date_fr
 from proposals.models import Program, Window
-from reporting.models import Allocation, Amendment, CheckIn, Instalment, Report
+from reporting.models import (
+    Allocation,
+    Amendment,
+    CheckIn,
+    Instalment,
+    Report,
+    ReportingConfig,
+)
 from reporting.services.allocations import payment_blockers
 from tests.test_seed_demo import snapshot
 
@@ -83,6 +90,10 @@ def test_the_demo_is_set_on_the_day_it_is_seeded(seeded_on):
                                                                              flat=True))]
     for instalment in Instalment.objects.filter(status="planned", planned_on__lte=seeded_on):
         assert payment_blockers(instalment.allocation_year), instalment
+    # The program's report delays: the usual ones, shortened by a month at most (README).
+    config = ReportingConfig.objects.get(program=program)
+    assert 25 <= config.annual_report_delay_days <= 65
+    assert config.final_report_delay_days == config.annual_report_delay_days + 30
     # Every allocation within the program, so are those the files at risk would make.
     assert all(a.ends_on <= program.ends_on for a in Allocation.objects.all())
     assert seeded_on + datetime.timedelta(days=3 * 365 + 120) <= program.ends_on
