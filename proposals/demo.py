@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
@@ -28,7 +29,6 @@ from .demo_dates import (
     at,
     date_en,
     date_fr,
-    demo_today,
     month_shift,
     month_year,
     shift,
@@ -184,7 +184,8 @@ def seed_program() -> tuple[Program, dict[int, Stage], dict[str, Window]]:
             if item.label == label:
                 fill_blank(item, label_en=PREREQUISITES_EN[label])
     windows = {}
-    current = demo_today() + datetime.timedelta(days=CURRENT_WINDOW_DAYS)
+    # Open today (the demo's day when it is first seeded; a window kept once made).
+    current = timezone.localdate() + datetime.timedelta(days=CURRENT_WINDOW_DAYS)
     for name, name_en, deadline, numbers in [
             *((*window_names(d(day), numbers), d(day), numbers) for day, numbers in WINDOWS),
             (CURRENT_WINDOW, CURRENT_WINDOW_EN, current, (1, 2, 3))]:

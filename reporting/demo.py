@@ -169,10 +169,10 @@ def _advisor(neighbourhood_id):
 
 def seed_config(program: Program) -> None:
     """The program's report delays, set once, before the stories' ratifications make their
-    allocations: the usual 60 and 90 days moved by the few days (at most about two weeks)
-    that put the day Saint-Michel's first annual report falls due a week before the demo's
-    day. Allocations start on the first of a month and the demo may be seeded on any day:
-    without this, on some days no report would be a few days late."""
+    allocations: the usual 60 and 90 days, shortened by up to about a month (a few days
+    longer at most), so that Saint-Michel's first annual report falls due a week before the
+    demo's day. Allocations start on the first of a month and the demo may be seeded on any
+    day: without this, on some days no report would be a few days late."""
     if ReportingConfig.objects.filter(program=program).exists():
         return
     ratified = month_shift(SAINT_MICHEL_STAGE_2_RATIFIED)
