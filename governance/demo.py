@@ -5,13 +5,12 @@ meeting of the comité de gestion."""
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from neighbourhoods.demo import demo_user
 from neighbourhoods.models import AdvisorAssignment, Membership
 from pic.access import SYSTEM
 from pic.models import User
 from proposals.demo import fill_blank
+from proposals.demo_dates import date_fr, demo_today
 from proposals.models import Proposal
 
 from . import selectors, services
@@ -92,7 +91,7 @@ def seed_governance_meeting(gouvernance: Committee) -> Meeting:
         meeting = services.meeting_create(
             committee=gouvernance, title="Dynamique partenariale et préparation du comité des "
                                          "partenaires",
-            held_on=timezone.localdate() - datetime.timedelta(days=21), actor=SYSTEM)
+            held_on=demo_today() - datetime.timedelta(days=21), actor=SYSTEM)
     return meeting
 
 
@@ -103,8 +102,6 @@ def seed(organisations: dict) -> dict:
     return {"committees": committees, "meeting": meeting}
 
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
 # A past vote of the comité de gestion: (member's email, choice). The CMTQ's delegate is
 # present but recused from investment decisions.
 PAST_VOTES = [
@@ -165,10 +162,10 @@ class DemoDecisions:
         services.letter_email_send(letter=letter)
 
     def _put_to_vote(self, proposal: Proposal, held_on: datetime.date, *, reuse: bool = True):
-        """The proposal on the agenda of a held meeting of the comité de gestion (that month's,
+        """The proposal on the agenda of a held meeting of the comité de gestion (that day's,
         when `reuse`), every member present; returns (item, chair)."""
         gestion = self.committees[Committee.Kind.GESTION]
-        title = f"Rencontre d'allocation — {MONTHS[held_on.month - 1]} {held_on.year}"
+        title = f"Rencontre d'allocation — {date_fr(held_on)}"
         meeting = ((reuse and Meeting.objects.filter(committee=gestion, title=title).first())
                    or services.meeting_create(
                        committee=gestion, title=title, held_on=held_on,
@@ -224,7 +221,7 @@ def seed_meeting(gestion: Committee) -> Meeting | None:
         return None
     meeting = services.meeting_create(
         committee=gestion, title=DEMO_MEETING, location="Centraide, 493 rue Sherbrooke Ouest",
-        held_on=timezone.localdate() + datetime.timedelta(days=7), actor=SYSTEM)
+        held_on=demo_today() + datetime.timedelta(days=7), actor=SYSTEM)
     for proposal in proposals:
         _seed_analysis(proposal)
         item = services.agenda_item_add(meeting=meeting, proposal=proposal, actor=SYSTEM)

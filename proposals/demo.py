@@ -1,5 +1,6 @@
 """Demo data for the program and the neighbourhoods' files, built through the services and the
-workflow (history replayed with past dates). Idempotent: each neighbourhood's story is written
+workflow (history replayed with past dates, on the demo's calendar: proposals.demo_dates).
+Idempotent: each neighbourhood's story is written
 once, keyed on its initiative's title.
 
 Decisions belong to a higher layer (governance): seed_demo passes them in as `decisions`, an
@@ -14,6 +15,7 @@ from typing import Protocol
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.text import slugify
 
 from neighbourhoods.models import AdvisorAssignment, Neighbourhood
 from pic.access import SYSTEM
@@ -22,6 +24,16 @@ from pic.pdf import html_to_pdf
 
 from . import plans, services, workflow
 from .budget import budget_categories, proposal_budget_save
+from .demo_dates import (
+    PROGRAM_SLUG,
+    at,
+    date_en,
+    date_fr,
+    month_shift,
+    month_year,
+    shift,
+    year,
+)
 from .models import (
     Contact,
     ExternalPartner,
@@ -36,7 +48,6 @@ from .models import (
     Stage,
     Window,
 )
-from .rules import MONTREAL
 
 D = Decimal
 
@@ -76,14 +87,27 @@ PREREQUISITES = {
         "Plan d'intensification : la prise en compte de l'ÉDI tout au long."],
 }
 
-# name, deadline, stages accepted
+# The past windows (deadline as of demo_dates.ANCHOR, stages accepted), named after their
+# shifted deadline; the last one closed seven weeks ago, so its files are near the eight-week
+# ratification limit. The current window closes in 30 days.
 WINDOWS = [
-    ("15 octobre 2021 — étape 1", datetime.date(2021, 10, 15), (1,)),
-    ("1er février 2022", datetime.date(2022, 2, 1), (1, 2, 3)),
-    ("29 mars 2022", datetime.date(2022, 3, 29), (1, 2, 3)),
-    ("14 octobre 2022", datetime.date(2022, 10, 14), (1, 2, 3)),
+    ("2021-10-15", (1,)),
+    ("2022-02-01", (1, 2, 3)),
+    ("2022-03-29", (1, 2, 3)),
+    ("2022-10-14", (1, 2, 3)),
+    ("2023-03-28", (1, 2, 3)),
+    ("2023-12-19", (1, 2, 3)),
 ]
 CURRENT_WINDOW = "Période de dépôt en cours"
+CURRENT_WINDOW_EN = "Current submission window"
+CURRENT_WINDOW_DAYS = 30
+
+
+def window_names(deadline: datetime.date, stages: tuple[int, ...]) -> tuple[str, str]:
+    """A past window's French and English names, from its deadline (« 1er février 2022 »)."""
+    if stages == (1,):
+        return f"{date_fr(deadline)} — étape 1", f"{date_en(deadline)} — stage 1"
+    return date_fr(deadline), date_en(deadline)
 
 # The English names of the program's data (shown on English pages; French stays the reference).
 STAGE_NAMES_EN = {1: "Planning", 2: "Deployment", 3: "Intensification"}
@@ -120,13 +144,6 @@ PREREQUISITES_EN = {
     "Plan d'intensification : la prise en compte de l'ÉDI tout au long.":
         "Intensification plan: EDI taken into account throughout.",
 }
-WINDOW_NAMES_EN = {
-    "15 octobre 2021 — étape 1": "October 15, 2021 — stage 1",
-    "1er février 2022": "February 1, 2022",
-    "29 mars 2022": "March 29, 2022",
-    "14 octobre 2022": "October 14, 2022",
-    CURRENT_WINDOW: "Current submission window",
-}
 
 
 def fill_blank(obj, **values) -> None:
@@ -139,19 +156,15 @@ def fill_blank(obj, **values) -> None:
         obj.save(update_fields=blank)
 
 
-def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=MONTREAL)
-
-
-def d(text: str) -> datetime.date:
-    return datetime.date.fromisoformat(text)
+d = shift  # every date the stories name is a date as of ANCHOR, moved to the demo's calendar
 
 
 def seed_program() -> tuple[Program, dict[int, Stage], dict[str, Window]]:
+    starts, ends = d("2021-09-01"), d("2027-12-31")  # a stage 3 ratified today fits in it
     program, _ = Program.objects.get_or_create(
-        slug="pic-phase-2",
-        defaults={"name": "PIC phase 2 (2021–2026)", "starts_on": d("2021-09-01"),
-                  "ends_on": d("2026-12-31"), "letter_of_intent_deadline": d("2021-10-15")},
+        slug=PROGRAM_SLUG,
+        defaults={"name": f"PIC phase 2 ({starts.year}–{ends.year})", "starts_on": starts,
+                  "ends_on": ends, "letter_of_intent_deadline": d("2021-10-15")},
     )
     stages = {}
     for number, name, normal, longest, low, high, capacity, description in STAGES:
@@ -171,13 +184,14 @@ def seed_program() -> tuple[Program, dict[int, Stage], dict[str, Window]]:
             if item.label == label:
                 fill_blank(item, label_en=PREREQUISITES_EN[label])
     windows = {}
-    today = timezone.localdate()
-    for name, deadline, numbers in [*WINDOWS, (CURRENT_WINDOW, today + datetime.timedelta(
-            days=30), (1, 2, 3))]:
+    # Open today (the demo's day when it is first seeded; a window kept once made).
+    current = timezone.localdate() + datetime.timedelta(days=CURRENT_WINDOW_DAYS)
+    for name, name_en, deadline, numbers in [
+            *((*window_names(d(day), numbers), d(day), numbers) for day, numbers in WINDOWS),
+            (CURRENT_WINDOW, CURRENT_WINDOW_EN, current, (1, 2, 3))]:
         window, created = Window.objects.get_or_create(
-            program=program, name=name,
-            defaults={"deadline": deadline, "name_en": WINDOW_NAMES_EN[name]})
-        fill_blank(window, name_en=WINDOW_NAMES_EN[name])
+            program=program, name=name, defaults={"deadline": deadline, "name_en": name_en})
+        fill_blank(window, name_en=name_en)
         if created:
             window.stages.set([stages[n] for n in numbers])
         windows[name] = window
@@ -254,10 +268,10 @@ def theme_of(initiative: Initiative) -> str:
 
 # Evidence for each prerequisite, matched on words of its label: a sentence a table would write.
 EVIDENCE = (
-    ("plan de quartier", "Le plan de quartier de {name} 2021-2026 a été adopté en assemblée "
-                         "générale de la table en juin 2021; il fixe les priorités dont découle "
+    ("plan de quartier", "Le plan de quartier de {name} {plan} a été adopté en assemblée "
+                         "générale de la table en {adopted}; il fixe les priorités dont découle "
                          "ce changement."),
-    ("priorisation", "Le forum de quartier de septembre 2021 a réuni 85 résident·e·s et 32 "
+    ("priorisation", "Le forum de quartier de {forum} a réuni 85 résident·e·s et 32 "
                      "organismes : ce changement y a été retenu au premier rang des priorités."),
     ("vision", "La vision de changement tient sur une page; le comité de pilotage l'a adoptée "
                "et elle ouvre le plan de déploiement."),
@@ -269,17 +283,25 @@ EVIDENCE = (
             "et transport offerts, rencontres dans des lieux accessibles."),
     ("équité", "Un comité ÉDI a revu chaque stratégie : information traduite, garde d'enfants "
                "et transport offerts, rencontres dans des lieux accessibles."),
-    ("déjà déployée", "L'initiative est déployée depuis 2022; le bilan de l'étape 2 documente "
-                      "ses effets, mesurés avec les partenaires et présentés à l'assemblée."),
+    ("déjà déployée", "L'initiative est déployée depuis {deployed}; le bilan de l'étape 2 "
+                      "documente ses effets, mesurés avec les partenaires et présentés à "
+                      "l'assemblée."),
     ("apprentissages tirés", "Les données de l'étape 2 ont été analysées en deux journées "
                              "collectives; les constats ont réorienté deux stratégies."),
 )
 
 
+def plan_years(first: int = 2021) -> str:
+    """« 2021-2026 »: a plan de quartier's five years, on the demo's calendar."""
+    return f"{year(first)}-{year(first) + 5}"
+
+
 def evidence_for(label: str, neighbourhood: Neighbourhood) -> str:
     for words, text in EVIDENCE:
         if words.lower() in label.lower():
-            return text.format(name=neighbourhood.name)
+            return text.format(name=neighbourhood.name, plan=plan_years(),
+                               adopted=month_year("2021-06-15"),
+                               forum=month_year("2021-09-15"), deployed=year(2022))
     return f"La table de {neighbourhood.name} a présenté les pièces à son assemblée."
 
 
@@ -416,32 +438,54 @@ class Story:
         services.document_upload(proposal=proposal, upload=upload, actor=self.member,
                                  prerequisite_id=item.pk if item else None)
 
-    def ratify(self, proposal: Proposal, *, send_letter: bool = True) -> Proposal:
+    def plan_extract(self, proposal: Proposal, adopted: str, day: str,
+                     priorities: list[str]) -> str:
+        """The extract of the neighbourhood's plan de quartier (its five years in its title),
+        `adopted` by whom that day; returns the plan's title."""
+        plan = f"Plan de quartier de {self.neighbourhood.name} {plan_years()}"
+        self.document(proposal, f"{plan} (extrait)", f"{slugify(plan)}-extrait.pdf",
+                      [f"{adopted}, {month_year(day)}.", *priorities])
+        return plan
+
+    def ratify(self, proposal: Proposal, *, on: str = "",
+               send_letter: bool = True) -> Proposal:
         """The comité des partenaires ratifies six weeks after the window's deadline (within
-        the program's eight); the allocation and the decision letter follow."""
+        the program's eight), or `on` that day of the story, moved by whole months (an
+        allocation of the past: see demo_dates.month_shift); the allocation and the decision
+        letter follow."""
         proposal.refresh_from_db()
-        self.decisions.ratify(proposal, proposal.window.deadline + datetime.timedelta(weeks=6),
-                              send_letter=send_letter)
+        day = month_shift(on) if on else proposal.window.deadline + datetime.timedelta(weeks=6)
+        self.decisions.ratify(proposal, day, send_letter=send_letter)
         proposal.refresh_from_db()
         return proposal
+
+    def stage_one(self, title: str, change: str, amount: int, *, started: str,
+                  submitted: str) -> Proposal:
+        """A new initiative's stage 1 file: the contact and the initiative `started` that day,
+        the proposal `submitted` on that one."""
+        self.contact(started, "Échange préalable au dépôt.")
+        initiative = self.initiative(title, change, started)
+        return self.submit(self.proposal(initiative, 1, [amount]), submitted)
 
     def submit(self, proposal: Proposal, day: str | None) -> Proposal:
         return workflow.proposal_submit(proposal=proposal, actor=self.member,
                                         now=at(d(day)) if day else None)
 
-    def through(self, proposal: Proposal, *steps: str, message: str = "") -> Proposal:
+    def through(self, proposal: Proposal, *steps: str, message: str = "",
+                recommended_on: str = "") -> Proposal:
         for step in steps:
             if step == "start_analysis":
                 workflow.proposal_start_analysis(proposal=proposal, actor=self.advisor)
             elif step == "request_changes":
                 workflow.proposal_request_changes(proposal=proposal, actor=self.advisor,
                                                   message=message)
-            elif step == "resubmit":
+            elif step == "resubmit":  # the last year trimmed by 5 000 $
                 proposal.refresh_from_db()
+                last = proposal.years.order_by("year_number").last()
                 services.proposal_save_draft(proposal=proposal, actor=self.member, data={
                     "summary": f"{proposal.summary}\n\nRévisée à la suite des modifications "
                                f"demandées : {proposal.changes_requested_note}",
-                    "years": {3: D("115000")},
+                    "years": {last.year_number: last.amount - D("5000")},
                 })
                 budget_fill(proposal, self.member)
                 workflow.proposal_resubmit(proposal=proposal, actor=self.member)
@@ -449,14 +493,18 @@ class Story:
                 # The committee's vote is the one road to a recommendation.
                 self.decisions.analyse(proposal)  # the advisor's analysis comes first
                 proposal.refresh_from_db()
-                self.decisions.recommend(
-                    proposal, held_on=proposal.window.deadline + datetime.timedelta(weeks=4))
+                self.decisions.recommend(proposal, held_on=d(recommended_on) if recommended_on
+                                         else proposal.window.deadline
+                                         + datetime.timedelta(weeks=4))
             else:
                 workflow.TRANSITION_FUNCTIONS[step](proposal=proposal, actor=self.coordination)
         proposal.refresh_from_db()
         return proposal
 
 
+# Saint-Michel's stage 2 is ratified that day (six weeks after its window): its allocation's
+# first year sets the program's report delays (reporting's demo, `seed_config`).
+SAINT_MICHEL_STAGE_2_RATIFIED = "2022-11-25"
 DECIDED = ("start_analysis", "recommend")  # then ratified through governance
 
 
@@ -464,21 +512,23 @@ def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
 
 
-# Each demo neighbourhood's plan de quartier: (title, status, date, priorities).
+# Each demo neighbourhood's plan de quartier: (title, first year or None, status, date,
+# priorities); its title carries its five years.
 PLANS = {
-    "Saint-Michel": ("Plan de quartier de Saint-Michel 2021-2026", "adopted", "2021-06-15",
+    "Saint-Michel": ("Plan de quartier de Saint-Michel", 2021, "adopted", "2021-06-15",
                      ["Sécurité alimentaire", "Persévérance scolaire", "Logement"]),
-    "Verdun": ("Plan de quartier de Verdun 2021-2026", "adopted", "2021-06-10",
+    "Verdun": ("Plan de quartier de Verdun", 2021, "adopted", "2021-06-10",
                ["Logement", "Mobilité active", "Sécurité alimentaire"]),
-    "Hochelaga-Maisonneuve": ("Plan de quartier d'Hochelaga-Maisonneuve", "being_adopted",
+    "Hochelaga-Maisonneuve": ("Plan de quartier d'Hochelaga-Maisonneuve", None, "being_adopted",
                               "2022-06-01", ["Alimentation saine", "Logement"]),
-    "Lachine": ("Plan de quartier de Lachine 2020-2025", "adopted", "2020-05-20",
+    "Lachine": ("Plan de quartier de Lachine", 2020, "adopted", "2020-05-20",
                 ["Réussite éducative", "Mobilité"]),
 }
 
 
 def seed_plans(neighbourhoods: dict[str, Neighbourhood]) -> None:
-    for name, (title, status, day, priorities) in PLANS.items():
+    for name, (title, first, status, day, priorities) in PLANS.items():
+        title = f"{title} {plan_years(first)}" if first else title
         neighbourhood = neighbourhoods.get(name)
         if neighbourhood is not None and not NeighbourhoodPlan.objects.filter(
                 neighbourhood=neighbourhood).exists():
@@ -522,8 +572,11 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
     def told(name, title):
         return Initiative.objects.filter(neighbourhood=neighbourhoods[name], title=title).exists()
 
-    # Saint-Michel: food security through stages 1 and 2, a stage 3 draft; then a new
-    # initiative at stage 1 (allowed after stage 2), submitted in the open window.
+    # The stories' dates are as of demo_dates.ANCHOR (a Monday): the last window closed seven
+    # weeks before it, the current one closes 30 days after it.
+    # Saint-Michel: food security through stage 1 (closed) and stage 2, in its second year
+    # (its first annual report a week late, an amendment under review: reporting's demo), a
+    # stage 3 draft; then a new initiative at stage 1, submitted in the open window.
     if not told("Saint-Michel", "Sécurité alimentaire à Saint-Michel"):
         s = story("Saint-Michel", "tq.saint-michel@example.org", est)
         change = ("Les familles de Saint-Michel ont accès à une alimentation saine, abordable "
@@ -533,67 +586,63 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
         s.letter("2021-10-01", change, 1, acknowledged="2021-10-04")
         food = s.initiative("Sécurité alimentaire à Saint-Michel", change, "2021-10-01")
         first = s.proposal(food, 1, [45000])
-        s.document(first, "Plan de quartier de Saint-Michel 2021-2026 (extrait)",
-                   "plan-de-quartier-saint-michel-2021-2026-extrait.pdf", [
-                       "Adopté en assemblée générale de Vivre Saint-Michel en santé, juin 2021.",
-                       "Priorité 1 — Sécurité alimentaire : que les familles de Saint-Michel "
-                       "aient accès à une alimentation saine, abordable et de proximité.",
-                       "Priorité 2 — Persévérance scolaire. Priorité 3 — Logement.",
-                   ])
+        plan = s.plan_extract(first, "Adopté en assemblée générale de Vivre Saint-Michel en "
+                                     "santé", "2021-06-15", [
+            "Priorité 1 — Sécurité alimentaire : que les familles de Saint-Michel aient accès à "
+            "une alimentation saine, abordable et de proximité.",
+            "Priorité 2 — Persévérance scolaire. Priorité 3 — Logement.",
+        ])
         s.submit(first, "2021-10-12")
         s.through(first, *DECIDED)
-        s.ratify(first)
+        s.ratify(first, on="2021-11-26")
         # Started from the stage-1 file: its vision, strategies and evidence carried over.
         second = s.proposal(food, 2, [120000, 130000, 140000], start_from=first)
         s.submit(second, "2022-10-05")
         s.through(second, *DECIDED)
-        # Ratified; its letter is made by the task run on commit, « à envoyer » for
-        # coordination to read.
-        s.ratify(second, send_letter=False)
+        s.ratify(second, on=SAINT_MICHEL_STAGE_2_RATIFIED)
         third = s.proposal(food, 3, [200000, 250000, 250000])
-        s.document(third, "Plan de quartier de Saint-Michel 2021-2026 (mise à jour 2025)",
-                   "plan-de-quartier-saint-michel-mise-a-jour-2025.pdf", [
-                       "Mise à jour adoptée en assemblée générale, mai 2025.",
-                       "La sécurité alimentaire reste la priorité 1 : le plan d'intensification "
-                       "s'y rattache.",
-                   ])
+        update = f"mise à jour {year(2023)}"
+        s.document(third, f"{plan} ({update})", f"{slugify(plan)}-{slugify(update)}.pdf", [
+            f"Mise à jour adoptée en assemblée générale, {month_year('2023-05-20')}.",
+            "La sécurité alimentaire reste la priorité 1 : le plan d'intensification s'y "
+            "rattache.",
+        ])
         school = s.initiative(
             "Persévérance scolaire à Saint-Michel",
-            "Les jeunes de Saint-Michel terminent leurs études secondaires", "2025-01-15")
+            "Les jeunes de Saint-Michel terminent leurs études secondaires", "2024-01-15")
         s.submit(s.proposal(school, 1, [40000]), None)
 
-    # Verdun: housing through stage 1 (letter sent), stage 2 with changes requested, a
-    # withdrawn proposal and an extension on the open window.
+    # Verdun: housing at stage 1 over two years (ended; its final report handed in, waiting
+    # for the advisor), then stage 2 in the open window, with changes requested; a withdrawn
+    # proposal and an extension on the open window.
     if not told("Verdun", "Logement abordable et salubre à Verdun"):
         s = story("Verdun", "tq.verdun@example.org", ouest)
         change = ("Les locataires de Verdun vivent dans des logements abordables, salubres et "
                   "adaptés à leurs besoins")
         s.contact("2021-10-05", "Rencontre avec la coordination de la table sur le logement.")
-        s.letter("2021-10-14", change, 1, acknowledged="2021-10-18")
-        housing = s.initiative("Logement abordable et salubre à Verdun", change, "2021-10-14")
+        s.letter("2021-10-08", change, 1, acknowledged="2021-10-12")
+        housing = s.initiative("Logement abordable et salubre à Verdun", change, "2021-10-08")
         first = s.proposal(housing, 1, [30000, 35000],
                            justification="Deux ans sont nécessaires pour mobiliser les "
                                          "locataires des grands ensembles.")
-        s.document(first, "Plan de quartier de Verdun 2021-2026 (extrait)",
-                   "plan-de-quartier-verdun-2021-2026-extrait.pdf", [
-                       "Adopté par l'assemblée de la Concertation en développement social de "
-                       "Verdun, juin 2021.",
-                       "Priorité 1 — Logement : des logements abordables, salubres et adaptés "
-                       "pour les locataires de Verdun, en premier lieu dans les grands "
-                       "ensembles.",
-                       "Priorité 2 — Mobilité active. Priorité 3 — Sécurité alimentaire.",
-                   ])
-        s.submit(first, "2022-01-25")
-        s.through(first, *DECIDED)
-        s.ratify(first)
-        second = s.proposal(housing, 2, [90000, 100000, 110000])
-        s.submit(second, "2022-10-12")
+        s.plan_extract(first, "Adopté par l'assemblée de la Concertation en développement "
+                              "social de Verdun", "2021-06-10", [
+            "Priorité 1 — Logement : des logements abordables, salubres et adaptés pour les "
+            "locataires de Verdun, en premier lieu dans les grands ensembles.",
+            "Priorité 2 — Mobilité active. Priorité 3 — Sécurité alimentaire.",
+        ])
+        s.submit(first, "2021-10-14")
+        s.through(first, "start_analysis", "recommend", recommended_on="2021-10-22")
+        s.ratify(first, on="2021-10-29")
+        # After its final report, handed in last week (reporting's demo).
+        second = s.proposal(housing, 2, [90000, 100000, 110000], start_from=first)
+        s.submit(second, "2024-01-29")
         s.through(second, "start_analysis", "request_changes",
                   message="Précisez le plan de captation des apprentissages et le budget de "
                           "la troisième année.")
         mobility = s.initiative("Mobilité active à Verdun",
                                 "Les résident·e·s se déplacent à pied et à vélo en sécurité",
-                                "2022-11-01")
+                                "2023-11-01")
         withdrawn = s.proposal(mobility, 1, [30000])
         workflow.proposal_withdraw(proposal=withdrawn, actor=s.member,
                                    reason="Le quartier poursuit d'abord son initiative en "
@@ -603,7 +652,9 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
             new_deadline=windows[CURRENT_WINDOW].deadline + datetime.timedelta(days=14),
             reason="Changement à la coordination de la table.", actor=coordination)
 
-    # Hochelaga-Maisonneuve: entry at stage 2; not recommended, then resubmitted.
+    # Hochelaga-Maisonneuve: entry at stage 2; not recommended in the spring, resubmitted in
+    # the autumn (changes requested, then recommended) and ratified at the partners' December
+    # sitting: in its second year, its first annual report due at the end of the month.
     if not told("Hochelaga-Maisonneuve", "Alimentation saine dans Hochelaga-Maisonneuve"):
         s = story("Hochelaga-Maisonneuve", "tq.hochelaga@example.org", est)
         change = "Les résident·e·s d'Hochelaga-Maisonneuve mangent sainement toute l'année"
@@ -621,41 +672,50 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
         again = s.proposal(food, 2, [100000, 110000, 120000],
                            title="Alimentation saine — étape 2, nouvelle proposition")
         s.submit(again, "2022-10-10")
-        s.through(again, "start_analysis", "request_changes", "resubmit",
+        s.through(again, "start_analysis", "request_changes", "resubmit", "recommend",
                   message="Ajoutez les données du portrait alimentaire du quartier.")
+        s.ratify(again, on="2022-12-07")
 
-    # Lachine: entry at stage 3, in analysis.
+    # Lachine: entry at stage 3 in the last window; changes requested, resubmitted, and on the
+    # coming meeting's agenda a week before its ratification limit (at risk).
     if not told("Lachine", "Réussite éducative à Lachine"):
         s = story("Lachine", "tq.lachine@example.org", ouest)
         change = "Les jeunes de Lachine obtiennent leur premier diplôme"
-        s.contact("2025-01-10", "Échange sur l'intensification de l'initiative existante.")
+        s.contact("2023-11-10", "Échange sur l'intensification de l'initiative existante.")
         s.letter("2021-10-15", change, 3)
         school = s.initiative("Réussite éducative à Lachine", change, "2021-10-15")
         third = s.proposal(school, 3, [200000, 220000, 240000])
-        s.submit(third, None)
-        s.through(third, "start_analysis")
+        s.submit(third, "2023-12-14")
+        s.through(third, "start_analysis", "request_changes", "resubmit",
+                  message="Documentez les effets de l'initiative déjà déployée (données de "
+                          "diplomation du centre de services scolaire).")
 
-    # Rosemont (recommended) and Montréal-Nord (submitted): the system acts for them.
+    # Rosemont (recommended last week, its ratification due in eight days), Parc-Extension
+    # (ratified last week, its letter « à envoyer » for coordination to read) and Montréal-Nord
+    # (in analysis in the open window): the system acts for them.
     if not told("Rosemont", "Sécurité alimentaire à Rosemont"):
         s = story("Rosemont", None, est)
-        change = "Les aîné·e·s de Rosemont ont accès à une alimentation saine"
-        s.contact("2022-09-15", "Échange préalable au dépôt.")
-        food = s.initiative("Sécurité alimentaire à Rosemont", change, "2022-09-15")
-        first = s.proposal(food, 1, [50000])
-        s.submit(first, "2022-10-01")
-        s.through(first, "start_analysis", "recommend")
-    if not told("Montréal-Nord", "Persévérance scolaire à Montréal-Nord"):
-        s = story("Montréal-Nord", None, est)
-        change = "Les jeunes de Montréal-Nord persévèrent à l'école"
-        s.contact("2025-01-20", "Échange préalable au dépôt.")
-        school = s.initiative("Persévérance scolaire à Montréal-Nord", change, "2025-01-20")
-        s.submit(s.proposal(school, 1, [35000]), None)
+        first = s.stage_one("Sécurité alimentaire à Rosemont",
+                            "Les aîné·e·s de Rosemont ont accès à une alimentation saine",
+                            50000, started="2023-11-01", submitted="2023-12-05")
+        s.through(first, "start_analysis", "recommend", recommended_on="2024-02-01")
     if not told("Parc-Extension", "Logement à Parc-Extension"):
         s = story("Parc-Extension", None, centre)
         change = "Les familles de Parc-Extension restent dans leur quartier"
         s.letter("2021-10-15", change, 1)
+        s.contact("2023-11-15", "Échange préalable au dépôt.")
         housing = s.initiative("Logement à Parc-Extension", change, "2021-10-15")
-        s.proposal(housing, 1, [25000])
+        first = s.proposal(housing, 1, [25000])
+        s.submit(first, "2023-12-08")
+        s.through(first, *DECIDED)
+        # Its letter is made by the task run on commit, « à envoyer » for coordination.
+        s.ratify(first, send_letter=False)
+    if not told("Montréal-Nord", "Persévérance scolaire à Montréal-Nord"):
+        s = story("Montréal-Nord", None, est)
+        first = s.stage_one("Persévérance scolaire à Montréal-Nord",
+                            "Les jeunes de Montréal-Nord persévèrent à l'école", 35000,
+                            started="2024-01-08", submitted="2024-01-24")
+        s.through(first, "start_analysis")
     seed_followed_files(program, stages, neighbourhoods)
     return {"program": program, "stages": stages, "windows": windows}
 
@@ -690,7 +750,7 @@ def seed_followed_files(program: Program, stages: dict[int, Stage],
         if (Contact.objects.filter(neighbourhood=neighbourhood).exists()
                 or LetterOfIntent.objects.filter(neighbourhood=neighbourhood).exists()):
             continue
-        met = datetime.date(2021, 9, 7) + datetime.timedelta(days=number % 20)
+        met = d("2021-09-07") + datetime.timedelta(days=number % 20)
         services.contact_record(neighbourhood=neighbourhood, date=met, kind=Contact.Kind.OTHER,
                                 summary=FIRST_CONTACT, actor=advisor, advisor=advisor)
         if neighbourhood.name in LETTERS_OF_INTENT:

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from neighbourhoods.models import AdvisorAssignment, Membership, Organisation
 from pic.access import SYSTEM
-from proposals.demo import budget_split, theme_of
+from proposals.demo import SAINT_MICHEL_STAGE_2_RATIFIED, budget_split, theme_of
+from proposals.demo_dates import demo_today, month_shift
 from proposals.models import IndicatorDefinition, Program
 
+from .dates import first_of_next_month, year_bounds
 from .models import (
     Allocation,
     AllocationYear,
@@ -20,6 +22,7 @@ from .models import (
     Instalment,
     ProgramEnvelope,
     Report,
+    ReportingConfig,
 )
 from .services import allocations, amendments, checkins, payments, reports
 
@@ -164,8 +167,23 @@ def _advisor(neighbourhood_id):
     return assignment.advisor if assignment else None
 
 
+def seed_config(program: Program) -> None:
+    """The program's report delays, set once, before the stories' ratifications make their
+    allocations: the usual 60 and 90 days, shortened by up to about a month (a few days
+    longer at most), so that Saint-Michel's first annual report falls due a week before the
+    demo's day. Allocations start on the first of a month and the demo may be seeded on any
+    day: without this, on some days no report would be a few days late."""
+    if ReportingConfig.objects.filter(program=program).exists():
+        return
+    ratified = month_shift(SAINT_MICHEL_STAGE_2_RATIFIED)
+    first_year_ends = year_bounds(first_of_next_month(ratified), 1)[1]
+    adjust = (demo_today() - datetime.timedelta(days=7) - first_year_ends).days - 60
+    ReportingConfig.objects.create(program=program, annual_report_delay_days=60 + adjust,
+                                   final_report_delay_days=90 + adjust)
+
+
 def seed() -> dict:
-    today = timezone.localdate()
+    today = demo_today()
     program = Program.objects.order_by("-starts_on").first()
     if program is None:
         return {}
@@ -322,16 +340,22 @@ def _hold_last_instalment(allocation: Allocation, year: AllocationYear,
                                    "final de l'étape.")
 
 
+# A report that fell due this recently is handed in (a few days early), or, for these
+# neighbourhoods, still missing (overdue by a few days); one due before was accepted.
+RECENT = datetime.timedelta(days=30)
+LATE_REPORTERS = ("Saint-Michel",)
+
+
 def _follow(allocation: Allocation, today: datetime.date) -> None:
-    """An allocation's story: payments, check-ins held (at stage 2 or 3 the last one still
-    due), every due report of a stage 1 accepted (the stage closed), and at a later stage the
-    past years' reports accepted, the last due one submitted, the others drafted (budget)."""
+    """An allocation's story: payments, the check-ins due held, the reports due more than a
+    month ago accepted (a stage 1 closed by its final report), the one due since handed in
+    (or late, LATE_REPORTERS), those ahead drafted (their budget)."""
     member, advisor = _member(allocation.neighbourhood_id), _advisor(allocation.neighbourhood_id)
     years = list(allocation.years.select_related("checkin", "report").order_by("year_number"))
     _pay(years[0], today)
     if allocation.stage.number > 1:
         _hold_last_instalment(allocation, years[-1], today)
-    for year in years if allocation.stage.number == 1 else years[:-1]:
+    for year in years:
         held_on = year.checkin.due_on + datetime.timedelta(days=5)
         if year.checkin.held_on is None and held_on <= today and advisor is not None:
             checkins.checkin_record(
@@ -353,19 +377,16 @@ def _follow(allocation: Allocation, today: datetime.date) -> None:
         values = {indicator.pk: reached}
         progress = {question.pk: theme["progress"]}
     final = allocation.reports.get(kind=Report.Kind.FINAL)
-    due = [y.report for y in years if y.report.due_on <= today]
-    if allocation.stage.number == 1:
-        done, submitted = [*due, final] if len(due) == len(years) else due, None
-    else:
-        done, submitted = due[:-1], (due[-1] if due else None)
+    every = [*(y.report for y in years), final]
+    done = [r for r in every if r.due_on < today - RECENT]
+    recent = [r for r in every if today - RECENT <= r.due_on <= today]
+    late = allocation.neighbourhood.name in LATE_REPORTERS
+    submitted = recent[0] if recent and not late else None
     for report in done:
-        if report.due_on > today:
-            break
         if report.status == Report.Status.DRAFT:
-            total = report.allocation_year.amount if report.allocation_year_id else sum(
-                y.amount for y in years)
             reports.report_save_draft(
-                report=report, actor=member, lines=lines_for(total), indicator_values=values,
+                report=report, actor=member, lines=lines_for(_report_total(report, years)),
+                indicator_values=values,
                 question_progress=progress,
                 texts={**theme["texts"], **GUIDE_TEXTS,
                        "strategic_learnings": STRATEGIC_LEARNINGS})
@@ -382,16 +403,22 @@ def _follow(allocation: Allocation, today: datetime.date) -> None:
                      + datetime.timedelta(days=7))
     if submitted is not None and submitted.status == Report.Status.DRAFT:
         reports.report_save_draft(report=submitted, actor=member,
-                                  texts={**theme["texts"], **GUIDE_TEXTS},
-                                  lines=lines_for(submitted.allocation_year.amount),
+                                  texts={**theme["texts"], **GUIDE_TEXTS,
+                                         "strategic_learnings": STRATEGIC_LEARNINGS},
+                                  lines=lines_for(_report_total(submitted, years)),
                                   indicator_values=values, question_progress=progress)
         reports.report_submit(report=submitted, actor=member,
                               now=_at(submitted.due_on - datetime.timedelta(days=3)))
     # The reports still ahead: drafts holding the budget (nothing spent yet).
-    ahead = [y.report for y in years if y.report not in done and y.report != submitted]
-    for report in [*ahead, final] if final not in done else ahead:
-        if report.status == Report.Status.DRAFT and not report.lines.exists():
-            total = report.allocation_year.amount if report.allocation_year_id else sum(
-                y.amount for y in years)
+    for report in every:
+        if report not in done and report != submitted and report.status == \
+                Report.Status.DRAFT and not report.lines.exists():
             reports.report_save_draft(report=report, actor=member, texts={},
-                                      lines=lines_for(total, spent=False))
+                                      lines=lines_for(_report_total(report, years),
+                                                      spent=False))
+
+
+def _report_total(report: Report, years: list[AllocationYear]) -> Decimal:
+    """What a report accounts for: its year's amount, or the stage's for the final report."""
+    return report.allocation_year.amount if report.allocation_year_id else sum(
+        (y.amount for y in years), Decimal(0))

@@ -225,6 +225,9 @@ class Generator:
         self.counts: dict[str, int] = {}
         self.audit: list[dict] = []
         self.written: set[str] = set()
+        # The states of the reports handed in lately (or early), one of each first, then drawn
+        # at random: every state has rows whatever the calendar of the windows.
+        self.handed_in = iter((R.SUBMITTED, R.RESUBMITTED, R.ACCEPTED))
 
     # --- bulk helpers ---
 
@@ -693,11 +696,13 @@ class Generator:
         if due > today + 60 * DAY:
             status = R.DRAFT
         elif due > today:
-            status = rng.choices([R.DRAFT, R.SUBMITTED], [70, 30])[0]
+            status = next(self.handed_in, None) or rng.choices([R.DRAFT, R.SUBMITTED],
+                                                               [70, 30])[0]
         elif rng.random() < overdue_share:
             status = rng.choice([R.DRAFT, R.CHANGES_REQUESTED])
         elif due > today - 60 * DAY:
-            status = rng.choices([R.SUBMITTED, R.RESUBMITTED, R.ACCEPTED], [40, 10, 50])[0]
+            status = next(self.handed_in, None) or rng.choices(
+                [R.SUBMITTED, R.RESUBMITTED, R.ACCEPTED], [40, 10, 50])[0]
         else:
             status = R.ACCEPTED
         filled = status != R.DRAFT

@@ -12,6 +12,7 @@ from governance.models import Committee
 from pic.access import SYSTEM
 from proposals import services
 from proposals.demo import seed_program
+from proposals.demo_dates import date_en, date_fr, shift
 from proposals.forms import PrerequisiteItemForm, StageForm, WindowForm
 from proposals.models import PrerequisiteItem, Stage, Window
 from tests import factories
@@ -23,6 +24,17 @@ def program(db):
     program.stage_by_number = stages
     program.window_by_name = windows
     return program
+
+
+@pytest.fixture
+def window(program):
+    """The demo's second window (« 1er février 2022 » when the demo is seeded on its anchor
+    day): named after its deadline, in French and in English."""
+    window = Window.objects.get(program=program, deadline=shift("2022-02-01"))
+    assert window.name == date_fr(window.deadline)
+    assert window.name_en == date_en(window.deadline)
+    assert window.name != window.name_en
+    return window
 
 
 @pytest.fixture
@@ -62,28 +74,28 @@ def test_proposal_page_in_french(client, coordination, deployment_proposal):
     assert "Deployment" not in html
 
 
-def test_program_page_in_english(client, coordination, program):
+def test_program_page_in_english(client, coordination, program, window):
     client.force_login(coordination)
     english(client)
     html = client.get(reverse("proposals:program")).content.decode()
     assert "Planning" in html
     assert "Deployment" in html
     assert "Intensification" in html
-    assert "February 1, 2022" in html
+    assert window.name_en in html
     assert "A neighbourhood plan, adopted or being adopted." in html
     assert "Déploiement" not in html
-    assert "1er février 2022" not in html
+    assert window.name not in html
 
 
-def test_program_page_in_french(client, coordination, program):
+def test_program_page_in_french(client, coordination, program, window):
     client.force_login(coordination)
     html = client.get(reverse("proposals:program")).content.decode()
     assert "Planification" in html
     assert "Déploiement" in html
-    assert "1er février 2022" in html
+    assert window.name in html
     assert "Un plan de quartier adopté ou en cours d&#x27;adoption." in html
     assert "Deployment" not in html
-    assert "February 1, 2022" not in html
+    assert window.name_en not in html
 
 
 def test_committee_names_follow_the_language(client, coordination, gestion):
@@ -107,21 +119,20 @@ def test_empty_english_name_falls_back_to_french(client, coordination, program):
     assert "1 — Planning" in html
 
 
-def test_display_properties_and_str(db, program, gestion):
+def test_display_properties_and_str(db, program, window, gestion):
     stage = program.stage_by_number[2]
     item = stage.prerequisites.first()
-    window = program.window_by_name["1er février 2022"]
     with translation.override("en"):
         assert stage.display_name == "Deployment"
         assert "Deployment" in str(stage)
         assert item.display_label == str(item) == "A neighbourhood plan, adopted or being adopted."
-        assert str(window) == "February 1, 2022"
+        assert str(window) == window.name_en
         assert str(gestion) == "Management committee"
     with translation.override("fr"):
         assert stage.display_name == "Déploiement"
         assert "Déploiement" in str(stage)
         assert str(item) == "Un plan de quartier adopté ou en cours d'adoption."
-        assert str(window) == "1er février 2022"
+        assert str(window) == window.name
         assert str(gestion) == "Comité de gestion"
     gestion.name_en = ""
     with translation.override("en"):

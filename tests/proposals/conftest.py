@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -9,14 +10,18 @@ from django.utils import timezone
 from pic.access import SYSTEM
 from proposals import services, workflow
 from proposals.demo import seed_program
+from proposals.demo_dates import ANCHOR
 from proposals.models import Contact, Proposal, Window
 from tests import factories
 
 
 @pytest.fixture
 def program(db):
-    """The real program: stages with their numbers, checklists, windows (one open today)."""
-    program, stages, windows = seed_program()
+    """The real program: stages with their numbers, checklists, windows (one open today). The
+    past windows on the guide's dates (15 October 2021, 1 February 2022…): the demo's program
+    as seeded on its anchor day (proposals.demo_dates)."""
+    with mock.patch("proposals.demo_dates.demo_today", return_value=ANCHOR):
+        program, stages, windows = seed_program()
     program.stage_by_number = stages
     program.window_by_name = windows
     return program

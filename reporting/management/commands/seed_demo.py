@@ -53,6 +53,8 @@ class Command(BaseCommand):
                 tenants = neighbourhoods_demo.seed()
                 committees = governance_demo.seed_committees(tenants["organisations"])
                 decisions = governance_demo.DemoDecisions(committees, tenants["coordination"])
+                program, _stages, _windows = proposals_demo.seed_program()
+                reporting_demo.seed_config(program)  # before the ratifications' allocations
                 proposals_demo.seed(tenants, decisions)
                 governance_demo.seed(tenants["organisations"])
                 reporting_demo.seed()  # last: follow-up builds on every other layer
