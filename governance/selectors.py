@@ -325,7 +325,7 @@ def proposals_for_agenda(*, user: User, meeting: Meeting | None = None) -> Query
 
 
 def letter_list(*, user: User) -> QuerySet[DecisionLetter]:
-    return (DecisionLetter.objects.visible_to(user)
+    return (DecisionLetter.objects.visible_to(user).with_superseded()
             .select_related("proposal__neighbourhood", "proposal__stage")
             .defer(*(f"proposal__{f}" for f in Proposal.LONG_TEXT))
             .order_by("-created_at", "-pk"))

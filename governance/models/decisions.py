@@ -84,8 +84,21 @@ class DecisionLetterQuerySet(models.QuerySet):
         return self.filter(proposal__in=Proposal.objects.visible_to(user),
                            sent_at__isnull=False)
 
+    def with_superseded(self) -> "DecisionLetterQuerySet":
+        """Each letter with `superseded`: a newer version of the same letter exists (same
+        proposal, kind and amendment). Only the latest version is sent or accepted."""
+        newer = DecisionLetter.objects.filter(
+            proposal=models.OuterRef("proposal"), kind=models.OuterRef("kind"),
+            amendment_number=models.OuterRef("amendment_number"),
+            version__gt=models.OuterRef("version"))
+        return self.annotate(superseded=models.Exists(newer))
+
+    def latest_versions(self) -> "DecisionLetterQuerySet":
+        return self.with_superseded().filter(superseded=False)
+
     def to_send(self) -> "DecisionLetterQuerySet":
-        return self.filter(sent_at__isnull=True)
+        """The letters « à envoyer »: the latest version of each, not sent yet."""
+        return self.latest_versions().filter(sent_at__isnull=True)
 
 
 class DecisionLetter(models.Model):
@@ -146,8 +159,22 @@ class DecisionLetter(models.Model):
         return str(self.get_kind_display())
 
     @property
+    def is_superseded(self) -> bool:
+        superseded = getattr(self, "superseded", None)  # with_superseded()'s annotation
+        if superseded is None:
+            superseded = not DecisionLetter.objects.latest_versions().filter(pk=self.pk).exists()
+        return superseded
+
+    @property
     def to_send(self) -> bool:
-        return self.sent_at is None
+        return self.sent_at is None and not self.is_superseded
+
+    @property
+    def awaits_acknowledgement(self) -> bool:
+        """The table may accept its conditions: an allocation letter it received, the latest
+        version, not accepted yet."""
+        return (self.kind == self.Kind.ALLOCATION and self.sent_at is not None
+                and self.acknowledged_at is None and not self.is_superseded)
 
 
 class MeetingMinutes(models.Model):

@@ -146,9 +146,7 @@ def letter_email_send(*, letter: DecisionLetter) -> DecisionLetter:
 
 
 def _latest_version(letter: DecisionLetter) -> bool:
-    return not DecisionLetter.objects.filter(proposal_id=letter.proposal_id, kind=letter.kind,
-                                             amendment_number=letter.amendment_number,
-                                             version__gt=letter.version).exists()
+    return DecisionLetter.objects.latest_versions().filter(pk=letter.pk).exists()
 
 
 @transaction.atomic
@@ -211,9 +209,9 @@ def letter_acknowledge(*, letter: DecisionLetter, actor: User) -> DecisionLetter
     letter = DecisionLetter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
     if letter.acknowledged_at is not None:
         return letter
-    if letter.kind != DecisionLetter.Kind.ALLOCATION or letter.sent_at is None:
-        raise ValidationError(_("Seule une lettre d'allocation reçue s'accepte."))
-    if not _latest_version(letter):
+    if not letter.awaits_acknowledgement:
+        if letter.kind != DecisionLetter.Kind.ALLOCATION or letter.sent_at is None:
+            raise ValidationError(_("Seule une lettre d'allocation reçue s'accepte."))
         raise ValidationError(_("Une version plus récente de cette lettre existe."))
     membership = (Membership.objects.active()
                   .filter(user=actor, neighbourhood_id=letter.proposal.neighbourhood_id).first())

@@ -52,6 +52,7 @@ class LetterListView(FilteredListView):
         context["is_staff"] = can(user, "letter.regenerate")
         context["can_send"] = can(user, "letter.send")
         context["can_edit_templates"] = can(user, "letter.template")
-        context["acknowledgeable"] = {letter.pk for letter in context["letters"]
-                                      if can(user, "letter.acknowledge", letter.proposal)}
+        context["acknowledgeable"] = {
+            letter.pk for letter in context["letters"]
+            if letter.awaits_acknowledgement and can(user, "letter.acknowledge", letter.proposal)}
         return context
