@@ -1,6 +1,7 @@
 """Uploads: checked by content (magic bytes, through `filetype`), by size, and for what the
 content may hide (PDF scripts and actions, Office zip bombs: `pic.files`)."""
 
+import hashlib
 import os
 
 import filetype
@@ -72,6 +73,17 @@ def validate_upload(upload: UploadedFile) -> str:
     elif kind.extension in ZIPPED:
         check_zip(upload, name=name)
     return content_type
+
+
+def minutes_pdf_digest(upload: UploadedFile) -> str:
+    """Minutes (a meeting's, a deliberation's) are a PDF, checked like any upload: its
+    SHA-256, or a ValidationError that says why not."""
+    if validate_upload(upload) != "application/pdf":
+        raise ValidationError(_("Le procès-verbal doit être un PDF."), code="not_pdf")
+    upload.seek(0)
+    digest = hashlib.sha256(upload.read()).hexdigest()
+    upload.seek(0)
+    return digest
 
 
 class StoredDocument(models.Model):

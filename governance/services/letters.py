@@ -13,6 +13,7 @@ from neighbourhoods.selectors import people_of
 from pic import outbox
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
+from pic.documents import minutes_pdf_digest
 from pic.models import User
 from pic.notifications import notify
 from proposals import workflow
@@ -250,19 +251,12 @@ def minutes_generate(*, meeting: Meeting, actor: User) -> MeetingMinutes:
 def minutes_upload(*, meeting: Meeting, upload, actor: User) -> MeetingMinutes:
     """The minutes as the committee adopted them (a PDF the chair or coordination uploads,
     e.g. the comité de gouvernance's, whose meetings decide no allocation): a new version."""
-    from proposals.documents import validate_upload
-
     ensure(actor, "minutes.upload", meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     try:
-        content_type = validate_upload(upload)
+        digest = minutes_pdf_digest(upload)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
-    if content_type != "application/pdf":
-        raise ValidationError({"file": _("Le procès-verbal doit être un PDF.")})
-    upload.seek(0)
-    digest = hashlib.sha256(upload.read()).hexdigest()
-    upload.seek(0)
     version = (meeting.minutes.aggregate(m=Max("version"))["m"] or 0) + 1
     minutes = MeetingMinutes(meeting=meeting, version=version, sha256=digest,
                              created_by=person(actor))

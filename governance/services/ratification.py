@@ -3,7 +3,6 @@ with its resolution number and minutes) ratifying one or many recommendations; h
 listen to it (the allocation) and may warn before it (an allocation past the program's end)."""
 
 import datetime
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -17,11 +16,11 @@ from neighbourhoods.selectors import people_of
 from pic import outbox
 from pic.access import ensure, person
 from pic.audit import audit
+from pic.documents import minutes_pdf_digest
 from pic.models import User
 from pic.notifications import notify
 from pic.views import error_messages
 from proposals import workflow
-from proposals.documents import validate_upload
 from proposals.models import Proposal
 
 from ..models import (
@@ -150,13 +149,9 @@ def ratification_act_create(*, committee: Committee, mode: str, held_on: datetim
     digest = ""
     if minutes is not None:
         try:
-            validate_upload(minutes)
+            digest = minutes_pdf_digest(minutes)
         except ValidationError as error:
             errors.setdefault("minutes", []).extend(error.messages)
-        else:
-            minutes.seek(0)
-            digest = hashlib.sha256(minutes.read()).hexdigest()
-            minutes.seek(0)
     if errors:
         raise ValidationError(errors)
     act = RatificationAct(committee=committee, mode=mode, held_on=held_on,

@@ -232,3 +232,17 @@ def test_the_ratify_page_warns_of_an_allocation_past_the_program_end(client, coo
     assert "au-delà de la fin du programme" in page  # December 2026: a 2027–2029 allocation
     assert "fixée pour 2027, 2028, 2029" in page
     assert client.get(url, {"ratified_on": "2026-13-45"}).status_code == 200
+
+
+def test_the_deliberation_s_minutes_must_be_a_pdf(coordination, partenaires, recommended_three):
+    from tests.crafted_files import docx
+
+    _meeting, proposals = recommended_three
+    word = SimpleUploadedFile("proces-verbal.docx", docx({"word/document.xml": b"<w/>"}))
+    with pytest.raises(ValidationError) as refused:
+        services.ratification_act_record(
+            proposals=proposals[:1], actor=coordination, committee=partenaires,
+            mode="meeting", held_on=timezone.localdate(), resolution_number="R-9",
+            minutes=word)
+    assert "PDF" in " ".join(refused.value.message_dict["minutes"])
+    assert not RatificationAct.objects.exists()
