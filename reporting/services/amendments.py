@@ -287,9 +287,13 @@ def amendment_accept(*, amendment: Amendment, actor: User,
         proposal_services.proposal_amend(proposal=amendment.allocation.proposal,
                                          changes=amendment.changes,
                                          actor=SYSTEM if by_committee else actor)
-        for number, amount in (amendment.changes.get("years") or {}).items():
-            AllocationYear.objects.filter(allocation=amendment.allocation,
-                                          year_number=int(number)).update(amount=Decimal(amount))
+        amounts = {int(n): Decimal(a) for n, a in (amendment.changes.get("years") or {}).items()}
+        # saved one by one (a few years), so that whatever follows money hears of it
+        # (the cached envelope and portfolio figures are forgotten on commit)
+        for year in AllocationYear.objects.filter(allocation=amendment.allocation,
+                                                  year_number__in=amounts):
+            year.amount = amounts[year.year_number]
+            year.save(update_fields=["amount"])
         notify_accepted(amendment)
     return amendment
 

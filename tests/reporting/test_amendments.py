@@ -171,3 +171,23 @@ def test_the_amendment_page_speaks_english(client, draft, coordination):
     page = client.get(reverse("reporting:amendment-detail", args=[draft.pk])).content.decode()
     assert "Differences from the ratified version" in page
     assert "Amendment no. 1" in page
+
+
+def test_an_accepted_amendment_refreshes_the_cached_envelope(
+        draft, tq_saint_michel, advisor_est, coordination, django_capture_on_commit_callbacks):
+    from reporting.selectors import envelope_by_year_cached
+
+    program = draft.allocation.proposal.stage.program
+    start = draft.allocation.years.get(year_number=1).starts_on.year
+
+    def committed():
+        return next(r.committed for r in envelope_by_year_cached(program=program)
+                    if r.year == start)
+
+    before = committed()  # cached now
+    amendment = submitted(draft, tq_saint_michel, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment = services.amendment_review(amendment=amendment, actor=advisor_est)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.amendment_accept(amendment=amendment, actor=coordination)
+    assert committed() == before - Decimal("5000")  # year 1: 85 000 → 80 000
