@@ -80,15 +80,19 @@ def digests_send(*, user_ids: list[int], today: datetime.date) -> int:
         by_user: dict[int, list[ReminderSent]] = defaultdict(list)
         for row in rows:
             by_user[row.user_id].append(row)
+        # a reminder whose object is gone since (a withdrawn file deleted) has nothing to say
+        gone = [row.pk for row in rows if (row.content_type_id, row.object_id) not in objects]
+        ReminderSent.objects.filter(pk__in=gone).delete()
         sent: list[int] = []
         events = []
         connection = get_connection()
         for user in users:
-            mine = by_user.get(user.pk)
+            mine = [row for row in by_user.get(user.pk, [])
+                    if (row.content_type_id, row.object_id) in objects]
             if not mine:
-                continue
+                continue  # no empty digest
             items = [Due(row.kind, objects[(row.content_type_id, row.object_id)], row.due_on,
-                         today) for row in mine if (row.content_type_id, row.object_id) in objects]
+                         today) for row in mine]
             message = _message(user, items)
             message.connection = connection
             try:

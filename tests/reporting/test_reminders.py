@@ -284,3 +284,17 @@ def test_an_smtp_failure_keeps_the_digests_sent_before_it_and_the_retry_sends_th
     digests_send(user_ids=people, today=TODAY)  # the outbox's retry
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         User.objects.filter(pk__in=people).values_list("email", flat=True))  # once each
+
+
+def test_no_empty_digest_when_what_was_due_is_gone(allocation, closing_window,
+                                                   django_capture_on_commit_callbacks):
+    from reporting.services.digests import digests_send
+
+    with django_capture_on_commit_callbacks(execute=False):
+        reminders.reminders_run(today=TODAY)
+    people = sorted(set(ReminderSent.objects.values_list("user_id", flat=True)))
+    assert people
+    ReminderSent.objects.update(object_id=987654)  # every object they named deleted since
+    assert digests_send(user_ids=people, today=TODAY) == 0
+    assert mail.outbox == []
+    assert not ReminderSent.objects.exists()
