@@ -14,6 +14,7 @@ from neighbourhoods.models import AdvisorAssignment, Membership
 from pic.pdf import html_to_pdf
 from proposals.models import Proposal
 
+from .decided import decided_amounts
 from .models import (
     AgendaItem,
     Analysis,
@@ -120,16 +121,12 @@ def _schedule(proposal: Proposal) -> tuple[list[dict], list]:
 
 
 def _letter_context(proposal: Proposal, kind: str, amendment_number: int = 0) -> dict:
-    analysis = (Analysis.objects.filter(proposal=proposal).prefetch_related("years").first())
+    analysis = Analysis.objects.filter(proposal=proposal).first()
     decision = (AgendaItem.objects.filter(proposal=proposal, status=AgendaItem.Status.CLOSED,
                                           kind=AgendaItem.Kind.ALLOCATION)
                 .select_related("meeting__committee").order_by("-closed_at").first())
-    if analysis is not None and analysis.years.all():
-        years = [(y.year_number, y.amount) for y in analysis.years.all()]
-        capacity = analysis.capacity_building_amount
-    else:
-        years = [(y.year_number, y.amount) for y in proposal.years.all()]
-        capacity = proposal.capacity_building_amount
+    amounts, capacity = decided_amounts(proposal)  # what the allocation takes too
+    years = list(enumerate(amounts, start=1))
     schedule, reports = _schedule(proposal)
     return {
         "proposal": proposal,

@@ -195,3 +195,20 @@ def test_coordination_corrects_the_conditions_then_sends_several_letters(
     assert corrected.emailed_at is not None
     assert len(mailoutbox) == 1
     assert "josee@example.org" in mailoutbox[0].to
+
+
+def test_the_letter_states_the_amounts_the_allocation_takes(proposal, advisor_est):
+    """An analysis with no yearly amounts: the requested years, and the analysis's
+    capacity-building amount, as the allocation made at ratification (decided_amounts)."""
+    from governance.models import Analysis
+    from reporting.services.allocations import decided_amounts
+
+    proposal.capacity_building_amount = Decimal("9000")
+    proposal.save(update_fields=["capacity_building_amount"])
+    Analysis.objects.create(proposal=proposal, author=advisor_est,
+                            capacity_building_amount=Decimal("7000"))
+    assert decided_amounts(proposal)[1] == Decimal("7000")
+    pdf, _language = letter_render(proposal, DecisionLetter.Kind.ALLOCATION)
+    text = " ".join(_pages(pdf))
+    assert "7 000" in text
+    assert "9 000" not in text
