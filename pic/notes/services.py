@@ -128,7 +128,8 @@ def editable(note: Note, user: Any, *, now: datetime.datetime | None = None) -> 
     return note.author_id == getattr(user, "pk", None) and now - note.created_at <= EDIT_WINDOW
 
 
-def _ensure_editable(note: Note, actor: User) -> None:
+def ensure_editable(note: Note, actor: User) -> None:
+    """PermissionDenied, with the reason, unless the actor may still edit the note."""
     if note.author_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("Seule la personne qui a écrit la note peut la modifier."))
     if not editable(note, actor):
@@ -139,7 +140,7 @@ def _ensure_editable(note: Note, actor: User) -> None:
 @transaction.atomic
 def note_edit(*, note: Note, body: str, actor: User) -> Note:
     note = Note.objects.select_for_update().get(pk=note.pk)
-    _ensure_editable(note, actor)
+    ensure_editable(note, actor)
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Écrivez la note.")})
@@ -159,7 +160,7 @@ def note_edit(*, note: Note, body: str, actor: User) -> Note:
 @transaction.atomic
 def note_delete(*, note: Note, actor: User) -> None:
     note = Note.objects.select_for_update().get(pk=note.pk)
-    _ensure_editable(note, actor)
+    ensure_editable(note, actor)
     obj = note.content_type.get_object_for_this_type(pk=note.object_id)
     files = [(a.file.storage, a.file.name) for a in note.attachments.all()]
     audit(actor, "note.deleted", obj, note=note.pk, before=note.body,

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -75,9 +75,7 @@ class MentionableView(LoginRequiredMixin, View):
 def _own_note(request, pk: int) -> tuple[Note, object]:
     note = get_object_or_404(Note.objects.visible_to(request.user), pk=pk)
     obj = note.content_type.get_object_for_this_type(pk=note.object_id)
-    if not services.editable(note, request.user):
-        raise PermissionDenied(_("Une note fait partie du dossier 15 minutes après avoir été "
-                                 "écrite : elle ne peut plus être modifiée ni supprimée."))
+    services.ensure_editable(note, request.user)
     return note, obj
 
 
