@@ -30,6 +30,18 @@ from .amendments import amendment_accept, amendment_refuse
 S = Amendment.Status
 
 
+def awaits_agenda(amendment: Amendment) -> bool:
+    """Referred to the committee and not on an agenda yet (amendment_agenda_add says why
+    not, when it is not)."""
+    return amendment.status == S.REFERRED and amendment.agenda_item_id is None
+
+
+def decides_amendments(meeting: Meeting) -> bool:
+    """An upcoming meeting of the comité de gestion (the committee that decides amounts)."""
+    return (meeting.committee.kind == Committee.Kind.GESTION
+            and meeting.held_on >= timezone.localdate())
+
+
 def meetings_for_amendment(*, user: User) -> QuerySet[Meeting]:
     """The upcoming meetings of the comité de gestion (the committee that decides amounts)."""
     return (Meeting.objects.visible_to(user).select_related("committee")
@@ -70,8 +82,7 @@ def amendment_agenda_add(*, amendment: Amendment, meeting: Meeting, actor: User)
 
 
 def _choices(*, user: User, meeting: Meeting) -> list[tuple[int, str]]:
-    if (meeting.committee.kind != Committee.Kind.GESTION
-            or meeting.held_on < timezone.localdate() or not can(user, "meeting.manage")):
+    if not decides_amendments(meeting) or not can(user, "meeting.manage"):
         return []
     return [(a.pk, str(a)) for a in Amendment.objects.visible_to(user)
             .filter(status=S.REFERRED, agenda_item__isnull=True)

@@ -54,8 +54,7 @@ class AmendmentDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         amendment = amendment_get(user, self.kwargs["pk"])
-        to_agenda = (amendment.status == Amendment.Status.REFERRED
-                     and amendment.agenda_item_id is None and can(user, "meeting.manage"))
+        to_agenda = amendment_agenda.awaits_agenda(amendment) and can(user, "meeting.manage")
         allowed = {name: can(self.request.user, f"amendment.{name}", amendment)
                    for name in services.allowed_transitions(amendment.status)}
         return super().get_context_data(
