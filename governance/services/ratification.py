@@ -6,20 +6,19 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neighbourhoods.selectors import people_of
-from pic import outbox
+from pic import bulk, outbox
 from pic.access import ensure, person
 from pic.audit import audit
 from pic.documents import minutes_pdf_digest
 from pic.models import User
 from pic.notifications import notify
-from pic.views import error_messages
 from proposals import workflow
 from proposals.models import Proposal
 
@@ -173,14 +172,15 @@ def ratification_act_record(*, proposals: Iterable[Proposal], actor: User,
     act first, then each proposal in its own transaction, so that one that fails is named and
     the others are ratified all the same; each gets its own allocation and letter."""
     act = ratification_act_create(actor=actor, **act_fields)
-    result = ActResult(act=act)
-    for proposal in proposals:
-        try:
-            with transaction.atomic():
-                result.ratified.append(ratification_record(
-                    proposal=proposal, ratified_on=act.held_on, actor=actor, act=act))
-        except (ValidationError, PermissionDenied) as error:
-            result.failures.append((proposal, " ".join(error_messages(error))))
+    ratified = {}
+
+    def ratify(proposal: Proposal) -> None:
+        ratified[proposal.pk] = ratification_record(proposal=proposal, ratified_on=act.held_on,
+                                                    actor=actor, act=act)
+
+    outcome = bulk.each_in_its_own_transaction(proposals, ratify)
+    result = ActResult(act=act, ratified=[ratified[p.pk] for p in outcome.done],
+                       failures=[(p, " ".join(reasons)) for p, reasons in outcome.failed])
     audit(actor, "ratification_act.completed", act, ratified=len(result.ratified),
           failed=[proposal.pk for proposal, _message in result.failures])
     return result
