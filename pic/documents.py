@@ -3,6 +3,7 @@ content may hide (PDF scripts and actions, Office zip bombs: `pic.files`)."""
 
 import hashlib
 import os
+import uuid
 
 import filetype
 from django.conf import settings
@@ -73,6 +74,14 @@ def validate_upload(upload: UploadedFile) -> str:
     elif kind.extension in ZIPPED:
         check_zip(upload, name=name)
     return content_type
+
+
+def private_name(upload: UploadedFile) -> str:
+    """Store the upload under a random name (no typed name in the storage's paths); returns
+    the name the person gave it, to show and to download it with."""
+    original = os.path.basename(upload.name or "")[:255]
+    upload.name = f"{uuid.uuid4().hex}{os.path.splitext(original)[1].lower()}"
+    return original
 
 
 def minutes_pdf_digest(upload: UploadedFile) -> str:

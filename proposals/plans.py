@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from neighbourhoods.models import Neighbourhood
 from pic.access import ensure, person
 from pic.audit import audit
+from pic.documents import private_name
 from pic.models import User
 
 from .documents import validate_upload
 from .models import NeighbourhoodPlan, NeighbourhoodPlanDocument, PlanPriority
-from .services import private_name
 
 
 @transaction.atomic

@@ -1,8 +1,6 @@
 """Writes on the program, the neighbourhoods' files and proposals (transitions: workflow.py)."""
 
 import datetime
-import os
-import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from neighbourhoods.models import Neighbourhood
 from pic.access import ensure, person
 from pic.audit import audit
+from pic.documents import private_name
 from pic.drafts import ensure_current
 from pic.formatting import format_date
 from pic.models import User
@@ -337,13 +336,6 @@ def _write_draft(proposal: Proposal, data: dict) -> None:
             for position, question in enumerate(
                 (q for q in data["questions"] if q.get("question", "").strip()), start=1)
         )
-
-
-def private_name(upload: UploadedFile) -> str:
-    """Store the upload under a random name; returns the name the person gave it."""
-    original = os.path.basename(upload.name)[:255]
-    upload.name = f"{uuid.uuid4().hex}{os.path.splitext(original)[1].lower()}"
-    return original
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from pic.access import can, ensure, is_system, person
 from pic.audit import audit
-from pic.documents import validate_upload
+from pic.documents import private_name, validate_upload
 from pic.models import User
 from pic.notifications.services import notify
 
@@ -88,14 +88,14 @@ def note_write(*, obj: models.Model, body: str, visibility: str, actor: User,
                                neighbourhood_id=neighbourhood_id, author=person(actor),
                                visibility=visibility, body=body)
     note.mentions.set(mentioned)
+    names = []
     for upload, content_type in zip(attachments, content_types, strict=True):
-        NoteAttachment.objects.create(note=note, file=upload, original_name=upload.name[:255],
+        names.append(private_name(upload))
+        NoteAttachment.objects.create(note=note, file=upload, original_name=names[-1],
                                       content_type=content_type, size=upload.size,
                                       uploaded_by=person(actor))
     audit(actor, "note.written", obj, note=note.pk, visibility=visibility,
-          mentions=[p.pk for p in mentioned],
-          **({"attachments": [upload.name[:255] for upload in attachments]}
-             if attachments else {}))
+          mentions=[p.pk for p in mentioned], **({"attachments": names} if names else {}))
     notify("note.mention", mentioned, obj, actor=actor, event=f"note{note.pk}")
     followers = _followers(obj, note) - {p.pk for p in mentioned}
     notify("note.followed", followers, obj, actor=actor, event=f"note{note.pk}")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from neighbourhoods.selectors import people_of
 from pic.access import ensure, person
 from pic.audit import audit
+from pic.documents import private_name
 from pic.drafts import ensure_current
 from pic.models import User
 from pic.notifications import notify
@@ -234,8 +235,9 @@ def report_document_upload(*, report: Report, upload: UploadedFile,
         content_type = validate_upload(upload)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
+    original = private_name(upload)
     document = ReportDocument.objects.create(
-        report=report, file=upload, original_name=upload.name[:255], content_type=content_type,
+        report=report, file=upload, original_name=original, content_type=content_type,
         size=upload.size, uploaded_by=person(actor))
     audit(actor, "report.document_uploaded", report, document=document.pk,
           name=document.original_name)

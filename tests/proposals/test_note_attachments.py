@@ -41,6 +41,8 @@ def test_a_note_carries_its_documents_listed_with_a_download_link(client, draft,
         "facade.png", "plan-du-local.png"]
     attachment = note.attachments.get(original_name="facade.png")
     assert (attachment.content_type, attachment.size) == ("image/png", len(PNG))
+    assert "facade" not in attachment.file.name  # stored under a random name, as documents
+    assert attachment.file.name.endswith(".png")
     page = client.get(reverse("proposals:proposal-detail", args=[draft.pk])).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert f'href="{download(attachment)}">facade.png</a>' in page
