@@ -26,24 +26,13 @@ from .models import (
 )
 
 
-def proposal_list(*, user: User, filters: dict | None = None) -> QuerySet[Proposal]:
-    """Filters: window, stage (number), status, neighbourhood (slug), initiative."""
-    proposals = (Proposal.objects.visible_to(user)
-                 .select_related("neighbourhood", "stage", "window", "initiative")
-                 .defer(*Proposal.LONG_TEXT)  # a list shows none of them
-                 .order_by("-updated_at", "-pk"))
-    filters = filters or {}
-    if filters.get("window"):
-        proposals = proposals.filter(window_id=filters["window"])
-    if filters.get("stage"):
-        proposals = proposals.filter(stage__number=filters["stage"])
-    if filters.get("status"):
-        proposals = proposals.filter(status=filters["status"])
-    if filters.get("neighbourhood"):
-        proposals = proposals.filter(neighbourhood__slug=filters["neighbourhood"])
-    if filters.get("initiative"):
-        proposals = proposals.filter(initiative_id=filters["initiative"])
-    return proposals
+def proposal_list(*, user: User) -> QuerySet[Proposal]:
+    """The proposals the user sees, newest change first (the list page's filters:
+    ProposalFilterForm.lookups)."""
+    return (Proposal.objects.visible_to(user)
+            .select_related("neighbourhood", "stage", "window", "initiative")
+            .defer(*Proposal.LONG_TEXT)  # a list shows none of them
+            .order_by("-updated_at", "-pk"))
 
 
 def proposal_get(*, user: User, pk: int) -> Proposal:

@@ -147,10 +147,11 @@ def note_edit(*, note: Note, body: str, actor: User) -> Note:
     obj = note.content_type.get_object_for_this_type(pk=note.object_id)
     mentioned = _mentioned(body, obj, note.visibility, actor)
     before = note.body
+    already = set(note.mentions.values_list("pk", flat=True))
     note.body = body
     note.edited_at = timezone.now()
     note.save(update_fields=["body", "edited_at"])
-    new = [p for p in mentioned if not note.mentions.filter(pk=p.pk).exists()]
+    new = [p for p in mentioned if p.pk not in already]
     note.mentions.set(mentioned)
     audit(actor, "note.edited", obj, note=note.pk, before=before)
     notify("note.mention", new, obj, actor=actor, event=f"note{note.pk}")
