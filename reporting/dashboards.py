@@ -28,7 +28,7 @@ from proposals.states import AWAITING_RATIFICATION
 from .models import Allocation, AllocationYear, CheckIn, IndicatorValue, Report
 from .selectors import envelope_by_year_cached, overdue_checkins, overdue_reports
 
-OPEN_REPORT = [Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED]
+OPEN_REPORT = Report.TO_HAND_IN
 
 
 def files_by_stage_and_status(*, user: User) -> dict:
@@ -271,9 +271,7 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
     The advisor's home and the follow-up dashboard both read it."""
     active = Allocation.objects.filter(neighbourhood=OuterRef("pk"),
                                        status=Allocation.Status.ACTIVE)
-    open_reports = Report.objects.filter(allocation__neighbourhood=OuterRef("pk"),
-                                         allocation__status=Allocation.Status.ACTIVE,
-                                         status__in=OPEN_REPORT)
+    open_reports = Report.objects.to_hand_in().filter(allocation__neighbourhood=OuterRef("pk"))
     open_checkins = CheckIn.objects.filter(
         allocation_year__allocation__neighbourhood=OuterRef("pk"),
         allocation_year__allocation__status=Allocation.Status.ACTIVE, held_on__isnull=True)

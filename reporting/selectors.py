@@ -346,5 +346,4 @@ def overdue_reports(*, user: User, today: datetime.date) -> QuerySet[Report]:
                             "allocation_year")
             .defer(*REPORT_LONG_TEXT,
                    *(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT))
-            .filter(status__in=[Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED],
-                    due_on__lt=today, allocation__status=Allocation.Status.ACTIVE))
+            .to_hand_in().filter(due_on__lt=today))

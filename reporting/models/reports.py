@@ -56,6 +56,14 @@ class CheckIn(models.Model):
         return not self.is_done and self.due_on < (today or timezone.localdate())
 
 
+class ReportQuerySet(AllocationOwnedQuerySet):
+    def to_hand_in(self) -> "ReportQuerySet":
+        """Still the table's to hand in (a draft, or returned with comments), for an
+        allocation in progress: what reminders, nudges, to-dos and overdue lists count."""
+        return self.filter(status__in=self.model.TO_HAND_IN,
+                           allocation__status=Allocation.Status.ACTIVE)
+
+
 class Report(models.Model):
     """An annual activity report (one per allocation year) or the final stage report. Its
     status changes only through reporting/reports.py."""
@@ -70,6 +78,8 @@ class Report(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Modifications demandées")
         RESUBMITTED = "resubmitted", _("Remis de nouveau")
         ACCEPTED = "accepted", _("Accepté")
+
+    TO_HAND_IN = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="reports")
     allocation_year = models.OneToOneField(
@@ -100,7 +110,7 @@ class Report(models.Model):
     accepted_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AllocationOwnedQuerySet.as_manager()
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rapport")

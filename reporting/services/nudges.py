@@ -20,17 +20,15 @@ from pic.audit import audit
 from pic.bulk import BulkResult, each_in_its_own_transaction
 from pic.models import User
 
-from ..models import Allocation, Report
+from ..models import Report
 
 NUDGE_DAYS = 30
 
 
 def reports_to_hand_in(*, neighbourhood: Neighbourhood, today: datetime.date):
-    return (Report.objects.filter(allocation__neighbourhood=neighbourhood,
-                                  allocation__status=Allocation.Status.ACTIVE,
-                                  status__in=[Report.Status.DRAFT,
-                                              Report.Status.CHANGES_REQUESTED],
-                                  due_on__lte=today + datetime.timedelta(days=NUDGE_DAYS))
+    return (Report.objects.to_hand_in()
+            .filter(allocation__neighbourhood=neighbourhood,
+                    due_on__lte=today + datetime.timedelta(days=NUDGE_DAYS))
             .select_related("allocation__proposal", "allocation_year").order_by("due_on", "pk"))
 
 

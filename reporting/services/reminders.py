@@ -225,10 +225,8 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
                                               deadline, today))
 
     # Reports due in 30 and 7 days, and overdue.
-    reports = list(_first(Report.objects.filter(
-        status__in=[Report.Status.DRAFT, Report.Status.CHANGES_REQUESTED],
+    reports = list(_first(Report.objects.to_hand_in().filter(
         due_on__lte=today + datetime.timedelta(days=max(REPORT_DAYS)),
-        allocation__status="active",
     ).filter(scope.neighbourhoods("allocation__neighbourhood_id"))
         .select_related("allocation__proposal__neighbourhood", "allocation_year")
         .defer(*(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT)), limit, "due_on"))
