@@ -27,12 +27,15 @@ class GovernanceConfig(AppConfig):
         # The pages notifications link to.
         from django.urls import reverse
 
+        from pic import figures
         from pic.notifications.links import register_url
 
-        from .models import AgendaItem, Meeting
+        from .models import AgendaItem, DecisionLetter, Meeting, Ratification
 
         register_url(AgendaItem, lambda i: reverse("governance:item-detail", args=[i.pk]))
         register_url(Meeting, lambda m: reverse("governance:meeting-detail", args=[m.pk]))
+        # The program's counts kept between views (pic.figures) follow the decisions.
+        figures.forget_on_change(Ratification, DecisionLetter)
 
         # What the proposal and neighbourhood timelines show of governance (pic.timeline):
         # the results, never a member's own vote; the analysis to Centraide only.

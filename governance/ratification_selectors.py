@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
+from pic import figures
 from pic.access import can
 from pic.models import User
 from pic.sql import AddDays
@@ -121,14 +122,16 @@ def ratification_rows(proposals, *, today: datetime.date | None = None
 
 
 def ratification_counts(*, user: User, today: datetime.date | None = None) -> dict[str, int]:
-    """How many actionable files are late and at risk: one aggregate query."""
+    """How many actionable files are late and at risk: one aggregate query, kept between
+    views for coordination staff (pic.figures)."""
     today = today or timezone.localdate()
     risk = today + datetime.timedelta(days=AT_RISK_DAYS)
-    return ratification_watchlist(user=user).order_by().aggregate(
-        late=Count("pk", filter=Q(ratification_due_on__lt=today)),
-        at_risk=Count("pk", filter=Q(ratification_due_on__gte=today,
-                                     ratification_due_on__lte=risk)),
-        total=Count("pk"))
+    return figures.read_for(user, {"ratification_counts": lambda: (
+        ratification_watchlist(user=user).order_by().aggregate(
+            late=Count("pk", filter=Q(ratification_due_on__lt=today)),
+            at_risk=Count("pk", filter=Q(ratification_due_on__gte=today,
+                                         ratification_due_on__lte=risk)),
+            total=Count("pk")))}, today=today)["ratification_counts"]
 
 
 def recommendations_to_ratify(*, user: User, meeting: Meeting | None = None

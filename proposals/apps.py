@@ -26,6 +26,12 @@ class ProposalsConfig(AppConfig):
         register_url(Neighbourhood,
                      lambda n: reverse("proposals:neighbourhood-file", args=[n.slug]))
         notes.register_file(Proposal, neighbourhood_of=lambda p: p.neighbourhood_id)
+        # The program's counts kept between views follow the files and the program.
+        from pic import figures
+
+        from .models import IndicatorDefinition, Program, ProposalYear, Stage, Window
+        figures.forget_on_change(Proposal, ProposalYear, Program, Stage, Window,
+                                 IndicatorDefinition)
 
         # What the proposal and neighbourhood timelines show of this app (pic.timeline).
         from pic import timeline

@@ -43,6 +43,10 @@ class ReportingConfig(AppConfig):
         from .portfolio import connect_signals
 
         connect_signals()  # the portfolio's cached money is forgotten when money changes
+        from pic import figures
+
+        from .models import Allocation, AllocationYear, Indicator, IndicatorValue, Report
+        figures.forget_on_change(Report, Allocation, AllocationYear, Indicator, IndicatorValue)
 
         from pic.privacy import registry
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from governance.selectors import AT_RISK_DAYS, awaiting_decision, with_ratification_deadline
 from neighbourhoods.models import Neighbourhood
+from pic import figures
 from pic.access import ensure
 from pic.i18n_fields import localized_value
 from pic.models import User
@@ -32,18 +33,22 @@ OPEN_REPORT = Report.TO_HAND_IN
 
 
 def files_by_stage_and_status(*, user: User) -> dict:
-    return _files_table(Proposal.objects.visible_to(user))
+    return _files_table(_files_counts(Proposal.objects.visible_to(user)))
 
 
-def _files_table(proposals: QuerySet[Proposal]) -> dict:
-    """{"statuses": [(value, label)], "rows": [{number, name, counts, total}]}: one query."""
-    rows = (proposals
-            .values("stage__number", "stage__name", "stage__name_en", "status")
-            .annotate(n=Count("pk")).order_by("stage__number", "status"))
+def _files_counts(proposals: QuerySet[Proposal]) -> list[tuple]:
+    """(stage number, name, English name, status, files): one grouped query."""
+    return list(proposals.order_by()
+                .values_list("stage__number", "stage__name", "stage__name_en", "status")
+                .annotate(n=Count("pk")).order_by("stage__number", "status"))
+
+
+def _files_table(counts: list[tuple]) -> dict:
+    """{"statuses": [(value, label)], "rows": [{number, name, counts, total}]}."""
     stages, cells = {}, {}
-    for row in rows:
-        stages[row["stage__number"]] = localized_value(row["stage__name"], row["stage__name_en"])
-        cells[(row["stage__number"], row["status"])] = row["n"]
+    for number, name, name_en, status, n in counts:
+        stages[number] = localized_value(name, name_en)
+        cells[(number, status)] = n
     statuses = [(v, label) for v, label in Proposal.Status.choices
                 if any(s == v for (_n, s) in cells)]
     table = [
@@ -89,22 +94,26 @@ def first_rows(queryset: QuerySet, n: int = DASHBOARD_ROWS) -> tuple[list, bool]
 
 
 def allocations_by_stage_and_year(*, user: User) -> list[dict]:
-    return _allocations_table(AllocationYear.objects.visible_to(user))
+    return _allocations_table(_allocation_sums(AllocationYear.objects.visible_to(user)))
 
 
-def _allocations_table(years: QuerySet[AllocationYear]) -> list[dict]:
+def _allocation_sums(years: QuerySet[AllocationYear]) -> list[dict]:
     """Sum of allocation years per stage and calendar year (the year a year starts)."""
-    rows = list(
+    return list(
         years
         .annotate(calendar_year=ExtractYear("starts_on"))
         .values("allocation__stage__number", "allocation__stage__name",
                 "allocation__stage__name_en", "calendar_year")
         .annotate(total=Sum("amount"))
         .order_by("calendar_year", "allocation__stage__number"))
-    for row in rows:
-        row["allocation__stage__name"] = localized_value(row["allocation__stage__name"],
-                                                         row.pop("allocation__stage__name_en"))
-    return rows
+
+
+def _allocations_table(sums: list[dict]) -> list[dict]:
+    """The sums with each stage's name in the active language."""
+    return [{**{k: v for k, v in row.items() if k != "allocation__stage__name_en"},
+             "allocation__stage__name": localized_value(row["allocation__stage__name"],
+                                                        row["allocation__stage__name_en"])}
+            for row in sums]
 
 
 def indicator_rollup(*, user: User) -> list[dict]:
@@ -225,8 +234,13 @@ def coordination_dashboard(*, user: User, today: datetime.date,
     decisions, more_decisions = first_rows(decisions_at_risk(user=user, today=today))
     reports, more_reports = first_rows(overdue_reports(user=user, today=today))
     checkins, more_checkins = first_rows(overdue_checkins(user=user, today=today))
+    counted = figures.read_for(user, {
+        "files": lambda: _files_counts(Proposal.objects.visible_to(user)),
+        "allocations": lambda: _allocation_sums(AllocationYear.objects.visible_to(user)),
+        "indicators": lambda: indicator_rollup(user=user),
+    })
     return {
-        "files": files_by_stage_and_status(user=user),
+        "files": _files_table(counted["files"]),
         "program": program,
         "envelopes": envelope_by_year_cached(program=program) if program else [],
         "decisions_at_risk": decision_rows(decisions, today=today),
@@ -235,8 +249,8 @@ def coordination_dashboard(*, user: User, today: datetime.date,
         "more_reports": more_reports,
         "overdue_checkins": checkins,
         "more_checkins": more_checkins,
-        "chart": bar_chart(allocations_by_stage_and_year(user=user)),
-        "indicators": indicator_rollup(user=user),
+        "chart": bar_chart(_allocations_table(counted["allocations"])),
+        "indicators": counted["indicators"],
     }
 
 
@@ -348,10 +362,16 @@ __all__ = ["advisor_dashboard", "coordination_dashboard", "neighbourhood_dashboa
 
 
 def portfolio_live(*, user: User) -> dict:
-    """The portfolio's figures that follow the files and reports (read at each view)."""
+    """The portfolio's figures that follow the files and reports (kept between views, and
+    forgotten when a file or a report changes: pic.figures)."""
     ensure(user, "portfolio.read")
-    return {"files": _files_table(Proposal.objects.exclude(status=Proposal.Status.DRAFT)),
-            "indicators": _indicator_table(IndicatorValue.objects.all())}
+    counted = figures.read({
+        "portfolio_files": lambda: _files_counts(
+            Proposal.objects.exclude(status=Proposal.Status.DRAFT)),
+        "portfolio_indicators": lambda: _indicator_table(IndicatorValue.objects.all()),
+    })
+    return {"files": _files_table(counted["portfolio_files"]),
+            "indicators": counted["portfolio_indicators"]}
 
 
 def portfolio_money() -> dict:

@@ -1,18 +1,20 @@
 """What the role homes show, read in a fixed number of queries whatever the size of the program
-(issue 10: 1,000 neighbourhoods, 20,000 files): each list is bounded (its first ten, with the
-total from the same query), the neighbourhoods paginated, the money summed by the database."""
+(issue 10: 1,000 neighbourhoods, 20,000 files): each list is bounded (its first ten, read by
+index), its total and the program's counts kept between views (pic.figures), the
+neighbourhoods paginated, the money summed by the database."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Sum, Window
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from governance.selectors import AT_RISK_DAYS
 from neighbourhoods.selectors import neighbourhood_list
+from pic import figures
 from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals import selectors as proposal_selectors
@@ -39,10 +41,11 @@ class Bounded:
         return self.total - len(self.rows)
 
 
-def first_with_total(queryset: QuerySet, n: int = FIRST) -> Bounded:
-    """The first `n` rows and the total count, in one query (COUNT(*) OVER ())."""
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:n])
-    return Bounded(rows=rows, total=rows[0].total_rows if rows else 0)
+def first_rows_of(queryset: QuerySet, *, total: int, n: int = FIRST) -> Bounded:
+    """The first `n` rows, read now (by the list's index), and a total counted elsewhere
+    (pic.figures: the program's counts kept between views)."""
+    rows = list(queryset[:n])
+    return Bounded(rows=rows, total=max(total, len(rows)))
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,20 @@ class Pipeline:
     by_stage: list[tuple[int, str, int, Decimal]]  # (number, name, files, requested)
 
 
-def _pipeline(user: User) -> Pipeline:
+def _pipeline_rows(user: User) -> list[tuple]:
     """Per stage: the undecided files and the sum of the yearly amounts they ask for
     (capacity building apart). One query, over the undecided files only."""
-    rows = (Proposal.objects.visible_to(user).filter(status__in=UNDECIDED).order_by()
-            .values("stage__number", "stage__name", "stage__name_en")
-            .annotate(files=Count("pk", distinct=True), requested=Sum("years__amount")))
-    by_stage = sorted((row["stage__number"],
-                       localized_value(row["stage__name"], row["stage__name_en"]),
-                       row["files"], row["requested"] or Decimal("0")) for row in rows)
+    return [(row["stage__number"], row["stage__name"], row["stage__name_en"], row["files"],
+             row["requested"] or Decimal("0"))
+            for row in (Proposal.objects.visible_to(user).filter(status__in=UNDECIDED)
+                        .order_by().values("stage__number", "stage__name", "stage__name_en")
+                        .annotate(files=Count("pk", distinct=True),
+                                  requested=Sum("years__amount")))]
+
+
+def _pipeline(rows: list[tuple]) -> Pipeline:
+    by_stage = sorted((number, localized_value(name, name_en), files, requested)
+                      for number, name, name_en, files, requested in rows)
     return Pipeline(files=sum(r[2] for r in by_stage),
                     requested=sum((r[3] for r in by_stage), Decimal("0")), by_stage=by_stage)
 
@@ -81,11 +89,20 @@ def coordination_home(*, user: User, today: datetime.date, page: str | int | Non
     action this week, then the neighbourhoods, one page at a time."""
     programs = list(Program.objects.order_by("-starts_on"))
     program = programs[0] if programs else None
-    status_counts = proposal_selectors.status_counts(user=user)
     letters = (Proposal.objects.visible_to(user).filter(status=Proposal.Status.RATIFIED)
                .select_related("neighbourhood", "ratification")
                .order_by("ratification__ratified_on", "pk"))
-    near_limit = first_with_total(decisions_at_risk(user=user, today=today))
+    at_risk = decisions_at_risk(user=user, today=today)
+    late = overdue_reports(user=user, today=today).order_by("due_on", "pk")
+    counted = figures.read_for(user, {
+        "status_totals": lambda: proposal_selectors.status_totals(user=user),
+        "pipeline": lambda: _pipeline_rows(user),
+        "decisions_at_risk": at_risk.count,
+        "late_reports": late.count,
+        "letters_waiting": letters.count,
+    }, today=today)
+    status_counts = proposal_selectors.status_counts(counted["status_totals"])
+    near_limit = first_rows_of(at_risk, total=counted["decisions_at_risk"])
     for proposal in near_limit.rows:
         proposal.limit = proposal.ratification_due_on
     neighbourhoods: Page = Paginator(neighbourhood_list(user=user).order_by("name"),
@@ -93,14 +110,13 @@ def coordination_home(*, user: User, today: datetime.date, page: str | int | Non
     return {
         "program": program,
         "envelopes": envelope_by_year_cached(program=program) if program else [],
-        "pipeline": _pipeline(user),
+        "pipeline": _pipeline(counted["pipeline"]),
         "status_counts": status_counts,
         "status_chart": _status_chart(status_counts),
         "near_limit": near_limit,
         "at_risk_days": AT_RISK_DAYS,
-        "late_reports": first_with_total(overdue_reports(user=user, today=today)
-                                         .order_by("due_on", "pk")),
-        "letters_waiting": first_with_total(letters),
+        "late_reports": first_rows_of(late, total=counted["late_reports"]),
+        "letters_waiting": first_rows_of(letters, total=counted["letters_waiting"]),
         "neighbourhoods": neighbourhoods.object_list,
         "page_obj": neighbourhoods,
     }

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from pic import figures
 from pic.i18n_fields import localized_value
 from pic.models import User
 from proposals.models import Program
@@ -49,18 +49,16 @@ _forget_now.pic_cache_forget = True  # tests counting a transaction's side effec
 
 
 def portfolio_figures_forget_now() -> None:
-    """At once: after bulk inserts, which send no signal (seed_scale, in the bench)."""
+    """At once: after bulk inserts, which send no signal (seed_scale, in the bench); the
+    program's counts (pic.figures) with the money."""
     _forget_now()
+    figures.forget_now()
 
 
 def portfolio_figures_forget() -> None:
     """Forget the cached figures (every language) once the current transaction commits:
     one callback per transaction, however many rows it changes."""
-    connection = transaction.get_connection()
-    here = set(connection.savepoint_ids)
-    if any(sids == here and func is _forget_now for sids, func, *_ in connection.run_on_commit):
-        return
-    transaction.on_commit(_forget_now)
+    figures.on_commit_once(_forget_now)
 
 
 def _amounts() -> tuple[dict, dict, dict]:

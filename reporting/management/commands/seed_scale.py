@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from proposals.models import Program
-from reporting import scale
+from reporting import portfolio, scale
 
 
 class Command(BaseCommand):
@@ -58,6 +58,8 @@ class Command(BaseCommand):
             generator = scale.Generator(sizes, seed=seed, files=not no_files,
                                         batch_size=batch_size, log=log)
             counts = generator.run()
+            # bulk inserts send no signal: the cached money and counts are forgotten here
+            transaction.on_commit(portfolio.portfolio_figures_forget_now)
         seconds = time.perf_counter() - started
         for label, count in counts.items():
             self.stdout.write(f"{count:>9}  {label}")
