@@ -1,11 +1,12 @@
-"""The eight-week ratification limit and the ratification watch-list: the deadline computed
-in SQL (the one place of that rule), what is awaiting a decision, the rows of the page, the
-counts, the recommendations a deliberation may ratify and the recent deliberations."""
+"""The ratification watch-list: what is awaiting a decision (sorted by each file's eight-week
+limit, kept on the file by proposals/ratification_limit.py, the one place of that rule), the
+rows of the page, the counts, the recommendations a deliberation may ratify and the recent
+deliberations."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
@@ -13,7 +14,6 @@ from django.utils.translation import gettext, ngettext
 from pic import figures
 from pic.access import can
 from pic.models import User
-from pic.sql import AddDays
 from proposals.models import Proposal
 from proposals.states import AWAITING_RATIFICATION
 from proposals.states import UNDECIDED as UNDECIDED
@@ -65,23 +65,12 @@ class RatificationRow:
         return ngettext("il reste %(n)s jour", "il reste %(n)s jours", days) % {"n": n}
 
 
-def ratification_deadline_sql() -> AddDays:
-    """The proposal's ratification deadline (its window's deadline plus the program's weeks)
-    as a SQL expression, so the database filters and sorts by it: the one place of that rule
-    (the watch-list, the dashboard and the daily reminders read it)."""
-    return AddDays(F("window__deadline"), F("stage__program__ratification_weeks") * 7)
-
-
 def awaiting_decision(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Files on the road to a ratification and not ratified yet, with a window: what the
     eight-week limit watches (the dashboard and the daily reminders read this one rule)."""
     ratified = Ratification.objects.filter(proposal=OuterRef("pk"))
     return proposals.filter(status__in=AWAITING_RATIFICATION, window__isnull=False).exclude(
         Exists(ratified))
-
-
-def with_ratification_deadline(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return proposals.annotate(ratification_due_on=ratification_deadline_sql())
 
 
 def _refused(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
@@ -91,9 +80,9 @@ def _refused(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
 def ratification_watchlist(*, user: User, closed: bool = False) -> QuerySet[Proposal]:
     """What the ratifying staff have to act on, soonest deadline first: files awaiting a
     decision, and refused files whose refusal letter is not written yet. `closed`: the refused
-    files whose letter is written (nothing left to do). Each row carries
-    `ratification_due_on`, computed and sorted by the database; wrap the page's rows in
-    `ratification_rows`."""
+    files whose letter is written (nothing left to do). Sorted by each file's limit,
+    `ratification_due_on` (kept on the file: proposals/ratification_limit.py), which an index
+    serves; wrap the page's rows in `ratification_rows`."""
     if not can(user, "ratification.record"):
         return Proposal.objects.none()
     visible = Proposal.objects.visible_to(user).filter(window__isnull=False)
@@ -103,10 +92,14 @@ def ratification_watchlist(*, user: User, closed: bool = False) -> QuerySet[Prop
         rows = _refused(visible).filter(lettered)
         order = ("-ratification_due_on", "-pk")
     else:
-        rows = (awaiting_decision(visible)
-                | _refused(visible).exclude(lettered))
+        # one filter the limit's index serves, not an OR of two sub-queries (a refused
+        # file is never ratified; only a refused one is left once its letter is written)
+        refused = Proposal.Status.NOT_RECOMMENDED
+        rows = (visible.filter(status__in=(*AWAITING_RATIFICATION, refused))
+                .exclude(Exists(Ratification.objects.filter(proposal=OuterRef("pk"))))
+                .exclude(Q(status=refused), lettered))
         order = ("ratification_due_on", "pk")
-    return (with_ratification_deadline(rows)
+    return (rows
             .select_related("neighbourhood", "stage")
             .defer(*Proposal.LONG_TEXT, "neighbourhood__table_name")
             .order_by(*order))

@@ -26,6 +26,9 @@ class ProposalsConfig(AppConfig):
         register_url(Neighbourhood,
                      lambda n: reverse("proposals:neighbourhood-file", args=[n.slug]))
         notes.register_file(Proposal, neighbourhood_of=lambda p: p.neighbourhood_id)
+        # Each file's ratification limit follows its window, stage and program.
+        from . import ratification_limit
+        ratification_limit.connect_signals()
         # The program's counts kept between views follow the files and the program.
         from pic import figures
 

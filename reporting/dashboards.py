@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
-from governance.selectors import AT_RISK_DAYS, awaiting_decision, with_ratification_deadline
+from governance.selectors import AT_RISK_DAYS, awaiting_decision
 from neighbourhoods.models import Neighbourhood
 from pic import figures
 from pic.access import ensure
@@ -69,9 +69,9 @@ class DecisionRow:
 
 def decisions_at_risk(*, user: User, today: datetime.date) -> QuerySet[Proposal]:
     """Undecided files whose eight-week limit is within 14 days or passed, soonest first: the
-    deadline computed, filtered and sorted by the database (`ratification_due_on`)."""
+    limit kept on each file (`ratification_due_on`), filtered and sorted by its index."""
     horizon = today + datetime.timedelta(days=AT_RISK_DAYS)
-    return (with_ratification_deadline(awaiting_decision(Proposal.objects.visible_to(user)))
+    return (awaiting_decision(Proposal.objects.visible_to(user))
             .filter(ratification_due_on__lte=horizon)
             .select_related("neighbourhood")
             .defer(*Proposal.LONG_TEXT)

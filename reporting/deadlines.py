@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from governance.models import Meeting
 from pic.access import can, roles_of
 from pic.models import User
-from proposals.models import Program, Proposal, Window
+from proposals.models import Proposal, Window
 from proposals.states import UNRATIFIED
 
 from .models import CheckIn, Report
@@ -93,18 +93,14 @@ def _meetings(user, start, end) -> list[Deadline]:
 
 
 def _ratifications(user, start, end) -> list[Deadline]:
-    by_weeks = Q(pk__in=[])
-    for weeks in set(Program.objects.values_list("ratification_weeks", flat=True)):
-        shift = datetime.timedelta(weeks=weeks)
-        by_weeks |= Q(stage__program__ratification_weeks=weeks,
-                      window__deadline__range=(start - shift, end - shift))
-    pending = (Proposal.objects.visible_to(user).filter(by_weeks, status__in=UNRATIFIED)
-               .select_related("window", "stage__program", "neighbourhood"))
-    return [Deadline("ratification", p.window.deadline + datetime.timedelta(
-        weeks=p.stage.program.ratification_weeks),
-        _("À entériner : %(p)s (%(q)s)") % {"p": p.title, "q": p.neighbourhood.name},
-        reverse("proposals:proposal-detail", args=[p.pk]), f"ratification-{p.pk}")
-        for p in pending]
+    """Each undecided file's eight-week limit (kept on the file: proposals.ratification_limit)."""
+    pending = (Proposal.objects.visible_to(user)
+               .filter(ratification_due_on__range=(start, end), status__in=UNRATIFIED)
+               .select_related("neighbourhood"))
+    return [Deadline("ratification", p.ratification_due_on,
+                     _("À entériner : %(p)s (%(q)s)") % {"p": p.title, "q": p.neighbourhood.name},
+                     reverse("proposals:proposal-detail", args=[p.pk]), f"ratification-{p.pk}")
+            for p in pending]
 
 
 def deadlines_for(*, user: User, start: datetime.date, end: datetime.date) -> list[Deadline]:

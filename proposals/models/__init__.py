@@ -21,7 +21,6 @@ from .files import (
     ProposalDocument,
     ProposalOwnedQuerySet,
     ProposalQuerySet,
-    ProposalVersion,
     ProposalYear,
     StoredDocument,
 )
@@ -36,6 +35,7 @@ from .program import (
     Stage,
     Window,
 )
+from .versions import ProposalVersion
 
 __all__ = [
     "BudgetCategory", "DefaultBudgetCategory", "ExternalPartner", "IndicatorDefinition",

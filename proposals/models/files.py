@@ -1,6 +1,6 @@
 """The neighbourhoods' files: letters of intent, initiatives, contacts, proposals and their
-details (years, evidence, evaluation questions, documents, versions), and the deadline
-extensions granted to one neighbourhood."""
+details (years, evidence, evaluation questions, documents), and the deadline extensions
+granted to one neighbourhood. A proposal's versions: versions.py."""
 
 from decimal import Decimal
 
@@ -109,6 +109,10 @@ CAPACITY_AMOUNTS = ("capacity_external_amount", "capacity_internal_amount",
                     "capacity_other_amount")
 
 
+AWAITING_OR_REFUSED = ("submitted", "in_analysis", "changes_requested", "resubmitted",
+                       "recommended", "not_recommended")
+
+
 class Proposal(models.Model):
     """A proposal for one stage of one initiative. Its status changes only through the
     transition services in proposals/workflow.py."""
@@ -193,6 +197,10 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
+    # The eight-week limit (its window's deadline plus its program's weeks), kept here so the
+    # watch-lists filter and sort by an index; written only by proposals/ratification_limit.py.
+    ratification_due_on = models.DateField(_("limite d'entérinement"), null=True, blank=True,
+                                           editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -204,10 +212,23 @@ class Proposal(models.Model):
         verbose_name = _("proposition")
         verbose_name_plural = _("propositions")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx")]
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx"),
+                   # the files the watch-lists read: awaiting a ratification, or refused
+                   # (states.AWAITING_RATIFICATION and NOT_RECOMMENDED; a test checks it)
+                   models.Index(fields=["ratification_due_on", "id"],
+                                name="proposal_ratification_due_idx",
+                                condition=Q(status__in=AWAITING_OR_REFUSED))]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # where its ratification limit was computed from (proposals/ratification_limit.py)
+        instance._limit_placed = (instance.__dict__.get("window_id"),
+                                  instance.__dict__.get("stage_id"))
+        return instance
 
 
 class ProposalYear(models.Model):
@@ -370,31 +391,3 @@ class ProposalDocument(StoredDocument):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["proposal", "uploaded_at", "pk"]
-
-
-class ProposalVersion(models.Model):
-    """A numbered, frozen snapshot of the proposal, taken at each (re)submission."""
-
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField(_("version"))
-    # What this version is, when it is not a (re)submission: « Modification n° 2 ».
-    label = models.CharField(_("nature"), max_length=120, blank=True)
-    snapshot = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    receipt_sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ProposalOwnedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("version")
-        verbose_name_plural = _("versions")
-        ordering = ["proposal", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "number"], name="one_version_number"),
-        ]
-
-    def __str__(self) -> str:
-        return _("Version %(n)s") % {"n": self.number}

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from governance.selectors import awaiting_decision, with_ratification_deadline
+from governance.selectors import awaiting_decision
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic import outbox
 from pic.audit import audit
@@ -269,7 +269,7 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
     # computed and filtered by the database.
     if staff:
         horizon = today + datetime.timedelta(days=max(DECISION_DAYS))
-        pending = _first(with_ratification_deadline(awaiting_decision(Proposal.objects.all()))
+        pending = _first(awaiting_decision(Proposal.objects.all())
                          .filter(ratification_due_on__lte=horizon)
                          .select_related("neighbourhood").defer(*Proposal.LONG_TEXT), limit,
                          "ratification_due_on")

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from proposals.models import Program
+from proposals.models import Program, Proposal
+from proposals.ratification_limit import ratification_limits_refresh
 from reporting import portfolio, scale
 
 
@@ -58,7 +59,9 @@ class Command(BaseCommand):
             generator = scale.Generator(sizes, seed=seed, files=not no_files,
                                         batch_size=batch_size, log=log)
             counts = generator.run()
-            # bulk inserts send no signal: the cached money and counts are forgotten here
+            # bulk inserts send no signal: the files' ratification limits are computed here,
+            # and the cached money and counts forgotten
+            ratification_limits_refresh(Proposal.objects.filter(window__isnull=False))
             transaction.on_commit(portfolio.portfolio_figures_forget_now)
         seconds = time.perf_counter() - started
         for label, count in counts.items():
