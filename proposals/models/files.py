@@ -46,12 +46,12 @@ class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         granted = InitiativeUserObjectPermission.objects.filter(
-            user=user, permission__codename=INITIATIVE_READ_PERMISSION,
-        ).values("content_object_id")
-        # A UNION of the two ways in, not an OR: each side served by its index, then by pk.
-        rows = self.model._default_manager.order_by()
-        shared = rows.filter(**{f"{self.initiative_path}__in": granted}).values("pk")
-        return self.filter(pk__in=rows.filter(scope).values("pk").union(shared))
+            user=user, permission__codename=INITIATIVE_READ_PERMISSION).values("content_object_id")
+        # Rows of the user's neighbourhoods and of those with a granted initiative (a semi-join:
+        # an indexed list order stops at its page), then the user's or the granted ones.
+        path, shared = self.neighbourhood_path, Q(**{f"{self.initiative_path}__in": granted})
+        holding = self.model._default_manager.filter(shared).values(path)
+        return self.filter(neighbourhood_scope(user, path, also=holding)).filter(scope | shared)
 
 
 class Initiative(models.Model):
