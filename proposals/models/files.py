@@ -47,8 +47,7 @@ class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
             return self.none()
         granted = InitiativeUserObjectPermission.objects.filter(
             user=user, permission__codename=INITIATIVE_READ_PERMISSION).values("content_object_id")
-        # Rows of the user's neighbourhoods and of those with a granted initiative (a semi-join:
-        # an indexed list order stops at its page), then the user's or the granted ones.
+        # By neighbourhood (a semi-join: a list in index order stops at its page), then by grant.
         path, shared = self.neighbourhood_path, Q(**{f"{self.initiative_path}__in": granted})
         holding = self.model._default_manager.filter(shared).values(path)
         return self.filter(neighbourhood_scope(user, path, also=holding)).filter(scope | shared)
@@ -143,8 +142,7 @@ class Proposal(models.Model):
     duration_justification = models.TextField(_("justification de la durée"), blank=True)
     capacity_building_amount = models.DecimalField(
         _("renforcement des compétences ($)"), max_digits=12, decimal_places=2,
-        default=Decimal("0"),
-    )
+        default=Decimal("0"))
     edi = models.TextField(_("équité, diversité et inclusion (ÉDI)"), blank=True)
     # The guide's ÉDI axes the proposal works on (proposals.guide.EdiAxis values).
     edi_axes = models.JSONField(_("axes ÉDI travaillés"), default=list, blank=True)
@@ -204,7 +202,10 @@ class Proposal(models.Model):
         verbose_name = _("proposition")
         verbose_name_plural = _("propositions")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx")]
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx"),
+                   # a neighbourhood's latest file (the advisor's dashboard)
+                   models.Index(fields=["neighbourhood", "-updated_at"], name="proposal_latest_idx",
+                                condition=~Q(status__in=["withdrawn"]))]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"
@@ -250,8 +251,7 @@ class LetterOfIntent(models.Model):
     acknowledged_at = models.DateTimeField(_("accusé de réception le"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+        related_name="+")
 
     objects = NeighbourhoodOwnedQuerySet.as_manager()
 
