@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from governance.selectors import awaiting_decision, with_ratification_deadline
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic import outbox
+from pic.access import roles_of
 from pic.audit import audit
 from pic.formatting import format_date
 from pic.models import User
@@ -165,28 +166,23 @@ def _drafts_and_letters(programs, scope: "_Scope"):
 
 
 def _staff(only_user) -> list[int]:
+    if only_user is not None:  # from the person's roles, read once a request
+        return [only_user.pk] if roles_of(only_user).coordination else []
     rows = StaffRole.objects.active().filter(role=StaffRole.Role.COORDINATION)
-    if only_user is not None:
-        rows = rows.filter(user=only_user)
     return list(rows.values_list("user_id", flat=True))
 
 
 class _Scope:
     """Whose reminders are computed: everyone's (the daily run), or one person's (their to-do
-    page): then every query is narrowed in SQL to that person's neighbourhoods, read first
-    (one small query), so an index on the neighbourhood serves each of them."""
+    page): then every query is narrowed in SQL to that person's neighbourhoods (their active
+    memberships and assignments, from their roles, read once a request), so an index on the
+    neighbourhood serves each of them."""
 
     def __init__(self, user: User | None):
         self.user = user
-        self.member_of: set[int] = set()
-        self.advising: set[int] = set()
-        if user is not None:
-            memberships = Membership.objects.active().filter(user=user).annotate(
-                is_advisor=Value(False)).values_list("neighbourhood_id", "is_advisor")
-            assignments = AdvisorAssignment.objects.active().filter(advisor=user).annotate(
-                is_advisor=Value(True)).values_list("neighbourhood_id", "is_advisor")
-            for neighbourhood_id, advisor in memberships.union(assignments, all=True):
-                (self.advising if advisor else self.member_of).add(neighbourhood_id)
+        roles = roles_of(user)
+        self.member_of: set[int] = set(roles.neighbourhood_ids) if user is not None else set()
+        self.advising: set[int] = set(roles.advised_ids) if user is not None else set()
 
     def neighbourhoods(self, path: str, *, members: bool = True, advisors: bool = True) -> Q:
         if self.user is None:
