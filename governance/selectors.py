@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from neighbourhoods.models import Organisation
 from pic.access import roles_of
 from pic.models import User
+from pic.sql import count_of
 from proposals.models import Proposal, ProposalDocument
 from proposals.states import DECIDABLE, RATIFIED_STATES
 from proposals.states import UNDECIDED as UNDECIDED
@@ -194,7 +195,7 @@ def committee_composition_warnings(committee: Committee) -> list[str]:
 
 def meeting_list(*, user: User) -> QuerySet[Meeting]:
     return (Meeting.objects.visible_to(user).select_related("committee")
-            .annotate(item_count=Count("items")).order_by("-held_on", "-pk"))
+            .annotate(item_count=count_of(Meeting.items)).order_by("-held_on", "-pk"))
 
 
 def meeting_get(*, user: User, pk: int) -> Meeting:
@@ -331,13 +332,16 @@ def letter_list(*, user: User) -> QuerySet[DecisionLetter]:
             .order_by("-created_at", "-pk"))
 
 
+VOTE_ORDER = ("meeting__held_on", "position")  # the items to vote on: next meeting's first
+
+
 def items_to_vote(*, user: User) -> QuerySet[AgendaItem]:
     """Open items on the user's committees' agendas."""
     return (AgendaItem.objects.visible_to(user).filter(status=AgendaItem.Status.OPEN)
             .filter(meeting__committee__in=CommitteeMember.objects.current().filter(user=user)
                     .values("committee"))
             .select_related("meeting__committee", "proposal__neighbourhood")
-            .order_by("meeting__held_on", "position"))
+            .order_by(*VOTE_ORDER))
 
 
 def open_items_with_recusal(*, user: User,
@@ -345,7 +349,12 @@ def open_items_with_recusal(*, user: User,
     """The open items on the user's committees' agendas, each with the reason the user is
     recused from it (None when they may vote: `automatic_recusal` or a recorded recusal) and
     whether they voted. Four queries whatever the number of items."""
-    items = list(items_to_vote(user=user)[:limit])
+    # the page's items chosen first (ids, by an index on the open items), then read with
+    # their proposal: the joins are made for `limit` rows, not for every open item
+    page = items_to_vote(user=user).values("pk")[:limit]
+    items = list(AgendaItem.objects.filter(pk__in=page)
+                 .select_related("meeting__committee", "proposal__neighbourhood")
+                 .defer(*(f"proposal__{f}" for f in Proposal.LONG_TEXT)).order_by(*VOTE_ORDER))
     seats = {m.committee_id: m for m in CommitteeMember.objects.current()
              .filter(user=user).select_related("organisation")}
     recorded = {(r.item_id, r.member_id): r for r in Recusal.objects.filter(

@@ -43,11 +43,11 @@ class NeighbourhoodQuerySet(models.QuerySet):
         return self.all() if scope is None else self.filter(scope)
 
 
-def neighbourhood_scope(user, path: str) -> Q | None:
+def neighbourhood_scope(user, path: str, *, also=None) -> Q | None:
     """The filter "`path` is one of the user's neighbourhoods", as one id subquery an index
     serves (`path IN (memberships UNION assignments)`: a semi-join, where an OR of two
     subqueries is a filter on every row); None means everything (coordination staff); no
-    user, nothing."""
+    user, nothing. `also`: more neighbourhood ids (a one-column queryset) in the union."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if roles_of(user).coordination:
@@ -55,7 +55,8 @@ def neighbourhood_scope(user, path: str) -> Q | None:
     memberships = Membership.objects.active().filter(user=user).values("neighbourhood_id")
     assignments = AdvisorAssignment.objects.active().filter(advisor=user).values(
         "neighbourhood_id")
-    return Q(**{f"{path}__in": memberships.order_by().union(assignments.order_by())})
+    more = [assignments.order_by()] + ([also.order_by()] if also is not None else [])
+    return Q(**{f"{path}__in": memberships.order_by().union(*more)})
 
 
 class Neighbourhood(models.Model):

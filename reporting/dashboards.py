@@ -9,16 +9,19 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, JSONObject
 from django.utils.translation import gettext as _
 
 from governance.selectors import AT_RISK_DAYS, awaiting_decision
-from neighbourhoods.models import Neighbourhood
+from neighbourhoods.models import AdvisorAssignment, Neighbourhood
 from pic import figures
 from pic.access import ensure
 from pic.i18n_fields import localized_value
@@ -254,10 +257,6 @@ def coordination_dashboard(*, user: User, today: datetime.date,
     }
 
 
-def _first(queryset: QuerySet, field: str) -> Subquery:
-    return Subquery(queryset.order_by(field).values(field)[:1])
-
-
 @dataclass(frozen=True)
 class Deadline:
     """A neighbourhood's next obligation: its kind ("report" or "checkin"), its date, and
@@ -282,55 +281,66 @@ def next_deadline(report_on: datetime.date | None, checkin_on: datetime.date | N
 def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood]:
     """Each followed neighbourhood with its stage, next deadline, open files, last contact and
     what is overdue, all as annotations: one query whatever the number of neighbourhoods.
+    The figures drawn from one table come from one subquery each (a JSON object of them), so
+    a neighbourhood's history is read once per table, not once per figure.
     The advisor's home and the follow-up dashboard both read it."""
-    active = Allocation.objects.filter(neighbourhood=OuterRef("pk"),
-                                       status=Allocation.Status.ACTIVE)
-    open_reports = Report.objects.to_hand_in().filter(allocation__neighbourhood=OuterRef("pk"))
-    open_checkins = CheckIn.objects.filter(
-        allocation_year__allocation__neighbourhood=OuterRef("pk"),
-        allocation_year__allocation__status=Allocation.Status.ACTIVE, held_on__isnull=True)
+    open_reports = (Report.objects.to_hand_in().filter(allocation__neighbourhood=OuterRef("pk"))
+                    .order_by().values("allocation__neighbourhood"))
+    held = Q(held_on__isnull=False)
+    open_checkin = Q(held_on__isnull=True,
+                     allocation_year__allocation__status=Allocation.Status.ACTIVE)
+    checkins = (CheckIn.objects.filter(allocation_year__allocation__neighbourhood=OuterRef("pk"))
+                .order_by().values("allocation_year__allocation__neighbourhood"))
     latest_proposal = Proposal.objects.filter(neighbourhood=OuterRef("pk")).exclude(
         status__in=[Proposal.Status.WITHDRAWN]).order_by("-updated_at")
     open_files = (Proposal.objects.filter(neighbourhood=OuterRef("pk"),
                                           status__in=AWAITING_RATIFICATION)
                   .order_by().values("neighbourhood").annotate(n=Count("pk")).values("n")[:1])
+    followed = AdvisorAssignment.objects.filter(advisor=user, ended_at__isnull=True)
     rows = list(
         Neighbourhood.objects.visible_to(user)
-        .filter(advisor_assignments__advisor=user, advisor_assignments__ended_at__isnull=True)
+        .filter(pk__in=followed.values("neighbourhood_id"))
         .annotate(
-            allocation_stage=Subquery(active.order_by("-starts_on").values("stage__name")[:1]),
-            allocation_stage_en=Subquery(
-                active.order_by("-starts_on").values("stage__name_en")[:1]),
-            proposal_stage=Subquery(latest_proposal.values("stage__name")[:1]),
-            proposal_stage_en=Subquery(latest_proposal.values("stage__name_en")[:1]),
-            proposal_status=Subquery(latest_proposal.values("status")[:1]),
-            next_report=_first(open_reports, "due_on"),
-            next_checkin=_first(open_checkins, "due_on"),
+            allocation_figures=Subquery(
+                Allocation.objects.filter(neighbourhood=OuterRef("pk"),
+                                          status=Allocation.Status.ACTIVE)
+                .order_by("-starts_on")
+                .values(j=JSONObject(stage="stage__name", stage_en="stage__name_en"))[:1]),
+            proposal_figures=Subquery(latest_proposal.values(j=JSONObject(
+                stage="stage__name", stage_en="stage__name_en", status="status"))[:1]),
+            reports_figures=Subquery(open_reports.annotate(j=JSONObject(
+                next=Min("due_on"), overdue=Count("pk", filter=Q(due_on__lt=today))))
+                .values("j")[:1]),
+            checkins_figures=Subquery(checkins.annotate(j=JSONObject(
+                next=Min("due_on", filter=open_checkin),
+                overdue=Count("pk", filter=open_checkin & Q(due_on__lt=today)),
+                last=Max("held_on", filter=held))).values("j")[:1]),
             open_files=Coalesce(Subquery(open_files, output_field=IntegerField()), 0),
             last_contact_logged=Subquery(Contact.objects.filter(neighbourhood=OuterRef("pk"))
                                          .order_by("-date").values("date")[:1]),
-            last_checkin=Subquery(CheckIn.objects.filter(
-                allocation_year__allocation__neighbourhood=OuterRef("pk"),
-                held_on__isnull=False).order_by("-held_on").values("held_on")[:1]),
-            overdue_reports=Coalesce(Subquery(
-                open_reports.filter(due_on__lt=today).order_by().values(
-                    "allocation__neighbourhood").annotate(n=Count("pk")).values("n")[:1],
-                output_field=IntegerField()), 0),
-            overdue_checkins=Coalesce(Subquery(
-                open_checkins.filter(due_on__lt=today).order_by().values(
-                    "allocation_year__allocation__neighbourhood").annotate(n=Count("pk"))
-                .values("n")[:1], output_field=IntegerField()), 0),
         )
-        .distinct().order_by("name"))
+        .order_by("name"))
     for row in rows:
-        row.allocation_stage = localized_value(row.allocation_stage, row.allocation_stage_en)
-        row.proposal_stage = localized_value(row.proposal_stage, row.proposal_stage_en)
+        allocation, proposal = row.allocation_figures or {}, row.proposal_figures or {}
+        reports, checkins = row.reports_figures or {}, row.checkins_figures or {}
+        row.allocation_stage = localized_value(allocation.get("stage"), allocation.get("stage_en"))
+        row.proposal_stage = localized_value(proposal.get("stage"), proposal.get("stage_en"))
+        row.proposal_status = proposal.get("status")
+        row.next_report, row.next_checkin = _date(reports.get("next")), _date(checkins.get("next"))
+        row.overdue_reports = reports.get("overdue") or 0
+        row.overdue_checkins = checkins.get("overdue") or 0
+        row.last_checkin = _date(checkins.get("last"))
         row.next_deadline = next_deadline(row.next_report, row.next_checkin, today)
         row.overdue = row.overdue_reports + row.overdue_checkins
         # a check-in held is a contact too
         row.last_contact = max(filter(None, [row.last_contact_logged, row.last_checkin]),
                                default=None)
     return rows
+
+
+def _date(value: str | None) -> datetime.date | None:
+    """A date read back from a JSON object (ISO text; SQLite may add a time)."""
+    return datetime.date.fromisoformat(value[:10]) if value else None
 
 
 def neighbourhood_dashboard(*, user: User, today: datetime.date) -> dict:
@@ -385,9 +395,3 @@ def portfolio_money() -> dict:
         "neighbourhood_count": Neighbourhood.objects.filter(
             pk__in=Allocation.objects.values("neighbourhood")).count(),
     }
-
-
-def portfolio_dashboard(*, user: User) -> dict:
-    """The program's portfolio for partners (read-only): aggregates over every neighbourhood,
-    never a file, a person or a draft. Coordination staff see it too."""
-    return {**portfolio_live(user=user), **portfolio_money()}

@@ -147,8 +147,10 @@ def money_figures() -> dict:
 
 
 def portfolio_home(*, user: User) -> dict:
-    """The files and indicators read now (`portfolio_live` checks first that the user may
-    read the portfolio); the money from the cache."""
+    """The program's portfolio for partners (read-only, coordination staff too): aggregates
+    over every neighbourhood, never a file, a person or a draft. The files and indicators
+    (`portfolio_live` checks first that the user may read the portfolio) and the money, each
+    from the cache."""
     return {**portfolio_live(user=user), **money_figures()}
 
 

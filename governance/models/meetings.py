@@ -126,6 +126,9 @@ class AgendaItem(models.Model):
         verbose_name = _("point à l'ordre du jour")
         verbose_name_plural = _("points à l'ordre du jour")
         ordering = ["meeting", "position", "pk"]
+        # the items still to vote on (members' homes): the open few, not every item ever held
+        indexes = [models.Index(fields=["meeting", "position"], name="agendaitem_open_idx",
+                                condition=models.Q(status="open"))]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "proposal"], name="one_item_per_proposal",
                                     condition=models.Q(kind="allocation")),

@@ -46,12 +46,11 @@ class InitiativeGrantedQuerySet(NeighbourhoodOwnedQuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         granted = InitiativeUserObjectPermission.objects.filter(
-            user=user, permission__codename=INITIATIVE_READ_PERMISSION,
-        ).values("content_object_id")
-        # A UNION of the two ways in, not an OR: each side served by its index, then by pk.
-        rows = self.model._default_manager.order_by()
-        shared = rows.filter(**{f"{self.initiative_path}__in": granted}).values("pk")
-        return self.filter(pk__in=rows.filter(scope).values("pk").union(shared))
+            user=user, permission__codename=INITIATIVE_READ_PERMISSION).values("content_object_id")
+        # By neighbourhood (a semi-join: a list in index order stops at its page), then by grant.
+        path, shared = self.neighbourhood_path, Q(**{f"{self.initiative_path}__in": granted})
+        holding = self.model._default_manager.filter(shared).values(path)
+        return self.filter(neighbourhood_scope(user, path, also=holding)).filter(scope | shared)
 
 
 class Initiative(models.Model):
@@ -147,8 +146,7 @@ class Proposal(models.Model):
     duration_justification = models.TextField(_("justification de la durée"), blank=True)
     capacity_building_amount = models.DecimalField(
         _("renforcement des compétences ($)"), max_digits=12, decimal_places=2,
-        default=Decimal("0"),
-    )
+        default=Decimal("0"))
     edi = models.TextField(_("équité, diversité et inclusion (ÉDI)"), blank=True)
     # The guide's ÉDI axes the proposal works on (proposals.guide.EdiAxis values).
     edi_axes = models.JSONField(_("axes ÉDI travaillés"), default=list, blank=True)
@@ -217,7 +215,10 @@ class Proposal(models.Model):
                    # (states.AWAITING_RATIFICATION and NOT_RECOMMENDED; a test checks it)
                    models.Index(fields=["ratification_due_on", "id"],
                                 name="proposal_ratification_due_idx",
-                                condition=Q(status__in=AWAITING_OR_REFUSED))]
+                                condition=Q(status__in=AWAITING_OR_REFUSED)),
+                   # a neighbourhood's latest file (the advisor's dashboard)
+                   models.Index(fields=["neighbourhood", "-updated_at"], name="proposal_latest_idx",
+                                condition=~Q(status__in=["withdrawn"]))]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"
@@ -271,8 +272,7 @@ class LetterOfIntent(models.Model):
     acknowledged_at = models.DateTimeField(_("accusé de réception le"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
+        related_name="+")
 
     objects = NeighbourhoodOwnedQuerySet.as_manager()
 

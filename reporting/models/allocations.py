@@ -97,7 +97,10 @@ class Allocation(models.Model):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         ordering = ["-starts_on", "pk"]
-        indexes = [models.Index(fields=["-starts_on", "id"], name="allocation_starts_on_idx")]
+        indexes = [models.Index(fields=["-starts_on", "id"], name="allocation_starts_on_idx"),
+                   # a neighbourhood's latest allocation in progress (the advisor's dashboard)
+                   models.Index(fields=["neighbourhood", "-starts_on"],
+                                name="allocation_active_idx", condition=Q(status="active"))]
         constraints = [
             models.UniqueConstraint(fields=["proposal"], name="one_allocation_per_proposal"),
             models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),

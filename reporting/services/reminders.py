@@ -32,10 +32,11 @@ from django.utils.translation import ngettext
 from governance.selectors import awaiting_decision
 from neighbourhoods.models import AdvisorAssignment, Membership, StaffRole
 from pic import outbox
+from pic.access import roles_of
 from pic.audit import audit
 from pic.formatting import format_date
 from pic.models import User
-from proposals.models import LetterOfIntent, Proposal, Window
+from proposals.models import LetterOfIntent, Proposal, Window, WindowExtension
 
 from ..models import CheckIn, ReminderPreference, ReminderSent, Report
 
@@ -122,55 +123,93 @@ class Due:
         return reverse("proposals:proposal-detail", args=[self.obj.pk])
 
 
-def _members_by_neighbourhood(ids, only_user) -> dict[int, list[int]]:
-    rows = Membership.objects.active().filter(neighbourhood_id__in=ids)
-    if only_user is not None:
-        rows = rows.filter(user=only_user)
-    result: dict[int, list[int]] = defaultdict(list)
-    for neighbourhood_id, user_id in rows.values_list("neighbourhood_id", "user_id"):
-        result[neighbourhood_id].append(user_id)
-    return result
+def _stages_and_extensions(windows, scope: "_Scope"):
+    """window id -> its stage ids, and window id -> {neighbourhood id: extended deadline}, in
+    one query (`windows`: a subquery of window ids; an empty side of a UNION is left out)."""
+    stages = (Window.stages.through.objects.filter(window_id__in=windows)
+              .annotate(kind=Value("stage"), other=models.F("stage_id"),
+                        on=Value(None, output_field=models.DateField()))
+              .values_list("kind", "window_id", "other", "on"))
+    extensions = (WindowExtension.objects.filter(window_id__in=windows)
+                  .filter(scope.neighbourhoods("neighbourhood_id", advisors=False))
+                  .annotate(kind=Value("extension"), other=models.F("neighbourhood_id"),
+                            on=models.F("new_deadline"))
+                  .values_list("kind", "window_id", "other", "on"))
+    stage_ids: dict[int, set[int]] = defaultdict(set)
+    extended: dict[int, dict[int, datetime.date]] = defaultdict(dict)
+    for kind, window_id, other_id, on in stages.order_by().union(extensions.order_by(),
+                                                                 all=True):
+        if kind == "stage":
+            stage_ids[window_id].add(other_id)
+        else:
+            extended[window_id][other_id] = on
+    return stage_ids, extended
 
 
-def _advisors_by_neighbourhood(ids, only_user) -> dict[int, list[int]]:
-    rows = AdvisorAssignment.objects.active().filter(neighbourhood_id__in=ids)
-    if only_user is not None:
-        rows = rows.filter(advisor=only_user)
-    result: dict[int, list[int]] = defaultdict(list)
-    for neighbourhood_id, user_id in rows.values_list("neighbourhood_id", "advisor_id"):
-        result[neighbourhood_id].append(user_id)
-    return result
+def _drafts_and_letters(programs, scope: "_Scope"):
+    """("draft", neighbourhood, stage) for each draft proposal and ("letter", neighbourhood,
+    program) for each letter of intent of a neighbourhood with no proposal yet in its program
+    (a letter counts until then), in the programs of `programs` (a subquery), in one query."""
+    drafts = (Proposal.objects.filter(status=Proposal.Status.DRAFT,
+                                      stage__program_id__in=programs)
+              .filter(scope.neighbourhoods("neighbourhood_id", advisors=False))
+              .annotate(kind=Value("draft"), other=models.F("stage_id"))
+              .values_list("kind", "neighbourhood_id", "other"))
+    started = Proposal.objects.filter(neighbourhood_id=OuterRef("neighbourhood_id"),
+                                      stage__program_id=OuterRef("program_id"))
+    letters = (LetterOfIntent.objects.filter(program_id__in=programs)
+               .filter(scope.neighbourhoods("neighbourhood_id", advisors=False))
+               .exclude(Exists(started))
+               .annotate(kind=Value("letter"), other=models.F("program_id"))
+               .values_list("kind", "neighbourhood_id", "other"))
+    return drafts.order_by().union(letters.order_by(), all=True)
 
 
 def _staff(only_user) -> list[int]:
+    if only_user is not None:  # from the person's roles, read once a request
+        return [only_user.pk] if roles_of(only_user).coordination else []
     rows = StaffRole.objects.active().filter(role=StaffRole.Role.COORDINATION)
-    if only_user is not None:
-        rows = rows.filter(user=only_user)
     return list(rows.values_list("user_id", flat=True))
 
 
 class _Scope:
     """Whose reminders are computed: everyone's (the daily run), or one person's (their to-do
-    page): then every query is narrowed in SQL to that person's neighbourhoods, read first
-    (one small query), so an index on the neighbourhood serves each of them."""
+    page): then every query is narrowed in SQL to that person's neighbourhoods (their active
+    memberships and assignments, from their roles, read once a request), so an index on the
+    neighbourhood serves each of them."""
 
     def __init__(self, user: User | None):
         self.user = user
-        self.member_of: set[int] = set()
-        self.advising: set[int] = set()
-        if user is not None:
-            memberships = Membership.objects.active().filter(user=user).annotate(
-                is_advisor=Value(False)).values_list("neighbourhood_id", "is_advisor")
-            assignments = AdvisorAssignment.objects.active().filter(advisor=user).annotate(
-                is_advisor=Value(True)).values_list("neighbourhood_id", "is_advisor")
-            for neighbourhood_id, advisor in memberships.union(assignments, all=True):
-                (self.advising if advisor else self.member_of).add(neighbourhood_id)
+        roles = roles_of(user)
+        self.member_of: set[int] = set(roles.neighbourhood_ids) if user is not None else set()
+        self.advising: set[int] = set(roles.advised_ids) if user is not None else set()
 
     def neighbourhoods(self, path: str, *, members: bool = True, advisors: bool = True) -> Q:
         if self.user is None:
             return Q()
         ids = (self.member_of if members else set()) | (self.advising if advisors else set())
         return Q(**{f"{path}__in": sorted(ids)})
+
+    def members(self, ids) -> dict[int, list[int]]:
+        """neighbourhood id -> its members' ids, for the neighbourhoods `ids`: for one person,
+        read from their own memberships (no query)."""
+        if self.user is not None:
+            return {n: [self.user.pk] for n in ids if n in self.member_of}
+        return _people_by_neighbourhood(Membership.objects.active(), ids, "user_id")
+
+    def advisors(self, ids) -> dict[int, list[int]]:
+        """neighbourhood id -> its advisors' ids (as `members`)."""
+        if self.user is not None:
+            return {n: [self.user.pk] for n in ids if n in self.advising}
+        return _people_by_neighbourhood(AdvisorAssignment.objects.active(), ids, "advisor_id")
+
+
+def _people_by_neighbourhood(rows, ids, person: str) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = defaultdict(list)
+    for neighbourhood_id, user_id in rows.filter(neighbourhood_id__in=ids).values_list(
+            "neighbourhood_id", person):
+        result[neighbourhood_id].append(user_id)
+    return result
 
 
 def _first(queryset, limit: int | None, *order: str):
@@ -191,38 +230,31 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
     # Windows closing soon, to neighbourhoods with a draft or a letter of intent; a
     # neighbourhood whose deadline was extended is reminded of its own, extended deadline.
     horizon = today + datetime.timedelta(days=max(WINDOW_DAYS))
-    windows = list(Window.objects.filter(
+    closing = Window.objects.filter(
         Q(deadline__gte=today, deadline__lte=horizon)
         | Q(extensions__new_deadline__gte=today, extensions__new_deadline__lte=horizon))
-        .distinct().prefetch_related("stages", "extensions"))
-    if windows:
-        programs = {w.program_id for w in windows}
-        drafts = set(Proposal.objects.filter(status=Proposal.Status.DRAFT,
-                                             stage__program_id__in=programs)
-                     .filter(scope.neighbourhoods("neighbourhood_id", advisors=False))
-                     .values_list("neighbourhood_id", "stage_id"))
-        # A letter of intent counts until the neighbourhood has a proposal in the program.
-        started = Proposal.objects.filter(neighbourhood_id=OuterRef("neighbourhood_id"),
-                                          stage__program_id=OuterRef("program_id"))
-        letters = set(LetterOfIntent.objects.filter(program_id__in=programs)
-                      .filter(scope.neighbourhoods("neighbourhood_id", advisors=False))
-                      .exclude(Exists(started))
-                      .values_list("neighbourhood_id", "program_id"))
-        neighbourhood_ids = {n for n, _s in drafts} | {n for n, _p in letters}
-        members = _members_by_neighbourhood(neighbourhood_ids, only_user)
-        for window in windows:
-            stage_ids = {s.pk for s in window.stages.all()}
-            extended = {e.neighbourhood_id: e.new_deadline for e in window.extensions.all()}
-            concerned = {n for n, s in drafts if s in stage_ids}
-            concerned |= {n for n, p in letters if p == window.program_id}
-            for neighbourhood_id in concerned:
-                deadline = extended.get(neighbourhood_id, window.deadline)
-                bucket = _bucket((deadline - today).days, WINDOW_DAYS)
-                if bucket is None:
-                    continue
-                for user_id in members.get(neighbourhood_id, []):
-                    items[user_id].append(Due(f"window_closing_{bucket}", window,
-                                              deadline, today))
+    windows = list(closing.distinct().order_by("pk"))
+    # Whether or not a window closes soon, the same queries run (subqueries, not id lists):
+    # the windows' stages and extensions in one, the drafts and letters of intent in one.
+    stage_ids, extended = _stages_and_extensions(closing.values("pk"), scope)
+    programs = closing.values("program_id")
+    drafts: set[tuple[int, int]] = set()
+    letters: set[tuple[int, int]] = set()
+    for kind, neighbourhood_id, other_id in _drafts_and_letters(programs, scope):
+        (drafts if kind == "draft" else letters).add((neighbourhood_id, other_id))
+    neighbourhood_ids = {n for n, _s in drafts} | {n for n, _p in letters}
+    members = scope.members(neighbourhood_ids)
+    for window in windows:
+        concerned = {n for n, s in drafts if s in stage_ids[window.pk]}
+        concerned |= {n for n, p in letters if p == window.program_id}
+        for neighbourhood_id in concerned:
+            deadline = extended[window.pk].get(neighbourhood_id, window.deadline)
+            bucket = _bucket((deadline - today).days, WINDOW_DAYS)
+            if bucket is None:
+                continue
+            for user_id in members.get(neighbourhood_id, []):
+                items[user_id].append(Due(f"window_closing_{bucket}", window,
+                                          deadline, today))
 
     # Reports due in 30 and 7 days, and overdue.
     reports = list(_first(Report.objects.to_hand_in().filter(
@@ -231,8 +263,7 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
         .select_related("allocation__proposal__neighbourhood", "allocation_year")
         .defer(*(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT)), limit, "due_on"))
     ids = {r.allocation.neighbourhood_id for r in reports}
-    members = _members_by_neighbourhood(ids, only_user)
-    advisors = _advisors_by_neighbourhood(ids, only_user)
+    members, advisors = scope.members(ids), scope.advisors(ids)
     for report in reports:
         days_left = (report.due_on - today).days
         neighbourhood_id = report.allocation.neighbourhood_id
@@ -255,7 +286,7 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
     ).filter(followed).select_related("allocation_year__allocation__neighbourhood"), limit,
         "due_on"))
     ids = {c.allocation_year.allocation.neighbourhood_id for c in checkins}
-    advisors = _advisors_by_neighbourhood(ids, only_user)
+    advisors = scope.advisors(ids)
     for checkin in checkins:
         neighbourhood_id = checkin.allocation_year.allocation.neighbourhood_id
         if checkin.due_on < today:

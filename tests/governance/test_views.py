@@ -172,6 +172,20 @@ def test_vote_page_runs_a_constant_number_of_queries(
     _assert_constant(client, urls, grow, django_assert_max_num_queries, 20)
 
 
+def test_the_meeting_list_counts_each_meetings_items_and_sorts_by_them(
+        client, item, partenaires, coordination):
+    services.meeting_create(committee=partenaires, title="Sans point",
+                            held_on=item.meeting.held_on, actor=coordination)
+    client.force_login(coordination)
+    response = client.get(reverse("governance:meeting-list"), {"sort": "items"})
+    assert [(m.title, m.item_count) for m in response.context["meetings"]] == [
+        ("Sans point", 0), ("Rencontre de novembre", 1)]
+    assert response.context["paginator"].count == 2  # meetings, not meetings × items
+    response = client.get(reverse("governance:meeting-list"), {"sort": "-items"})
+    assert [m.title for m in response.context["meetings"]] == [
+        "Rencontre de novembre", "Sans point"]
+
+
 def test_meeting_list_shows_only_my_committees_meetings(client, item, partenaires, coordination):
     services.meeting_create(committee=partenaires, title="Entérinement de décembre",
                             held_on=item.meeting.held_on, actor=coordination)

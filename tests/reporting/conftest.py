@@ -43,6 +43,19 @@ def stage1(program):
         max_yearly_amount=Decimal("50000"), capacity_building_amount=Decimal("5000"))
 
 
+def make_draft_window(stage, neighbourhood, deadline):
+    """A window of `stage`'s program closing on `deadline`, accepting `stage`, and
+    `neighbourhood` holding a draft for it."""
+    window = Window.objects.create(program=stage.program, name="Dépôt du printemps",
+                                   deadline=deadline)
+    window.stages.add(stage)
+    initiative = Initiative.objects.create(neighbourhood=neighbourhood, program=stage.program,
+                                           title="Nouvelle", desired_change="Changement")
+    Proposal.objects.create(neighbourhood=neighbourhood, initiative=initiative, stage=stage,
+                            title="Brouillon")
+    return window
+
+
 def make_ratified(neighbourhood, stage, *, amounts=("90000", "110000", "120000"),
                   analysis_amounts=None, capacity="15000", analysis_capacity="12000",
                   ratified_on=datetime.date(2024, 3, 14), title=None,

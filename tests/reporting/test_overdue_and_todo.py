@@ -16,7 +16,7 @@ from reporting.todo import TODO_ROWS
 from tests import factories
 from tests.governance.conftest import make_proposal
 
-from .conftest import make_ratified
+from .conftest import make_draft_window, make_ratified
 from .test_views import queries
 
 OVERDUE_LISTS = ["reporting:overdue-decisions", "reporting:overdue-reports",
@@ -252,3 +252,25 @@ def test_an_overdue_decision_reads_as_an_english_sentence(client, coordination, 
     page = client.get(reverse("reporting:overdue-decisions")).content.decode()
     assert re.search(r"to ratify by [A-Z][a-z]+ \d{1,2}, \d{4} — "
                      r'<span class="badge badge-err">deadline passed</span>', page), page
+
+
+def test_the_to_do_runs_the_same_queries_with_and_without_a_window_closing(
+        client, allocation, stage, saint_michel, tq_saint_michel, advisor_est):
+    """Whether or not a window closes within the reminders' horizon (and whatever is due),
+    the to-do page of a member and of an advisor runs the same queries."""
+    from proposals.models import WindowExtension
+
+    url = reverse("reporting:todo")
+    people = [tq_saint_michel, advisor_est]
+    before = [client.force_login(person) or queries(client, url) for person in people]
+    today = timezone.localdate()
+    window = make_draft_window(stage, saint_michel, today + datetime.timedelta(days=7))
+    client.force_login(tq_saint_michel)
+    [due] = [d for d in client.get(url).context["items"] if d.kind.startswith("window")]
+    assert (due.kind, due.obj, due.due_on) == ("window_closing_7", window, window.deadline)
+    # the neighbourhood's own, extended deadline (one day away) is the one it is reminded of
+    WindowExtension.objects.create(window=window, neighbourhood=saint_michel, reason="Deuil",
+                                   new_deadline=today + datetime.timedelta(days=1))
+    [due] = [d for d in client.get(url).context["items"] if d.kind.startswith("window")]
+    assert (due.kind, due.due_on) == ("window_closing_1", today + datetime.timedelta(days=1))
+    assert [client.force_login(person) or queries(client, url) for person in people] == before

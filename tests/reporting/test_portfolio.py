@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from pic.models import User
-from reporting import dashboards, exports
+from reporting import exports, portfolio
 from reporting.models import Allocation
 
 
@@ -48,7 +48,7 @@ def test_partner_open_data_covers_every_allocation(partner):
 def test_neighbourhood_people_do_not_read_the_portfolio(seeded):
     member = User.objects.get(email="tq.saint-michel@example.org")
     with pytest.raises(PermissionDenied):
-        dashboards.portfolio_dashboard(user=member)
+        portfolio.portfolio_home(user=member)
 
 
 def test_neighbourhood_open_data_is_only_their_own(seeded):

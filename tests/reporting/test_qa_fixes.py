@@ -10,11 +10,13 @@ from django.urls import reverse
 from neighbourhoods import services as neighbourhood_services
 from neighbourhoods.models import StaffRole
 from pic.access import SYSTEM
-from proposals.models import Initiative, Proposal, Window, WindowExtension
+from proposals.models import WindowExtension
 from reporting.dashboards import indicator_rollup
 from reporting.models import Report
 from reporting.services import reminders, reports
 from tests import factories
+
+from .conftest import make_draft_window
 
 D = datetime.date
 TODAY = D(2025, 5, 23)
@@ -84,14 +86,7 @@ def test_an_indicator_target_counts_once_a_year_however_many_reports(
 @pytest.fixture
 def draft_window(stage, saint_michel, tq_saint_michel):
     """A window closing in 7 days, and Saint-Michel holding a draft for a stage it accepts."""
-    window = Window.objects.create(program=stage.program, name="Dépôt du printemps",
-                                   deadline=TODAY + datetime.timedelta(days=7))
-    window.stages.add(stage)
-    initiative = Initiative.objects.create(neighbourhood=saint_michel, program=stage.program,
-                                           title="Nouvelle", desired_change="Changement")
-    Proposal.objects.create(neighbourhood=saint_michel, initiative=initiative, stage=stage,
-                            title="Brouillon")
-    return window
+    return make_draft_window(stage, saint_michel, TODAY + datetime.timedelta(days=7))
 
 
 def _extend(window, neighbourhood, new_deadline):

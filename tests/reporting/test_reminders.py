@@ -11,6 +11,8 @@ from reporting.models import ReminderSent
 from reporting.services import reminders
 from reporting.tasks import send_daily_reminders
 
+from .conftest import make_draft_window
+
 D = datetime.date
 TODAY = D(2025, 5, 23)  # year 1's report (due 2025-05-30) is 7 days away
 
@@ -18,16 +20,7 @@ TODAY = D(2025, 5, 23)  # year 1's report (due 2025-05-30) is 7 days away
 @pytest.fixture
 def closing_window(stage, saint_michel, tq_saint_michel):
     """A window closing in 7 days, and Saint-Michel holding a draft for a stage it accepts."""
-    from proposals.models import Initiative, Proposal
-
-    window = Window.objects.create(program=stage.program, name="Dépôt du printemps",
-                                   deadline=TODAY + datetime.timedelta(days=7))
-    window.stages.add(stage)
-    initiative = Initiative.objects.create(neighbourhood=saint_michel, program=stage.program,
-                                           title="Nouvelle", desired_change="Changement")
-    Proposal.objects.create(neighbourhood=saint_michel, initiative=initiative, stage=stage,
-                            title="Brouillon")
-    return window
+    return make_draft_window(stage, saint_michel, TODAY + datetime.timedelta(days=7))
 
 
 def run(capture, today=TODAY):
