@@ -55,9 +55,11 @@ class NeighbourhoodInput(forms.TextInput):
 
 
 def advisors() -> QuerySet[User]:
-    return (User.objects.filter(staff_roles__role=StaffRole.Role.ADVISOR,
-                                staff_roles__ended_at__isnull=True)
-            .order_by("full_name", "pk").distinct())
+    """The current advisors by name: an id subquery (no DISTINCT over whole rows), and only
+    what their choice shows."""
+    current = StaffRole.objects.filter(role=StaffRole.Role.ADVISOR, ended_at__isnull=True)
+    return (User.objects.filter(pk__in=current.values("user_id"))
+            .only("pk", "full_name", "email").order_by("full_name", "pk"))
 
 
 class AdvisorChoiceField(forms.ModelChoiceField):

@@ -72,6 +72,13 @@ def audit_event_list(*, user: User, content_type_id: int | None = None,
     return events
 
 
+def audit_event_total() -> int:
+    """How many events the log holds: the last one's rank. The chain numbers them 1, 2, 3…
+    without a gap (pic.audit_chain; `manage.py verify_audit` says so), and the rank's unique
+    index answers at once where COUNT(*) reads the whole log."""
+    return AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+
+
 def people_list(*, user: User) -> QuerySet[User]:
     """The people `user` may see: everyone for coordination staff; else the members and the
     advisors of the neighbourhoods the user sees, and the user."""

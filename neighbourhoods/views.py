@@ -216,6 +216,12 @@ class AuditLogView(ActionRequiredMixin, ListView):
             verb=self.request.GET.get("action") or None,
         )
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if not any(self.request.GET.get(name) for name in ("type", "object", "action")):
+            paginator.count = selectors.audit_event_total()  # the whole log: not a COUNT(*)
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for event in context["events"]:  # the page's events, in words

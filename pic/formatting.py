@@ -149,4 +149,5 @@ def format_datetime(moment, language: str | None = None) -> str:
         return format_date(moment, language)
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return f"{format_date(moment, language)}, {format_time(moment, language)}"
+    lang = _language(language)  # read once, and local time once: a list has one a row
+    return f"{format_date(moment.date(), lang)}, {format_time(moment.time(), lang)}"

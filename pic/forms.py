@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.formsets import TOTAL_FORM_COUNT
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -113,5 +115,35 @@ class DateField(forms.DateField):
     default_error_messages = {"invalid": _("Écrivez la date sous la forme jj/mm/aaaa.")}
 
 
-__all__ = ["ADD_ROW", "NON_FIELD_ERRORS", "DateField", "DateInput", "RowFormSet",
+# --- A select written in Python ---------------------------------------------------------------
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html, in Python."""
+    return format_html_join("", "{}", (
+        (format_html(" {}", name) if value is True
+         else format_html(' {}="{}"', name, str(value)),)
+        for name, value in attrs.items() if value is not False))
+
+
+def _options(options: list[dict]) -> str:
+    return format_html_join("", '\n  <option value="{}"{}>{}</option>\n', (
+        (str(option["value"]), _attrs(option["attrs"]), localize(option["label"]))
+        for option in options))
+
+
+class QuickSelect(forms.Select):
+    """forms.Select, its HTML written in Python, character for character what Django's
+    templates write (select.html, select_option.html, attrs.html): those include one template
+    per option, and a list's filters have a select of every advisor and every window."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = format_html_join("", "{}", (
+            (format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name,
+                         _options(options)) if group_name else _options(options),)
+            for group_name, options, _index in widget["optgroups"]))
+        return format_html('<select name="{}"{}>{}\n</select>', widget["name"],
+                           _attrs(widget["attrs"]), groups)
+
+
+__all__ = ["ADD_ROW", "NON_FIELD_ERRORS", "DateField", "DateInput", "QuickSelect", "RowFormSet",
            "apply_validation_error", "error_summary"]

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.views.generic import ListView
 
+from pic.forms import QuickSelect
 from pic.spreadsheets import streaming_csv_response
 
 SORT_PARAM = "sort"
@@ -74,6 +75,9 @@ class ListFilterForm(forms.Form):
         kwargs.setdefault("auto_id", "f-%s")
         super().__init__(data, **kwargs)
         self.user = user
+        for formfield in self.fields.values():  # the same HTML, without a template per option
+            if type(formfield.widget) is forms.Select:
+                formfield.widget.__class__ = QuickSelect
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         if not self.is_bound:

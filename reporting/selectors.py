@@ -46,6 +46,7 @@ def allocation_list(*, user: User) -> QuerySet[Allocation]:
                    .values("allocation").annotate(total=Sum("amount")).values("total"))
     return (Allocation.objects.visible_to(user)
             .select_related("neighbourhood", "stage", "proposal", "initiative")
+            .defer(*(f"proposal__{name}" for name in Proposal.LONG_TEXT))  # a list shows none
             .annotate(total=Subquery(years_total)))
 
 

@@ -198,6 +198,16 @@ def test_pages_hold_25_rows_and_the_export_holds_every_filtered_row(client, coor
     assert {row[0] for row in rows[1:]} == {"Saint-Michel"}
 
 
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_every_list_shows_25_rows_a_page(client, coordination, saint_michel, program, name):
+    """A page's cost follows its rows: every list holds the same 25."""
+    make_files(saint_michel, program, 27)
+    client.force_login(coordination)
+    first = client.get(reverse(name))
+    assert len(first.context[LISTS[name]]) == 25
+    assert len(client.get(reverse(name), {"page": "2"}).context[LISTS[name]]) == 2
+
+
 def test_a_list_shows_only_what_the_reader_may_see(client, tq_verdun, saint_michel, verdun,
                                                    program):
     make_files(saint_michel, program, 2)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neighbourhoods.models import neighbourhood_scope
+from pic.choices import ChoiceLabelsMixin
 from pic.storage import private_storage
 from proposals.models import Proposal
 
@@ -101,7 +102,7 @@ class DecisionLetterQuerySet(models.QuerySet):
         return self.latest_versions().filter(sent_at__isnull=True)
 
 
-class DecisionLetter(models.Model):
+class DecisionLetter(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         ALLOCATION = "allocation", _("Lettre de confirmation d'allocation")
         REFUSAL = "refusal", _("Lettre de refus")

@@ -30,7 +30,6 @@ class MeetingListView(FilteredListView):
 class LetterListView(FilteredListView):
     template_name = "governance/letter_list.html"
     context_object_name = "letters"
-    paginate_by = 50
     filter_form_class = LetterFilterForm
     export_filename = "lettres"
     default_sort = "-created"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from neighbourhoods.models import Neighbourhood, neighbourhood_scope
+from pic.choices import ChoiceLabelsMixin
 from pic.documents import StoredDocument
 from pic.storage import private_storage
 
@@ -112,7 +113,7 @@ AWAITING_OR_REFUSED = ("submitted", "in_analysis", "changes_requested", "resubmi
                        "recommended", "not_recommended")
 
 
-class Proposal(models.Model):
+class Proposal(ChoiceLabelsMixin, models.Model):
     """A proposal for one stage of one initiative. Its status changes only through the
     transition services in proposals/workflow.py."""
 
@@ -128,9 +129,8 @@ class Proposal(models.Model):
         LETTER_SENT = "letter_sent", _("Lettre envoyée")
         WITHDRAWN = "withdrawn", _("Retirée")
 
-    neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, related_name="proposals"
-    )
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT,
+                                      related_name="proposals")
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="proposals")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="proposals")
     window = models.ForeignKey(

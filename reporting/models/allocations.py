@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pic.choices import ChoiceLabelsMixin
 from proposals.models import NeighbourhoodOwnedQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -66,7 +67,7 @@ class ProgramEnvelope(models.Model):
         return f"{self.program} {self.year}: {self.amount}"
 
 
-class Allocation(models.Model):
+class Allocation(ChoiceLabelsMixin, models.Model):
     """The money decided for one ratified proposal: one allocation per proposal."""
 
     class Status(models.TextChoices):

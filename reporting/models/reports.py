@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pic.choices import ChoiceLabelsMixin
 from pic.storage import private_storage
 from proposals.models import DefaultBudgetCategory, NeighbourhoodOwnedQuerySet, StoredDocument
 
@@ -64,7 +65,7 @@ class ReportQuerySet(AllocationOwnedQuerySet):
                            allocation__status=Allocation.Status.ACTIVE)
 
 
-class Report(models.Model):
+class Report(ChoiceLabelsMixin, models.Model):
     """An annual activity report (one per allocation year) or the final stage report. Its
     status changes only through reporting/reports.py."""
 

@@ -20,7 +20,6 @@ PROPOSAL = _("Proposition")
 class AllocationListView(FilteredListView):
     template_name = "reporting/allocation_list.html"
     context_object_name = "allocations"
-    paginate_by = 50
     filter_form_class = AllocationFilterForm
     export_filename = "allocations"
     default_sort = "neighbourhood"

@@ -1,8 +1,11 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from neighbourhoods import services
 from neighbourhoods.models import Membership
+from pic.audit import audit
 from pic.models import AuditEvent
 
 
@@ -38,3 +41,19 @@ def test_staff_read_the_log_filtered_by_object(client, coordination, tq_saint_mi
 def test_neighbourhood_people_cannot_read_the_log(client, tq_saint_michel):
     client.force_login(tq_saint_michel)
     assert client.get(reverse("neighbourhoods:audit-log")).status_code == 403
+
+
+def test_the_whole_log_counts_its_pages_from_the_last_rank_not_a_count(client, coordination):
+    for number in range(120):
+        audit(coordination, "membership.ended" if number % 3 else "proposal.submit")
+    total = AuditEvent.objects.all().count()
+    assert total > 100
+    client.force_login(coordination)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("neighbourhoods:audit-log"))
+    assert page.context["paginator"].count == total
+    assert f"Page 1 sur {-(-total // 50)}" in page.content.decode()
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    filtered = client.get(reverse("neighbourhoods:audit-log"), {"action": "proposal.submit"})
+    assert filtered.context["paginator"].count == AuditEvent.objects.filter(
+        verb="proposal.submit").count() == 40
