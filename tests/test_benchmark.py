@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 import pytest
@@ -20,12 +21,14 @@ def test_bench_writes_the_results_table_and_leaves_the_database_as_it_was(tmp_pa
     assert "## Sizes" in text
     header = next(line for line in text.splitlines() if line.startswith("| page |"))
     for column in ("queries demo → scale", "median demo → scale (ms)", "p95 scale (ms)",
-                   "bare (ms)", "× bare", "HTML (KB)", "flat", "p95"):
+                   "bare (ms)", "× bare", "× bare demo → scale", "HTML (KB)", "flat", "p95"):
         assert column in header
     rows = [line for line in text.splitlines() if line.startswith("| tq-")
             or line.startswith("| staff-") or line.startswith("| committee-")]
     assert len(rows) == 4
     assert all("| 200 |" in row for row in rows)
+    # each run's median over its own bare page, demo then scale
+    assert all(re.search(r"\| \d+\.\d → \d+\.\d \|", row) for row in rows)
     # Every target flagged on every row (met, missed, or — for none).
     assert all(row.count("met") + row.count("MISSED") >= 4 for row in rows)
     assert "| proposals | " in text

@@ -101,10 +101,10 @@ def report_markdown(runs: list[Run], *, machine_info: dict, repeat: int, warmup:
                      + " |")
     lines += ["", "## Pages", "",
               "| page | role | status | queries demo → scale | median demo → scale (ms) | "
-              "p95 scale (ms) | bare (ms) | × bare | HTML (KB) | queries | flat | × bare | "
-              "HTML | p95 |",
+              "p95 scale (ms) | bare (ms) | × bare | × bare demo → scale | HTML (KB) | queries | "
+              "flat | × bare | HTML | p95 |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | "
-              "--- |"]
+              "--- | --- |"]
     missed = []
     for page in PAGES:
         d = demo.pages.get(page.key) if demo else None
@@ -117,9 +117,12 @@ def report_markdown(runs: list[Run], *, machine_info: dict, repeat: int, warmup:
         queries = f"{d.queries if d else '—'} → {s.queries if s else '—'}"
         medians = (f"{d.median_ms:.0f} → {s.median_ms:.0f}" if d and s
                    else f"{final.median_ms:.0f}")
+        # the growth with the machine's speed of each run taken out (each run's own bare page)
+        ratios = f"{d.bare_ratio:.1f} → {s.bare_ratio:.1f}" if d and s else "—"
         lines.append(
             f"| {page.key} (`{page.url_name}`) | {page.role} | {final.status} | {queries} | "
             f"{medians} | {final.p95_ms:.0f} | {final.bare_ms:.1f} | {final.bare_ratio:.1f} | "
+            f"{ratios} | "
             f"{final.html_bytes / 1024:.1f} | "
             + " | ".join(_flag(checks[n]) for n in ("queries", "flat", "bare", "html", "p95"))
             + " |")
@@ -141,7 +144,10 @@ def report_markdown(runs: list[Run], *, machine_info: dict, repeat: int, warmup:
     lines += ["", "An export's seconds are a run at full speed; its peak memory is Python's "
               "(tracemalloc) in a second run, not the process's RSS. A streamed CSV's request "
               "time is its first chunk's; a background export's is the job's recording (the "
-              "worker's build is the seconds column).", ""]
+              "worker's build is the seconds column). « × bare demo → scale » is each run's "
+              "median over its own bare page: the growth with the data once the machine's "
+              "speed during each run is taken out (« flat » is judged on the medians "
+              "themselves, as issue 10 sets it).", ""]
     return "\n".join(lines)
 
 
