@@ -117,6 +117,8 @@ def ratification_rows(proposals, *, today: datetime.date | None = None
 def ratification_counts(*, user: User, today: datetime.date | None = None) -> dict[str, int]:
     """How many actionable files are late and at risk: one aggregate query, kept between
     views for coordination staff (pic.figures)."""
+    if not can(user, "ratification.record"):  # before the shared figures: none of theirs
+        return {"late": 0, "at_risk": 0, "total": 0}
     today = today or timezone.localdate()
     risk = today + datetime.timedelta(days=AT_RISK_DAYS)
     return figures.read_for(user, {"ratification_counts": lambda: (

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pic.access import roles_of
+from pic.access import roles_of, sees_whole_program
 
 
 class Organisation(models.Model):
@@ -50,7 +50,7 @@ def neighbourhood_scope(user, path: str, *, also=None) -> Q | None:
     user, nothing. `also`: more neighbourhood ids (a one-column queryset) in the union."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    if roles_of(user).coordination:
+    if sees_whole_program(user):
         return None
     memberships = Membership.objects.active().filter(user=user).values("neighbourhood_id")
     assignments = AdvisorAssignment.objects.active().filter(advisor=user).values(

@@ -72,10 +72,12 @@ def audit_event_list(*, user: User, content_type_id: int | None = None,
     return events
 
 
-def audit_event_total() -> int:
-    """How many events the log holds: the last one's rank. The chain numbers them 1, 2, 3…
-    without a gap (pic.audit_chain; `manage.py verify_audit` says so), and the rank's unique
-    index answers at once where COUNT(*) reads the whole log."""
+def audit_event_total(*, user: User) -> int:
+    """How many events the log holds (`audit_event_list` unfiltered): the last one's rank.
+    The chain numbers them 1, 2, 3… without a gap (pic.audit_chain; `manage.py verify_audit`
+    says so), and the rank's unique index answers at once where COUNT(*) reads the whole log."""
+    if not can(user, "audit.read"):
+        return 0
     return AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
 
 

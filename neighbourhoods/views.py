@@ -209,17 +209,15 @@ class AuditLogView(ActionRequiredMixin, ListView):
 
     def get_queryset(self):
         ct = self.request.GET.get("type")
-        return selectors.audit_event_list(
-            user=self.request.user,
-            content_type_id=int(ct) if ct and ct.isdigit() else None,
-            object_id=self.request.GET.get("object") or None,
-            verb=self.request.GET.get("action") or None,
-        )
+        self.filters = {"content_type_id": int(ct) if ct and ct.isdigit() else None,
+                        "object_id": self.request.GET.get("object") or None,
+                        "verb": self.request.GET.get("action") or None}
+        return selectors.audit_event_list(user=self.request.user, **self.filters)
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
-        if not any(self.request.GET.get(name) for name in ("type", "object", "action")):
-            paginator.count = selectors.audit_event_total()  # the whole log: not a COUNT(*)
+        if not any(self.filters.values()):  # the whole log: its last rank, not a COUNT(*)
+            paginator.count = selectors.audit_event_total(user=self.request.user)
         return paginator
 
     def get_context_data(self, **kwargs):

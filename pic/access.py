@@ -153,6 +153,13 @@ def roles_of(user: Any) -> Roles:
     return cached[1]
 
 
+def sees_whole_program(user: Any) -> bool:
+    """Coordination staff read every neighbourhood's files: their querysets filter nothing
+    (neighbourhoods.models.neighbourhood_scope) and program-wide figures are theirs to share
+    (pic.figures)."""
+    return bool(getattr(user, "is_active", False)) and roles_of(user).coordination
+
+
 def forget_roles(user: Any) -> None:
     """Called by every service that changes a person's roles: every object of that person
     forgets them (and Django's permission cache)."""

@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from pic.access import roles_of
+from pic.access import sees_whole_program
 
 CACHE_KEY = "pic:figures:v1"  # change the version when the shape of a figure changes
 CACHE_SECONDS = 15 * 60  # bounds how long a missed change (a raw update) may show
@@ -58,7 +58,7 @@ def read_for(user, computations: dict[str, Callable], *,
     """`read` for a page whose figures follow what the user may see: kept for the people who
     see the whole program (coordination staff, whose `visible_to` filters nothing), computed
     for everyone else (an advisor's figures are theirs only)."""
-    if roles_of(user).coordination:
+    if sees_whole_program(user):
         return read(computations, today=today)
     return {name: compute() for name, compute in computations.items()}
 

@@ -296,8 +296,8 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
             for user_id in advisors.get(neighbourhood_id, []):
                 items[user_id].append(Due("checkin_due", checkin, checkin.due_on, today))
 
-    # Decisions nearing the eight-week limit, to coordination staff: the deadline is
-    # computed and filtered by the database.
+    # Decisions nearing the eight-week limit, to coordination staff: each file's limit is
+    # kept on it (proposals.ratification_limit), filtered and sorted by its index.
     if staff:
         horizon = today + datetime.timedelta(days=max(DECISION_DAYS))
         pending = _first(awaiting_decision(Proposal.objects.all())

@@ -111,3 +111,24 @@ def test_the_ratification_list_in_english(client, coordination, saint_michel, st
     assert "1 file overdue" in page
     assert "Files to act on, by deadline" in page
     assert "Closed (refusal letter written)" in page
+
+
+def test_the_counts_kept_between_views_follow_a_ratification(client, coordination,
+                                                              saint_michel, stage):
+    """The late and at-risk counts come from the program's figures (pic.figures) after the
+    first view; ratifying a late file forgets them, and the next view counts one less."""
+    today = timezone.localdate()
+    late = make_proposal(saint_michel, stage, status=S.RECOMMENDED,
+                         deadline=today - 10 * WEEK, title="En retard")
+    make_proposal(saint_michel, stage, deadline=today - 9 * WEEK, title="Aussi en retard")
+    client.force_login(coordination)
+    url = reverse("governance:ratification-list")
+    assert client.get(url).context["counts"] == {"late": 2, "at_risk": 0, "total": 2}
+    factories.ratify(late, actor=coordination)
+    assert client.get(url).context["counts"] == {"late": 1, "at_risk": 0, "total": 1}
+
+
+def test_someone_who_may_not_ratify_reads_no_count(member):
+    from governance.selectors import ratification_counts
+
+    assert ratification_counts(user=member.user) == {"late": 0, "at_risk": 0, "total": 0}
