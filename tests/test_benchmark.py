@@ -4,9 +4,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from proposals.models import Proposal
 from reporting import bench
+from tests.conftest import in_ci
 
 
 @pytest.mark.django_db
@@ -54,3 +56,39 @@ def test_page_targets_are_flagged():
         "queries": False, "flat": False, "bare": False, "html": False, "p95": False}
     # Detail pages: 6× the bare page at most (7× here).
     assert bench.page_checks("x", demo, flat, True)["bare"] is False
+
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql" and not in_ci(),
+    reason="the two copies side by side are PostgreSQL databases (CI runs this)",
+)
+
+
+def _databases_named(prefix: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_bench_times_both_sizes_side_by_side_in_two_copies_it_drops(tmp_path):
+    output = tmp_path / "RESULTS.md"
+    out = StringIO()
+    name = connection.settings_dict["NAME"]
+    call_command("bench", small=True, repeat=2, warmup=0, skip_tasks=True, output=str(output),
+                 pages="staff-proposals,committee-vote", stdout=out)
+    text = output.read_text()
+    assert "- demo and scale: side by side" in text
+    sizes = re.search(r"\| proposals \| (\d+) \| ([\d,]+) \|", text)
+    assert int(sizes[1]) == 13
+    assert int(sizes[2].replace(",", "")) > 13
+    rows = [line for line in text.splitlines() if line.startswith(("| staff-", "| committee-"))]
+    assert len(rows) == 2
+    assert all("| 200 |" in row for row in rows)
+    assert all(re.search(r"\| (\d+) → \1 \|", row) for row in rows)  # same queries, both sizes
+    assert "demo  staff-proposals" in out.getvalue()
+    assert "scale staff-proposals" in out.getvalue()
+    # the copies are gone, this database still empty and usable
+    assert _databases_named(f"{name}_bench_") == []
+    assert not Proposal.objects.exists()

@@ -3,6 +3,7 @@
 import math
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -129,39 +130,59 @@ def _get(client: Client, url: str):
     return response, len(queries.captured_queries), elapsed
 
 
-def measure_pages(pages: list[Page], *, repeat: int, warmup: int, log=print
-                  ) -> dict[str, PageResult]:
+def _client(clients: dict[str, Client], email: str) -> Client | None:
+    if email not in clients:
+        user = User.objects.filter(email=email).first()
+        clients[email] = None
+        if user is not None:
+            clients[email] = Client()
+            clients[email].force_login(user)
+    return clients[email]
+
+
+def measure_pages(pages: list[Page], *, repeat: int, warmup: int, sides: dict[str, Callable],
+                  log=print) -> dict[str, dict[str, PageResult]]:
     """Each timed request of a page follows one of the bare page, same client: both see the
-    same load (the machine may be shared), and the ratio compares like with like."""
-    clients: dict[str, Client] = {}
+    same load (the machine may be shared), and the ratio compares like with like. `sides`:
+    label → a function pointing the database at that size (side_by_side.py); with two, each
+    timed request is made at both sizes in turn, so the two sizes see the same load too.
+    Returns label → page key → result."""
+    clients: dict[str, dict] = {label: {} for label in sides}
     bare_url = reverse("bench-bare")
-    results = {}
+    results: dict[str, dict[str, PageResult]] = {label: {} for label in sides}
     for page in pages:
-        client = clients.get(page.email)
-        if client is None:
-            user = User.objects.filter(email=page.email).first()
-            if user is None:
-                log(f"  {page.key}: no account {page.email}, skipped")
-                continue
-            client = clients[page.email] = Client()
-            client.force_login(user)
-        url = page.url()
-        if url is None:
-            log(f"  {page.key}: nothing to show, skipped")
-            continue
+        ready = {}
+        for label, switch in sides.items():
+            switch()
+            client = _client(clients[label], page.email)
+            url = page.url() if client else None
+            if client is None:
+                log(f"  {label} {page.key}: no account {page.email}, skipped")
+            elif url is None:
+                log(f"  {label} {page.key}: nothing to show, skipped")
+            else:
+                ready[label] = (client, url)
         for _ in range(warmup):
-            client.get(bare_url)
-            client.get(url)
-        timings, bare = [], []
+            for label, (client, url) in ready.items():
+                sides[label]()
+                client.get(bare_url)
+                client.get(url)
+        timings = {label: [] for label in ready}
+        bare = {label: [] for label in ready}
+        last = {}
         for _ in range(repeat):
-            bare.append(_get(client, bare_url)[2])
-            response, queries, elapsed = _get(client, url)
-            timings.append(elapsed)
-        results[page.key] = PageResult(
-            status=response.status_code, queries=queries, median_ms=statistics.median(timings),
-            p95_ms=p95(timings), html_bytes=len(response.content),
-            bare_ms=statistics.median(bare))
-        log(f"  {page.key:22} {response.status_code} {queries:>3} q "
-            f"{results[page.key].median_ms:8.1f} ms {len(response.content) / 1024:7.1f} KB "
-            f"(bare {results[page.key].bare_ms:.1f} ms)")
+            for label, (client, url) in ready.items():
+                sides[label]()
+                bare[label].append(_get(client, bare_url)[2])
+                response, queries, elapsed = _get(client, url)
+                timings[label].append(elapsed)
+                last[label] = (response, queries)
+        for label, (response, queries) in last.items():
+            result = results[label][page.key] = PageResult(
+                status=response.status_code, queries=queries,
+                median_ms=statistics.median(timings[label]), p95_ms=p95(timings[label]),
+                html_bytes=len(response.content), bare_ms=statistics.median(bare[label]))
+            log(f"  {label:5} {page.key:22} {response.status_code} {queries:>3} q "
+                f"{result.median_ms:8.1f} ms {len(response.content) / 1024:7.1f} KB "
+                f"(bare {result.bare_ms:.1f} ms)")
     return results

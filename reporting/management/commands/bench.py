@@ -2,9 +2,12 @@
 
     python manage.py bench [--repeat 20] [--pages tq-home,staff-proposals] [--skip-scale]
 
-On an empty database (or one holding only the demo): seed_demo, measure, seed_scale on top,
-measure again; everything is rolled back at the end (--keep leaves it). See reporting/bench.py
-for what is measured and README "Performance at scale" for the targets.
+On an empty database: on PostgreSQL, two copies of it side by side, one with the demo, one with
+the demo and the scale data, each timed request made at both sizes in turn, both copies dropped
+at the end (reporting/bench/side_by_side.py); elsewhere, or with --one-after-the-other,
+seed_demo, measure, seed_scale on top, measure again, all rolled back at the end (--keep leaves
+the data). See reporting/bench/ for what is measured and README "Performance at scale" for the
+targets.
 """
 
 import tempfile
@@ -18,6 +21,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from reporting import bench, portfolio, scale
+from reporting.bench.side_by_side import SideBySide, SideBySideUnavailable
 from reporting.management.commands.seed_demo import CHATTY_LOGGERS, LOCMEM, quiet
 
 
@@ -25,6 +29,8 @@ class Rollback(Exception):  # noqa: N818
     pass
 
 
+DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                              "LOCATION": "pic_cache"}}
 TASKS = ("letters", "reminders", "exports", "imports")  # bench.measure_tasks's steps
 
 
@@ -52,7 +58,12 @@ class Command(BaseCommand):
                                                     "RESULTS.md"))
         parser.add_argument("--note", default="", help="A line added to RESULTS.md.")
         parser.add_argument("--keep", action="store_true",
-                            help="Commit the demo and scale data instead of rolling back.")
+                            help="Keep the demo and scale data: the two copies of the "
+                                 "database side by side, else commit instead of rolling back.")
+        parser.add_argument("--one-after-the-other", action="store_true",
+                            help="Measure the demo, then the scale data on top, in this "
+                                 "database (the default on PostgreSQL: side by side, two "
+                                 "copies of it, each timed request made at both sizes).")
 
     def handle(self, *args, **options):
         reason = scale.real_data_reason()
@@ -79,30 +90,83 @@ class Command(BaseCommand):
                 ROOT_URLCONF="reporting.bench_urls", CELERY_TASK_ALWAYS_EAGER=True,
                 MEDIA_ROOT=Path(scratch), PRIVATE_MEDIA_ROOT=Path(scratch) / "private"), \
                 quiet((*CHATTY_LOGGERS, "django.request")):
-            try:
-                with transaction.atomic():
-                    log("Loading the demo…")
-                    call_command("seed_demo", force=True, verbosity=0, stdout=self.stdout)
-                    last = options["skip_scale"]
-                    self.measure("demo", pages, options, log, runs, machine, tasks=last)
-                    if not options["skip_scale"]:
-                        log("Loading the scale data set…")
-                        seeded = time.perf_counter()
-                        call_command("seed_scale", small=options["small"],
-                                     no_files=options["no_files"], verbosity=0,
-                                     stdout=self.stdout)
-                        self.analyze()
-                        portfolio.portfolio_figures_forget_now()  # no demo figures at scale
-                        machine["seed_scale"] = f"{time.perf_counter() - seeded:.0f} s"
-                        self.measure("scale", pages, options, log, runs, machine, tasks=True)
-                    if not options["keep"]:
-                        raise Rollback
-            except Rollback:
-                pass
+            copies = None
+            if not options["skip_scale"] and not options["one_after_the_other"]:
+                try:
+                    copies = SideBySide()
+                    copies.create_demo()
+                except SideBySideUnavailable as why:
+                    log(f"The two sizes cannot be side by side ({why}): one after the other.")
+                    copies = None
+            if copies:
+                self.side_by_side(copies, pages, options, log, runs, machine)
+            else:
+                self.one_after_the_other(pages, options, log, runs, machine)
         machine["bench run"] = f"{time.perf_counter() - started:.0f} s"
         text = self.write(runs, machine, options)
         self.stdout.write(text)
         self.stdout.write(self.style.SUCCESS(f"Written: {options['output']}"))
+
+    def one_after_the_other(self, pages, options, log, runs, machine) -> None:
+        """In one transaction, rolled back: the demo, measured; the scale data on top,
+        measured."""
+        machine["demo and scale"] = "one after the other (demo, then scale on top)"
+        try:
+            with transaction.atomic():
+                log("Loading the demo…")
+                call_command("seed_demo", force=True, verbosity=0, stdout=self.stdout)
+                last = options["skip_scale"]
+                self.measure("demo", pages, options, log, runs, machine, tasks=last)
+                if not options["skip_scale"]:
+                    self.load_scale(options, machine)
+                    self.measure("scale", pages, options, log, runs, machine, tasks=True)
+                if not options["keep"]:
+                    raise Rollback
+        except Rollback:
+            pass
+
+    def side_by_side(self, copies, pages, options, log, runs, machine) -> None:
+        """The demo in one copy of the database, the demo and the scale data in another,
+        each page's requests alternating between them (side_by_side.py)."""
+        machine["demo and scale"] = ("side by side: two copies of the database, each timed "
+                                     "request made at both sizes in turn")
+        # The kept figures (pic.figures) in each copy's own cache table, not a shared cache.
+        try:
+            with override_settings(CACHES=DATABASE_CACHE):
+                copies.use("demo")
+                log("Loading the demo…")
+                call_command("seed_demo", force=True, verbosity=0, stdout=self.stdout)
+                self.analyze()
+                copies.create_scale()
+                copies.use("scale")
+                self.load_scale(options, machine)
+                for label in ("demo", "scale"):
+                    copies.use(label)
+                    runs.append(bench.Run(label=label, sizes=bench.table_sizes()))
+                log("Measuring both sizes side by side…")
+                measured = bench.measure_pages(pages, repeat=options["repeat"],
+                                               warmup=options["warmup"],
+                                               sides=copies.switches(), log=log)
+                for run in runs:
+                    run.pages = measured[run.label]
+                self.write(runs, machine, options)
+                copies.use("scale")
+                self.measure_tasks(runs[-1], options, log, machine, runs)
+        finally:
+            if options["keep"]:
+                copies.use(None)
+                log("Kept: " + ", ".join(copies.names.values()))
+            else:
+                copies.drop()
+
+    def load_scale(self, options, machine) -> None:
+        self.stdout.write("Loading the scale data set…")
+        seeded = time.perf_counter()
+        call_command("seed_scale", small=options["small"], no_files=options["no_files"],
+                     verbosity=0, stdout=self.stdout)
+        self.analyze()
+        portfolio.portfolio_figures_forget_now()  # no demo figures at scale
+        machine["seed_scale"] = f"{time.perf_counter() - seeded:.0f} s"
 
     @staticmethod
     def write(runs, machine, options) -> str:
@@ -130,10 +194,15 @@ class Command(BaseCommand):
         run = bench.Run(label=label, sizes=bench.table_sizes())
         runs.append(run)
         run.pages = bench.measure_pages(pages, repeat=options["repeat"],
-                                        warmup=options["warmup"], log=log)
+                                        warmup=options["warmup"],
+                                        sides={label: lambda: None}, log=log)[label]
         self.write(runs, machine, options)
-        if tasks and not options["skip_tasks"]:
-            chosen = {t for t in options["tasks"].split(",") if t} or set(TASKS)
-            run.tasks = bench.measure_tasks(log=log, **{t: t in chosen for t in TASKS})
-            self.write(runs, machine, options)
+        if tasks:
+            self.measure_tasks(run, options, log, machine, runs)
 
+    def measure_tasks(self, run, options, log, machine, runs) -> None:
+        if options["skip_tasks"]:
+            return
+        chosen = {t for t in options["tasks"].split(",") if t} or set(TASKS)
+        run.tasks = bench.measure_tasks(log=log, **{t: t in chosen for t in TASKS})
+        self.write(runs, machine, options)
