@@ -119,6 +119,11 @@ class FilteredListView(LoginRequiredMixin, ListView):
     def get_columns(self) -> tuple[Column, ...]:
         return self.columns
 
+    def unfiltered_total(self) -> int | None:
+        """How many rows the list holds with no filter set, when that is known without
+        counting them (a figure kept between views: pic.figures); None, the paginator counts."""
+        return None
+
     # --- Filters, order ----------------------------------------------------------------------
 
     def get_filter_form(self) -> ListFilterForm:
@@ -147,6 +152,14 @@ class FilteredListView(LoginRequiredMixin, ListView):
     def get_queryset(self) -> QuerySet:
         queryset = self.get_filter_form().apply(self.get_base_queryset())
         return queryset.order_by(*self.order_fields())
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if not self.get_filter_form().active:
+            total = self.unfiltered_total()
+            if total is not None:  # the same rows, counted already: no COUNT(*) of them all
+                paginator.count = total
+        return paginator
 
     # --- Export ------------------------------------------------------------------------------
 

@@ -1,9 +1,12 @@
 """Reads, always starting from `visible_to(user)`; they fetch what the pages show."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from neighbourhoods.models import Neighbourhood
+from pic import figures
 from pic.formatting import format_date
 from pic.models import User
 
@@ -128,6 +131,13 @@ def status_totals(*, user: User) -> dict[str, int]:
     """How many files the user sees in each state: one grouped query."""
     return dict(Proposal.objects.visible_to(user).order_by().values_list("status")
                 .annotate(n=Count("pk")).values_list("status", "n"))
+
+
+def status_totals_kept(*, user: User, today: datetime.date) -> dict[str, int]:
+    """`status_totals`, kept between views for the people who see the whole program
+    (pic.figures; the coordination home reads the same figure)."""
+    return figures.read_for(user, {"status_totals": lambda: status_totals(user=user)},
+                            today=today)["status_totals"]
 
 
 def status_counts(totals: dict[str, int]) -> list[dict]:

@@ -143,6 +143,32 @@ def test_the_proposal_list_filters_sorts_and_counts(client, coordination, saint_
     assert client.get(url, {"sort": "password"}).status_code == 200
 
 
+def test_the_whole_programs_file_count_is_kept_and_follows_a_new_file(client, coordination,
+                                                                      saint_michel, verdun,
+                                                                      program, advisor_est):
+    make_files(saint_michel, program, 3)
+    make_files(verdun, program, 2)
+    url = reverse("proposals:proposal-list")
+    client.force_login(coordination)
+    assert "5 résultats" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert "5 résultats" in response.content.decode()
+    assert response.context["paginator"].num_pages == 1
+    # kept between views (pic.figures): no COUNT of every file
+    assert not [q for q in queries.captured_queries
+                if 'COUNT(*)' in q["sql"] and '"proposals_proposal"' in q["sql"]]
+    make_files(verdun, program, 1, start=2)  # a save forgets the kept figure
+    assert "6 résultats" in client.get(url).content.decode()
+    # a filter counts its own rows
+    assert "3 résultats" in client.get(url, {"neighbourhood": "verdun"}).content.decode()
+    # an advisor's count is theirs, counted with their scope
+    client.force_login(advisor_est)
+    visible = Proposal.objects.visible_to(advisor_est).count()
+    assert visible < 6
+    assert client.get(url).context["paginator"].count == visible
+
+
 def test_the_neighbourhood_filter_is_a_text_field_that_ignores_accents(client, coordination,
                                                                         program):
     neighbourhood = factories.NeighbourhoodFactory(name="Côte-des-Neiges")

@@ -1,9 +1,10 @@
 """The proposal list (pic/lists.py: filters in the URL, sorting, pages, export)."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pic.access import can
+from pic.access import can, sees_whole_program
 from pic.lists import Column, FilteredListView, local_day
 
 from .. import selectors
@@ -29,6 +30,12 @@ class ProposalListView(FilteredListView):
 
     def get_base_queryset(self):
         return selectors.proposal_list(user=self.request.user)
+
+    def unfiltered_total(self):
+        user = self.request.user
+        if not sees_whole_program(user):
+            return None  # an advisor's or a table's files: counted with their scope
+        return sum(selectors.status_totals_kept(user=user, today=timezone.localdate()).values())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
