@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import AdvisorAssignment, Membership
-from pic.pdf import html_to_pdf
+from pic.pdf import html_to_pdf, static_file_url
 from proposals.models import Proposal
 
 from .decided import decided_amounts
@@ -68,7 +68,7 @@ def _letterhead() -> dict:
     return {
         "name": (stored.name if stored and stored.name else settings.PIC_LETTERHEAD_NAME),
         "address_lines": [line.strip() for line in address if line.strip()],
-        "logo": settings.PIC_LETTERHEAD_LOGO,
+        "logo": static_file_url(settings.PIC_LETTERHEAD_LOGO),
         "logo_data": image_data_uri(stored.logo) if stored else "",
     }
 

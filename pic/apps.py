@@ -8,7 +8,10 @@ class PicConfig(AppConfig):
     verbose_name = _("Plateforme PIC")
 
     def ready(self) -> None:
-        from pic import sessions  # noqa: F401 (connects its login receiver)
+        from pic import (
+            checks,  # noqa: F401 (registers the settings' system checks)
+            sessions,  # noqa: F401 (connects its login receiver)
+        )
         from pic.notifications import tasks  # noqa: F401 (the notifications' Celery tasks)
         from pic.privacy import services  # noqa: F401 (registers pic's part of a person's data)
         from pic.textsearch import Fold  # noqa: F401 (pic_fold on every SQLite connection)

@@ -88,6 +88,24 @@ def _static_bytes(name: str) -> bytes:
     return data
 
 
+def static_file_exists(name: str) -> bool:
+    """Whether the app has this static file (in development, or collected in production)."""
+    return bool(name) and bool(finders.find(name) or staticfiles_storage.exists(name))
+
+
+def static_file_url(name: str) -> str:
+    """The URL of a static file the settings name for a PDF (the letterhead's logo), or ""
+    when there is no such file: a letter renders without it instead of failing (in production
+    `{% static %}` raises for a file missing from the manifest). `manage.py check` warns
+    (pic/checks.py)."""
+    if not static_file_exists(name):
+        return ""
+    try:
+        return staticfiles_storage.url(name)
+    except ValueError:  # collected, but not in the manifest
+        return ""
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render HTML (from our own templates, with escaped text) to PDF bytes. Relative and
     `/static/…` URLs resolve against the site's address and are served from disk."""
