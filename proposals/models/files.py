@@ -17,6 +17,7 @@ from pic.documents import StoredDocument
 from pic.storage import private_storage
 
 from ..guide import EvaluationAim
+from .limit import KeepsRatificationLimit
 from .program import PrerequisiteItem, Program, Stage, Window
 
 # Read access to one initiative for one person, granted by staff (initiative_access.py).
@@ -113,7 +114,7 @@ AWAITING_OR_REFUSED = ("submitted", "in_analysis", "changes_requested", "resubmi
                        "recommended", "not_recommended")
 
 
-class Proposal(ChoiceLabelsMixin, models.Model):
+class Proposal(ChoiceLabelsMixin, KeepsRatificationLimit):
     """A proposal for one stage of one initiative. Its status changes only through the
     transition services in proposals/workflow.py."""
 
@@ -222,14 +223,6 @@ class Proposal(ChoiceLabelsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # where its ratification limit was computed from (proposals/ratification_limit.py)
-        instance._limit_placed = (instance.__dict__.get("window_id"),
-                                  instance.__dict__.get("stage_id"))
-        return instance
 
 
 class ProposalYear(models.Model):

@@ -55,6 +55,25 @@ def test_a_save_that_moves_neither_window_nor_stage_computes_nothing(draft, tq_s
     assert _limit(proposal) is not None
 
 
+def test_a_file_read_before_its_deadline_moved_keeps_the_new_limit_when_saved(
+        draft, tq_saint_michel, open_window):
+    workflow.proposal_submit(proposal=draft, actor=tq_saint_michel)
+    stale = Proposal.objects.get(pk=draft.pk)  # read, say, by a page still open
+    open_window.deadline = D(2031, 3, 1)
+    open_window.save()
+    assert _limit(draft) == D(2031, 4, 26)
+    stale.title = "Nouveau titre"
+    stale.save()
+    assert _limit(draft) == D(2031, 4, 26)  # not the old limit written back
+    assert Proposal.objects.get(pk=draft.pk).title == "Nouveau titre"
+    listed = Proposal.objects.defer("summary").get(pk=draft.pk)  # as the list reads them
+    listed.title = "Encore"
+    with CaptureQueriesContext(connection) as context:
+        listed.save()
+    assert len([q for q in context.captured_queries if q["sql"].startswith("SELECT")]) == 0
+    assert Proposal.objects.get(pk=draft.pk).title == "Encore"
+
+
 def test_the_limit_s_index_holds_the_files_the_watch_lists_read():
     """The partial index's states are the workflow's (written out in the model's Meta)."""
     from proposals.models.files import AWAITING_OR_REFUSED
