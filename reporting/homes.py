@@ -91,6 +91,7 @@ def coordination_home(*, user: User, today: datetime.date, page: str | int | Non
     program = programs[0] if programs else None
     letters = (Proposal.objects.visible_to(user).filter(status=Proposal.Status.RATIFIED)
                .select_related("neighbourhood", "ratification")
+               .only("title", "neighbourhood__name", "ratification__ratified_on")
                .order_by("ratification__ratified_on", "pk"))
     at_risk = decisions_at_risk(user=user, today=today)
     late = overdue_reports(user=user, today=today).order_by("due_on", "pk")
