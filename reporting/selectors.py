@@ -341,8 +341,8 @@ def overdue_checkins(*, user: User, today: datetime.date) -> QuerySet[CheckIn]:
 
 
 def overdue_reports(*, user: User, today: datetime.date) -> QuerySet[Report]:
-    """Only what the overdue lists show (the report's kind and date, its file with its
-    neighbourhood, the allocation's, and its year: `Report.__str__`), soonest first, by the
+    """Only what the overdue lists show (the report's kind, date and year, its file and the
+    file's neighbourhood, which is the allocation's: `Report.__str__`), soonest first, by the
     index on the reports to hand in. Each table joined costs PostgreSQL planning time (eight
     tables, ~20 ms a query): five here."""
     return (Report.objects.visible_to(user)
