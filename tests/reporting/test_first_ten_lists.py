@@ -18,6 +18,7 @@ from tests import factories
 from tests.governance.conftest import make_proposal
 
 from .conftest import make_ratified
+from .test_overdue_and_todo import _add as add_late_files
 
 D = datetime.date
 
@@ -69,3 +70,19 @@ def test_the_lists_read_no_long_text_and_their_rows_read_as_before(
              decisions: ["Saint-Michel — Limite passée</a>"],
              checkins: ["Saint-Michel — année 1</a>"]}
     assert [row for page, rows in shown.items() for row in rows if row not in page] == []
+
+
+def test_the_home_shows_ten_of_each_list_and_links_to_the_whole_list(
+        client, coordination, stage):
+    add_late_files(stage, 12)  # 12 files past their limit, 12 allocations with a late report
+    client.force_login(coordination)
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    for bounded, full in (("near_limit", "reporting:overdue-decisions"),
+                          ("late_reports", "reporting:overdue-reports")):
+        shown = response.context[bounded]
+        assert len(shown.rows) == 10
+        assert f'<a href="{reverse(full)}">et {shown.total - 10} autres</a>' in html
+    # the oldest limit first
+    assert [p.title for p in response.context["near_limit"].rows] == [
+        f"Décision {n}" for n in range(11, 1, -1)]
