@@ -1,5 +1,6 @@
 """Reads on governance, always scoped to the user (a missing and a forbidden object: 404)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -332,29 +333,43 @@ def letter_list(*, user: User) -> QuerySet[DecisionLetter]:
             .order_by("-created_at", "-pk"))
 
 
-VOTE_ORDER = ("meeting__held_on", "position")  # the items to vote on: next meeting's first
+VOTE_ORDER = ("meeting__held_on", "position", "pk")  # the items to vote on: next meeting's first
+FIRST_ITEMS = 10  # the items a member's home shows; the full list pages the rest
+
+
+def _listed(items: QuerySet[AgendaItem]) -> QuerySet[AgendaItem]:
+    """What a list of items shows: its meeting and committee, its file (no long text)."""
+    return (items.select_related("meeting__committee", "proposal__neighbourhood")
+            .defer(*(f"proposal__{f}" for f in Proposal.LONG_TEXT)).order_by(*VOTE_ORDER))
 
 
 def items_to_vote(*, user: User) -> QuerySet[AgendaItem]:
-    """Open items on the user's committees' agendas."""
-    return (AgendaItem.objects.visible_to(user).filter(status=AgendaItem.Status.OPEN)
-            .filter(meeting__committee__in=CommitteeMember.objects.current().filter(user=user)
-                    .values("committee"))
-            .select_related("meeting__committee", "proposal__neighbourhood")
-            .order_by(*VOTE_ORDER))
+    """Open items on the user's committees' agendas (read by the index on the open items)."""
+    return _listed(AgendaItem.objects.visible_to(user).filter(status=AgendaItem.Status.OPEN)
+                   .filter(meeting__committee__in=CommitteeMember.objects.current()
+                           .filter(user=user).values("committee")))
+
+
+def upcoming_meetings(*, user: User, today: datetime.date, n: int = FIRST_ITEMS) -> list[Meeting]:
+    """The next `n` meetings the user may see, soonest first (no count of their items)."""
+    return list(Meeting.objects.visible_to(user).select_related("committee")
+                .filter(held_on__gte=today).order_by("held_on", "pk")[:n])
 
 
 def open_items_with_recusal(*, user: User,
-                            limit: int = 50) -> list[tuple[AgendaItem, str | None, bool]]:
-    """The open items on the user's committees' agendas, each with the reason the user is
-    recused from it (None when they may vote: `automatic_recusal` or a recorded recusal) and
-    whether they voted. Four queries whatever the number of items."""
+                            limit: int = FIRST_ITEMS) -> list[tuple[AgendaItem, str | None, bool]]:
+    """The first `limit` open items on the user's committees' agendas (`with_recusal`)."""
     # the page's items chosen first (ids, by an index on the open items), then read with
     # their proposal: the joins are made for `limit` rows, not for every open item
     page = items_to_vote(user=user).values("pk")[:limit]
-    items = list(AgendaItem.objects.filter(pk__in=page)
-                 .select_related("meeting__committee", "proposal__neighbourhood")
-                 .defer(*(f"proposal__{f}" for f in Proposal.LONG_TEXT)).order_by(*VOTE_ORDER))
+    return with_recusal(user=user, items=list(_listed(AgendaItem.objects.filter(pk__in=page))))
+
+
+def with_recusal(*, user: User,
+                 items: list[AgendaItem]) -> list[tuple[AgendaItem, str | None, bool]]:
+    """Each item with the reason the user is recused from it (None when they may vote:
+    `automatic_recusal` or a recorded recusal) and whether they voted. Three queries whatever
+    the number of items."""
     seats = {m.committee_id: m for m in CommitteeMember.objects.current()
              .filter(user=user).select_related("organisation")}
     recorded = {(r.item_id, r.member_id): r for r in Recusal.objects.filter(

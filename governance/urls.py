@@ -25,6 +25,7 @@ urlpatterns = [
          name="minutes-upload"),
     path("proces-verbaux/<int:pk>/", views.MinutesDownloadView.as_view(),
          name="minutes-download"),
+    path("points/a-voter/", views.ItemsToVoteView.as_view(), name="items-to-vote"),
     path("points/<int:pk>/", views.AgendaItemDetailView.as_view(), name="item-detail"),
     path("points/<int:pk>/documents/<int:document_pk>/", views.ItemDocumentDownloadView.as_view(),
          name="item-document"),

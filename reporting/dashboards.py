@@ -72,12 +72,13 @@ class DecisionRow:
 
 def decisions_at_risk(*, user: User, today: datetime.date) -> QuerySet[Proposal]:
     """Undecided files whose eight-week limit is within 14 days or passed, soonest first: the
-    limit kept on each file (`ratification_due_on`), filtered and sorted by its index."""
+    limit kept on each file (`ratification_due_on`), filtered and sorted by its index; only
+    what the lists show (the file, its neighbourhood, the limit)."""
     horizon = today + datetime.timedelta(days=AT_RISK_DAYS)
     return (awaiting_decision(Proposal.objects.visible_to(user))
             .filter(ratification_due_on__lte=horizon)
             .select_related("neighbourhood")
-            .defer(*Proposal.LONG_TEXT)
+            .only("title", "ratification_due_on", "neighbourhood__name")
             .order_by("ratification_due_on", "pk"))
 
 

@@ -91,9 +91,10 @@ def coordination_home(*, user: User, today: datetime.date, page: str | int | Non
     program = programs[0] if programs else None
     letters = (Proposal.objects.visible_to(user).filter(status=Proposal.Status.RATIFIED)
                .select_related("neighbourhood", "ratification")
+               .only("title", "neighbourhood__name", "ratification__ratified_on")
                .order_by("ratification__ratified_on", "pk"))
     at_risk = decisions_at_risk(user=user, today=today)
-    late = overdue_reports(user=user, today=today).order_by("due_on", "pk")
+    late = overdue_reports(user=user, today=today)
     counted = figures.read_for(user, {
         "status_totals": lambda: proposal_selectors.status_totals(user=user),
         "pipeline": lambda: _pipeline_rows(user),

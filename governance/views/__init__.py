@@ -31,7 +31,7 @@ from .letters import (
     LetterReviewView,
     LetterSendView,
 )
-from .lists import LetterListView, MeetingListView
+from .lists import ItemsToVoteView, LetterListView, MeetingListView
 from .meetings import (
     AgendaItemAddView,
     AgendaItemDetailView,
@@ -71,6 +71,7 @@ __all__ = [
     "SeatView",
     "SeatEndView",
     "MeetingListView",
+    "ItemsToVoteView",
     "MeetingCreateView",
     "MeetingDetailView",
     "MeetingAgendaView",

@@ -1,7 +1,10 @@
 """The governance lists (pic/lists.py: filters in the URL, sorting, pages, export): meetings
-and decision letters, from selectors scoped with `visible_to`."""
+and decision letters, from selectors scoped with `visible_to`; and a member's items to vote
+on, a page at a time."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
 
 from pic.access import can
 from pic.lists import Column, FilteredListView, local_day
@@ -54,4 +57,21 @@ class LetterListView(FilteredListView):
         context["acknowledgeable"] = {
             letter.pk for letter in context["letters"]
             if letter.awaits_acknowledgement and can(user, "letter.acknowledge", letter.proposal)}
+        return context
+
+
+class ItemsToVoteView(LoginRequiredMixin, ListView):
+    """Every open item on the member's committees' agendas, next meeting's first, each with
+    the member's recusal or vote (the home shows the first ones)."""
+
+    template_name = "governance/items_to_vote.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.items_to_vote(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.with_recusal(user=self.request.user,
+                                                 items=list(context["object_list"]))
         return context

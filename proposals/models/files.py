@@ -110,8 +110,8 @@ CAPACITY_AMOUNTS = ("capacity_external_amount", "capacity_internal_amount",
                     "capacity_other_amount")
 
 
-AWAITING_OR_REFUSED = ("submitted", "in_analysis", "changes_requested", "resubmitted",
-                       "recommended", "not_recommended")
+AWAITING = ("submitted", "in_analysis", "changes_requested", "resubmitted", "recommended")
+AWAITING_OR_REFUSED = (*AWAITING, "not_recommended")
 
 
 class Proposal(ChoiceLabelsMixin, KeepsRatificationLimit):
@@ -219,7 +219,12 @@ class Proposal(ChoiceLabelsMixin, KeepsRatificationLimit):
                                 condition=Q(status__in=AWAITING_OR_REFUSED)),
                    # a neighbourhood's latest file (the advisor's dashboard)
                    models.Index(fields=["neighbourhood", "-updated_at"], name="proposal_latest_idx",
-                                condition=~Q(status__in=["withdrawn"]))]
+                                condition=~Q(status__in=["withdrawn"])),
+                   # the files near their limit (governance awaiting_decision: states
+                   # AWAITING_RATIFICATION, with a window), without the refused ones of past years
+                   models.Index(fields=["ratification_due_on", "id"],
+                                name="proposal_awaiting_due_idx",
+                                condition=Q(status__in=AWAITING, window__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"

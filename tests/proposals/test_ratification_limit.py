@@ -76,7 +76,8 @@ def test_a_file_read_before_its_deadline_moved_keeps_the_new_limit_when_saved(
 
 def test_the_limit_s_index_holds_the_files_the_watch_lists_read():
     """The partial index's states are the workflow's (written out in the model's Meta)."""
-    from proposals.models.files import AWAITING_OR_REFUSED
+    from proposals.models.files import AWAITING, AWAITING_OR_REFUSED
     from proposals.states import AWAITING_RATIFICATION
 
     assert set(AWAITING_OR_REFUSED) == {*AWAITING_RATIFICATION, Proposal.Status.NOT_RECOMMENDED}
+    assert set(AWAITING) == set(AWAITING_RATIFICATION)
