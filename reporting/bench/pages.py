@@ -87,6 +87,7 @@ PAGES = [
     Page("staff-letters", "staff", STAFF, "governance:letter-list"),
     Page("staff-journal", "staff", STAFF, "neighbourhoods:audit-log"),
     Page("committee-home", "committee", MEMBER, "home"),
+    Page("committee-items", "committee", MEMBER, "governance:items-to-vote"),
     Page("committee-agenda", "committee", MEMBER, "governance:meeting-detail", _meeting),
     Page("committee-vote", "committee", MEMBER, "governance:item-detail", _open_item,
          detail=True),
