@@ -644,7 +644,8 @@ class Generator:
             if due < today and rng.random() < 0.02:
                 done = False  # a few overdue check-ins
             checkins.append(CheckIn(
-                allocation_year=y, due_on=due, held_on=due if done else None,
+                allocation_year=y, neighbourhood_id=y.allocation.neighbourhood_id,
+                due_on=due, held_on=due if done else None,
                 participants="Coordination de la table, conseiller·ère" if done else "",
                 summary=TEXT if done else "", recorded_at=at(due) if done else None,
                 recorded_by_id=self.advisor_of.get(y.allocation.neighbourhood_id) if done
@@ -708,7 +709,8 @@ class Generator:
         filled = status != R.DRAFT
         submitted = at(min(due, today) - rng.randint(1, 20) * DAY) if filled else None
         return Report(
-            allocation=allocation, allocation_year=year, kind=kind, due_on=due, status=status,
+            allocation=allocation, neighbourhood_id=allocation.neighbourhood_id,
+            allocation_year=year, kind=kind, due_on=due, status=status,
             activities=TEXT if filled else "", evaluation_progress=TEXT if filled else "",
             learnings=TEXT if filled else "", reinvestment=TEXT if filled else "",
             edi=TEXT if filled else "",

@@ -218,7 +218,11 @@ class Proposal(ChoiceLabelsMixin, models.Model):
                                 condition=Q(status__in=AWAITING_OR_REFUSED)),
                    # a neighbourhood's latest file (the advisor's dashboard)
                    models.Index(fields=["neighbourhood", "-updated_at"], name="proposal_latest_idx",
-                                condition=~Q(status__in=["withdrawn"]))]
+                                condition=~Q(status__in=["withdrawn"])),
+                   # a neighbourhood's files not decided yet (the advisor's "open files")
+                   models.Index(fields=["neighbourhood", "status"],
+                                name="proposal_undecided_idx",
+                                condition=Q(status__in=AWAITING_OR_REFUSED))]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"

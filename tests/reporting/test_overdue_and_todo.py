@@ -274,3 +274,33 @@ def test_the_to_do_runs_the_same_queries_with_and_without_a_window_closing(
     [due] = [d for d in client.get(url).context["items"] if d.kind.startswith("window")]
     assert (due.kind, due.due_on) == ("window_closing_1", today + datetime.timedelta(days=1))
     assert [client.force_login(person) or queries(client, url) for person in people] == before
+
+
+def test_a_report_and_a_check_in_keep_their_allocations_neighbourhood(stage, saint_michel):
+    """What the to-do and the advisor's home filter and index by (reporting/models)."""
+    allocation = _allocate(saint_michel, stage)
+    assert set(Report.objects.filter(allocation=allocation)
+               .values_list("neighbourhood", flat=True)) == {saint_michel.pk}
+    assert set(CheckIn.objects.filter(allocation_year__allocation=allocation)
+               .values_list("neighbourhood", flat=True)) == {saint_michel.pk}
+    year = allocation.years.first()
+    CheckIn.objects.filter(allocation_year=year).delete()
+    # created without it (as a test or a shell would): filled from the allocation
+    assert CheckIn.objects.create(allocation_year=year, due_on=year.starts_on
+                                  ).neighbourhood_id == saint_michel.pk
+
+
+def test_the_to_do_reads_its_own_soonest_rows_not_the_programs(stage, saint_michel, verdun):
+    """Another neighbourhood's files due just as soon (and read first by id) take none of the
+    rows the page reads: the person's neighbourhoods are filtered in SQL, before the bound."""
+    mine = factories.make_advisor(saint_michel)
+    factories.make_advisor(verdun)
+    for n in range(3):
+        _allocate(verdun, stage, n)
+    followed = _allocate(saint_michel, stage, 9)
+    today = timezone.localdate()
+    items = reminders.todo_for(user=mine, today=today, limit=1)
+    assert {d.kind for d in items} == {"report_overdue", "checkin_overdue"}
+    assert {d.obj.neighbourhood_id for d in items} == {saint_michel.pk}
+    first_report = followed.reports.filter(due_on__lt=today).order_by("due_on", "pk").first()
+    assert first_report.pk in {d.obj.pk for d in items}
