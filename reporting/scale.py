@@ -604,6 +604,9 @@ class Generator:
                 created_by=self.coordination, emailed_at=at(day + DAY, 11)))
         for letter in self.bulk(DecisionLetter, letters):
             self.event("letter.generated", letter, self.coordination.pk, letter.created_at)
+        # as DecisionLetter.save keeps it (bulk inserts skip save)
+        Proposal.objects.filter(decision_letters__kind=DecisionLetter.Kind.REFUSAL).update(
+            refusal_letter_written=True)
         self.log(f"decisions: {len(analyses)} analyses, {len(items)} agenda items, "
                  f"{len(ratified)} ratified")
 

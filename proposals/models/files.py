@@ -109,8 +109,11 @@ CAPACITY_AMOUNTS = ("capacity_external_amount", "capacity_internal_amount",
                     "capacity_other_amount")
 
 
-AWAITING_OR_REFUSED = ("submitted", "in_analysis", "changes_requested", "resubmitted",
-                       "recommended", "not_recommended")
+AWAITING = ("submitted", "in_analysis", "changes_requested", "resubmitted", "recommended")
+AWAITING_OR_REFUSED = (*AWAITING, "not_recommended")
+# What the ratifying staff still act on: a file awaiting its decision, or refused and its
+# refusal letter not written yet (governance's ratification page, by its index below).
+ACTIONABLE = Q(status__in=AWAITING) | Q(status="not_recommended", refusal_letter_written=False)
 
 
 class Proposal(ChoiceLabelsMixin, models.Model):
@@ -199,6 +202,9 @@ class Proposal(ChoiceLabelsMixin, models.Model):
     # watch-lists filter and sort by an index; written only by proposals/ratification_limit.py.
     ratification_due_on = models.DateField(_("limite d'entérinement"), null=True, blank=True,
                                            editable=False)
+    # Whether its refusal letter is written (kept by governance's DecisionLetter.save), so a
+    # refused file leaves the ratification page's index once nothing is left to do on it.
+    refusal_letter_written = models.BooleanField(default=False, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -221,8 +227,10 @@ class Proposal(ChoiceLabelsMixin, models.Model):
                                 condition=~Q(status__in=["withdrawn"])),
                    # a neighbourhood's files not decided yet (the advisor's "open files")
                    models.Index(fields=["neighbourhood", "status"],
-                                name="proposal_undecided_idx",
-                                condition=Q(status__in=AWAITING_OR_REFUSED))]
+                                name="proposal_undecided_idx", condition=Q(status__in=AWAITING)),
+                   # what the ratification page lists, by deadline (ACTIONABLE)
+                   models.Index(fields=["ratification_due_on", "id"],
+                                name="proposal_actionable_idx", condition=ACTIONABLE)]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"

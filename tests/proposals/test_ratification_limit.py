@@ -57,7 +57,8 @@ def test_a_save_that_moves_neither_window_nor_stage_computes_nothing(draft, tq_s
 
 def test_the_limit_s_index_holds_the_files_the_watch_lists_read():
     """The partial index's states are the workflow's (written out in the model's Meta)."""
-    from proposals.models.files import AWAITING_OR_REFUSED
+    from proposals.models.files import AWAITING, AWAITING_OR_REFUSED
     from proposals.states import AWAITING_RATIFICATION
 
     assert set(AWAITING_OR_REFUSED) == {*AWAITING_RATIFICATION, Proposal.Status.NOT_RECOMMENDED}
+    assert set(AWAITING) == set(AWAITING_RATIFICATION)  # the open files', the actionable ones'
