@@ -304,3 +304,29 @@ def test_the_to_do_reads_its_own_soonest_rows_not_the_programs(stage, saint_mich
     assert {d.obj.neighbourhood_id for d in items} == {saint_michel.pk}
     first_report = followed.reports.filter(due_on__lt=today).order_by("due_on", "pk").first()
     assert first_report.pk in {d.obj.pk for d in items}
+
+
+def test_each_persons_to_do_is_their_share_of_the_daily_run(stage, saint_michel, verdun,
+                                                             tq_saint_michel, tq_verdun,
+                                                             coordination):
+    """The to-do computed for one person in SQL holds exactly that person's items of the
+    program-wide daily run: a member's, an advisor's (their neighbourhood only) and the
+    coordination's (every overdue check-in and decision), the soonest first."""
+    today = datetime.date(2025, 5, 23)  # a report due in 7 days, check-ins and reports late
+    advisor = factories.make_advisor(saint_michel)
+    factories.make_advisor(verdun)
+    for neighbourhood in (saint_michel, verdun):
+        _allocate(neighbourhood, stage)
+        make_proposal(neighbourhood, stage, title="Décision",
+                      deadline=today - datetime.timedelta(weeks=9))
+    make_draft_window(stage, saint_michel, today + datetime.timedelta(days=7))
+    everyone = reminders.due_items(today=today)
+    for person in (tq_saint_michel, tq_verdun, advisor, coordination):
+        mine = reminders.todo_for(user=person, today=today)
+        assert mine == everyone[person.pk], person
+        assert reminders.todo_for(user=person, today=today, limit=1)[:1] == mine[:1]
+    assert {d.kind.split("_")[0] for d in everyone[tq_saint_michel.pk]} == {"report",
+                                                                           "window"}
+    assert {d.obj.neighbourhood_id for d in everyone[advisor.pk]} == {saint_michel.pk}
+    assert {d.kind for d in everyone[coordination.pk]} == {"checkin_overdue",
+                                                          "decision_overdue"}
