@@ -108,11 +108,9 @@ CI_CONDITIONS = ("ci_engagement", "ci_aspirations", "ci_learning", "ci_influence
 CAPACITY_AMOUNTS = ("capacity_external_amount", "capacity_internal_amount",
                     "capacity_other_amount")
 
-
 AWAITING = ("submitted", "in_analysis", "changes_requested", "resubmitted", "recommended")
 AWAITING_OR_REFUSED = (*AWAITING, "not_recommended")
-# What the ratifying staff still act on: a file awaiting its decision, or refused and its
-# refusal letter not written yet (governance's ratification page, by its index below).
+# what the ratification page lists: awaiting a decision, or refused with no letter written
 ACTIONABLE = Q(status__in=AWAITING) | Q(status="not_recommended", refusal_letter_written=False)
 
 
@@ -202,8 +200,7 @@ class Proposal(ChoiceLabelsMixin, models.Model):
     # watch-lists filter and sort by an index; written only by proposals/ratification_limit.py.
     ratification_due_on = models.DateField(_("limite d'entérinement"), null=True, blank=True,
                                            editable=False)
-    # Whether its refusal letter is written (kept by governance's DecisionLetter.save), so a
-    # refused file leaves the ratification page's index once nothing is left to do on it.
+    # kept by governance's DecisionLetter.save (a refused file then leaves ACTIONABLE)
     refusal_letter_written = models.BooleanField(default=False, editable=False)
 
     objects = ProposalQuerySet.as_manager()
@@ -217,18 +214,16 @@ class Proposal(ChoiceLabelsMixin, models.Model):
         verbose_name_plural = _("propositions")
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx"),
-                   # the files the watch-lists read: awaiting a ratification, or refused
-                   # (states.AWAITING_RATIFICATION and NOT_RECOMMENDED; a test checks it)
+                   # the watch-lists' files (the workflow's states: a test checks them)
                    models.Index(fields=["ratification_due_on", "id"],
                                 name="proposal_ratification_due_idx",
                                 condition=Q(status__in=AWAITING_OR_REFUSED)),
                    # a neighbourhood's latest file (the advisor's dashboard)
                    models.Index(fields=["neighbourhood", "-updated_at"], name="proposal_latest_idx",
                                 condition=~Q(status__in=["withdrawn"])),
-                   # a neighbourhood's files not decided yet (the advisor's "open files")
+                   # a neighbourhood's open files (the advisor's home); the ratification page
                    models.Index(fields=["neighbourhood", "status"],
                                 name="proposal_undecided_idx", condition=Q(status__in=AWAITING)),
-                   # what the ratification page lists, by deadline (ACTIONABLE)
                    models.Index(fields=["ratification_due_on", "id"],
                                 name="proposal_actionable_idx", condition=ACTIONABLE)]
 
