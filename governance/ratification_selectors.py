@@ -15,12 +15,12 @@ from pic import figures
 from pic.access import can
 from pic.models import User
 from proposals.models import Proposal
+from proposals.models.files import ACTIONABLE
 from proposals.states import AWAITING_RATIFICATION
 from proposals.states import UNDECIDED as UNDECIDED
 
 from .models import (
     AgendaItem,
-    DecisionLetter,
     Meeting,
     Ratification,
     RatificationAct,
@@ -86,22 +86,17 @@ def ratification_watchlist(*, user: User, closed: bool = False) -> QuerySet[Prop
     if not can(user, "ratification.record"):
         return Proposal.objects.none()
     visible = Proposal.objects.visible_to(user).filter(window__isnull=False)
-    lettered = Exists(DecisionLetter.objects.filter(proposal=OuterRef("pk"),
-                                                    kind=DecisionLetter.Kind.REFUSAL))
     if closed:
-        rows = _refused(visible).filter(lettered)
+        rows = _refused(visible).filter(refusal_letter_written=True)
         order = ("-ratification_due_on", "-pk")
     else:
-        # one filter the limit's index serves, not an OR of two sub-queries (a refused
-        # file is never ratified; only a refused one is left once its letter is written)
-        refused = Proposal.Status.NOT_RECOMMENDED
-        rows = (visible.filter(status__in=(*AWAITING_RATIFICATION, refused))
-                .exclude(Exists(Ratification.objects.filter(proposal=OuterRef("pk"))))
-                .exclude(Q(status=refused), lettered))
+        # one filter the page's index serves (a refused file is never ratified; it leaves
+        # the index once its letter is written: proposals.models.files.ACTIONABLE)
+        rows = (visible.filter(ACTIONABLE)
+                .exclude(Exists(Ratification.objects.filter(proposal=OuterRef("pk")))))
         order = ("ratification_due_on", "pk")
-    return (rows
-            .select_related("neighbourhood", "stage")
-            .defer(*Proposal.LONG_TEXT, "neighbourhood__table_name")
+    return (rows.select_related("neighbourhood")  # only what the page's rows show
+            .only("title", "status", "ratification_due_on", "neighbourhood__name")
             .order_by(*order))
 
 

@@ -9,10 +9,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -279,29 +276,41 @@ def next_deadline(report_on: datetime.date | None, checkin_on: datetime.date | N
     return Deadline(kind=kind, due_on=due_on, overdue=due_on < today)
 
 
-def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood]:
-    """Each followed neighbourhood with its stage, next deadline, open files, last contact and
-    what is overdue, all as annotations: one query whatever the number of neighbourhoods.
-    The figures drawn from one table come from one subquery each (a JSON object of them), so
-    a neighbourhood's history is read once per table, not once per figure.
-    The advisor's home and the follow-up dashboard both read it."""
-    open_reports = (Report.objects.to_hand_in().filter(allocation__neighbourhood=OuterRef("pk"))
-                    .order_by().values("allocation__neighbourhood"))
-    held = Q(held_on__isnull=False)
-    open_checkin = Q(held_on__isnull=True,
-                     allocation_year__allocation__status=Allocation.Status.ACTIVE)
-    checkins = (CheckIn.objects.filter(allocation_year__allocation__neighbourhood=OuterRef("pk"))
-                .order_by().values("allocation_year__allocation__neighbourhood"))
-    latest_proposal = Proposal.objects.filter(neighbourhood=OuterRef("pk")).exclude(
-        status__in=[Proposal.Status.WITHDRAWN]).order_by("-updated_at")
-    open_files = (Proposal.objects.filter(neighbourhood=OuterRef("pk"),
-                                          status__in=AWAITING_RATIFICATION)
-                  .order_by().values("neighbourhood").annotate(n=Count("pk")).values("n")[:1])
-    followed = AdvisorAssignment.objects.filter(advisor=user, ended_at__isnull=True)
-    rows = list(
-        Neighbourhood.objects.visible_to(user)
-        .filter(pk__in=followed.values("neighbourhood_id"))
-        .annotate(
+def _first_of(queryset: QuerySet, field: str) -> Subquery:
+    """The earliest `field` of the rows (one row read, by the neighbourhood's index)."""
+    return Subquery(queryset.order_by(field).values(field.lstrip("-"))[:1])
+
+
+def _count_of(queryset: QuerySet) -> Coalesce:
+    return Coalesce(Subquery(queryset.order_by().values("neighbourhood")
+                             .annotate(n=Count("pk")).values("n")[:1],
+                             output_field=IntegerField()), 0)
+
+
+def advisor_dashboard(*, user: User, today: datetime.date,
+                      home: bool = False) -> list[Neighbourhood]:
+    """Each followed neighbourhood with its next deadline, open files and what is overdue
+    (and, on the follow-up dashboard, not `home`: its stage and last contact), all as
+    annotations: one query whatever the number of neighbourhoods. Each figure is one
+    subquery a (neighbourhood, date) index serves (the reports and check-ins keep their
+    neighbourhood): it reads the row it shows or the overdue rows it counts, not the
+    neighbourhood's history. The advisor's home and the follow-up dashboard both read it."""
+    reports = Report.objects.to_hand_in().filter(neighbourhood=OuterRef("pk"))
+    open_checkins = CheckIn.objects.filter(
+        neighbourhood=OuterRef("pk"), held_on__isnull=True,
+        allocation_year__allocation__status=Allocation.Status.ACTIVE)
+    figures = {
+        "next_report": _first_of(reports, "due_on"),
+        "overdue_reports": _count_of(reports.filter(due_on__lt=today)),
+        "next_checkin": _first_of(open_checkins, "due_on"),
+        "overdue_checkins": _count_of(open_checkins.filter(due_on__lt=today)),
+        "open_files": _count_of(Proposal.objects.filter(neighbourhood=OuterRef("pk"),
+                                                        status__in=AWAITING_RATIFICATION)),
+    }
+    if not home:
+        latest_proposal = Proposal.objects.filter(neighbourhood=OuterRef("pk")).exclude(
+            status__in=[Proposal.Status.WITHDRAWN]).order_by("-updated_at")
+        figures.update(
             allocation_figures=Subquery(
                 Allocation.objects.filter(neighbourhood=OuterRef("pk"),
                                           status=Allocation.Status.ACTIVE)
@@ -309,39 +318,29 @@ def advisor_dashboard(*, user: User, today: datetime.date) -> list[Neighbourhood
                 .values(j=JSONObject(stage="stage__name", stage_en="stage__name_en"))[:1]),
             proposal_figures=Subquery(latest_proposal.values(j=JSONObject(
                 stage="stage__name", stage_en="stage__name_en", status="status"))[:1]),
-            reports_figures=Subquery(open_reports.annotate(j=JSONObject(
-                next=Min("due_on"), overdue=Count("pk", filter=Q(due_on__lt=today))))
-                .values("j")[:1]),
-            checkins_figures=Subquery(checkins.annotate(j=JSONObject(
-                next=Min("due_on", filter=open_checkin),
-                overdue=Count("pk", filter=open_checkin & Q(due_on__lt=today)),
-                last=Max("held_on", filter=held))).values("j")[:1]),
-            open_files=Coalesce(Subquery(open_files, output_field=IntegerField()), 0),
-            last_contact_logged=Subquery(Contact.objects.filter(neighbourhood=OuterRef("pk"))
-                                         .order_by("-date").values("date")[:1]),
+            last_checkin=_first_of(CheckIn.objects.filter(neighbourhood=OuterRef("pk"),
+                                                          held_on__isnull=False), "-held_on"),
+            last_contact_logged=_first_of(Contact.objects.filter(neighbourhood=OuterRef("pk")),
+                                          "-date"),
         )
-        .order_by("name"))
+    followed = AdvisorAssignment.objects.filter(advisor=user, ended_at__isnull=True)
+    rows = list(Neighbourhood.objects.visible_to(user)
+                .filter(pk__in=followed.values("neighbourhood_id"))
+                .only("pk", "name", "slug")
+                .annotate(**figures).order_by("name"))
     for row in rows:
+        row.next_deadline = next_deadline(row.next_report, row.next_checkin, today)
+        row.overdue = row.overdue_reports + row.overdue_checkins
+        if home:
+            continue
         allocation, proposal = row.allocation_figures or {}, row.proposal_figures or {}
-        reports, checkins = row.reports_figures or {}, row.checkins_figures or {}
         row.allocation_stage = localized_value(allocation.get("stage"), allocation.get("stage_en"))
         row.proposal_stage = localized_value(proposal.get("stage"), proposal.get("stage_en"))
         row.proposal_status = proposal.get("status")
-        row.next_report, row.next_checkin = _date(reports.get("next")), _date(checkins.get("next"))
-        row.overdue_reports = reports.get("overdue") or 0
-        row.overdue_checkins = checkins.get("overdue") or 0
-        row.last_checkin = _date(checkins.get("last"))
-        row.next_deadline = next_deadline(row.next_report, row.next_checkin, today)
-        row.overdue = row.overdue_reports + row.overdue_checkins
         # a check-in held is a contact too
         row.last_contact = max(filter(None, [row.last_contact_logged, row.last_checkin]),
                                default=None)
     return rows
-
-
-def _date(value: str | None) -> datetime.date | None:
-    """A date read back from a JSON object (ISO text; SQLite may add a time)."""
-    return datetime.date.fromisoformat(value[:10]) if value else None
 
 
 def neighbourhood_dashboard(*, user: User, today: datetime.date) -> dict:

@@ -137,7 +137,7 @@ def advisor_home(*, user: User, today: datetime.date, sort: str | None) -> dict:
     """Each followed neighbourhood with its next deadline, open files and what is overdue,
     sorted by the column the URL names (default: the next deadline first)."""
     sort = sort if (sort or "").lstrip("-") in ADVISOR_SORTS else "echeance"
-    rows = advisor_dashboard(user=user, today=today)
+    rows = advisor_dashboard(user=user, today=today, home=True)
     key = ADVISOR_SORTS[sort.lstrip("-")]
     if sort.startswith("-"):
         # descending, with the rows that have no value (no deadline) still last

@@ -604,6 +604,9 @@ class Generator:
                 created_by=self.coordination, emailed_at=at(day + DAY, 11)))
         for letter in self.bulk(DecisionLetter, letters):
             self.event("letter.generated", letter, self.coordination.pk, letter.created_at)
+        # as DecisionLetter.save keeps it (bulk inserts skip save)
+        Proposal.objects.filter(decision_letters__kind=DecisionLetter.Kind.REFUSAL).update(
+            refusal_letter_written=True)
         self.log(f"decisions: {len(analyses)} analyses, {len(items)} agenda items, "
                  f"{len(ratified)} ratified")
 
@@ -644,7 +647,8 @@ class Generator:
             if due < today and rng.random() < 0.02:
                 done = False  # a few overdue check-ins
             checkins.append(CheckIn(
-                allocation_year=y, due_on=due, held_on=due if done else None,
+                allocation_year=y, neighbourhood_id=y.allocation.neighbourhood_id,
+                due_on=due, held_on=due if done else None,
                 participants="Coordination de la table, conseiller·ère" if done else "",
                 summary=TEXT if done else "", recorded_at=at(due) if done else None,
                 recorded_by_id=self.advisor_of.get(y.allocation.neighbourhood_id) if done
@@ -708,7 +712,8 @@ class Generator:
         filled = status != R.DRAFT
         submitted = at(min(due, today) - rng.randint(1, 20) * DAY) if filled else None
         return Report(
-            allocation=allocation, allocation_year=year, kind=kind, due_on=due, status=status,
+            allocation=allocation, neighbourhood_id=allocation.neighbourhood_id,
+            allocation_year=year, kind=kind, due_on=due, status=status,
             activities=TEXT if filled else "", evaluation_progress=TEXT if filled else "",
             learnings=TEXT if filled else "", reinvestment=TEXT if filled else "",
             edi=TEXT if filled else "",

@@ -151,6 +151,12 @@ class DecisionLetter(ChoiceLabelsMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.version} — {self.proposal}"
 
+    def save(self, *args, **kwargs) -> None:
+        written = self._state.adding and self.kind == self.Kind.REFUSAL
+        super().save(*args, **kwargs)
+        if written:  # nothing left to do on the refused file (the ratification page's index)
+            Proposal.objects.filter(pk=self.proposal_id).update(refusal_letter_written=True)
+
     @property
     def title(self) -> str:
         """The kind, with the amendment's number for an amendment letter."""

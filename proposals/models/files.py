@@ -112,6 +112,8 @@ CAPACITY_AMOUNTS = ("capacity_external_amount", "capacity_internal_amount",
 
 AWAITING = ("submitted", "in_analysis", "changes_requested", "resubmitted", "recommended")
 AWAITING_OR_REFUSED = (*AWAITING, "not_recommended")
+# what the ratification page lists: awaiting a decision, or refused with no letter written
+ACTIONABLE = Q(status__in=AWAITING) | Q(status="not_recommended", refusal_letter_written=False)
 
 
 class Proposal(ChoiceLabelsMixin, KeepsRatificationLimit):
@@ -200,6 +202,8 @@ class Proposal(ChoiceLabelsMixin, KeepsRatificationLimit):
     # watch-lists filter and sort by an index; written only by proposals/ratification_limit.py.
     ratification_due_on = models.DateField(_("limite d'entérinement"), null=True, blank=True,
                                            editable=False)
+    # kept by governance's DecisionLetter.save (a refused file then leaves ACTIONABLE)
+    refusal_letter_written = models.BooleanField(default=False, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -212,8 +216,7 @@ class Proposal(ChoiceLabelsMixin, KeepsRatificationLimit):
         verbose_name_plural = _("propositions")
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["-updated_at", "-id"], name="proposal_updated_at_idx"),
-                   # the files the watch-lists read: awaiting a ratification, or refused
-                   # (states.AWAITING_RATIFICATION and NOT_RECOMMENDED; a test checks it)
+                   # the watch-lists' files (the workflow's states: a test checks them)
                    models.Index(fields=["ratification_due_on", "id"],
                                 name="proposal_ratification_due_idx",
                                 condition=Q(status__in=AWAITING_OR_REFUSED)),
@@ -224,7 +227,12 @@ class Proposal(ChoiceLabelsMixin, KeepsRatificationLimit):
                    # AWAITING_RATIFICATION, with a window), without the refused ones of past years
                    models.Index(fields=["ratification_due_on", "id"],
                                 name="proposal_awaiting_due_idx",
-                                condition=Q(status__in=AWAITING, window__isnull=False))]
+                                condition=Q(status__in=AWAITING, window__isnull=False)),
+                   # a neighbourhood's open files (the advisor's home); the ratification page
+                   models.Index(fields=["neighbourhood", "status"],
+                                name="proposal_undecided_idx", condition=Q(status__in=AWAITING)),
+                   models.Index(fields=["ratification_due_on", "id"],
+                                name="proposal_actionable_idx", condition=ACTIONABLE)]
 
     def __str__(self) -> str:
         return f"{self.neighbourhood} — {self.title}"

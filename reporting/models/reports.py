@@ -26,6 +26,11 @@ class CheckIn(models.Model):
 
     allocation_year = models.OneToOneField(AllocationYear, on_delete=models.CASCADE,
                                            related_name="checkin")
+    # its allocation's (which never changes), kept here so one neighbourhood's check-ins are
+    # read by an index without going through the years and the allocations; set on
+    # creation by `save` (bulk inserts pass it)
+    neighbourhood = models.ForeignKey("neighbourhoods.Neighbourhood", on_delete=models.PROTECT,
+                                      related_name="+", editable=False, db_index=False)
     due_on = models.DateField(_("prévu le"))
     held_on = models.DateField(_("tenu le"), null=True, blank=True)
     participants = models.TextField(_("participant·e·s"), blank=True)
@@ -44,10 +49,23 @@ class CheckIn(models.Model):
         indexes = [models.Index(fields=["due_on", "id"], name="checkin_due_on_idx"),
                    # the overdue and soon-due check-ins (dashboard, reminders): those not held
                    models.Index(fields=["due_on", "id"], name="checkin_open_due_on_idx",
-                                condition=Q(held_on__isnull=True))]
+                                condition=Q(held_on__isnull=True)),
+                   # a neighbourhood's (a person's) next and overdue check-ins, and its last
+                   # one held (the to-do, the advisor's home)
+                   models.Index(fields=["neighbourhood", "due_on", "id"],
+                                name="checkin_neighbourhood_open_idx",
+                                condition=Q(held_on__isnull=True)),
+                   models.Index(fields=["neighbourhood", "-held_on"],
+                                name="checkin_neighbourhood_held_idx",
+                                condition=Q(held_on__isnull=False))]
 
     def __str__(self) -> str:
         return _("Bilan de mi-année — %(year)s") % {"year": self.allocation_year}
+
+    def save(self, *args, **kwargs) -> None:
+        if self.neighbourhood_id is None:
+            self.neighbourhood_id = self.allocation_year.allocation.neighbourhood_id
+        super().save(*args, **kwargs)
 
     @property
     def is_done(self) -> bool:
@@ -85,6 +103,9 @@ class Report(ChoiceLabelsMixin, models.Model):
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="reports")
     allocation_year = models.OneToOneField(
         AllocationYear, null=True, blank=True, on_delete=models.CASCADE, related_name="report")
+    # its allocation's, kept as on CheckIn (read by the indexes below)
+    neighbourhood = models.ForeignKey("neighbourhoods.Neighbourhood", on_delete=models.PROTECT,
+                                      related_name="+", editable=False, db_index=False)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     due_on = models.DateField(_("à remettre le"))
     status = models.CharField(_("état"), max_length=20, choices=Status.choices,
@@ -120,6 +141,10 @@ class Report(ChoiceLabelsMixin, models.Model):
         indexes = [models.Index(fields=["due_on", "id"], name="report_due_on_idx"),
                    # the overdue and soon-due reports (dashboard, reminders): those still open
                    models.Index(fields=["due_on", "id"], name="report_open_due_on_idx",
+                                condition=Q(status__in=["draft", "changes_requested"])),
+                   # a neighbourhood's (a person's) next and overdue reports
+                   models.Index(fields=["neighbourhood", "due_on", "id"],
+                                name="report_neighbourhood_open_idx",
                                 condition=Q(status__in=["draft", "changes_requested"]))]
         constraints = [
             models.UniqueConstraint(fields=["allocation"], condition=Q(kind="final"),
@@ -135,6 +160,11 @@ class Report(ChoiceLabelsMixin, models.Model):
             return _("Rapport final — %(a)s") % {"a": self.allocation.proposal}
         return _("Rapport annuel %(n)s — %(a)s") % {
             "n": self.allocation_year.year_number, "a": self.allocation.proposal}
+
+    def save(self, *args, **kwargs) -> None:
+        if self.neighbourhood_id is None:
+            self.neighbourhood_id = self.allocation.neighbourhood_id
+        super().save(*args, **kwargs)
 
 
 class ReportOwnedQuerySet(NeighbourhoodOwnedQuerySet):

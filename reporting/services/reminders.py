@@ -39,6 +39,7 @@ from pic.models import User
 from proposals.models import LetterOfIntent, Proposal, Window, WindowExtension
 
 from ..models import CheckIn, ReminderPreference, ReminderSent, Report
+from ..selectors import REPORT_LONG_TEXT
 
 WINDOW_DAYS = (1, 7, 14)
 REPORT_DAYS = (7, 30)
@@ -101,7 +102,7 @@ class Due:
                 return _("%(r)s : en retard, attendu le %(d)s.") % {"r": obj, "d": when}
             return _("%(r)s : à remettre le %(d)s.") % {"r": obj, "d": when}
         if self.kind.startswith("checkin"):
-            neighbourhood = obj.allocation_year.allocation.neighbourhood
+            neighbourhood = obj.neighbourhood
             if self.overdue:
                 return _("Bilan de mi-année de %(q)s : en retard, prévu le %(d)s.") % {
                     "q": neighbourhood, "d": when}
@@ -259,14 +260,15 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
     # Reports due in 30 and 7 days, and overdue.
     reports = list(_first(Report.objects.to_hand_in().filter(
         due_on__lte=today + datetime.timedelta(days=max(REPORT_DAYS)),
-    ).filter(scope.neighbourhoods("allocation__neighbourhood_id"))
+    ).filter(scope.neighbourhoods("neighbourhood_id"))
         .select_related("allocation__proposal__neighbourhood", "allocation_year")
-        .defer(*(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT)), limit, "due_on"))
-    ids = {r.allocation.neighbourhood_id for r in reports}
+        .defer(*REPORT_LONG_TEXT, *(f"allocation__proposal__{f}" for f in Proposal.LONG_TEXT)),
+        limit, "due_on"))
+    ids = {r.neighbourhood_id for r in reports}
     members, advisors = scope.members(ids), scope.advisors(ids)
     for report in reports:
         days_left = (report.due_on - today).days
-        neighbourhood_id = report.allocation.neighbourhood_id
+        neighbourhood_id = report.neighbourhood_id
         if days_left < 0:
             for user_id in members.get(neighbourhood_id, []) + advisors.get(neighbourhood_id, []):
                 items[user_id].append(Due("report_overdue", report, report.due_on, today))
@@ -276,19 +278,18 @@ def due_items(*, today: datetime.date, only_user: User | None = None,
                 items[user_id].append(Due(kind, report, report.due_on, today))
 
     # Check-ins due soon or overdue.
-    followed = scope.neighbourhoods("allocation_year__allocation__neighbourhood_id",
-                                    members=False)
+    followed = scope.neighbourhoods("neighbourhood_id", members=False)
     if staff:  # coordination staff are reminded of every overdue check-in
         followed |= Q(due_on__lt=today)
     checkins = list(_first(CheckIn.objects.filter(
         held_on__isnull=True, due_on__lte=today + datetime.timedelta(days=CHECKIN_SOON_DAYS),
         allocation_year__allocation__status="active",
-    ).filter(followed).select_related("allocation_year__allocation__neighbourhood"), limit,
-        "due_on"))
-    ids = {c.allocation_year.allocation.neighbourhood_id for c in checkins}
+    ).filter(followed).select_related("neighbourhood")
+        .defer("participants", "summary", "follow_ups"), limit, "due_on"))
+    ids = {c.neighbourhood_id for c in checkins}
     advisors = scope.advisors(ids)
     for checkin in checkins:
-        neighbourhood_id = checkin.allocation_year.allocation.neighbourhood_id
+        neighbourhood_id = checkin.neighbourhood_id
         if checkin.due_on < today:
             for user_id in set(advisors.get(neighbourhood_id, [])) | set(staff):
                 items[user_id].append(Due("checkin_overdue", checkin, checkin.due_on, today))

@@ -138,6 +138,7 @@ def test_refusal_letter_holds_the_reasons(proposal, coordination, item, chair, m
     services.vote_cast(item=item, actor=member.user, choice=Vote.Choice.AGAINST)
     services.vote_cast(item=item, actor=member2.user, choice=Vote.Choice.AGAINST)
     services.item_close(item=item, actor=chair.user, reasons="Le plan de quartier manque.")
+    assert proposal in selectors.ratification_watchlist(user=coordination)  # to write
     with django_capture_on_commit_callbacks(execute=True):
         services.refusal_letter_request(proposal=proposal, actor=coordination)
     letter = DecisionLetter.objects.get()
@@ -145,6 +146,10 @@ def test_refusal_letter_holds_the_reasons(proposal, coordination, item, chair, m
     assert "Le plan de quartier manque." in _pdf_text(letter)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.NOT_RECOMMENDED
+    # nothing left to do on it: off the ratification page, behind its "closed" filter
+    assert proposal.refusal_letter_written
+    assert proposal not in selectors.ratification_watchlist(user=coordination)
+    assert proposal in selectors.ratification_watchlist(user=coordination, closed=True)
 
 
 def test_ratification_by_the_configured_body(recommended, coordination, gestion, program,

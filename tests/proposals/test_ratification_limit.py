@@ -80,4 +80,4 @@ def test_the_limit_s_index_holds_the_files_the_watch_lists_read():
     from proposals.states import AWAITING_RATIFICATION
 
     assert set(AWAITING_OR_REFUSED) == {*AWAITING_RATIFICATION, Proposal.Status.NOT_RECOMMENDED}
-    assert set(AWAITING) == set(AWAITING_RATIFICATION)
+    assert set(AWAITING) == set(AWAITING_RATIFICATION)  # the open files', the actionable ones'

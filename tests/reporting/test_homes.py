@@ -272,3 +272,31 @@ def test_every_home_runs_the_same_queries_at_10_and_100_files(client, stage, coo
     grow(90)
     assert counts() == at_10
     assert max(at_10.values()) <= 15
+
+
+def test_the_advisor_home_counts_each_neighbourhoods_open_items_of_allocations_in_progress(
+        client, advisor_est, allocation, saint_michel, verdun, stage):
+    from reporting.models import Allocation, CheckIn, Report
+
+    from .conftest import make_ratified
+
+    closed = allocations.allocation_create_for_ratification(
+        ratification=make_ratified(saint_michel, stage, title="Étape close"), actor=SYSTEM)
+    Allocation.objects.filter(pk=closed.pk).update(status=Allocation.Status.CLOSED)
+    allocations.allocation_create_for_ratification(  # another advisor's neighbourhood
+        ratification=make_ratified(verdun, stage, title="Ailleurs"), actor=SYSTEM)
+    held = CheckIn.objects.filter(allocation_year__allocation=allocation).order_by("due_on")[0]
+    CheckIn.objects.filter(pk=held.pk).update(held_on=held.due_on)
+    today = timezone.localdate()
+    reports = Report.objects.filter(allocation=allocation, status__in=Report.TO_HAND_IN)
+    checkins = CheckIn.objects.filter(allocation_year__allocation=allocation,
+                                      held_on__isnull=True)
+    client.force_login(advisor_est)
+    [row] = client.get(reverse("home")).context["rows"]
+    assert row.name == "Saint-Michel"
+    assert row.overdue_reports == reports.filter(due_on__lt=today).count() > 0
+    assert row.overdue_checkins == checkins.filter(due_on__lt=today).count() > 0
+    assert row.next_deadline.due_on == min(reports.order_by("due_on")[0].due_on,
+                                           checkins.order_by("due_on")[0].due_on)
+    [row] = client.get(reverse("reporting:dashboard")).context["rows"]
+    assert (row.allocation_stage, row.last_contact) == ("Déploiement", held.due_on)

@@ -274,3 +274,59 @@ def test_the_to_do_runs_the_same_queries_with_and_without_a_window_closing(
     [due] = [d for d in client.get(url).context["items"] if d.kind.startswith("window")]
     assert (due.kind, due.due_on) == ("window_closing_1", today + datetime.timedelta(days=1))
     assert [client.force_login(person) or queries(client, url) for person in people] == before
+
+
+def test_a_report_and_a_check_in_keep_their_allocations_neighbourhood(stage, saint_michel):
+    """What the to-do and the advisor's home filter and index by (reporting/models)."""
+    allocation = _allocate(saint_michel, stage)
+    assert set(Report.objects.filter(allocation=allocation)
+               .values_list("neighbourhood", flat=True)) == {saint_michel.pk}
+    assert set(CheckIn.objects.filter(allocation_year__allocation=allocation)
+               .values_list("neighbourhood", flat=True)) == {saint_michel.pk}
+    year = allocation.years.first()
+    CheckIn.objects.filter(allocation_year=year).delete()
+    # created without it (as a test or a shell would): filled from the allocation
+    assert CheckIn.objects.create(allocation_year=year, due_on=year.starts_on
+                                  ).neighbourhood_id == saint_michel.pk
+
+
+def test_the_to_do_reads_its_own_soonest_rows_not_the_programs(stage, saint_michel, verdun):
+    """Another neighbourhood's files due just as soon (and read first by id) take none of the
+    rows the page reads: the person's neighbourhoods are filtered in SQL, before the bound."""
+    mine = factories.make_advisor(saint_michel)
+    factories.make_advisor(verdun)
+    for n in range(3):
+        _allocate(verdun, stage, n)
+    followed = _allocate(saint_michel, stage, 9)
+    today = timezone.localdate()
+    items = reminders.todo_for(user=mine, today=today, limit=1)
+    assert {d.kind for d in items} == {"report_overdue", "checkin_overdue"}
+    assert {d.obj.neighbourhood_id for d in items} == {saint_michel.pk}
+    first_report = followed.reports.filter(due_on__lt=today).order_by("due_on", "pk").first()
+    assert first_report.pk in {d.obj.pk for d in items}
+
+
+def test_each_persons_to_do_is_their_share_of_the_daily_run(stage, saint_michel, verdun,
+                                                             tq_saint_michel, tq_verdun,
+                                                             coordination):
+    """The to-do computed for one person in SQL holds exactly that person's items of the
+    program-wide daily run: a member's, an advisor's (their neighbourhood only) and the
+    coordination's (every overdue check-in and decision), the soonest first."""
+    today = datetime.date(2025, 5, 23)  # a report due in 7 days, check-ins and reports late
+    advisor = factories.make_advisor(saint_michel)
+    factories.make_advisor(verdun)
+    for neighbourhood in (saint_michel, verdun):
+        _allocate(neighbourhood, stage)
+        make_proposal(neighbourhood, stage, title="Décision",
+                      deadline=today - datetime.timedelta(weeks=9))
+    make_draft_window(stage, saint_michel, today + datetime.timedelta(days=7))
+    everyone = reminders.due_items(today=today)
+    for person in (tq_saint_michel, tq_verdun, advisor, coordination):
+        mine = reminders.todo_for(user=person, today=today)
+        assert mine == everyone[person.pk], person
+        assert reminders.todo_for(user=person, today=today, limit=1)[:1] == mine[:1]
+    assert {d.kind.split("_")[0] for d in everyone[tq_saint_michel.pk]} == {"report",
+                                                                           "window"}
+    assert {d.obj.neighbourhood_id for d in everyone[advisor.pk]} == {saint_michel.pk}
+    assert {d.kind for d in everyone[coordination.pk]} == {"checkin_overdue",
+                                                          "decision_overdue"}

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.utils import timezone
 
 from governance.models import AgendaItem, DecisionLetter, Vote
@@ -57,6 +58,13 @@ def test_small_preset_has_rows_in_every_state(settings):
                                                 Report.Status.CHANGES_REQUESTED])
     assert 0 < overdue.count() < Report.objects.filter(due_on__lt=today).count() / 10
     assert CheckIn.objects.filter(due_on__lt=today, held_on__isnull=True).exists()
+    # the facts kept for the indexes, as the services keep them (bulk inserts skip save)
+    assert not Report.objects.exclude(neighbourhood=F("allocation__neighbourhood")).exists()
+    assert not CheckIn.objects.exclude(
+        neighbourhood=F("allocation_year__allocation__neighbourhood")).exists()
+    refused = Proposal.objects.filter(decision_letters__kind=DecisionLetter.Kind.REFUSAL)
+    assert refused.exists()
+    assert set(Proposal.objects.filter(refusal_letter_written=True)) == set(refused)
     # Most old files are closed: decided long ago.
     old = Proposal.objects.filter(window__deadline__lt=today.replace(year=today.year - 2))
     assert old.filter(status__in=[Proposal.Status.LETTER_SENT, Proposal.Status.NOT_RECOMMENDED,
