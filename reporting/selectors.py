@@ -13,6 +13,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
 from django.db.models.functions import ExtractYear
@@ -338,6 +339,10 @@ def overdue_checkins(*, user: User, today: datetime.date) -> QuerySet[CheckIn]:
             .only("due_on", "allocation_year__year_number",
                   "allocation_year__allocation__neighbourhood__name")
             .order_by("due_on", "pk"))
+
+
+# a report's long texts, which no list shows (the to-do's and the reminders' reads)
+REPORT_LONG_TEXT = tuple(f.name for f in Report._meta.fields if isinstance(f, TextField))
 
 
 def overdue_reports(*, user: User, today: datetime.date) -> QuerySet[Report]:
