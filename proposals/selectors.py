@@ -38,6 +38,19 @@ def proposal_list(*, user: User) -> QuerySet[Proposal]:
             .order_by("-updated_at", "-pk"))
 
 
+# what a table of files (proposals/_proposal_table.html) shows, and nothing else
+TABLE_COLUMNS = ("title", "status", "updated_at", "neighbourhood__name", "initiative__title",
+                 "stage__number", "stage__name", "stage__name_en", "window__name",
+                 "window__name_en")
+
+
+def followed_proposals(*, user: User, n: int) -> list[Proposal]:
+    """The latest `n` files the user sees that are in progress or decided (an advisor's home:
+    neither drafts nor withdrawn), with the columns of their table only."""
+    return list(proposal_list(user=user).exclude(status__in=["draft", "withdrawn"])
+                .only(*TABLE_COLUMNS)[:n])
+
+
 def proposal_get(*, user: User, pk: int) -> Proposal:
     proposal = (
         proposal_list(user=user).defer(None)  # the detail shows every text

@@ -337,3 +337,21 @@ def test_every_list_exports_exactly_its_filtered_rows_and_sorts_by_each_column(
                 response = client.get(reverse(name), {"sort": sort})
                 assert response.status_code == 200, sort
                 assert response.context["sort"] == sort
+
+
+@pytest.mark.parametrize("name", ["home", "reporting:dashboard", "governance:ratification-list",
+                                  "reporting:overdue-decisions", "reporting:overdue-reports",
+                                  "reporting:overdue-checkins"])
+def test_the_watch_lists_read_the_same_queries_at_8_and_28_late_files(client, coordination,
+                                                                      saint_michel, program,
+                                                                      name):
+    """Their rows read only the columns they show (`only()`): a column a row shows but the
+    read left out would cost one query a row. Each size is viewed once first: the program's
+    figures are kept then (pic.figures), as on any later view."""
+    client.force_login(coordination)
+    make_files(saint_michel, program, 8, status=Proposal.Status.RECOMMENDED)
+    count_queries(client, reverse(name))
+    small = count_queries(client, reverse(name))
+    make_files(saint_michel, program, 20, start=8, status=Proposal.Status.RECOMMENDED)
+    count_queries(client, reverse(name))
+    assert count_queries(client, reverse(name)) == small

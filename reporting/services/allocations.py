@@ -149,17 +149,16 @@ def allocation_create(*, proposal: Proposal, ratified_on: datetime.date, actor: 
             AllocationBudgetLine(allocation_year=year, category_id=category, amount=value)
             for category, value in budget.items())
         Instalment.objects.bulk_create(instalments_plan(year, config))
-        CheckIn.objects.create(allocation_year=year, neighbourhood_id=allocation.neighbourhood_id,
+        CheckIn.objects.create(allocation_year=year,
                                due_on=add_months(first, config.checkin_months))
         report = Report.objects.create(
-            allocation=allocation, neighbourhood_id=allocation.neighbourhood_id,
-            allocation_year=year, kind=Report.Kind.ANNUAL,
+            allocation=allocation, allocation_year=year, kind=Report.Kind.ANNUAL,
             due_on=last + datetime.timedelta(days=config.annual_report_delay_days))
         _statement_from_budget(report, budget)
         for category, value in budget.items():
             stage_budget[category] = stage_budget.get(category, Decimal("0")) + value
     final = Report.objects.create(
-        allocation=allocation, neighbourhood_id=allocation.neighbourhood_id, kind=Report.Kind.FINAL,
+        allocation=allocation, kind=Report.Kind.FINAL,
         due_on=allocation.ends_on + datetime.timedelta(days=config.final_report_delay_days))
     _statement_from_budget(final, stage_budget)
     audit(actor, "allocation.created", allocation, proposal=proposal.pk,

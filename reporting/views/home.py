@@ -10,10 +10,6 @@ from proposals import selectors as proposal_selectors
 from .. import homes, portfolio
 
 FOLLOWED_PROPOSALS = 20  # the latest files of the advisor's neighbourhoods; the list has the rest
-# what their table (proposals/_proposal_table.html) shows, and nothing else
-FOLLOWED_COLUMNS = ("title", "status", "updated_at", "neighbourhood__name", "initiative__title",
-                    "stage__number", "stage__name", "stage__name_en", "window__name",
-                    "window__name_en")
 
 # The first role the person has gives the home page (a person may have several).
 HOME_TEMPLATES = [
@@ -54,8 +50,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                                                    page=query.get("page")))
         elif roles.advisor:
             context.update(homes.advisor_home(user=user, today=today, sort=query.get("tri")))
-            context["followed_proposals"] = proposal_selectors.proposal_list(user=user).exclude(
-                status__in=["draft", "withdrawn"]).only(*FOLLOWED_COLUMNS)[:FOLLOWED_PROPOSALS]
+            context["followed_proposals"] = proposal_selectors.followed_proposals(
+                user=user, n=FOLLOWED_PROPOSALS)
         if roles.neighbourhood_member:
             context.update(_member_files(user))
         if roles.partner and not roles.coordination:
