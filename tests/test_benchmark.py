@@ -92,3 +92,35 @@ def test_bench_times_both_sizes_side_by_side_in_two_copies_it_drops(tmp_path):
     # the copies are gone, this database still empty and usable
     assert _databases_named(f"{name}_bench_") == []
     assert not Proposal.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_exports_are_timed_with_the_job_left_for_the_worker(settings, tmp_path):
+    """Outside any transaction (as side by side), a job asked for in a request must still wait
+    for the commit: an eager job run inside the request would make the request row time the
+    whole export. Nothing the measurement writes stays."""
+    from reporting.bench.tasks import measure_tasks
+    from reporting.models import ExportJob
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    call_command("seed_demo", force=True, verbosity=0, stdout=StringIO())
+    events = _audit_events()
+    assert not connection.in_atomic_block
+
+    results = measure_tasks(letters=False, reminders=False, imports=False, log=lambda _: None)
+
+    built = {label: row for label, row in results.items() if label.endswith("(worker)")}
+    assert built, results
+    assert {row["status_after_request"] for row in built.values()} == {"queued"}
+    assert {row["status"] for row in built.values()} == {"done"}
+    assert all(row["rows"] > 0 for row in built.values())
+    assert not ExportJob.objects.exists()
+    assert _audit_events() == events  # the export.requested events rolled back too
+
+
+def _audit_events() -> int:
+    from pic.models import AuditEvent
+
+    return AuditEvent.objects.count()

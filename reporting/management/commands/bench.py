@@ -151,14 +151,7 @@ class Command(BaseCommand):
                     run.pages = measured[run.label]
                 self.write(runs, machine, options)
                 copies.use("scale")
-                # in a transaction, as one after the other: a job asked for in a request is
-                # queued on commit, so the request is timed alone and the worker apart
-                try:
-                    with transaction.atomic():
-                        self.measure_tasks(runs[-1], options, log, machine, runs)
-                        raise Rollback
-                except Rollback:
-                    pass
+                self.measure_tasks(runs[-1], options, log, machine, runs)
         finally:
             if options["keep"]:
                 copies.use(None)
