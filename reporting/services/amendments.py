@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from governance.models import AgendaItem
 from pic.access import SYSTEM, ensure, person
 from pic.audit import audit
+from pic.formatting import format_money
 from pic.models import User
 from pic.workflow import Machine, Transition, changes_requested
 from proposals import services as proposal_services
@@ -145,6 +146,7 @@ def amendment_save(*, amendment: Amendment, actor: User, data: dict) -> Amendmen
     if data.get("adjusts_initiative") is not None:
         amendment.adjusts_initiative = bool(data["adjusts_initiative"])
     amendment.changes = _changes(amendment, data, years)
+    ensure_not_below_paid(amendment)
     amendment.save()
     audit(actor, "amendment.saved", amendment)
     return amendment
@@ -175,6 +177,25 @@ def _changes(amendment: Amendment, data: dict, years: set[int]) -> dict:
     return changes
 
 
+def ensure_not_below_paid(amendment: Amendment) -> None:
+    """The one rule on what was paid: no year's amended amount below what was already paid
+    for that year. Checked when the table saves its amounts (next to the year's field), and
+    again at each step after (a payment may be recorded meanwhile), so the committee never
+    votes on an amendment that could not apply."""
+    amended = amended_years(amendment)
+    paid = (Disbursement.objects.filter(allocation_year__allocation=amendment.allocation_id,
+                                        allocation_year__year_number__in=amended)
+            .values("allocation_year__year_number").annotate(total=Sum("amount"))
+            .values_list("allocation_year__year_number", "total"))
+    errors = {f"year_{number}": _("Année %(n)s : le montant modifié (%(amount)s) est "
+                                  "inférieur à ce qui a déjà été versé (%(paid)s).")
+              % {"n": number, "amount": format_money(amended[number]),
+                 "paid": format_money(total)}
+              for number, total in sorted(paid) if amended[number] < total}
+    if errors:
+        raise ValidationError(errors)
+
+
 # --- The transitions --------------------------------------------------------------------------
 
 
@@ -198,6 +219,10 @@ def amendment_submit(*, amendment: Amendment, actor: User,
             errors["adjusts_initiative"] = _(
                 "L'initiative a déjà été ajustée pour l'année %(n)s : elle s'ajuste une fois "
                 "par année.") % {"n": locked.year_number}
+        try:
+            ensure_not_below_paid(locked)
+        except ValidationError as below:
+            errors.update(below.error_dict)
         if errors:
             raise ValidationError(errors)
         locked.submitted_at = now
@@ -267,13 +292,7 @@ def amendment_accept(*, amendment: Amendment, actor: User,
             raise ValidationError(_("Les montants modifiés dépassent l'allocation entérinée : "
                                     "seul le comité peut en décider. Renvoyez la modification "
                                     "au comité."))
-        paid = dict(Disbursement.objects.filter(allocation_year__allocation=locked.allocation)
-                    .values("allocation_year__year_number").annotate(total=Sum("amount"))
-                    .values_list("allocation_year__year_number", "total"))
-        for number, amount in amended_years(locked).items():
-            if amount < paid.get(number, Decimal("0")):
-                raise ValidationError(_("Année %(n)s : le montant modifié est inférieur à ce "
-                                        "qui a déjà été versé.") % {"n": number})
+        ensure_not_below_paid(locked)
         locked.decided_by, locked.decided_at = person(actor), now
         return {"agenda_item": agenda_item.pk} if by_committee else {}
 
@@ -334,6 +353,7 @@ def amendment_refer(*, amendment: Amendment, actor: User,
         if not exceeds_allocation(locked):
             raise ValidationError(_("Les montants restent dans l'allocation : la coordination "
                                     "peut accepter la modification sans le comité."))
+        ensure_not_below_paid(locked)
         locked.decided_by, locked.decided_at = person(actor), now
         return {}
 

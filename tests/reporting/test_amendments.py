@@ -191,3 +191,72 @@ def test_an_accepted_amendment_refreshes_the_cached_envelope(
     with django_capture_on_commit_callbacks(execute=True):
         services.amendment_accept(amendment=amendment, actor=coordination)
     assert committed() == before - Decimal("5000")  # year 1: 85 000 → 80 000
+
+
+def _paid(allocation, year_number, amount, coordination):
+    from reporting.models import Disbursement
+
+    return Disbursement.objects.create(
+        allocation_year=allocation.years.get(year_number=year_number), amount=Decimal(amount),
+        paid_on=timezone.localdate(), recorded_by=coordination)
+
+
+def test_an_amount_below_what_was_paid_is_refused_when_the_table_saves_it(
+        draft, tq_saint_michel, coordination):
+    _paid(draft.allocation, 1, "82000", coordination)  # 85 000 $ allocated, 82 000 $ paid
+    with pytest.raises(ValidationError) as refused:
+        services.amendment_save(amendment=draft, actor=tq_saint_michel,
+                                data={"years": {1: Decimal("81000"), 2: Decimal("105000")}})
+    assert set(refused.value.error_dict) == {"year_1"}
+    assert refused.value.error_dict["year_1"][0].message == (
+        "Année 1 : le montant modifié (81\u202f000\u00a0$) est inférieur à ce qui a déjà été "
+        "versé (82\u202f000\u00a0$).")
+    draft.refresh_from_db()
+    assert draft.changes["years"] == {"1": "80000", "2": "105000"}  # as saved before
+    # at what was paid, it saves
+    saved = services.amendment_save(amendment=draft, actor=tq_saint_michel,
+                                    data={"years": {1: Decimal("82000")}})
+    assert saved.changes["years"]["1"] == "82000"
+
+
+def test_the_edit_page_shows_the_paid_amount_next_to_the_year_and_keeps_what_was_typed(
+        client, draft, tq_saint_michel, coordination):
+    _paid(draft.allocation, 1, "82000", coordination)
+    client.force_login(tq_saint_michel)
+    response = client.post(reverse("reporting:amendment-edit", args=[draft.pk]), {
+        "reason": "Un volet pour les aîné·e·s, revu", "year_number": "1",
+        "action_plan": "Plan revu", "year_1": "81000", "year_2": "105000", "year_3": "115000"})
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "déjà été versé" in form.errors["year_1"][0]
+    page = response.content.decode()
+    assert "Un volet pour les aîné·e·s, revu" in page
+    assert 'value="81000"' in page
+    draft.refresh_from_db()
+    assert draft.reason == "Après l'échange : un volet pour les aîné·e·s."
+
+
+def test_a_payment_recorded_after_the_save_stops_the_amendment_before_the_committee(
+        allocation, ratified_version, tq_saint_michel, advisor_est, coordination,
+        django_capture_on_commit_callbacks):
+    amendment = services.amendment_create(allocation=allocation, actor=tq_saint_michel)
+    amendment = services.amendment_save(amendment=amendment, actor=tq_saint_michel, data={
+        "reason": "Un volet de plus", "action_plan": "Plan",
+        "years": {1: Decimal("60000"), 3: Decimal("150000")}})
+    amendment = submitted(amendment, tq_saint_michel, django_capture_on_commit_callbacks)
+    amendment = services.amendment_review(amendment=amendment, actor=advisor_est)
+    _paid(allocation, 1, "70000", coordination)  # paid since the table saved 60 000 $
+    with pytest.raises(ValidationError, match="déjà été versé"):
+        services.amendment_refer(amendment=amendment, actor=coordination)
+    amendment.refresh_from_db()
+    assert amendment.status == Amendment.Status.REVIEWED
+
+
+def test_a_payment_recorded_before_submitting_is_named_on_submission(
+        draft, tq_saint_michel, coordination):
+    _paid(draft.allocation, 2, "106000", coordination)  # year 2 saved at 105 000 $
+    with pytest.raises(ValidationError) as refused:
+        services.amendment_submit(amendment=draft, actor=tq_saint_michel)
+    assert set(refused.value.error_dict) == {"year_2"}
+    draft.refresh_from_db()
+    assert draft.status == Amendment.Status.DRAFT
