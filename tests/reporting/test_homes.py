@@ -190,7 +190,11 @@ def test_a_recused_delegate_sees_the_item_as_recused_not_waiting_for_their_vote(
     html = client.get(reverse("home")).content.decode()
     waiting = html[html.index("Points en attente de vote"):html.index("récusé·e</h2>")]
     assert "Mobilisation alimentaire" not in waiting
-    assert "Aucun point en attente de vote." in waiting
+    # the count of open items is followed by why none waits for this member, not by « none »
+    assert "1 point ouvert à l'ordre du jour de vos comités." in waiting
+    assert "Aucun point en attente de vote." not in waiting
+    assert ("Vous êtes récusé·e de tous ces points : aucun n'attend votre vote."
+            in waiting)
     recused = html[html.index("récusé·e</h2>"):html.index("Prochaines rencontres")]
     assert "Mobilisation alimentaire" in recused
     assert '<span class="badge badge-info">récusé·e</span>' in recused
