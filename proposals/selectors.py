@@ -31,7 +31,7 @@ from .models import (
 
 def proposal_list(*, user: User) -> QuerySet[Proposal]:
     """The proposals the user sees, newest change first (the list page's filters:
-    ProposalFilterForm.lookups)."""
+    ProposalFilterForm)."""
     return (Proposal.objects.visible_to(user)
             .select_related("neighbourhood", "stage", "window", "initiative")
             .defer(*Proposal.LONG_TEXT)  # a list shows none of them
