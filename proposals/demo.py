@@ -395,13 +395,15 @@ class Story:
         self.advisor, self.coordination = advisor, coordination
         self.decisions = decisions
 
-    def letter(self, day: str, change: str, stage: int, acknowledged: str | None = None):
+    def letter(self, day: str, change: str, stage: int,
+               acknowledged: str | None = None) -> LetterOfIntent:
         letter = services.letter_of_intent_submit(
             neighbourhood=self.neighbourhood, program=self.program, desired_change=change,
             target_stage=self.stages[stage], actor=self.member, now=at(d(day)))
         if acknowledged:
-            services.letter_of_intent_acknowledge(letter=letter, actor=self.advisor,
-                                                  now=at(d(acknowledged)))
+            letter = services.letter_of_intent_acknowledge(letter=letter, actor=self.advisor,
+                                                           now=at(d(acknowledged)))
+        return letter
 
     def contact(self, day: str, summary: str):
         services.contact_record(neighbourhood=self.neighbourhood, date=d(day),
@@ -420,10 +422,12 @@ class Story:
 
     def proposal(self, initiative: Initiative, stage: int, amounts: list[int],
                  justification: str = "", title: str = "",
-                 start_from: Proposal | None = None) -> Proposal:
+                 start_from: Proposal | None = None,
+                 letter: LetterOfIntent | None = None) -> Proposal:
         proposal = services.proposal_create(
             initiative=initiative, stage=self.stages[stage], actor=self.member,
-            title=title or f"{initiative.title} — étape {stage}", start_from=start_from)
+            title=title or f"{initiative.title} — étape {stage}", start_from=start_from,
+            letter_of_intent=letter)
         _fill(proposal, self.member, amounts, change=initiative.desired_change,
               justification=justification)
         return proposal
@@ -583,9 +587,9 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
                   "et de proximité")
         s.contact("2021-09-20", "Échange sur les intentions du quartier et l'étape visée "
                                 "(planification).")
-        s.letter("2021-10-01", change, 1, acknowledged="2021-10-04")
+        letter = s.letter("2021-10-01", change, 1, acknowledged="2021-10-04")
         food = s.initiative("Sécurité alimentaire à Saint-Michel", change, "2021-10-01")
-        first = s.proposal(food, 1, [45000])
+        first = s.proposal(food, 1, [45000], letter=letter)
         plan = s.plan_extract(first, "Adopté en assemblée générale de Vivre Saint-Michel en "
                                      "santé", "2021-06-15", [
             "Priorité 1 — Sécurité alimentaire : que les familles de Saint-Michel aient accès à "
@@ -620,9 +624,9 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
         change = ("Les locataires de Verdun vivent dans des logements abordables, salubres et "
                   "adaptés à leurs besoins")
         s.contact("2021-10-05", "Rencontre avec la coordination de la table sur le logement.")
-        s.letter("2021-10-08", change, 1, acknowledged="2021-10-12")
+        letter = s.letter("2021-10-08", change, 1, acknowledged="2021-10-12")
         housing = s.initiative("Logement abordable et salubre à Verdun", change, "2021-10-08")
-        first = s.proposal(housing, 1, [30000, 35000],
+        first = s.proposal(housing, 1, [30000, 35000], letter=letter,
                            justification="Deux ans sont nécessaires pour mobiliser les "
                                          "locataires des grands ensembles.")
         s.plan_extract(first, "Adopté par l'assemblée de la Concertation en développement "
@@ -659,10 +663,10 @@ def _seed_stories(program, stages, windows, tenants: dict, decisions: Decisions)
         s = story("Hochelaga-Maisonneuve", "tq.hochelaga@example.org", est)
         change = "Les résident·e·s d'Hochelaga-Maisonneuve mangent sainement toute l'année"
         s.contact("2022-03-01", "Échange sur l'entrée directe à l'étape 2.")
-        s.letter("2021-10-13", change, 2, acknowledged="2021-10-20")
+        letter = s.letter("2021-10-13", change, 2, acknowledged="2021-10-20")
         food = s.initiative("Alimentation saine dans Hochelaga-Maisonneuve", change,
                             "2021-10-13")
-        first = s.proposal(food, 2, [80000, 90000, 90000])
+        first = s.proposal(food, 2, [80000, 90000, 90000], letter=letter)
         s.submit(first, "2022-03-25")
         s.through(first, "start_analysis")
         decisions.refuse(first, held_on=d("2022-05-10"), reasons=(

@@ -8,6 +8,10 @@ from neighbourhoods.filters import NeighbourhoodFilterForm
 from pic.lists import year_field
 
 from .models import Proposal, Stage, Window
+from .states import AWAITING_RATIFICATION
+
+# the files submitted and not yet decided (the advisor home's « Dossiers ouverts » links here)
+AWAITING_DECISION = "en-cours"
 
 
 def stage_choices() -> list:
@@ -21,8 +25,7 @@ class WindowChoiceField(forms.ModelChoiceField):
 
 
 class ProposalFilterForm(NeighbourhoodFilterForm):
-    lookups = {"window": "window", "stage": "stage__number", "status": "status",
-               "year": "window__deadline__year"}
+    lookups = {"window": "window", "stage": "stage__number", "year": "window__deadline__year"}
 
     window = WindowChoiceField(label=_("Période de dépôt"), required=False,
                                queryset=Window.objects.order_by("deadline"),
@@ -30,7 +33,9 @@ class ProposalFilterForm(NeighbourhoodFilterForm):
     stage = forms.TypedChoiceField(label=_("Étape"), required=False, coerce=int,
                                    empty_value=None)
     status = forms.ChoiceField(label=_("État"), required=False,
-                               choices=[("", _("Tous")), *Proposal.Status.choices])
+                               choices=[("", _("Tous")),
+                                        (AWAITING_DECISION, _("En cours de décision")),
+                                        *Proposal.Status.choices])
     year = year_field(_("Année"))
 
     field_order = ["window", "stage", "status", "neighbourhood", "advisor", "year"]
@@ -38,3 +43,8 @@ class ProposalFilterForm(NeighbourhoodFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = stage_choices()
+
+    def filter_status(self, queryset, value):
+        if value == AWAITING_DECISION:
+            return queryset.filter(status__in=AWAITING_RATIFICATION)
+        return queryset.filter(status=value)

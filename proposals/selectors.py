@@ -31,7 +31,7 @@ from .models import (
 
 def proposal_list(*, user: User) -> QuerySet[Proposal]:
     """The proposals the user sees, newest change first (the list page's filters:
-    ProposalFilterForm.lookups)."""
+    ProposalFilterForm)."""
     return (Proposal.objects.visible_to(user)
             .select_related("neighbourhood", "stage", "window", "initiative")
             .defer(*Proposal.LONG_TEXT)  # a list shows none of them
@@ -118,8 +118,13 @@ def initiative_reader_list(*, initiative: Initiative) -> list[User]:
 
 
 def letter_of_intent_list(*, user: User) -> QuerySet[LetterOfIntent]:
+    """With `started`: the proposals the user sees that were started from each letter (not
+    withdrawn), so a letter already acted on is not offered to start again."""
+    started = (Proposal.objects.visible_to(user).exclude(status=Proposal.Status.WITHDRAWN)
+               .only("pk", "title", "letter_of_intent_id").order_by("created_at", "pk"))
     return LetterOfIntent.objects.visible_to(user).select_related(
-        "neighbourhood", "target_stage", "acknowledged_by", "submitted_by")
+        "neighbourhood", "target_stage", "acknowledged_by", "submitted_by").prefetch_related(
+        Prefetch("proposals", queryset=started, to_attr="started"))
 
 
 def contact_list(*, user: User) -> QuerySet[Contact]:

@@ -180,3 +180,13 @@ def test_the_demo_speaks_the_guides_vocabulary(seeded):
         assess_engagement="").exists()
     assert Report.objects.exclude(ci_engagement="").exclude(edi_axes=[]).exists()
     assert Indicator.objects.filter(definition__isnull=False).exists()
+
+
+def test_the_demo_letters_of_intent_lead_to_the_proposals_started_from_them(seeded, client):
+    letter = LetterOfIntent.objects.get(neighbourhood__slug="saint-michel")
+    assert [p.stage.number for p in letter.proposals.all()] == [1]
+    client.force_login(apps.get_model("pic", "User").objects.get(
+        email="tq.saint-michel@example.org"))
+    body = client.get(reverse("home")).content.decode()
+    assert "Proposition commencée" in body
+    assert f"?lettre={letter.pk}" not in body

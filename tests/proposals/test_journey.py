@@ -246,3 +246,24 @@ def test_the_changement_prioritaire_comes_from_the_neighbourhoods_own_plan(
         services.initiative_create(neighbourhood=verdun, program=stages[1].program,
                                    title="x", desired_change="…",
                                    priority=plan.priorities.get(), actor=tq_verdun)
+
+
+def test_a_letter_already_started_links_to_its_proposal_instead_of_offering_to_start_again(
+        client, saint_michel, stages, program, tq_saint_michel, advisor_est):
+    letter = LetterOfIntent.objects.create(
+        neighbourhood=saint_michel, program=program, desired_change="Se nourrir",
+        target_stage=stages[1], acknowledged_at=timezone.now())
+    start = f'{reverse("proposals:proposal-create")}?lettre={letter.pk}'
+    file_url = reverse("proposals:neighbourhood-file", args=[saint_michel.slug])
+    client.force_login(tq_saint_michel)
+    assert start in client.get(file_url).content.decode()
+
+    proposal = services.proposal_create(initiative=None, stage=stages[1], title="Alimentation",
+                                        letter_of_intent=letter, actor=tq_saint_michel)
+    body = client.get(file_url).content.decode()
+    assert start not in body
+    detail = reverse("proposals:proposal-detail", args=[proposal.pk])
+    assert f'Proposition commencée\u00a0: <a href="{detail}">Alimentation</a>' in body
+
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.WITHDRAWN)
+    assert start in client.get(file_url).content.decode()  # withdrawn: the letter is free again

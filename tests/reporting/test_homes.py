@@ -190,7 +190,11 @@ def test_a_recused_delegate_sees_the_item_as_recused_not_waiting_for_their_vote(
     html = client.get(reverse("home")).content.decode()
     waiting = html[html.index("Points en attente de vote"):html.index("récusé·e</h2>")]
     assert "Mobilisation alimentaire" not in waiting
-    assert "Aucun point en attente de vote." in waiting
+    # the count of open items is followed by why none waits for this member, not by « none »
+    assert "1 point ouvert à l'ordre du jour de vos comités." in waiting
+    assert "Aucun point en attente de vote." not in waiting
+    assert ("Vous êtes récusé·e de tous ces points : aucun n'attend votre vote."
+            in waiting)
     recused = html[html.index("récusé·e</h2>"):html.index("Prochaines rencontres")]
     assert "Mobilisation alimentaire" in recused
     assert '<span class="badge badge-info">récusé·e</span>' in recused
@@ -300,3 +304,21 @@ def test_the_advisor_home_counts_each_neighbourhoods_open_items_of_allocations_i
                                            checkins.order_by("due_on")[0].due_on)
     [row] = client.get(reverse("reporting:dashboard")).context["rows"]
     assert (row.allocation_stage, row.last_contact) == ("Déploiement", held.due_on)
+
+
+def test_the_advisor_homes_open_files_count_links_to_exactly_those_files(
+        client, advisor_est, saint_michel, stage):
+    make_proposal(saint_michel, stage, title="Dossier déposé",
+                  status=Proposal.Status.SUBMITTED)
+    make_proposal(saint_michel, stage, title="Dossier en brouillon",
+                  status=Proposal.Status.DRAFT)
+    make_proposal(saint_michel, stage, title="Dossier retiré",
+                  status=Proposal.Status.WITHDRAWN)
+    client.force_login(advisor_est)
+    html = client.get(reverse("home")).content.decode()
+    link = re.search(r'<td class="num"><a href="([^"]+)">1</a></td>', html)
+    assert link, "Saint-Michel's one open file is a link"
+
+    listed = client.get(link.group(1).replace("&amp;", "&"))
+
+    assert [p.title for p in listed.context["proposals"]] == ["Dossier déposé"]
