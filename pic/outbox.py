@@ -84,6 +84,19 @@ def schedule_many(task, calls: list[tuple[tuple, str]]) -> int:
     return len(created)
 
 
+def schedule_email(message, *, key: str):
+    """One rendered email (an EmailMessage) sent by a worker after the commit, once per `key`.
+    An email to a list of people is one message, and one key, per person: a mail server that
+    fails in the middle of the list is retried for the rest, never for those already sent."""
+    from pic.tasks import send_account_email
+
+    return schedule(send_account_email, {
+        "subject": message.subject, "body": message.body, "from_email": message.from_email,
+        "to": list(message.to),
+        "alternatives": [list(a) for a in getattr(message, "alternatives", [])],
+    }, key=key)
+
+
 def _enqueue(message_id: int, name: str, args: list) -> bool:
     from pic.celery import app
 
