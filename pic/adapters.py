@@ -15,14 +15,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from pic import outbox
-        from pic.tasks import send_account_email
 
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
-        outbox.schedule(send_account_email, {
-            "subject": message.subject, "body": message.body, "from_email": message.from_email,
-            "to": list(message.to),
-            "alternatives": [list(a) for a in getattr(message, "alternatives", [])],
-        }, key=f"account-email:{uuid.uuid4()}")
+        outbox.schedule_email(message, key=f"account-email:{uuid.uuid4()}")

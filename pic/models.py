@@ -155,6 +155,11 @@ class OutboxMessage(models.Model):
     enqueued_at = models.DateTimeField(_("dernier envoi au courtier"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("prochain essai"), default=timezone.now)
     done_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # Set by the task that runs it (its hard time limit ahead): no second copy runs meanwhile,
+    # only a redelivery of the same Celery message (its worker died).
+    running_until = models.DateTimeField(_("en cours jusqu'au plus tard"), null=True,
+                                         blank=True)
+    running_task = models.CharField(_("tâche Celery en cours"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("message en attente d'envoi")

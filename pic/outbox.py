@@ -9,6 +9,10 @@ logged, never raised to the request. Every minute the beat task `pic.tasks.outbo
 enqueues again what is still pending (backing off per attempt), so a broker outage or a worker
 killed mid-task costs delay, not a message. Each task marks its row done when it succeeds
 (`OutboxTask`, the Celery app's task class), and a task whose row is already done does nothing.
+A task claims its row while it runs (`running_until`: its hard time limit ahead, past which
+no task still runs): the sweep does not send it again meanwhile, and a second copy already
+queued (sent by a sweep while the first waited in a busy queue) does nothing; only the same
+Celery message redelivered (its worker died: reject_on_worker_lost) takes the claim over.
 With no broker (the embedded default, Celery eager) the task runs in-process after the commit.
 
 A second `schedule` with the same key is a no-op: one email per decision whatever retries.
@@ -21,12 +25,14 @@ from celery import Task
 from celery.exceptions import Retry
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 HEADER = "pic_outbox_id"  # the message header carrying the row's id to the task
 STUCK_AFTER = datetime.timedelta(minutes=15)
+LEASE_MARGIN = datetime.timedelta(seconds=30)  # past a task's hard time limit, before a resend
 BATCH = 200  # rows one sweep enqueues at most
 # A request must not hang on a broker that is down: one quick retry, then the sweep's turn.
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
@@ -78,6 +84,19 @@ def schedule_many(task, calls: list[tuple[tuple, str]]) -> int:
     return len(created)
 
 
+def schedule_email(message, *, key: str):
+    """One rendered email (an EmailMessage) sent by a worker after the commit, once per `key`.
+    An email to a list of people is one message, and one key, per person: a mail server that
+    fails in the middle of the list is retried for the rest, never for those already sent."""
+    from pic.tasks import send_account_email
+
+    return schedule(send_account_email, {
+        "subject": message.subject, "body": message.body, "from_email": message.from_email,
+        "to": list(message.to),
+        "alternatives": [list(a) for a in getattr(message, "alternatives", [])],
+    }, key=key)
+
+
 def _enqueue(message_id: int, name: str, args: list) -> bool:
     from pic.celery import app
 
@@ -99,8 +118,8 @@ def dispatch_pending(*, now: datetime.datetime | None = None, limit: int = BATCH
     model = _message_model()
     now = now or timezone.now()
     with transaction.atomic():
-        rows = model.objects.filter(done_at__isnull=True, next_attempt_at__lte=now).order_by(
-            "next_attempt_at", "pk")
+        rows = model.objects.filter(done_at__isnull=True, next_attempt_at__lte=now).exclude(
+            running_until__gt=now).order_by("next_attempt_at", "pk")  # not while one runs
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
         rows = list(rows[:limit])
@@ -130,25 +149,61 @@ def _message_id(request) -> int | None:
     return int(value) if value is not None else None
 
 
+def lease(task) -> datetime.timedelta:
+    """How long a running task holds its row: its hard time limit, and a margin."""
+    seconds = task.time_limit or task.app.conf.task_time_limit or settings.CELERY_TASK_TIME_LIMIT
+    return datetime.timedelta(seconds=seconds) + LEASE_MARGIN
+
+
+def _claim(task, message_id: int) -> bool:
+    """Take the row for this run (see the module's docstring); False when it is done, or
+    held by another copy still within its time limit."""
+    model = _message_model()
+    now = timezone.now()
+    task_id = str(task.request.id or "")[:64]
+    until = now + lease(task)
+    free = Q(running_until__isnull=True) | Q(running_until__lte=now)
+    if task_id:
+        free |= Q(running_task=task_id)
+    claimed = model.objects.filter(free, pk=message_id, done_at__isnull=True).update(
+        running_until=until, running_task=task_id, next_attempt_at=until)
+    if claimed:
+        return True
+    if model.objects.filter(pk=message_id).exists():
+        logger.info("Outbox: message %s done or running elsewhere; %s skipped", message_id,
+                    task.name)
+        return False
+    return True  # no row (deleted): run as asked
+
+
+def _release(message_id: int, exc: BaseException) -> None:
+    """A failed run frees its row for the sweep, at the row's back-off."""
+    model = _message_model()
+    attempts = model.objects.filter(pk=message_id).values_list("attempts", flat=True).first()
+    model.objects.filter(pk=message_id, done_at__isnull=True).update(
+        last_error=repr(exc)[:2000], running_until=None, running_task="",
+        next_attempt_at=timezone.now() + backoff(attempts or 1))
+
+
 class OutboxTask(Task):
-    """The Celery app's task class: a task sent by the outbox skips a row already done, and
-    marks its row done when it succeeds (its error is kept on the row when it fails)."""
+    """The Celery app's task class: a task sent by the outbox skips a row already done (or
+    run by another copy), and marks its row done when it succeeds (its error is kept on the
+    row when it fails)."""
 
     def __call__(self, *args, **kwargs):
         message_id = _message_id(self.request)
         if message_id is None:
             return super().__call__(*args, **kwargs)
-        model = _message_model()
-        if model.objects.filter(pk=message_id, done_at__isnull=False).exists():
+        if not _claim(self, message_id):
             return None
         try:
             result = super().__call__(*args, **kwargs)
         except Retry as exc:
-            model.objects.filter(pk=message_id).update(last_error=repr(exc.exc or exc)[:2000])
+            _release(message_id, exc.exc or exc)
             raise
         except Exception as exc:
-            model.objects.filter(pk=message_id).update(last_error=repr(exc)[:2000])
+            _release(message_id, exc)
             raise
-        model.objects.filter(pk=message_id, done_at__isnull=True).update(
-            done_at=timezone.now(), last_error="")
+        _message_model().objects.filter(pk=message_id, done_at__isnull=True).update(
+            done_at=timezone.now(), last_error="", running_until=None, running_task="")
         return result

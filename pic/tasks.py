@@ -26,8 +26,9 @@ def outbox_dispatch() -> int:
              retry_backoff=True, max_retries=5, reject_on_worker_lost=True,
              soft_time_limit=60, time_limit=90)
 def send_account_email(self, message: dict) -> None:
-    """An account email (allauth: password reset, address confirmation…) rendered when it was
-    asked for and recorded in the outbox (pic.adapters); sent once, after that commit."""
+    """An email rendered when it was asked for and recorded in the outbox (`outbox.
+    schedule_email`: account emails from allauth, receipts and amendment emails, one per
+    person); sent once, after that commit."""
     from django.core.mail import EmailMultiAlternatives
 
     email = EmailMultiAlternatives(subject=message["subject"], body=message["body"],

@@ -1,13 +1,14 @@
 """Celery tasks: take ids, re-fetch, return early when the work is done."""
 
 from celery import shared_task
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from neighbourhoods.models import Membership
+from pic import outbox
 
 from .models import ProposalVersion
 
@@ -24,7 +25,9 @@ def receipt_recipients(neighbourhood_id: int) -> list[str]:
 def send_submission_receipt(version_id: int) -> int:
     """Email the receipt of a (re)submission to the neighbourhood's members (its advisors are
     told by their notification, pic.notifications: one email each), in
-    the neighbourhood's language. Sent once per version. Returns the number of emails."""
+    the neighbourhood's language. Once per version, one outbox message per member (a mail
+    server failing in the middle of the list never sends the first ones twice). Returns the
+    number of emails."""
     with transaction.atomic():
         version = (ProposalVersion.objects.select_for_update(of=("self",))
                    .select_related("proposal__neighbourhood", "proposal__stage",
@@ -40,7 +43,9 @@ def send_submission_receipt(version_id: int) -> int:
             body = render_to_string("proposals/email/receipt.txt",
                                     {"proposal": proposal, "version": version,
                                      "neighbourhood": neighbourhood})
-        send_mass_mail([(subject, body, None, [email]) for email in recipients])
+        for email in recipients:  # one outbox message each: a retry never sends one twice
+            outbox.schedule_email(EmailMessage(subject, body, None, [email]),
+                                  key=f"receipt:{version.pk}:{email}")
         version.receipt_sent_at = timezone.now()
         version.save(update_fields=["receipt_sent_at"])
         return len(recipients)

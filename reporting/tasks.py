@@ -54,15 +54,20 @@ def send_neighbourhood_reminder(neighbourhood_id: int, user_id: int, today: str)
              reject_on_worker_lost=True)
 def send_amendment_email(amendment_id: int, event: str) -> int:
     """One email per amendment event (through the outbox: once per event and cycle), in the
-    neighbourhood's language. Returns the number of emails."""
-    from django.core.mail import send_mass_mail
+    neighbourhood's language, one outbox message per person (a retry never sends one twice).
+    Returns the number of emails."""
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.utils import translation
 
+    from pic import outbox
+
     from .models import Amendment
+    from .services.amendment_notices import notice_key
     from .services.amendments import amendment_recipients
 
-    amendment = (Amendment.objects.select_related("allocation__proposal", "neighbourhood")
+    amendment = (Amendment.objects.select_related("allocation__proposal", "neighbourhood",
+                                                  "version")
                  .filter(pk=amendment_id).first())
     if amendment is None:
         return 0
@@ -73,7 +78,9 @@ def send_amendment_email(amendment_id: int, event: str) -> int:
         body = render_to_string("reporting/email/amendment.txt",
                                 {"amendment": amendment, "event": event,
                                  "proposal": amendment.allocation.proposal})
-    send_mass_mail([(subject, body, None, [email]) for email in recipients])
+    key = notice_key(amendment, event)
+    for email in recipients:
+        outbox.schedule_email(EmailMessage(subject, body, None, [email]), key=f"{key}:{email}")
     return len(recipients)
 
 

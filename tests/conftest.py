@@ -186,3 +186,25 @@ def _audit_table_flushable():
 
 
 pytest_plugins = ["tests.fixtures"]
+
+
+@pytest.fixture
+def smtp_drops_once(monkeypatch):
+    """The mail server hangs up once, after the first email of the test has left (Django's
+    locmem backend, one message at a time): what a list of recipients meets halfway."""
+    from django.core import mail
+    from django.core.mail.backends.locmem import EmailBackend
+
+    send = EmailBackend.send_messages
+    drops = [ConnectionResetError("the mail server hung up")]
+
+    def send_messages(self, messages):
+        sent = 0
+        for message in messages:
+            if drops and len(mail.outbox) >= 1:
+                raise drops.pop()
+            sent += send(self, [message])
+        return sent
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return drops

@@ -42,6 +42,8 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # How many times a worker started it (again after a lost worker: services/jobs.py MAX_RUNS).
+    runs = models.PositiveSmallIntegerField(_("essais"), default=0)
 
     objects = JobQuerySet.as_manager()
 

@@ -9,12 +9,17 @@ from pic import outbox
 from ..models import Amendment
 
 
+def notice_key(amendment: Amendment, event: str) -> str:
+    """Once per amendment, event and cycle (its version): the outbox key of its email task,
+    and (with each address) of each person's email."""
+    cycle = amendment.version.number if amendment.version_id else 0
+    return f"amendment:{amendment.pk}:{event}:{cycle}"
+
+
 def _schedule(amendment: Amendment, event: str) -> None:
     from ..tasks import send_amendment_email
 
-    cycle = amendment.version.number if amendment.version_id else 0
-    outbox.schedule(send_amendment_email, amendment.pk, event,
-                    key=f"amendment:{amendment.pk}:{event}:{cycle}")
+    outbox.schedule(send_amendment_email, amendment.pk, event, key=notice_key(amendment, event))
 
 
 def notify_submitted(amendment: Amendment) -> None:

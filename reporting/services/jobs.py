@@ -48,6 +48,11 @@ TRANSITIONS = {
     "finish": ((Status.RUNNING,), Status.DONE),
     "fail": ((Status.UPLOADED, Status.CHECKING, Status.QUEUED, Status.RUNNING), Status.FAILED),
 }
+# A worker killed while it runs a job (out of memory, a deploy) leaves it to be run again
+# (reject_on_worker_lost, the outbox); past MAX_RUNS starts it fails instead of looping, so
+# the person sees the failure and asks again rather than a progress bar that never ends.
+RESTARTS = ("check", "start")
+MAX_RUNS = 3
 PROGRESS_TIMEOUT = 24 * 3600
 ERRORS_KEPT = 200  # rows' errors an import keeps on its job (and its page shows)
 
@@ -60,6 +65,17 @@ def _move(job: BackgroundJob, name: str, **values) -> tuple[BackgroundJob, bool]
         job = type(job).objects.select_for_update().get(pk=job.pk)
         if job.status not in sources:
             return job, False
+        if name in RESTARTS:
+            values["runs"] = job.runs + 1
+            if values["runs"] > MAX_RUNS:
+                job.status, job.finished_at = Status.FAILED, timezone.now()
+                job.error = _("Le traitement s'est interrompu %(n)s fois en cours de route : "
+                              "rien n'a été enregistré. Recommencez ; si cela se reproduit, "
+                              "prévenez l'équipe de coordination.") % {"n": MAX_RUNS}
+                job.save(update_fields=["status", "finished_at", "error"])
+                logger.error("%s %s failed: its worker was lost %s times", type(job).__name__,
+                             job.pk, MAX_RUNS)
+                return job, False
         job.status = target
         for field, value in values.items():
             setattr(job, field, value)
@@ -118,7 +134,9 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     if job is None or job.finished:
         return job
     user = job.requested_by
-    job, _moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
+    job, moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
+    if not moved:
+        return job
     try:
         job.rows_total = exports.export_count(kind=job.kind, user=user)
         ExportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
@@ -180,7 +198,9 @@ def import_job_preview(*, job_id: int) -> ImportJob | None:
     job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status not in TRANSITIONS["check"][0]:
         return job
-    job, _moved = _move(job, "check", started_at=timezone.now(), rows_done=0)
+    job, moved = _move(job, "check", started_at=timezone.now(), rows_done=0)
+    if not moved:
+        return job
     try:
         dataset = _dataset(job)
         job.rows_total = len(dataset)
@@ -227,7 +247,7 @@ def import_job_confirm(*, job: ImportJob, actor: User) -> ImportJob:
     ensure(actor, "data.import")
     if job.requested_by_id != actor.pk:
         raise PermissionDenied(_("Seule la personne qui a prévisualisé l'import le confirme."))
-    job, moved = _move(job, "confirm")
+    job, moved = _move(job, "confirm", runs=0)  # the write's own runs (MAX_RUNS) from here
     if moved:
         from ..tasks import run_import
 
@@ -241,7 +261,9 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status not in TRANSITIONS["start"][0]:
         return job
-    job, _moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
+    job, moved = _move(job, "start", started_at=timezone.now(), rows_done=0)
+    if not moved:
+        return job
     try:
         result = exports.import_run(kind=job.kind, dataset=_dataset(job), actor=job.requested_by,
                                     dry_run=False, progress=lambda n: _progress(job, n))
@@ -283,6 +305,6 @@ def _totals(result) -> dict:
     return {key: value for key, value in result.totals.items() if value}
 
 
-__all__ = ["TRANSITIONS", "export_job_build", "export_job_request", "export_ready",
+__all__ = ["MAX_RUNS", "TRANSITIONS", "export_job_build", "export_job_request", "export_ready",
            "import_job_confirm", "import_job_preview", "import_job_run", "import_job_upload",
            "job_get", "job_rows_done", "jobs_purge", "progress_key"]

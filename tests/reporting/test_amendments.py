@@ -2,6 +2,7 @@
 submitted by the table, reviewed by the advisor, accepted by coordination within the
 allocation, or sent back to the committee beyond it; one email per event."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from pic import outbox
 from pic.access import SYSTEM
 from proposals.models import Proposal
 from proposals.versions import version_freeze
@@ -260,3 +262,14 @@ def test_a_payment_recorded_before_submitting_is_named_on_submission(
     assert set(refused.value.error_dict) == {"year_2"}
     draft.refresh_from_db()
     assert draft.status == Amendment.Status.DRAFT
+
+
+def test_a_mail_server_hanging_up_halfway_sends_no_amendment_email_twice(
+        draft, tq_saint_michel, advisor_est, smtp_drops_once,
+        django_capture_on_commit_callbacks):
+    submitted(draft, tq_saint_michel, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):  # the sweep, for what still waits
+        outbox.dispatch_pending(now=timezone.now() + datetime.timedelta(hours=1))
+    assert smtp_drops_once == []  # it did hang up
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([advisor_est.email,
+                                                           tq_saint_michel.email])

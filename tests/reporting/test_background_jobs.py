@@ -211,6 +211,61 @@ def test_a_failed_export_says_so(client, advisor_est, monkeypatch):
     assert not mail.outbox
 
 
+class WorkerLost(BaseException):
+    """The worker process killed in the middle of the job (no exception the job could catch:
+    its row stays as the killed run left it)."""
+
+
+def test_an_export_whose_worker_was_lost_once_is_built_by_the_retry(advisor_est, allocation,
+                                                                    monkeypatch):
+    write = exports.export_write
+    lost = [WorkerLost()]
+
+    def dying_write(*args, **kwargs):
+        if lost:
+            raise lost.pop()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "export_write", dying_write)
+    with pytest.raises(WorkerLost):
+        built(advisor_est)
+    job = ExportJob.objects.get()
+    assert (job.status, job.runs) == ("running", 1)
+    job = job_services.export_job_build(job_id=job.pk)  # its message redelivered
+    assert (job.status, job.runs, job.rows_done) == ("done", 2, 1)
+
+
+def test_an_export_whose_worker_keeps_dying_fails_and_can_be_asked_again(
+        client, advisor_est, allocation, monkeypatch):
+    """Not a progress bar that never ends: past MAX_RUNS lost workers, the job fails and says
+    so; the person asks again."""
+    write = exports.export_write
+
+    def dying_write(*args, **kwargs):
+        raise WorkerLost
+
+    monkeypatch.setattr(exports, "export_write", dying_write)
+    job = job_services.export_job_request(kind="allocations", file_format="xlsx",
+                                          actor=advisor_est)
+    for _run in range(job_services.MAX_RUNS):
+        with pytest.raises(WorkerLost):
+            job_services.export_job_build(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "running"
+    job = job_services.export_job_build(job_id=job.pk)  # redelivered once more: it gives up
+    assert job.status == "failed"
+    assert job.finished_at
+    client.force_login(advisor_est)
+    page = client.get(reverse("reporting:export-job", args=[job.pk])).content.decode()
+    assert "n'a pas pu être préparé" in page
+    assert client.get(reverse("reporting:export-job-progress", args=[job.pk]),
+                      HTTP_ACCEPT="application/json").json()["status"] == "failed"
+
+    monkeypatch.setattr(exports, "export_write", write)
+    again = built(advisor_est)
+    assert (again.status, again.rows_done) == ("done", 1)
+
+
 def test_the_exports_page_lists_the_persons_recent_files(client, advisor_est, coordination):
     mine = built(advisor_est, kind="360giving", file_format="json")
     theirs = built(coordination, kind="360giving", file_format="csv")
@@ -367,6 +422,27 @@ def test_a_confirmed_import_whose_rows_became_invalid_writes_nothing(coordinatio
     assert job.status == "failed"
     assert job.result["errors"][0]["number"] == 1
     assert not User.objects.filter(email__startswith="personne").exists()
+
+
+def test_an_import_whose_worker_keeps_dying_fails_with_nothing_written(
+        client, coordination, monkeypatch):
+    job = job_services.import_job_confirm(job=previewed(coordination, people(2)),
+                                          actor=coordination)
+
+    def dying_run(*args, **kwargs):
+        raise WorkerLost
+
+    monkeypatch.setattr(exports, "import_run", dying_run)
+    for _run in range(job_services.MAX_RUNS):
+        with pytest.raises(WorkerLost):
+            job_services.import_job_run(job_id=job.pk)
+    job = job_services.import_job_run(job_id=job.pk)
+    assert job.status == "failed"
+    assert not User.objects.filter(email__startswith="personne").exists()
+    client.force_login(coordination)
+    page = client.get(reverse("reporting:import-job", args=[job.pk])).content.decode()
+    assert "interrompu 3 fois" in page
+    assert "rien n&#x27;a été enregistré" in page
 
 
 def test_the_import_page_follows_the_job(client, coordination):
