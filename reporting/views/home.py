@@ -6,6 +6,7 @@ from governance.models import Committee
 from neighbourhoods import selectors as neighbourhood_selectors
 from pic.access import roles_of
 from proposals import selectors as proposal_selectors
+from proposals.filters import AWAITING_DECISION
 
 from .. import homes, portfolio
 
@@ -52,6 +53,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context.update(homes.advisor_home(user=user, today=today, sort=query.get("tri")))
             context["followed_proposals"] = proposal_selectors.followed_proposals(
                 user=user, n=FOLLOWED_PROPOSALS)
+            context["open_files_status"] = AWAITING_DECISION  # the list's filter value
         if roles.neighbourhood_member:
             context.update(_member_files(user))
         if roles.partner and not roles.coordination:
